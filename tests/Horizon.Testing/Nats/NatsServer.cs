@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Horizon.Testing.Processes;
+
+namespace Horizon.Testing.Nats;
+
+/// <summary>
+/// A real nats-server process on a free loopback port with its own JetStream store.
+/// It can be stopped and started again on the same port and store, to test reconnects and
+/// durability across a server restart.
+/// </summary>
+public sealed class NatsServer : IAsyncDisposable
+{
+    private readonly NatsServerOptions _options;
+    private readonly TempDirectory _directory = new("hzn-nats");
+    private readonly string _binary;
+    private OwnedProcess? _process;
+
+    private NatsServer(NatsServerOptions options, string binary)
+    {
+        _options = options;
+        _binary = binary;
+        Port = options.Port != 0 ? options.Port : FreePort.Next();
+    }
+
+    public int Port { get; }
+
+    /// <summary><c>nats://127.0.0.1:port</c>.</summary>
+    public string Url => $"nats://127.0.0.1:{Port}";
+
+    public string StoreDirectory => _directory.Combine("jetstream");
+
+    public string ConfigPath => _directory.Combine("nats.conf");
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Starts a server and waits until it greets clients with INFO.</summary>
+    /// <exception cref="PrerequisiteMissingException">nats-server is not installed.</exception>
+    public static async Task<NatsServer> StartAsync(NatsServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var binary = Prerequisites.RequireExecutable("nats-server", "/usr/sbin/nats-server", "nats-server");
+        var server = new NatsServer(options ?? NatsServerOptions.Default, binary);
+        await server.StartAgainAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>Starts the server (again) on the same port and store directory.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("the server is already running");
+        }
+        await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
+        _process = OwnedProcess.Start(_binary, ["-c", ConfigPath], $"nats-server :{Port}");
+        var deadline = DateTime.UtcNow + _options.StartTimeout;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"nats-server exited at start: {_process.RecentOutput}");
+            }
+            if (await GreetsAsync(cancellationToken))
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"nats-server did not start on port {Port}: {_process.RecentOutput}");
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>Stops the server: gracefully (SIGTERM, lame-duck free) or by SIGKILL to simulate a crash.</summary>
+    public async Task StopAsync(bool graceful = true)
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        if (graceful)
+        {
+            _process.Signal(15);
+            await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+        await _process.DisposeAsync();
+        _process = null;
+    }
+
+    /// <summary>Stops and starts the server on the same port and store.</summary>
+    public async Task RestartAsync(bool graceful = true, CancellationToken cancellationToken = default)
+    {
+        await StopAsync(graceful);
+        await StartAgainAsync(cancellationToken);
+    }
+
+    public string RecentOutput => _process?.RecentOutput ?? "";
+
+    private string BuildConfig()
+    {
+        var config = new StringBuilder();
+        config.AppendLine(CultureInfo.InvariantCulture, $"listen: \"127.0.0.1:{Port}\"");
+        config.AppendLine(CultureInfo.InvariantCulture, $"server_name: \"hzn_test_{Port}\"");
+        if (_options.JetStream)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{StoreDirectory}\" }}");
+        }
+        config.AppendLine(_options.ConfigSnippet);
+        return config.ToString();
+    }
+
+    private async Task<bool> GreetsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync("127.0.0.1", Port, timeout.Token);
+            var buffer = new byte[5];
+            var stream = client.GetStream();
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read), timeout.Token);
+                if (n == 0)
+                {
+                    return false;
+                }
+                read += n;
+            }
+            return Encoding.ASCII.GetString(buffer) == "INFO ";
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+        _directory.Dispose();
+    }
+}

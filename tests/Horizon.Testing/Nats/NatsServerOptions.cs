@@ -1,0 +1,22 @@
+namespace Horizon.Testing.Nats;
+
+/// <summary>How a test nats-server is configured.</summary>
+public sealed record NatsServerOptions
+{
+    public static NatsServerOptions Default { get; } = new();
+
+    /// <summary>Enables JetStream with a store directory owned by the server instance. Default true.</summary>
+    public bool JetStream { get; init; } = true;
+
+    /// <summary>
+    /// Extra nats-server configuration appended verbatim (e.g. an <c>authorization { users = [...] }</c>
+    /// block, or <c>tls { ... }</c>). Empty by default.
+    /// </summary>
+    public string ConfigSnippet { get; init; } = "";
+
+    /// <summary>Fixed client port; 0 (default) picks a free loopback port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>How long to wait for the server to accept connections. Default 20 s.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+}
