@@ -1,0 +1,86 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Horizon.Switchboard.Addressing;
+
+/// <summary>
+/// A node or agbot identity (<c>org/id</c>) together with its kind, which together name one
+/// mailbox. Written as <c>node:org/id</c> or <c>agbot:org/id</c> in envelopes.
+/// </summary>
+public sealed record PartyAddress
+{
+    public PartyAddress(PartyKind kind, string org, string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(org);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (org.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"an org may not contain '/': \"{org}\"", nameof(org));
+        }
+        Kind = kind;
+        Org = org;
+        Id = id;
+    }
+
+    public PartyKind Kind { get; }
+
+    public string Org { get; }
+
+    public string Id { get; }
+
+    /// <summary>The exchange identity, <c>org/id</c>.</summary>
+    public string Identity => $"{Org}/{Id}";
+
+    /// <summary>The JetStream subject of this party's inbox: <c>hzn.mbox.&lt;org&gt;.&lt;node|agbot&gt;.&lt;id&gt;</c>.</summary>
+    public string InboxSubject => $"hzn.mbox.{SubjectToken.Encode(Org)}.{KindToken}.{SubjectToken.Encode(Id)}";
+
+    /// <summary>A name usable as a JetStream durable consumer name (no dots or wildcards).</summary>
+    public string ConsumerName => $"mbox_{SubjectToken.Encode(Org)}_{KindToken}_{SubjectToken.Encode(Id)}";
+
+    private string KindToken => Kind == PartyKind.Node ? "node" : "agbot";
+
+    public static PartyAddress Node(string org, string id) => new(PartyKind.Node, org, id);
+
+    public static PartyAddress Agbot(string org, string id) => new(PartyKind.Agbot, org, id);
+
+    public override string ToString() => $"{KindToken}:{Org}/{Id}";
+
+    /// <summary>Parses <c>node:org/id</c> or <c>agbot:org/id</c>.</summary>
+    /// <exception cref="FormatException">The text has another shape.</exception>
+    public static PartyAddress Parse(string text) =>
+        TryParse(text, out var address) ? address : throw new FormatException($"\"{text}\" is not a party address (node:org/id or agbot:org/id)");
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out PartyAddress? address)
+    {
+        address = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (colon <= 0 || slash <= colon + 1 || slash == text.Length - 1)
+        {
+            return false;
+        }
+        PartyKind kind;
+        switch (text[..colon])
+        {
+            case "node":
+                kind = PartyKind.Node;
+                break;
+            case "agbot":
+                kind = PartyKind.Agbot;
+                break;
+            default:
+                return false;
+        }
+        var org = text[(colon + 1)..slash];
+        var id = text[(slash + 1)..];
+        if (string.IsNullOrWhiteSpace(org) || string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+        address = new PartyAddress(kind, org, id);
+        return true;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Keys;
+using Microsoft.Extensions.Logging;
+
+namespace Horizon.Switchboard.Envelopes;
+
+/// <summary>
+/// Opens envelopes addressed to this party. Checks run cheapest first — shape, version,
+/// recipient, lifetime — then the signature against the sender's registered key, then
+/// decryption, then the replay window. Any failure is counted, logged and thrown as
+/// <see cref="EnvelopeRejectedException"/>; nothing refused ever reaches a handler.
+/// </summary>
+public sealed partial class EnvelopeOpener(
+    PartyAddress self,
+    PartyKeys keys,
+    ISigningKeyDirectory signingKeys,
+    IReplayWindow replayWindow,
+    EnvelopeOptions options,
+    TimeProvider timeProvider,
+    ILogger<EnvelopeOpener> logger)
+{
+    private readonly string _self = self.ToString();
+
+    public RejectionCounts Rejections { get; } = new();
+
+    /// <summary>Verifies and decrypts <paramref name="bytes"/>.</summary>
+    /// <exception cref="EnvelopeRejectedException">The envelope must not be acted on; <see cref="EnvelopeRejectedException.Reason"/> says why.</exception>
+    public async Task<OpenedEnvelope> OpenAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await OpenCheckedAsync(bytes, cancellationToken);
+        }
+        catch (EnvelopeRejectedException e)
+        {
+            Rejections.Add(e.Reason);
+            LogRejected(logger, e.Reason, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Marks an envelope handled, so a replay of it is refused. Call after the handler succeeded.</summary>
+    public ValueTask MarkHandledAsync(OpenedEnvelope envelope, CancellationToken cancellationToken = default) =>
+        replayWindow.RecordAsync(envelope.Id, envelope.Expires, cancellationToken);
+
+    private async Task<OpenedEnvelope> OpenCheckedAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var envelope = Parse(bytes.Span);
+        if (envelope.Version != EnvelopeCrypto.CurrentVersion)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.UnsupportedVersion, $"version {envelope.Version}");
+        }
+        if (!PartyAddress.TryParse(envelope.From, out var from))
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, $"\"from\" is not a party address: \"{envelope.From}\"");
+        }
+        if (envelope.To != _self)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.WrongRecipient, $"addressed to {envelope.To}, this is {_self}");
+        }
+        CheckLifetime(envelope);
+        var ephemeralKey = Base64(envelope.EphemeralKey, "epk");
+        var nonce = Base64(envelope.Nonce, "nonce");
+        var ciphertext = Base64(envelope.Ciphertext, "ct");
+        var signature = Base64(envelope.Signature, "sig");
+        if (nonce.Length != EnvelopeCrypto.NonceSize || ciphertext.Length < EnvelopeCrypto.TagSize)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, "nonce or ciphertext has the wrong size");
+        }
+        var header = EnvelopeCrypto.HeaderBytes(envelope);
+        await VerifySignatureAsync(from, EnvelopeCrypto.SignedBytes(header, ciphertext), signature, cancellationToken);
+        var payload = Decrypt(ephemeralKey, nonce, ciphertext, header);
+        if (await replayWindow.HasSeenAsync(envelope.Id, cancellationToken))
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Replayed, $"id {envelope.Id} from {from} was already handled");
+        }
+        return new OpenedEnvelope(envelope.Id, from,
+            DateTimeOffset.FromUnixTimeMilliseconds(envelope.Sent), DateTimeOffset.FromUnixTimeMilliseconds(envelope.Expires), payload);
+    }
+
+    private static Envelope Parse(ReadOnlySpan<byte> bytes)
+    {
+        var trimmed = bytes.TrimStart(" \t\r\n"u8);
+        if (trimmed.IsEmpty || trimmed[0] != (byte)'{')
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.NotJson, "the message is not a JSON object");
+        }
+        Envelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize(trimmed, EnvelopeJsonContext.Default.Envelope);
+        }
+        catch (JsonException e)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, $"invalid envelope JSON: {e.Message}", e);
+        }
+        if (envelope is null || envelope.Id.Length == 0 || envelope.Signature.Length == 0 || envelope.Ciphertext.Length == 0)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, "a required field (id, ct, sig) is missing");
+        }
+        return envelope;
+    }
+
+    private void CheckLifetime(Envelope envelope)
+    {
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var skew = (long)options.ClockSkew.TotalMilliseconds;
+        if (envelope.Expires < envelope.Sent)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, "expires before it was sent");
+        }
+        if (now > envelope.Expires + skew)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Expired, $"expired {now - envelope.Expires} ms ago");
+        }
+        if (envelope.Sent > now + skew)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.FromTheFuture, $"sent {envelope.Sent - now} ms in the future");
+        }
+    }
+
+    private async Task VerifySignatureAsync(PartyAddress from, byte[] signed, byte[] signature, CancellationToken cancellationToken)
+    {
+        var key = await signingKeys.GetSigningKeyAsync(from, refresh: false, cancellationToken)
+            ?? throw new EnvelopeRejectedException(EnvelopeRejection.UnknownSender, $"{from} has no registered signing key");
+        if (Verifies(key, signed, signature))
+        {
+            return;
+        }
+        // The sender may have re-registered since the key was cached: ask once more before refusing.
+        var fresh = await signingKeys.GetSigningKeyAsync(from, refresh: true, cancellationToken);
+        if (fresh is null)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.UnknownSender, $"{from} has no registered signing key");
+        }
+        if (!fresh.AsSpan().SequenceEqual(key) && Verifies(fresh, signed, signature))
+        {
+            return;
+        }
+        throw new EnvelopeRejectedException(EnvelopeRejection.BadSignature, $"signature does not verify against the key {from} registered");
+    }
+
+    private static bool Verifies(byte[] spki, byte[] signed, byte[] signature)
+    {
+        try
+        {
+            using var ecdsa = ECDsa.Create();
+            ecdsa.ImportSubjectPublicKeyInfo(spki, out _);
+            return ecdsa.VerifyData(signed, signature, HashAlgorithmName.SHA256);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private byte[] Decrypt(byte[] ephemeralKey, byte[] nonce, byte[] ciphertext, byte[] header)
+    {
+        try
+        {
+            using var ephemeral = ECDiffieHellman.Create();
+            ephemeral.ImportSubjectPublicKeyInfo(ephemeralKey, out _);
+            var secret = keys.Encryption.DeriveRawSecretAgreement(ephemeral.PublicKey);
+            var key = EnvelopeCrypto.DeriveKey(secret, ephemeralKey, keys.EncryptionPublicKey, nonce);
+            CryptographicOperations.ZeroMemory(secret);
+            var payloadLength = ciphertext.Length - EnvelopeCrypto.TagSize;
+            var payload = new byte[payloadLength];
+            using var aes = new AesGcm(key, EnvelopeCrypto.TagSize);
+            aes.Decrypt(nonce, ciphertext.AsSpan(0, payloadLength), ciphertext.AsSpan(payloadLength), payload, header);
+            CryptographicOperations.ZeroMemory(key);
+            return payload;
+        }
+        catch (CryptographicException e)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.DecryptionFailed, "the payload does not decrypt for this recipient", e);
+        }
+    }
+
+    private static byte[] Base64(string value, string field)
+    {
+        try
+        {
+            return Convert.FromBase64String(value);
+        }
+        catch (FormatException e)
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, $"\"{field}\" is not base64", e);
+        }
+    }
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Refused an envelope: {Reason}: {Detail}")]
+    private static partial void LogRejected(ILogger logger, EnvelopeRejection reason, string detail);
+}
