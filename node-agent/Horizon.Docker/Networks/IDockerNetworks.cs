@@ -1,0 +1,37 @@
+namespace Horizon.Docker;
+
+/// <summary>Network calls: the private bridge networks a service's containers share.</summary>
+public interface IDockerNetworks
+{
+    /// <summary>Creates a network (<c>docker network create [--internal] --label … --opt …</c>).</summary>
+    /// <exception cref="ArgumentException">The spec has no name.</exception>
+    /// <exception cref="DockerConflictException">A network with this name exists.</exception>
+    /// <exception cref="DockerApiException">Any other refusal, e.g. an unknown driver or no free address pool.</exception>
+    Task<NetworkCreateResponse> CreateAsync(NetworkSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>Settings and attached containers (<c>docker network inspect</c>).</summary>
+    /// <exception cref="DockerNotFoundException">No such network.</exception>
+    /// <exception cref="DockerApiException">Any other engine failure.</exception>
+    Task<NetworkInspect> InspectAsync(string network, CancellationToken cancellationToken = default);
+
+    /// <summary>Attaches a container, reachable there under <paramref name="aliases"/> (<c>docker network connect --alias</c>).</summary>
+    /// <exception cref="DockerNotFoundException">No such network or container.</exception>
+    /// <exception cref="DockerConflictException">The container is already attached to this network.</exception>
+    /// <exception cref="DockerApiException">Any other refusal.</exception>
+    Task ConnectAsync(string network, string container, IReadOnlyList<string> aliases, CancellationToken cancellationToken = default);
+
+    /// <summary>Detaches a container (<c>docker network disconnect [-f]</c>).</summary>
+    /// <exception cref="DockerNotFoundException">No such network or container.</exception>
+    /// <exception cref="DockerApiException">Any other refusal, e.g. the container is not attached.</exception>
+    Task DisconnectAsync(string network, string container, bool force = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a network (<c>docker network rm</c>).</summary>
+    /// <exception cref="DockerNotFoundException">No such network.</exception>
+    /// <exception cref="DockerConflictException">Containers are still attached.</exception>
+    /// <exception cref="DockerApiException">Any other engine failure.</exception>
+    Task RemoveAsync(string network, CancellationToken cancellationToken = default);
+
+    /// <summary>Networks carrying every label given (<c>docker network ls --filter label=…</c>).</summary>
+    /// <exception cref="DockerApiException">The engine refused the filter.</exception>
+    Task<IReadOnlyList<NetworkInspect>> ListAsync(IReadOnlyList<string> labels, CancellationToken cancellationToken = default);
+}
