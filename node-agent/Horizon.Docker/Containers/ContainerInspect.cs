@@ -84,7 +84,18 @@ public sealed record ContainerHostConfig
 
     public string NetworkMode { get; init; } = "";
 
+    /// <summary>Published ports by <c>port/protocol</c>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<PortBinding>?>? PortBindings { get; init; }
+
     public RestartPolicy RestartPolicy { get; init; } = new();
+}
+
+/// <summary>A host address and port a container port is published on.</summary>
+public sealed record PortBinding
+{
+    public string HostIp { get; init; } = "";
+
+    public string HostPort { get; init; } = "";
 }
 
 /// <summary>The engine's restart policy; Horizon always uses <c>no</c>.</summary>

@@ -1,0 +1,156 @@
+using Horizon.Testing;
+using Horizon.Testing.Docker;
+using Xunit;
+
+namespace Horizon.Docker.Tests.Engine;
+
+public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<DockerFixture>
+{
+    [Fact]
+    public async Task Lifecycle_CreateStartStopRemove_IsVisibleThroughInspectAndLabelList()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var agreement = Guid.NewGuid().ToString("N");
+        var spec = EngineTestKit.Spec(fixture, "life", "sleep", "300") with
+        {
+            Labels = EngineTestKit.RunLabels(fixture, ("openhorizon.agreement", agreement)),
+            Environment = new Dictionary<string, string> { ["HZN_AGREEMENTID"] = agreement },
+        };
+
+        var created = await client.Containers.CreateAsync(spec, ct);
+        Assert.Equal("created", (await client.Containers.InspectAsync(created.Id, ct)).State.Status);
+
+        Assert.True(await client.Containers.StartAsync(created.Id, ct));
+        Assert.False(await client.Containers.StartAsync(created.Id, ct));
+        var running = await client.Containers.InspectAsync(spec.Name!, ct);
+        Assert.True(running.State.Running);
+        Assert.Equal(created.Id, running.Id);
+        Assert.Contains($"HZN_AGREEMENTID={agreement}", running.Config.Env ?? []);
+
+        var listed = Assert.Single(await client.Containers.ListAsync([$"openhorizon.agreement={agreement}"], ct));
+        Assert.Equal(created.Id, listed.Id);
+        Assert.Equal("running", listed.State);
+        Assert.Equal(agreement, listed.Labels["openhorizon.agreement"]);
+
+        // busybox sleep ignores SIGTERM as PID 1, so stop falls back to SIGKILL after the grace period.
+        Assert.True(await client.Containers.StopAsync(created.Id, TimeSpan.FromSeconds(1), ct));
+        Assert.False(await client.Containers.StopAsync(created.Id, TimeSpan.FromSeconds(1), ct));
+        var stopped = await client.Containers.InspectAsync(created.Id, ct);
+        Assert.False(stopped.State.Running);
+        Assert.Equal("exited", stopped.State.Status);
+        Assert.Equal(137, stopped.State.ExitCode);
+        Assert.Equal(0, stopped.RestartCount);
+
+        await client.Containers.RemoveAsync(created.Id, cancellationToken: ct);
+        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.InspectAsync(created.Id, ct));
+        Assert.Empty(await client.Containers.ListAsync([$"openhorizon.agreement={agreement}"], ct));
+    }
+
+    [Fact]
+    public async Task Create_AppliesLimitsPrivilegePortsAndRestartPolicyNo()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var spec = EngineTestKit.Spec(fixture, "limits", "sleep", "1") with
+        {
+            MemoryBytes = 64L * 1024 * 1024,
+            Cpus = 0.5,
+            Privileged = true,
+            Entrypoint = ["/bin/sh", "-c", "exec \"$@\"", "sh"],
+            Ports = [new PortMapping(8080, HostPort: null, HostIp: "127.0.0.1")],
+            Hostname = "edge-service",
+        };
+
+        var created = await client.Containers.CreateAsync(spec, ct);
+        var inspect = await client.Containers.InspectAsync(created.Id, ct);
+
+        Assert.Equal(64L * 1024 * 1024, inspect.HostConfig.Memory);
+        Assert.Equal(500_000_000, inspect.HostConfig.NanoCpus);
+        Assert.True(inspect.HostConfig.Privileged);
+        Assert.Equal("no", inspect.HostConfig.RestartPolicy.Name);
+        Assert.Equal(["/bin/sh", "-c", "exec \"$@\"", "sh"], inspect.Config.Entrypoint);
+        Assert.Equal(["sleep", "1"], inspect.Config.Cmd);
+        Assert.Equal("edge-service", inspect.Config.Hostname);
+        var binding = Assert.Single(Assert.Single(inspect.HostConfig.PortBindings!, p => p.Key == "8080/tcp").Value!);
+        Assert.Equal("127.0.0.1", binding.HostIp);
+    }
+
+    [Fact]
+    public async Task Logs_FromABindMountedFile_SplitStdoutFromStderrAndHonourTail()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        using var folder = new TempDirectory("hzn-docker-bind");
+        await File.WriteAllTextAsync(folder.Combine("greeting"), "hello from the host\n", ct);
+        var spec = EngineTestKit.Spec(fixture, "logs", "sh", "-c",
+            "for i in 1 2 3 4 5; do echo out-$i; done; cat /data/greeting; echo oops >&2; printf 'no newline'") with
+        {
+            Binds = [$"{folder.Path}:/data:ro"],
+        };
+
+        var created = await client.Containers.CreateAsync(spec, ct);
+        await client.Containers.StartAsync(created.Id, ct);
+        Assert.Equal(0, await client.Containers.WaitAsync(created.Id, ct));
+
+        var all = await client.Containers.GetLogsAsync(created.Id, tail: 100, ct);
+        Assert.Equal(
+            [
+                new(LogSource.Stdout, "out-1"), new(LogSource.Stdout, "out-2"), new(LogSource.Stdout, "out-3"),
+                new(LogSource.Stdout, "out-4"), new(LogSource.Stdout, "out-5"),
+                new(LogSource.Stdout, "hello from the host"), new(LogSource.Stderr, "oops"), new(LogSource.Stdout, "no newline"),
+            ],
+            all);
+        var tail = await client.Containers.GetLogsAsync(created.Id, tail: 2, ct);
+        Assert.Equal([new(LogSource.Stderr, "oops"), new(LogSource.Stdout, "no newline")], tail);
+    }
+
+    [Fact]
+    public async Task Inspect_OfAContainerThatDoesNotExist_IsNotFound()
+    {
+        using var client = EngineTestKit.Client();
+        var missing = fixture.UniqueName("missing");
+
+        var error = await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.InspectAsync(missing));
+        Assert.Contains(missing, error.ResponseMessage, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.RemoveAsync(missing));
+        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.StartAsync(missing));
+    }
+
+    [Fact]
+    public async Task Create_FromAnImageThatIsNotHere_IsNotFound()
+    {
+        using var client = EngineTestKit.Client();
+        var spec = EngineTestKit.Spec(fixture, "noimage") with { Image = $"hzn/not-here-{Guid.NewGuid():N}:1" };
+
+        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.CreateAsync(spec));
+    }
+
+    [Fact]
+    public async Task Create_WithANameInUse_IsAConflict()
+    {
+        using var client = EngineTestKit.Client();
+        var spec = EngineTestKit.Spec(fixture, "twice", "true");
+        await client.Containers.CreateAsync(spec);
+
+        var error = await Assert.ThrowsAsync<DockerConflictException>(() => client.Containers.CreateAsync(spec));
+        Assert.Contains("already in use", error.ResponseMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KillAndRemove_InTheWrongState_AreConflicts()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var created = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "state", "sleep", "300"), ct);
+
+        await Assert.ThrowsAsync<DockerConflictException>(() => client.Containers.KillAsync(created.Id, cancellationToken: ct));
+        await client.Containers.StartAsync(created.Id, ct);
+        await Assert.ThrowsAsync<DockerConflictException>(() => client.Containers.RemoveAsync(created.Id, cancellationToken: ct));
+
+        await client.Containers.KillAsync(created.Id, cancellationToken: ct);
+        Assert.Equal(137, await client.Containers.WaitAsync(created.Id, ct));
+        await client.Containers.RemoveAsync(created.Id, force: true, cancellationToken: ct);
+        Assert.False(await fixture.ExistsAsync("container", created.Id));
+    }
+}
