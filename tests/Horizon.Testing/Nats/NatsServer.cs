@@ -33,6 +33,9 @@ public sealed class NatsServer : IAsyncDisposable
 
     public string ConfigPath => _directory.Combine("nats.conf");
 
+    /// <summary>The server writes its pid here, so a reload can be signalled by <c>nats-server --signal reload=&lt;file&gt;</c>.</summary>
+    public string PidFile => _directory.Combine("nats.pid");
+
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts a server and waits until it greets clients with INFO.</summary>
@@ -51,6 +54,14 @@ public sealed class NatsServer : IAsyncDisposable
         if (IsRunning)
         {
             throw new InvalidOperationException("the server is already running");
+        }
+        foreach (var (name, content) in _options.Files)
+        {
+            var path = _directory.Combine(name);
+            if (!File.Exists(path))
+            {
+                await File.WriteAllTextAsync(path, content, cancellationToken);
+            }
         }
         await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
         _process = OwnedProcess.Start(_binary, ["-c", ConfigPath], $"nats-server :{Port}");
@@ -103,6 +114,7 @@ public sealed class NatsServer : IAsyncDisposable
         var config = new StringBuilder();
         config.AppendLine(CultureInfo.InvariantCulture, $"listen: \"127.0.0.1:{Port}\"");
         config.AppendLine(CultureInfo.InvariantCulture, $"server_name: \"hzn_test_{Port}\"");
+        config.AppendLine(CultureInfo.InvariantCulture, $"pid_file: \"{PidFile}\"");
         if (_options.JetStream)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{StoreDirectory}\" }}");

@@ -14,6 +14,12 @@ public sealed record NatsServerOptions
     /// </summary>
     public string ConfigSnippet { get; init; } = "";
 
+    /// <summary>
+    /// Files written next to the server's configuration before it starts (name → content), for
+    /// <c>include</c> directives: nats-server resolves includes relative to the configuration file.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Fixed client port; 0 (default) picks a free loopback port.</summary>
     public int Port { get; init; }
 

@@ -1,19 +1,21 @@
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
+using Xunit;
 
-namespace Horizon.Testing.Tests;
+namespace Horizon.Testing.Nats;
 
 /// <summary>
 /// Just enough of the NATS text protocol to prove the fixture's server serves, without
 /// depending on the client library that is itself under test elsewhere.
 /// </summary>
-internal sealed class RawNatsConnection : IAsyncDisposable
+public sealed class RawNatsConnection : IAsyncDisposable
 {
     private readonly TcpClient _client = new();
     private StreamReader? _reader;
     private Stream? _stream;
 
-    public static async Task<RawNatsConnection> ConnectAsync(int port)
+    public static async Task<RawNatsConnection> ConnectAsync(int port, string? user = null, string? password = null)
     {
         var connection = new RawNatsConnection();
         await connection._client.ConnectAsync("127.0.0.1", port);
@@ -21,8 +23,14 @@ internal sealed class RawNatsConnection : IAsyncDisposable
         connection._reader = new StreamReader(connection._stream, Encoding.ASCII);
         var info = await connection.ReadLineAsync();
         Assert.StartsWith("INFO ", info);
-        await connection.SendAsync("CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true}\r\nPING\r\n");
-        Assert.Equal("PONG", await connection.ReadLineAsync());
+        var credentials = user is null ? "" : $",\"user\":{JsonSerializer.Serialize(user)},\"pass\":{JsonSerializer.Serialize(password)}";
+        await connection.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false,\"headers\":true{credentials}}}\r\nPING\r\n");
+        var answer = await connection.ReadLineAsync();
+        if (answer != "PONG")
+        {
+            await connection.DisposeAsync();
+            throw new InvalidOperationException($"the server refused the connection: {answer}");
+        }
         return connection;
     }
 
@@ -37,6 +45,22 @@ internal sealed class RawNatsConnection : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var line = await _reader!.ReadLineAsync(timeout.Token);
         return line ?? throw new IOException("the server closed the connection");
+    }
+
+    /// <summary>Sends a PING and returns every line up to the PONG (e.g. -ERR permission violations).</summary>
+    public async Task<IReadOnlyList<string>> LinesUntilPongAsync()
+    {
+        await SendAsync("PING\r\n");
+        var lines = new List<string>();
+        while (true)
+        {
+            var line = await ReadLineAsync();
+            if (line == "PONG")
+            {
+                return lines;
+            }
+            lines.Add(line);
+        }
     }
 
     /// <summary>Reads the next MSG and returns its subject and payload, skipping PINGs.</summary>
