@@ -1,0 +1,50 @@
+namespace Horizon.Nats.Tests;
+
+/// <summary>Bounded waits so a broken client fails a test instead of hanging it.</summary>
+internal static class TestWait
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<NatsMsg> NextAsync(this NatsSubscription sub, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? Timeout);
+        return await sub.Msgs.ReadAsync(cts.Token);
+    }
+
+    public static async Task<List<NatsMsg>> TakeAsync(this NatsSubscription sub, int count, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? Timeout);
+        var list = new List<NatsMsg>();
+        while (list.Count < count)
+        {
+            list.Add(await sub.Msgs.ReadAsync(cts.Token));
+        }
+        return list;
+    }
+
+    /// <summary>Completes when the connection reaches <paramref name="state"/> (or is already in it).</summary>
+    public static async Task WaitForStateAsync(this NatsConnection connection, NatsConnectionState state, TimeSpan? timeout = null)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChange(object? sender, NatsConnectionStateChangedEventArgs e)
+        {
+            if (e.State == state)
+            {
+                reached.TrySetResult();
+            }
+        }
+        connection.ConnectionStateChanged += OnChange;
+        try
+        {
+            if (connection.State == state)
+            {
+                return;
+            }
+            await reached.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            connection.ConnectionStateChanged -= OnChange;
+        }
+    }
+}
