@@ -46,7 +46,7 @@ public static partial class ModelJson
         }
         catch (JsonException ex)
         {
-            throw new ModelFormatException([Describe(ex)], ex);
+            throw new ModelFormatException([Describe(ex, typeInfo)], ex);
         }
     }
 
@@ -62,12 +62,12 @@ public static partial class ModelJson
         }
         catch (JsonException ex)
         {
-            var error = Describe(ex);
+            var error = Describe(ex, typeInfo);
             throw new ModelFormatException([error with { Path = ValidationErrors.Join(pathPrefix, error.Path) }], ex);
         }
     }
 
-    internal static ValidationError Describe(JsonException ex)
+    internal static ValidationError Describe(JsonException ex, JsonTypeInfo root)
     {
         var path = (ex.Path ?? "$").TrimStart('$').TrimStart('.');
         var where = ex.LineNumber is { } line && ex.BytePositionInLine is { } column
@@ -80,10 +80,10 @@ public static partial class ModelJson
             return new ValidationError(path, $"unknown field \"{unmapped.Groups[1].Value}\"{where}");
         }
 
-        var converted = ConvertedTo().Match(message);
-        if (converted.Success)
+        if (ConvertedTo().IsMatch(message))
         {
-            return new ValidationError(path, $"expected {Friendly(converted.Groups[1].Value)}{where}");
+            // The message names the declaring type, not the expected one; find it from the metadata.
+            return new ValidationError(path, $"expected {Friendly(ExpectedTypeAt(root, path))}{where}");
         }
 
         // Messages we raise ourselves (converters) and reader errors (malformed JSON) are already readable;
@@ -98,21 +98,78 @@ public static partial class ModelJson
         return new ValidationError(path, text + where);
     }
 
-    private static string Friendly(string clrType) => clrType switch
+    private static JsonTypeInfo? ExpectedTypeAt(JsonTypeInfo root, string path)
     {
-        "System.String" => "a string",
-        "System.Boolean" => "true or false",
-        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "a whole number",
-        "System.Double" or "System.Nullable`1[System.Double]" => "a number",
-        "Horizon.Patterns.Model.Sharable" => "one of \"exclusive\", \"singleton\", \"multiple\"",
-        _ when clrType.Contains("IReadOnlyList", StringComparison.Ordinal) || clrType.Contains("List`1", StringComparison.Ordinal) => "an array",
-        _ when clrType.Contains("Dictionary", StringComparison.Ordinal) => "an object",
-        _ => "an object",
-    };
+        JsonTypeInfo? current = root;
+        foreach (Match segment in PathSegment().Matches(path))
+        {
+            if (current is null)
+            {
+                return null;
+            }
+
+            var isIndex = segment.Groups[2].Success;
+            var name = segment.Groups[1].Success ? segment.Groups[1].Value : segment.Groups[4].Value;
+            if (current.Kind == JsonTypeInfoKind.Object && !isIndex)
+            {
+                var property = current.Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+                current = property is null ? null : current.Options.GetTypeInfo(property.PropertyType);
+            }
+            else if (current.Kind is JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary)
+            {
+                current = current.ElementType is { } element ? current.Options.GetTypeInfo(element) : null;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private static string Friendly(JsonTypeInfo? info)
+    {
+        if (info is null)
+        {
+            return "a value of another type";
+        }
+
+        var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        if (type == typeof(string))
+        {
+            return "a string";
+        }
+
+        if (type == typeof(bool))
+        {
+            return "true or false";
+        }
+
+        if (type == typeof(int) || type == typeof(long))
+        {
+            return "a whole number";
+        }
+
+        if (type == typeof(double))
+        {
+            return "a number";
+        }
+
+        if (type == typeof(Sharable))
+        {
+            return "one of \"exclusive\", \"singleton\", \"multiple\"";
+        }
+
+        return info.Kind == JsonTypeInfoKind.Enumerable ? "an array" : "an object";
+    }
 
     [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
     private static partial Regex UnmappedProperty();
 
-    [GeneratedRegex("could not be converted to ([^ ]+?)\\. ")]
+    [GeneratedRegex("could not be converted to ")]
     private static partial Regex ConvertedTo();
+
+    [GeneratedRegex(@"(?:^|\.)([^.\[\]]+)|(\[(\d+)\])|\['([^']*)'\]")]
+    private static partial Regex PathSegment();
 }

@@ -1,0 +1,10 @@
+namespace Horizon.Patterns.Constraints;
+
+internal enum ComparisonOutcome
+{
+    Satisfied,
+    Unmet,
+    Missing,
+    OperandNotConvertible,
+    OperatorNotApplicable,
+}

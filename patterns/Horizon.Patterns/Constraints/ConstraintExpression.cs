@@ -1,0 +1,36 @@
+namespace Horizon.Patterns.Constraints;
+
+/// <summary>One parsed constraint expression, e.g. <c>openhorizon.memory &gt;= 1024 AND (purpose == edge || purpose == lab)</c>.</summary>
+public sealed class ConstraintExpression
+{
+    private ConstraintExpression(string text, ConstraintNode root)
+    {
+        Text = text;
+        Root = root;
+    }
+
+    public string Text { get; }
+
+    public ConstraintNode Root { get; }
+
+    /// <summary>Parses an expression.</summary>
+    /// <exception cref="ConstraintSyntaxException">The expression is malformed; <see cref="ConstraintSyntaxException.Column"/> points at the problem.</exception>
+    public static ConstraintExpression Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new ConstraintExpression(text, ConstraintParser.Parse(text));
+    }
+
+    public bool IsSatisfiedBy(PropertySet properties) => Root.IsSatisfiedBy(properties);
+
+    /// <summary>Why <paramref name="properties"/> do not satisfy the expression; empty when they do.</summary>
+    public IReadOnlyList<string> Explain(PropertySet properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var reasons = new List<string>();
+        Root.Explain(properties, reasons);
+        return reasons;
+    }
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,12 @@
+namespace Horizon.Patterns.Constraints;
+
+internal enum TokenKind
+{
+    End,
+    Name,
+    Operator,
+    And,
+    Or,
+    OpenParen,
+    CloseParen,
+}

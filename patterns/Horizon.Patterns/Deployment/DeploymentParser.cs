@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Horizon.Patterns.Json;
+using Horizon.Patterns.Validation;
+
+namespace Horizon.Patterns.Deployment;
+
+/// <summary>Parses and checks a service's <c>deployment</c> string.</summary>
+public static partial class DeploymentParser
+{
+    /// <summary>Parses and validates a deployment string.</summary>
+    /// <exception cref="ModelFormatException">
+    /// The string is not JSON, has unknown fields, has no services, or a service is invalid — for example
+    /// an image not pinned by digest (<c>services.web.image: "acme/web:1.0" is not pinned by digest</c>).
+    /// </exception>
+    public static DeploymentDescription Parse(string deployment, DeploymentParseOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        var description = ModelJson.Deserialize(deployment, PatternsJsonContext.Default.DeploymentDescription);
+        var errors = Validate(description, options);
+        return errors.Count == 0 ? description : throw new ModelFormatException(errors);
+    }
+
+    /// <summary>Checks a parsed deployment; paths are relative to the deployment (<c>services.web.image</c>).</summary>
+    public static IReadOnlyList<ValidationError> Validate(DeploymentDescription description, DeploymentParseOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        options ??= DeploymentParseOptions.Default;
+        var errors = new ValidationErrors();
+        if (description.Services.Count == 0)
+        {
+            errors.Add("services", "the deployment has no services");
+        }
+
+        foreach (var (name, service) in description.Services)
+        {
+            var path = $"services.{name}";
+            if (!ServiceName().IsMatch(name))
+            {
+                errors.Add(path, $"\"{name}\" is not a valid service name (lowercase letters, digits, '-', '_', '.'; at most 63)");
+            }
+
+            if (service is null)
+            {
+                errors.Add(path, "expected an object, got null");
+                continue;
+            }
+
+            ValidateService(path, service, options, errors);
+        }
+
+        return errors.Items;
+    }
+
+    private static void ValidateService(string path, DeploymentService service, DeploymentParseOptions options, ValidationErrors errors)
+    {
+        if (!ImageReference.TryParse(service.Image, out var image, out var imageError))
+        {
+            errors.Add($"{path}.image", imageError);
+        }
+        else if (!image.IsPinned && !options.AllowUnpinnedImages)
+        {
+            errors.Add($"{path}.image", $"\"{service.Image}\" is not pinned by digest (expected repo@sha256:...)");
+        }
+
+        for (var i = 0; i < service.Environment.Count; i++)
+        {
+            var entry = service.Environment[i] ?? "";
+            var eq = entry.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                errors.Add($"{path}.environment[{i}]", $"\"{entry}\" is not NAME=value");
+            }
+        }
+
+        var ports = service.AllPorts.ToList();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            if (!PortSpec().IsMatch(ports[i].HostPort) || !PortsInRange(ports[i].HostPort))
+            {
+                var field = i < service.Ports.Count ? $"ports[{i}]" : $"specific_ports[{i - service.Ports.Count}]";
+                errors.Add($"{path}.{field}.HostPort", $"\"{ports[i].HostPort}\" is not host:container[/tcp|/udp] with ports 1-65535");
+            }
+        }
+
+        for (var i = 0; i < service.Binds.Count; i++)
+        {
+            var parts = (service.Binds[i] ?? "").Split(':');
+            if (parts.Length is < 2 or > 3 || parts[0].Length == 0 || !parts[1].StartsWith('/')
+                || (parts.Length == 3 && parts[2] is not ("ro" or "rw" or "z" or "Z" or "ro,z" or "ro,Z" or "rw,z" or "rw,Z")))
+            {
+                errors.Add($"{path}.binds[{i}]", $"\"{service.Binds[i]}\" is not source:/container/path[:ro|rw]");
+            }
+        }
+
+        for (var i = 0; i < service.Devices.Count; i++)
+        {
+            if (!(service.Devices[i] ?? "").StartsWith("/dev/", StringComparison.Ordinal))
+            {
+                errors.Add($"{path}.devices[{i}]", $"\"{service.Devices[i]}\" is not a device path under /dev/");
+            }
+        }
+
+        if (service.Network is { Length: > 0 } network && network != "host")
+        {
+            errors.Add($"{path}.network", $"\"{network}\" is not supported; each service gets its own network, only \"host\" may be asked for");
+        }
+
+        if (service.MaxMemoryMb is <= 0)
+        {
+            errors.Add($"{path}.max_memory_mb", "must be positive");
+        }
+
+        if (service.MaxCpus is <= 0)
+        {
+            errors.Add($"{path}.max_cpus", "must be positive");
+        }
+    }
+
+    private static bool PortsInRange(string spec)
+    {
+        foreach (var part in spec.Split('/')[0].Split(':'))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_.-]{0,62}$")]
+    private static partial Regex ServiceName();
+
+    [GeneratedRegex("^[0-9]{1,5}(:[0-9]{1,5})?(/(tcp|udp))?$")]
+    private static partial Regex PortSpec();
+}
