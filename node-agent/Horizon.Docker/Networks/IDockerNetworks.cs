@@ -14,8 +14,12 @@ public interface IDockerNetworks
     /// <exception cref="DockerApiException">Any other engine failure.</exception>
     Task<NetworkInspect> InspectAsync(string network, CancellationToken cancellationToken = default);
 
-    /// <summary>Attaches a container, reachable there under <paramref name="aliases"/> (<c>docker network connect --alias</c>).</summary>
-    /// <exception cref="DockerNotFoundException">No such network or container.</exception>
+    /// <summary>
+    /// Attaches a container, reachable there under <paramref name="aliases"/> (<c>docker network connect --alias</c>).
+    /// For a container that was created but never started, the engine only records the request:
+    /// a missing network then fails the later start, not this call.
+    /// </summary>
+    /// <exception cref="DockerNotFoundException">No such container, or no such network for a running container.</exception>
     /// <exception cref="DockerConflictException">The container is already attached to this network.</exception>
     /// <exception cref="DockerApiException">Any other refusal.</exception>
     Task ConnectAsync(string network, string container, IReadOnlyList<string> aliases, CancellationToken cancellationToken = default);
