@@ -1,0 +1,22 @@
+namespace Horizon.Patterns.Signing;
+
+/// <summary>
+/// Thrown when a key or certificate cannot be used for deployment signing: malformed PEM, a key of
+/// another algorithm (Open Horizon's RSA keys cannot carry over), or a curve other than P-256.
+/// </summary>
+public sealed class SigningKeyException : Exception
+{
+    public SigningKeyException()
+    {
+    }
+
+    public SigningKeyException(string message)
+        : base(message)
+    {
+    }
+
+    public SigningKeyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
