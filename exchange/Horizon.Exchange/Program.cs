@@ -1,3 +1,7 @@
-// Placeholder entry point: the exchange is built in issue #4. It says so and fails rather than pretend.
-Console.Error.WriteLine("Horizon: the exchange is not implemented yet (issue #4).");
-return 2;
+using Horizon.Exchange.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddExchange();
+var app = builder.Build();
+app.MapExchangeApi();
+await app.RunAsync();

@@ -1,0 +1,49 @@
+namespace Horizon.Exchange.Client;
+
+public sealed partial class ExchangeClient
+{
+    /// <summary>Creates or replaces an agbot; a registered key is never replaced (409).</summary>
+    public Task PutAgbotAsync(string org, string id, ExchangeAgbot agbot, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, Path("orgs", org, "agbots", id), Body(agbot, Json.ExchangeAgbot), cancellationToken);
+
+    public Task<ExchangeAgbot> GetAgbotAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", org, "agbots", id), null, Json.ExchangeAgbot, cancellationToken);
+
+    public Task<IReadOnlyList<ExchangeAgbot>> ListAgbotsAsync(string org, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", org, "agbots"), null, Json.IReadOnlyListExchangeAgbot, cancellationToken);
+
+    public Task DeleteAgbotAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, Path("orgs", org, "agbots", id), null, cancellationToken);
+
+    public Task HeartbeatAgbotAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, Path("orgs", org, "agbots", id, "heartbeat"), null, cancellationToken);
+
+    /// <summary>Adds a served pattern; returns it with its id.</summary>
+    public Task<AgbotPattern> AddAgbotPatternAsync(string org, string id, AgbotPattern pattern, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, Path("orgs", org, "agbots", id, "patterns"), Body(pattern, Json.AgbotPattern), Json.AgbotPattern, cancellationToken);
+
+    public Task<IReadOnlyList<AgbotPattern>> ListAgbotPatternsAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", org, "agbots", id, "patterns"), null, Json.IReadOnlyListAgbotPattern, cancellationToken);
+
+    public Task DeleteAgbotPatternAsync(string org, string id, string patternId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, Path("orgs", org, "agbots", id, "patterns", patternId), null, cancellationToken);
+
+    /// <summary>Adds a served deployment policy; returns it with its id.</summary>
+    public Task<AgbotBusinessPolicy> AddAgbotBusinessPolicyAsync(string org, string id, AgbotBusinessPolicy policy, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, Path("orgs", org, "agbots", id, "businesspols"), Body(policy, Json.AgbotBusinessPolicy), Json.AgbotBusinessPolicy, cancellationToken);
+
+    public Task<IReadOnlyList<AgbotBusinessPolicy>> ListAgbotBusinessPoliciesAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", org, "agbots", id, "businesspols"), null, Json.IReadOnlyListAgbotBusinessPolicy, cancellationToken);
+
+    public Task DeleteAgbotBusinessPolicyAsync(string org, string id, string policyId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, Path("orgs", org, "agbots", id, "businesspols", policyId), null, cancellationToken);
+
+    public Task PutAgbotAgreementAsync(string org, string id, string agreementId, AgbotAgreement agreement, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, Path("orgs", org, "agbots", id, "agreements", agreementId), Body(agreement, Json.AgbotAgreement), cancellationToken);
+
+    public Task<IReadOnlyList<AgbotAgreement>> ListAgbotAgreementsAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", org, "agbots", id, "agreements"), null, Json.IReadOnlyListAgbotAgreement, cancellationToken);
+
+    public Task DeleteAgbotAgreementAsync(string org, string id, string agreementId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, Path("orgs", org, "agbots", id, "agreements", agreementId), null, cancellationToken);
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Horizon.Exchange.Auth;
+using Horizon.Exchange.Client;
+using Horizon.Exchange.Storage;
+
+namespace Horizon.Exchange.Api;
+
+/// <summary><c>/v1/orgs</c>: hub admins create and delete orgs; members read theirs; org admins change theirs.</summary>
+internal static class OrgsApi
+{
+    public static RouteGroupBuilder MapOrgsApi(this RouteGroupBuilder v1)
+    {
+        var orgs = v1.MapGroup("/orgs").WithTags("Orgs");
+        orgs.MapGet("/", ListAsync).Produces<IReadOnlyList<ExchangeOrg>>();
+        orgs.MapGet("/{org}", GetAsync).Produces<ExchangeOrg>();
+        orgs.MapPut("/{org}", PutAsync).Accepts<ExchangeOrg>("application/json");
+        orgs.MapPost("/{org}", PutAsync).Accepts<ExchangeOrg>("application/json");
+        orgs.MapDelete("/{org}", DeleteAsync);
+        return v1;
+    }
+
+    private static ExchangeOrg ToWire(OrgRecord row) =>
+        (JsonSerializer.Deserialize(row.Document, ExchangeJsonContext.Default.ExchangeOrg) ?? new ExchangeOrg()) with
+        {
+            Id = row.Id,
+            Label = row.Label,
+            Description = row.Description,
+            OrgType = row.OrgType,
+            LastUpdated = row.LastUpdated,
+        };
+
+    private static async Task<IResult> ListAsync(HttpContext http, ExchangeServices exchange)
+    {
+        var caller = http.Caller();
+        if (!caller.IsHubAdmin)
+        {
+            return Problems.Forbidden($"{caller} may not list orgs; only hub admins may");
+        }
+        return TypedResults.Ok((await exchange.Identities.ListOrgsAsync(http.RequestAborted)).Select(ToWire).ToList());
+    }
+
+    private static async Task<IResult> GetAsync(string org, HttpContext http, ExchangeServices exchange)
+    {
+        var caller = http.Caller();
+        if (caller.Org != org && !caller.IsHubAdmin && caller.Kind != CallerKind.Agbot)
+        {
+            return Problems.Forbidden($"{caller} may not read org {org}");
+        }
+        var row = await exchange.Identities.GetOrgAsync(org, http.RequestAborted);
+        return row is null ? Problems.NotFound($"org {org} not found") : TypedResults.Ok(ToWire(row));
+    }
+
+    private static async Task<IResult> PutAsync(string org, HttpContext http, ExchangeServices exchange)
+    {
+        var (value, problem) = await JsonBody.ReadAsync<ExchangeOrg>(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (Validation.CheckId("org id", org) is { } invalid)
+        {
+            return Problems.BadRequest(invalid);
+        }
+        var caller = http.Caller();
+        var existing = await exchange.Identities.GetOrgAsync(org, http.RequestAborted);
+        if (existing is null ? !caller.IsHubAdmin : !caller.IsAdminOf(org))
+        {
+            return Problems.Forbidden($"{caller} may not {(existing is null ? "create" : "change")} org {org}");
+        }
+        var result = await exchange.Identities.SaveOrgAsync(new OrgRecord
+        {
+            Id = org,
+            Label = value!.Label ?? "",
+            Description = value.Description ?? "",
+            OrgType = value.OrgType ?? "",
+            Document = JsonSerializer.Serialize(new ExchangeOrg { Tags = value.Tags, Limits = value.Limits }, ExchangeJsonContext.Default.ExchangeOrg),
+            LastUpdated = Clock.Now(exchange.Time),
+        }, http.RequestAborted);
+        return Outcomes.Of(result, exchange, $"org {org}", "");
+    }
+
+    private static async Task<IResult> DeleteAsync(string org, HttpContext http, ExchangeServices exchange)
+    {
+        var caller = http.Caller();
+        if (!caller.IsHubAdmin)
+        {
+            return Problems.Forbidden($"{caller} may not delete org {org}; only hub admins may");
+        }
+        if (org == Caller.RootOrg)
+        {
+            return Problems.BadRequest("the root org cannot be deleted");
+        }
+        var result = await exchange.Identities.DeleteOrgAsync(org, http.RequestAborted);
+        exchange.Verifier.ForgetOrg(org);
+        return Outcomes.Of(result, exchange, $"org {org}", "");
+    }
+}

@@ -1,0 +1,29 @@
+using Horizon.Exchange.Api;
+
+namespace Horizon.Exchange.Hosting;
+
+/// <summary>Maps the REST API under <c>/v1</c> and its OpenAPI document at <c>/v1/openapi.json</c>.</summary>
+public static class ExchangeEndpointExtensions
+{
+    public static WebApplication MapExchangeApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/v1/openapi.json");
+        app.MapGroup("/v1").MapAnonymousAdminApi();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<CredentialFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapAdminApi()
+            .MapOrgsApi()
+            .MapUsersApi()
+            .MapNodesApi()
+            .MapAgbotsApi()
+            .MapChangesApi()
+            .MapSearchApi();
+        return app;
+    }
+}

@@ -1,0 +1,45 @@
+namespace Horizon.Exchange.Hosting;
+
+/// <summary>
+/// The exchange's settings, bound from the <c>Exchange</c> configuration section (environment
+/// variables <c>Exchange__RootPassword</c> etc., or <c>--Exchange:SqlitePath=...</c>).
+/// The defaults run one exchange on one machine.
+/// </summary>
+public sealed record ExchangeOptions
+{
+    public const string Section = "Exchange";
+
+    /// <summary>
+    /// The password of the hub admin <c>root/root</c>. Required on the first start (also read from
+    /// <c>HZN_EXCHANGE_ROOT_PASSWORD</c>); there is no built-in default. When given on a later
+    /// start, it replaces the stored one.
+    /// </summary>
+    public string? RootPassword { get; init; }
+
+    /// <summary>The SQLite file used when no PostgreSQL connection string is given.</summary>
+    public string SqlitePath { get; init; } = "horizon-exchange.db";
+
+    /// <summary>An Npgsql connection string; when set, PostgreSQL is used instead of SQLite.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>When set, each committed change is announced on <c>hzn.changes.&lt;org&gt;.&lt;resource&gt;</c>.</summary>
+    public string? NatsUrl { get; init; }
+
+    /// <summary>The largest request body accepted, in bytes; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>PBKDF2-SHA256 iterations for new token hashes.</summary>
+    public int TokenHashIterations { get; init; } = 10_000;
+
+    /// <summary>How long a verified credential is trusted without hashing again.</summary>
+    public TimeSpan CredentialCacheLifetime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Default cap on nodes per org; an org's own <c>limits.maxNodes</c> overrides it.</summary>
+    public long MaxNodesPerOrg { get; init; } = 1_000_000;
+
+    /// <summary>Default cap on services per org; an org's own <c>limits.maxServices</c> overrides it.</summary>
+    public long MaxServicesPerOrg { get; init; } = 10_000;
+
+    /// <summary>The largest page a listing or search returns.</summary>
+    public int MaxPageSize { get; init; } = 10_000;
+}

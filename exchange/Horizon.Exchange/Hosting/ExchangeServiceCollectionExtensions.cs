@@ -1,0 +1,45 @@
+using Horizon.Exchange.Api;
+using Horizon.Exchange.Auth;
+using Horizon.Exchange.Changes;
+using Horizon.Exchange.Client;
+using Horizon.Exchange.Storage;
+
+namespace Horizon.Exchange.Hosting;
+
+/// <summary>Registers the exchange: options, storage, stores, authentication and change notification.</summary>
+public static class ExchangeServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddExchange(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IStorageProvider>(string.IsNullOrWhiteSpace(options.PostgresConnectionString)
+            ? new SqliteStorageProvider(options.SqlitePath)
+            : new PostgresStorageProvider(options.PostgresConnectionString));
+        services.AddSingleton<ChangeLog>();
+        services.AddSingleton<IdentityStore>();
+        services.AddSingleton<NodeStore>();
+        services.AddSingleton<AgbotStore>();
+        services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<DefinitionStore>();
+        services.AddSingleton(new TokenHasher(options.TokenHashIterations));
+        services.AddSingleton(sp => new CredentialVerifier(sp.GetRequiredService<IdentityStore>(), sp.GetRequiredService<TimeProvider>(), options.CredentialCacheLifetime));
+        services.AddSingleton<CredentialFilter>();
+        services.AddSingleton(sp => new ChangeNotifier(sp.GetService<IChangePublisher>(), sp.GetRequiredService<ILogger<ChangeNotifier>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeNotifier>());
+        services.AddSingleton<ExchangeServices>();
+        services.AddHostedService<StorageInitializer>();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ExchangeJsonContext.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        return builder;
+    }
+}

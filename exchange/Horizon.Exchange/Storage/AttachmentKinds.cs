@@ -1,0 +1,13 @@
+namespace Horizon.Exchange.Storage;
+
+/// <summary>The kinds of <see cref="AttachmentRecord"/>; node kinds start with "node", agbot kinds with "agbot".</summary>
+public static class AttachmentKinds
+{
+    public const string NodeStatus = "nodestatus";
+    public const string NodeErrors = "nodeerrors";
+    public const string NodePolicy = "nodepolicy";
+    public const string NodeAgreement = "nodeagreement";
+    public const string AgbotAgreement = "agbotagreement";
+    public const string AgbotPattern = "agbotpattern";
+    public const string AgbotPolicy = "agbotpolicy";
+}

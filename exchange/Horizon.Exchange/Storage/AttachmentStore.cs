@@ -1,0 +1,63 @@
+using Dapper;
+
+namespace Horizon.Exchange.Storage;
+
+/// <summary>
+/// Documents hanging off a node or agbot, by kind: <c>nodestatus</c>, <c>nodeerrors</c>,
+/// <c>nodepolicy</c> (key ""), <c>nodeagreement</c>, <c>agbotagreement</c>, <c>agbotpattern</c>,
+/// <c>agbotpolicy</c> (keyed by id). The parent's existence is the caller's check.
+/// </summary>
+public sealed class AttachmentStore(IStorageProvider storage, ChangeLog changes)
+{
+    private const string Columns = "kind, org, parent, key, document, lastupdated";
+
+    public async Task<AttachmentRecord?> GetAsync(string kind, string org, string parent, string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = @parent AND key = @key",
+            new { kind, org, parent, key }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<AttachmentRecord>> ListAsync(string kind, string org, string parent, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = @parent ORDER BY key",
+            new { kind, org, parent }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Every attachment of <paramref name="kind"/> in <paramref name="org"/> updated at or after <paramref name="since"/> (ISO-8601 text compares in time order).</summary>
+    public async Task<IReadOnlyList<AttachmentRecord>> ListSinceAsync(string kind, string org, IReadOnlyList<string> parents, string since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent IN @parents AND lastupdated >= @since",
+            new { kind, org, parents, since }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Creates or replaces the attachment and records <paramref name="change"/> in the same transaction.</summary>
+    public async Task<WriteResult> PutAsync(AttachmentRecord attachment, ChangeIntent change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(attachment);
+        return await storage.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync($"""
+                INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated)
+                ON CONFLICT (kind, org, parent, key) DO UPDATE SET document = excluded.document, lastupdated = excluded.lastupdated
+                """, attachment, transaction);
+            return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction, [change]));
+        }, cancellationToken);
+    }
+
+    public async Task<WriteResult> DeleteAsync(string kind, string org, string parent, string key, ChangeIntent change, CancellationToken cancellationToken = default) =>
+        await storage.WriteAsync(async (connection, transaction) =>
+        {
+            if (await connection.ExecuteAsync("DELETE FROM attachments WHERE kind = @kind AND org = @org AND parent = @parent AND key = @key",
+                    new { kind, org, parent, key }, transaction) == 0)
+            {
+                return WriteResult.Refused(WriteOutcome.NotFound);
+            }
+            return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction, [change]));
+        }, cancellationToken);
+}

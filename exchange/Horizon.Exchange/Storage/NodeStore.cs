@@ -1,0 +1,140 @@
+using Dapper;
+
+namespace Horizon.Exchange.Storage;
+
+/// <summary>Nodes: registration, partial updates, heartbeats and pattern search.</summary>
+public sealed class NodeStore(IStorageProvider storage, ChangeLog changes)
+{
+    private const string Columns = "org, id, owner, tokenhash, name, nodetype, pattern, arch, publickey, encryptionkey, document, lastheartbeat, lastupdated";
+
+    public async Task<NodeRecord?> GetAsync(string org, string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<NodeRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM nodes WHERE org = @org AND id = @id", new { org, id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A page of the org's nodes ordered by id, after <paramref name="afterId"/>; only <paramref name="owner"/>'s when given.</summary>
+    public async Task<IReadOnlyList<NodeRecord>> ListAsync(string org, string? owner, string afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        var sql = owner is null
+            ? $"SELECT {Columns} FROM nodes WHERE org = @org AND id > @afterId ORDER BY id LIMIT @limit"
+            : $"SELECT {Columns} FROM nodes WHERE org = @org AND owner = @owner AND id > @afterId ORDER BY id LIMIT @limit";
+        return (await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql,
+            new { org, owner, afterId, limit = (long)limit }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>
+    /// Creates the node, or updates it when it exists. A registered key is kept when the new one is
+    /// empty and the write is refused (<see cref="WriteOutcome.KeyConflict"/>) when it differs; an
+    /// empty token hash keeps the stored one. Creation counts against <paramref name="maxNodes"/>.
+    /// </summary>
+    public async Task<WriteResult> SaveAsync(NodeRecord node, long maxNodes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return await storage.WriteAsync(async (connection, transaction) =>
+        {
+            var updated = await connection.ExecuteAsync("""
+                UPDATE nodes SET
+                    tokenhash = CASE WHEN @TokenHash = '' THEN tokenhash ELSE @TokenHash END,
+                    name = @Name, nodetype = @NodeType, pattern = @Pattern, arch = @Arch,
+                    publickey = CASE WHEN @PublicKey = '' THEN publickey ELSE @PublicKey END,
+                    encryptionkey = CASE WHEN @EncryptionKey = '' THEN encryptionkey ELSE @EncryptionKey END,
+                    document = @Document, lastupdated = @LastUpdated
+                WHERE org = @Org AND id = @Id
+                  AND (publickey = '' OR @PublicKey = '' OR publickey = @PublicKey)
+                  AND (encryptionkey = '' OR @EncryptionKey = '' OR encryptionkey = @EncryptionKey)
+                """, node, transaction);
+            if (updated == 1)
+            {
+                return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
+                    [new ChangeIntent(node.Org, "node", node.Id, "modified")]));
+            }
+            var exists = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM nodes WHERE org = @Org AND id = @Id", node, transaction);
+            if (exists != 0)
+            {
+                return WriteResult.Refused(WriteOutcome.KeyConflict);
+            }
+            var count = await Counters.AddAsync(connection, transaction, $"nodes:{node.Org}", 1);
+            if (count > maxNodes)
+            {
+                await Counters.AddAsync(connection, transaction, $"nodes:{node.Org}", -1);
+                return WriteResult.Refused(WriteOutcome.LimitReached);
+            }
+            await connection.ExecuteAsync($"INSERT INTO nodes ({Columns}) VALUES (@Org, @Id, @Owner, @TokenHash, @Name, @NodeType, @Pattern, @Arch, @PublicKey, @EncryptionKey, @Document, @LastHeartbeat, @LastUpdated)",
+                node, transaction);
+            return new WriteResult(WriteOutcome.Created, await changes.AppendAsync(connection, transaction,
+                [new ChangeIntent(node.Org, "node", node.Id, "created")]));
+        }, cancellationToken);
+    }
+
+    /// <summary>Deletes the node with its attachments (status, errors, policy, agreements).</summary>
+    public async Task<WriteResult> DeleteAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        await storage.WriteAsync(async (connection, transaction) =>
+        {
+            var deleted = await connection.ExecuteAsync("DELETE FROM nodes WHERE org = @org AND id = @id", new { org, id }, transaction);
+            if (deleted == 0)
+            {
+                return WriteResult.Refused(WriteOutcome.NotFound);
+            }
+            await connection.ExecuteAsync("DELETE FROM attachments WHERE org = @org AND parent = @id AND kind LIKE 'node%'", new { org, id }, transaction);
+            await Counters.AddAsync(connection, transaction, $"nodes:{org}", -1);
+            return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
+                [new ChangeIntent(org, "node", id, "deleted")]));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Records a heartbeat. Heartbeats are not changes: they would flood the feed, and agbots learn
+    /// of stale nodes from the node-health search instead.
+    /// </summary>
+    /// <returns>False when the node does not exist.</returns>
+    public async Task<bool> HeartbeatAsync(string org, string id, long unixMs, CancellationToken cancellationToken = default) =>
+        await storage.WriteAsync(async (connection, transaction) =>
+            await connection.ExecuteAsync("UPDATE nodes SET lastheartbeat = @unixMs WHERE org = @org AND id = @id",
+                new { org, id, unixMs }, transaction) == 1, cancellationToken);
+
+    /// <summary>
+    /// Nodes registered to <paramref name="pattern"/> ("org/name") in <paramref name="nodeOrgs"/>,
+    /// ordered by (org, id) after the cursor position.
+    /// </summary>
+    public async Task<IReadOnlyList<NodeRecord>> SearchByPatternAsync(string pattern, IReadOnlyList<string> nodeOrgs, string? arch,
+        long minHeartbeat, (string Org, string Id) after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        var sql = $"""
+            SELECT {Columns} FROM nodes
+            WHERE pattern = @pattern AND org IN @nodeOrgs AND (org, id) > (@afterOrg, @afterId)
+              AND (@arch = '' OR arch = @arch) AND lastheartbeat >= @minHeartbeat
+            ORDER BY org, id LIMIT @limit
+            """;
+        return (await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql,
+            new { pattern, nodeOrgs, arch = arch ?? "", minHeartbeat, afterOrg = after.Org, afterId = after.Id, limit = (long)limit },
+            cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Nodes of <paramref name="org"/> after <paramref name="afterId"/> with their policy document (empty when none).</summary>
+    public async Task<IReadOnlyList<(NodeRecord Node, string Policy)>> ListWithPolicyAsync(string org, long minHeartbeat, string afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        var nodes = (await connection.QueryAsync<NodeRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM nodes WHERE org = @org AND id > @afterId AND lastheartbeat >= @minHeartbeat ORDER BY id LIMIT @limit",
+            new { org, afterId, minHeartbeat, limit = (long)limit }, cancellationToken: cancellationToken))).AsList();
+        if (nodes.Count == 0)
+        {
+            return [];
+        }
+        var policies = (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+            "SELECT kind, org, parent, key, document, lastupdated FROM attachments WHERE kind = 'nodepolicy' AND org = @org AND parent IN @ids",
+            new { org, ids = nodes.Select(n => n.Id).ToList() }, cancellationToken: cancellationToken)))
+            .ToDictionary(a => a.Parent, a => a.Document, StringComparer.Ordinal);
+        return nodes.Select(n => (n, policies.GetValueOrDefault(n.Id, ""))).ToList();
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM nodes", cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+
+namespace Horizon.Exchange.Storage;
+
+/// <summary>
+/// PostgreSQL through Npgsql. Stateless on the exchange side, so several exchange processes can
+/// share one database; migrations take an advisory lock so concurrent starts do not race.
+/// </summary>
+public sealed class PostgresStorageProvider : IStorageProvider
+{
+    private const long MigrationLockKey = 0x487a6e4578; // "HznEx": any constant unique to the exchange
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <exception cref="ArgumentException">The connection string is malformed.</exception>
+    public PostgresStorageProvider(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public string Name => "postgresql";
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey });
+        try
+        {
+            return await Migrator.MigrateAsync(this, cancellationToken);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
+        }
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
