@@ -1,0 +1,154 @@
+using System.Text;
+using Horizon.Testing;
+using Horizon.Testing.Nats;
+using Xunit;
+
+namespace Horizon.Nats.Tests;
+
+/// <summary>Each test owns its servers, because it stops and starts them.</summary>
+public sealed class ReconnectTests
+{
+    private static NatsOpts FastReconnect(string url) => NatsOpts.Default with
+    {
+        Url = url,
+        ReconnectWaitMin = TimeSpan.FromMilliseconds(50),
+        ReconnectWaitMax = TimeSpan.FromMilliseconds(400),
+        ReconnectJitter = TimeSpan.FromMilliseconds(50),
+    };
+
+    [Fact]
+    public async Task ServerKilledAndRestarted_SubscriptionsResume_AndPublishesBufferedMeanwhileArrive()
+    {
+        await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
+        await using var nats = new NatsConnection(FastReconnect(server.Url));
+        var states = new List<NatsConnectionState>();
+        nats.ConnectionStateChanged += (_, e) =>
+        {
+            lock (states)
+            {
+                states.Add(e.State);
+            }
+        };
+        await using var sub = await nats.SubscribeCoreAsync("re.x");
+        await nats.PingAsync();
+
+        await server.StopAsync(graceful: false);
+        await nats.WaitForStateAsync(NatsConnectionState.Reconnecting);
+        for (var i = 0; i < 5; i++)
+        {
+            await nats.PublishAsync("re.x", Encoding.UTF8.GetBytes($"buffered {i}"));
+        }
+        await server.StartAgainAsync();
+        await nats.WaitForStateAsync(NatsConnectionState.Open);
+        await nats.PublishAsync("re.x", "after"u8.ToArray());
+
+        var received = await sub.TakeAsync(6);
+        Assert.Equal(["buffered 0", "buffered 1", "buffered 2", "buffered 3", "buffered 4", "after"],
+            received.Select(m => Encoding.UTF8.GetString(m.Data.Span)));
+        lock (states)
+        {
+            Assert.Equal([NatsConnectionState.Connecting, NatsConnectionState.Open, NatsConnectionState.Reconnecting, NatsConnectionState.Open], states);
+        }
+    }
+
+    [Fact]
+    public async Task ServerRestarted_SubscriberOnAnotherConnection_ReceivesAgain()
+    {
+        await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
+        await using var subscriber = new NatsConnection(FastReconnect(server.Url));
+        await using var publisher = new NatsConnection(FastReconnect(server.Url));
+        await using var sub = await subscriber.SubscribeCoreAsync("re.y");
+        await subscriber.PingAsync();
+
+        await server.RestartAsync(graceful: true);
+        await subscriber.WaitForStateAsync(NatsConnectionState.Open);
+        await subscriber.PingAsync();
+        await publisher.ConnectAsync();
+        await publisher.WaitForStateAsync(NatsConnectionState.Open);
+        await publisher.PublishAsync("re.y", "hello again"u8.ToArray());
+
+        Assert.Equal("hello again", Encoding.UTF8.GetString((await sub.NextAsync()).Data.Span));
+    }
+
+    [Fact]
+    public async Task ServerGone_ClientMovesToTheNextUrlOfTheCluster()
+    {
+        var secondPort = FreePort.Next();
+        await using var first = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
+        await using var nats = new NatsConnection(FastReconnect($"{first.Url},nats://127.0.0.1:{secondPort}"));
+        await using var sub = await nats.SubscribeCoreAsync("re.z");
+        await nats.PingAsync();
+        Assert.Equal($"nats://127.0.0.1:{first.Port}", nats.ConnectedUrl);
+
+        await first.StopAsync(graceful: false);
+        await using var second = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false, Port = secondPort });
+        await nats.WaitForStateAsync(NatsConnectionState.Open);
+        await nats.PingAsync();
+
+        Assert.Equal($"nats://127.0.0.1:{secondPort}", nats.ConnectedUrl);
+        await nats.PublishAsync("re.z", "on the second server"u8.ToArray());
+        Assert.Equal("on the second server", Encoding.UTF8.GetString((await sub.NextAsync()).Data.Span));
+    }
+
+    [Fact]
+    public async Task WhileReconnecting_PublishesBeyondTheBufferBound_AreRefused()
+    {
+        await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
+        await using var nats = new NatsConnection(FastReconnect(server.Url) with { ReconnectBufferSize = 16 * 1024 });
+        await nats.ConnectAsync();
+
+        await server.StopAsync(graceful: false);
+        await nats.WaitForStateAsync(NatsConnectionState.Reconnecting);
+
+        var accepted = 0;
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await nats.PublishAsync("re.full", new byte[1024]);
+                accepted++;
+            }
+        });
+        Assert.IsType<NatsReconnectBufferFullException>(error);
+        Assert.InRange(accepted, 10, 16);
+    }
+
+    [Fact]
+    public async Task Dispose_WhileReconnecting_EndsPromptly()
+    {
+        await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
+        var nats = new NatsConnection(FastReconnect(server.Url));
+        await using var sub = await nats.SubscribeCoreAsync("re.d");
+        await server.StopAsync(graceful: false);
+        await nats.WaitForStateAsync(NatsConnectionState.Reconnecting);
+
+        await nats.DisposeAsync().AsTask().WaitAsync(TestWait.Timeout);
+        await sub.Msgs.Completion.WaitAsync(TestWait.Timeout);
+        Assert.Equal(NatsConnectionState.Disposed, nats.State);
+    }
+
+    [Fact]
+    public void ReconnectDelay_GrowsExponentially_WithinJitter_UpToTheMax()
+    {
+        var opts = NatsOpts.Default with
+        {
+            ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
+            ReconnectWaitMax = TimeSpan.FromSeconds(1),
+            ReconnectJitter = TimeSpan.FromMilliseconds(50),
+        };
+        using var nats = new DisposableConnection(opts);
+        for (var round = 1; round <= 8; round++)
+        {
+            var expected = Math.Min(100 * (1 << (round - 1)), 1000);
+            var delay = nats.Connection.ReconnectDelay(round).TotalMilliseconds;
+            Assert.InRange(delay, expected, expected + 50);
+        }
+    }
+
+    private sealed class DisposableConnection(NatsOpts opts) : IDisposable
+    {
+        public NatsConnection Connection { get; } = new(opts);
+
+        public void Dispose() => Connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}
