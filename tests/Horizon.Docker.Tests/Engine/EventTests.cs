@@ -1,0 +1,128 @@
+using Horizon.Testing.Docker;
+using Xunit;
+
+namespace Horizon.Docker.Tests.Engine;
+
+public sealed class EventTests(DockerFixture fixture) : IClassFixture<DockerFixture>
+{
+    [Fact]
+    public async Task Stream_SeesStartAndDieWithTheExitCode_ThenDestroy()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var (filter, spec) = Watched("exit7", "sh", "-c", "exit 7");
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await using var events = client.Events.WatchContainersAsync(filter, since, ct).GetAsyncEnumerator(ct);
+
+        var created = await client.Containers.CreateAsync(spec, ct);
+        await client.Containers.StartAsync(created.Id, ct);
+        Assert.Equal(7, await client.Containers.WaitAsync(created.Id, ct));
+        await client.Containers.RemoveAsync(created.Id, cancellationToken: ct);
+
+        var seen = await ReadUntilAsync(events, e => e.Action == "destroy");
+        Assert.Equal(["start", "die", "destroy"], seen.Select(e => e.Action));
+        Assert.All(seen, e => Assert.Equal(created.Id, e.ContainerId));
+        var die = seen[1];
+        Assert.Equal(7, die.ExitCode);
+        Assert.Equal(spec.Name, die.Name);
+        Assert.Equal(DockerCli.BaseImage, die.Image);
+        Assert.Null(seen[0].ExitCode);
+        Assert.InRange(die.Time, since, DateTimeOffset.UtcNow.AddSeconds(5));
+    }
+
+    [Fact]
+    public async Task Stream_FromAPastTime_ReplaysADieThatHappenedBeforeWatching()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var (filter, spec) = Watched("past", "sh", "-c", "exit 3");
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var created = await client.Containers.CreateAsync(spec, ct);
+        await client.Containers.StartAsync(created.Id, ct);
+        await client.Containers.WaitAsync(created.Id, ct);
+
+        await using var events = client.Events.WatchContainersAsync(filter, before, ct).GetAsyncEnumerator(ct);
+
+        var die = (await ReadUntilAsync(events, e => e.Action == "die"))[^1];
+        Assert.Equal(3, die.ExitCode);
+        Assert.Equal(created.Id, die.ContainerId);
+    }
+
+    [Fact]
+    public async Task Stream_AfterADroppedConnection_ResumesWithoutLosingOrRepeatingEvents()
+    {
+        var engineSocket = DockerClientOptions.Default.Endpoint.AbsolutePath;
+        await using var relay = new UnixSocketRelay(engineSocket);
+        using var watcher = EngineTestKit.Client(DockerClientOptions.Default with
+        {
+            Endpoint = relay.Endpoint,
+            ReconnectDelay = TimeSpan.FromMilliseconds(100),
+            MaximumReconnectDelay = TimeSpan.FromMilliseconds(400),
+        });
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var (filter, first) = Watched("before-drop", "sh", "-c", "exit 4");
+        var second = EngineTestKit.Spec(fixture, "during-drop", "sh", "-c", "exit 5") with { Labels = first.Labels };
+        await using var events = watcher.Events.WatchContainersAsync(filter, DateTimeOffset.UtcNow.AddSeconds(-1), ct).GetAsyncEnumerator(ct);
+
+        var a = await client.Containers.CreateAsync(first, ct);
+        await client.Containers.StartAsync(a.Id, ct);
+        var beforeDrop = await ReadUntilAsync(events, e => e.Action == "die");
+
+        relay.Drop(refuseNew: true);
+        var pending = events.MoveNextAsync().AsTask();
+        await relay.WaitForRefusalAsync(ct);
+        var b = await client.Containers.CreateAsync(second, ct);
+        await client.Containers.StartAsync(b.Id, ct);
+        Assert.Equal(5, await client.Containers.WaitAsync(b.Id, ct));
+        relay.AcceptAgain();
+
+        Assert.True(await pending.WaitAsync(ct));
+        var afterDrop = new List<ContainerEvent> { events.Current };
+        if (!(events.Current.Action == "die" && events.Current.ContainerId == b.Id))
+        {
+            afterDrop.AddRange(await ReadUntilAsync(events, e => e.Action == "die" && e.ContainerId == b.Id));
+        }
+
+        Assert.Equal([(a.Id, "start"), (a.Id, "die")], beforeDrop.Select(e => (e.ContainerId, e.Action)));
+        Assert.Equal([(b.Id, "start"), (b.Id, "die")], afterDrop.Select(e => (e.ContainerId, e.Action)));
+        Assert.Equal(5, afterDrop[^1].ExitCode);
+        Assert.True(relay.Accepted >= 2, $"the stream should have reconnected (accepted {relay.Accepted})");
+    }
+
+    [Fact]
+    public async Task Stream_WhenCancelled_EndsWithOperationCanceled()
+    {
+        using var client = EngineTestKit.Client();
+        using var cancel = new CancellationTokenSource();
+        var (filter, _) = Watched("quiet");
+        await using var events = client.Events.WatchContainersAsync(filter, cancellationToken: cancel.Token).GetAsyncEnumerator();
+        var waiting = events.MoveNextAsync().AsTask();
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>A container spec and a filter that matches only it (and what shares its labels).</summary>
+    private (ContainerEventFilter Filter, ContainerSpec Spec) Watched(string prefix, params string[] command)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var spec = EngineTestKit.Spec(fixture, prefix, command) with { Labels = EngineTestKit.RunLabels(fixture, ("test.marker", marker)) };
+        return (new ContainerEventFilter { Labels = [$"test.marker={marker}"] }, spec);
+    }
+
+    private static async Task<List<ContainerEvent>> ReadUntilAsync(IAsyncEnumerator<ContainerEvent> events, Func<ContainerEvent, bool> last)
+    {
+        var seen = new List<ContainerEvent>();
+        while (await events.MoveNextAsync())
+        {
+            seen.Add(events.Current);
+            if (last(events.Current))
+            {
+                return seen;
+            }
+        }
+        throw new InvalidOperationException("the event stream ended");
+    }
+}
