@@ -1,0 +1,53 @@
+using Horizon.Agreements;
+
+namespace Horizon.NodeAgent.State;
+
+/// <summary>The persisted, queryable record of every step the agent takes.</summary>
+public sealed class EventLog(AgentDatabase database, TimeProvider timeProvider)
+{
+    /// <summary>Appends a step.</summary>
+    public void Record(string? agreementId, string kind, string message, CancelReason? reason = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO events (time, agreement_id, kind, reason, message) VALUES ($time, $agreement, $kind, $reason, $message)";
+        command.Parameters.AddWithValue("$time", AgreementStore.Format(timeProvider.GetUtcNow()));
+        command.Parameters.AddWithValue("$agreement", (object?)agreementId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$kind", kind);
+        command.Parameters.AddWithValue("$reason", reason is { } r ? (int)r : DBNull.Value);
+        command.Parameters.AddWithValue("$message", message ?? "");
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Steps after <paramref name="afterSequence"/>, oldest first, optionally of one agreement.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not between 1 and 10,000.</exception>
+    public IReadOnlyList<EventLogEntry> Query(string? agreementId = null, long afterSequence = 0, int limit = 500)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seq, time, agreement_id, kind, reason, message FROM events
+            WHERE seq > $after AND ($agreement IS NULL OR agreement_id = $agreement)
+            ORDER BY seq LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$agreement", (object?)agreementId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var entries = new List<EventLogEntry>();
+        while (reader.Read())
+        {
+            entries.Add(new EventLogEntry(
+                reader.GetInt64(0),
+                AgreementStore.Parse(reader.GetString(1)),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                reader.GetString(5)));
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using Horizon.Docker;
+using Horizon.Patterns.Deployment;
+using DockerPort = Horizon.Docker.PortMapping;
+
+namespace Horizon.NodeAgent.Workloads;
+
+public sealed partial class WorkloadRunner
+{
+    private async Task EnsureInstanceAsync(WorkloadPlan plan, AgreementWorkload agreement, ServicePlan service, CancellationToken cancellationToken)
+    {
+        ServiceInstance? instance;
+        bool reused;
+        lock (_containers)
+        {
+            reused = _instances.TryGetValue(service.InstanceId, out instance);
+            if (instance is null)
+            {
+                instance = new ServiceInstance(service);
+                _instances[service.InstanceId] = instance;
+            }
+            instance.Users[plan.AgreementId] = service.IsTopLevel;
+            if (!agreement.InstanceIds.Contains(service.InstanceId))
+            {
+                agreement.InstanceIds.Add(service.InstanceId);
+            }
+        }
+        if (reused && instance.Containers.Count == service.Deployment.Services.Count)
+        {
+            eventLog.Record(plan.AgreementId, "instance.shared", $"{service.Service.Key} reuses singleton instance {service.InstanceId}");
+            return;
+        }
+        await EnsureNetworkAsync(plan, service, cancellationToken);
+        foreach (var (name, container) in service.Deployment.Services)
+        {
+            if (instance.Containers.Any(c => c.Name == name))
+            {
+                continue;
+            }
+            var id = await EnsureContainerAsync(plan, service, name, container, cancellationToken);
+            lock (_containers)
+            {
+                instance.Containers.Add((name, id));
+                _containers[id] = (instance, name);
+            }
+        }
+    }
+
+    private async Task EnsureNetworkAsync(WorkloadPlan plan, ServicePlan service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var existing = await docker.Networks.InspectAsync(service.NetworkName, cancellationToken);
+            RequireOurs(existing.Labels, service, "network", service.NetworkName);
+            return;
+        }
+        catch (DockerNotFoundException)
+        {
+        }
+        await docker.Networks.CreateAsync(new NetworkSpec
+        {
+            Name = service.NetworkName,
+            Internal = options.InternalNetworks,
+            Labels = LabelsFor(plan, service, containerName: null),
+        }, cancellationToken);
+        eventLog.Record(plan.AgreementId, "network.created", $"{service.NetworkName} for {service.Service.Key}");
+    }
+
+    private async Task<string> EnsureContainerAsync(WorkloadPlan plan, ServicePlan service, string name, DeploymentService container, CancellationToken cancellationToken)
+    {
+        var containerName = service.ContainerNameFor(name);
+        ContainerInspect? existing = null;
+        try
+        {
+            existing = await docker.Containers.InspectAsync(containerName, cancellationToken);
+        }
+        catch (DockerNotFoundException)
+        {
+        }
+        if (existing is not null)
+        {
+            RequireOurs(existing.Config.Labels, service, "container", containerName);
+            if (existing.State.Running)
+            {
+                Log.ContainerAdopted(logger, plan.AgreementId, containerName);
+                eventLog.Record(plan.AgreementId, "container.adopted", $"{containerName} was running and is adopted");
+            }
+            else
+            {
+                await docker.Containers.StartAsync(existing.Id, cancellationToken);
+                eventLog.Record(plan.AgreementId, "container.started", $"{containerName} existed stopped and was started again");
+            }
+            return existing.Id;
+        }
+
+        var hostNetwork = container.Network == "host";
+        var created = await docker.Containers.CreateAsync(BuildSpec(plan, service, name, container, hostNetwork), cancellationToken);
+        if (!hostNetwork)
+        {
+            foreach (var producer in service.Producers)
+            {
+                // Attached under no extra alias: consumers reach producers, producers need not reach consumers by name.
+                await docker.Networks.ConnectAsync("hzn-" + producer, created.Id, [], cancellationToken);
+            }
+        }
+        await docker.Containers.StartAsync(created.Id, cancellationToken);
+        Log.ContainerStarted(logger, plan.AgreementId, containerName, container.Image);
+        eventLog.Record(plan.AgreementId, "container.started", $"{containerName} ({service.Service.Key}) from {container.Image}");
+        return created.Id;
+    }
+
+    private ContainerSpec BuildSpec(WorkloadPlan plan, ServicePlan service, string name, DeploymentService container, bool hostNetwork)
+    {
+        var image = ImageReference.Parse(container.Image);
+        return new ContainerSpec
+        {
+            // The verified digest, never the tag: the tag may have moved since the check.
+            Image = $"{image.Name}@{image.Digest}",
+            Name = service.ContainerNameFor(name),
+            Hostname = hostNetwork ? null : name,
+            Environment = WorkloadEnvironment.Build(plan.AgreementId, plan.Terms, service.Service, container.Environment, node),
+            Labels = LabelsFor(plan, service, name),
+            Command = container.Command,
+            Entrypoint = container.Entrypoint,
+            Binds = container.Binds,
+            Ports = [.. container.AllPorts.Select(ToDockerPort)],
+            MemoryBytes = container.MaxMemoryMb * 1024 * 1024,
+            Cpus = container.MaxCpus,
+            Privileged = container.Privileged,
+            Network = hostNetwork ? "host" : service.NetworkName,
+            NetworkAliases = hostNetwork ? [] : [name],
+        };
+    }
+
+    /// <summary>Open Horizon's <c>host:container[/proto]</c> or <c>container[/proto]</c>.</summary>
+    private static DockerPort ToDockerPort(Patterns.Deployment.PortMapping port)
+    {
+        var parts = port.HostPort.Split('/');
+        var protocol = parts.Length > 1 ? parts[1] : "tcp";
+        var numbers = parts[0].Split(':');
+        var containerPort = int.Parse(numbers[^1], CultureInfo.InvariantCulture);
+        int? hostPort = numbers.Length > 1 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : containerPort;
+        return new DockerPort(containerPort, hostPort, port.HostIP, protocol);
+    }
+
+    private Dictionary<string, string> LabelsFor(WorkloadPlan plan, ServicePlan service, string? containerName)
+    {
+        var labels = new Dictionary<string, string>(options.ExtraLabels, StringComparer.Ordinal)
+        {
+            [WorkloadLabels.Managed] = "true",
+            [WorkloadLabels.Agreement] = plan.AgreementId,
+            [WorkloadLabels.Instance] = service.InstanceId,
+            [WorkloadLabels.ServiceOrg] = service.Service.Org,
+            [WorkloadLabels.ServiceUrl] = service.Service.Url,
+            [WorkloadLabels.ServiceVersion] = service.Service.Version,
+            [WorkloadLabels.ServiceArch] = service.Service.Arch,
+            [WorkloadLabels.Sharable] = service.Sharable.ToString().ToLowerInvariant(),
+        };
+        if (containerName is not null)
+        {
+            labels[WorkloadLabels.ContainerName] = containerName;
+        }
+        return labels;
+    }
+
+    /// <summary>An object with our name but not our labels is someone else's: never adopt or remove it.</summary>
+    private static void RequireOurs(IReadOnlyDictionary<string, string>? labels, ServicePlan service, string kind, string name)
+    {
+        if (labels is null || labels.GetValueOrDefault(WorkloadLabels.Managed) != "true"
+            || labels.GetValueOrDefault(WorkloadLabels.Instance) != service.InstanceId)
+        {
+            throw new DockerConflictException($"a {kind} named {name} exists that this node agent did not create");
+        }
+    }
+}

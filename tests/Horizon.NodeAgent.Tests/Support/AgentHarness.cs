@@ -1,0 +1,51 @@
+using Horizon.Docker;
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Workloads;
+using Horizon.Testing.Docker;
+using Horizon.Testing.Registry;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Horizon.NodeAgent.Tests.Support;
+
+/// <summary>
+/// The agent's workload parts wired as the host wires them, on a state folder of the test's own.
+/// A second harness on the same folder is a restarted agent.
+/// </summary>
+internal sealed class AgentHarness : IDisposable
+{
+    public AgentHarness(DockerFixture docker, RegistryFixture registry, string stateDirectory)
+    {
+        Docker = docker;
+        Registry = registry.Server;
+        Client = new DockerClient();
+        Database = new AgentDatabase(Path.Combine(stateDirectory, "agent.db"));
+        EventLog = new EventLog(Database, TimeProvider.System);
+        Agreements = new AgreementStore(Database, TimeProvider.System);
+        Node = new NodeRuntimeInfo { NodeId = "node1", Organization = Services.Org, ExchangeUrl = "http://127.0.0.1:3090/v1" };
+        Runner = new WorkloadRunner(Client, new ImageFetcher(Client, NullLogger<ImageFetcher>.Instance), EventLog, Node,
+            new WorkloadRunnerOptions
+            {
+                InternalNetworks = true,
+                StopTimeout = TimeSpan.FromSeconds(1),
+                ExtraLabels = new Dictionary<string, string> { [DockerFixture.RunLabelKey] = docker.RunId },
+            },
+            NullLogger<WorkloadRunner>.Instance);
+    }
+
+    public DockerFixture Docker { get; }
+    public RegistryServer Registry { get; }
+    public DockerClient Client { get; }
+    public AgentDatabase Database { get; }
+    public EventLog EventLog { get; }
+    public AgreementStore Agreements { get; }
+    public NodeRuntimeInfo Node { get; }
+    public WorkloadRunner Runner { get; }
+
+    public IReadOnlyList<RegistryCredentials> Credentials => [new(Registry.UserName, Registry.Password, Registry.Host)];
+
+    public void Dispose()
+    {
+        Runner.Dispose();
+        Client.Dispose();
+    }
+}
