@@ -93,10 +93,15 @@ internal static partial class SearchApi
         {
             return Problems.BadRequest("the cursor is malformed; pass back the cursor of the previous page");
         }
-        var since = request.LastTime ?? "";
-        if (since.Length > 0 && !DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+        var since = "";
+        if (!string.IsNullOrEmpty(request.LastTime))
         {
-            return Problems.BadRequest($"lastTime '{since}' is not an ISO-8601 time");
+            if (!DateTimeOffset.TryParse(request.LastTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return Problems.BadRequest($"lastTime '{request.LastTime}' is not an ISO-8601 time");
+            }
+            // Stored times are one fixed UTC format, so text order is time order.
+            since = Clock.Text(parsed);
         }
         var limit = Paging.Size(request.Limit, exchange);
         var rows = await exchange.Nodes.ListAsync(org, null, position[0], limit, http.RequestAborted);

@@ -12,8 +12,8 @@ internal static class Validation
         {
             return $"{what} must be 1 to 256 characters";
         }
-        return id.IndexOfAny(['/', ':', ' ', '*', '>', '\t', '\n', '\r']) >= 0
-            ? $"{what} '{id}' must not contain '/', ':', whitespace, '*' or '>'"
+        return id.IndexOfAny(['/', ':', ' ', '*', '>', '%', '\t', '\n', '\r']) >= 0
+            ? $"{what} '{id}' must not contain '/', ':', '%', whitespace, '*' or '>'"
             : null;
     }
 

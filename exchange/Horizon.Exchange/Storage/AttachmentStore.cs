@@ -31,9 +31,10 @@ public sealed class AttachmentStore(IStorageProvider storage, ChangeLog changes)
     public async Task<IReadOnlyList<AttachmentRecord>> ListSinceAsync(string kind, string org, IReadOnlyList<string> parents, string since, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
+        var parameters = new DynamicParameters(new { kind, org, since });
         return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent IN @parents AND lastupdated >= @since",
-            new { kind, org, parents, since }, cancellationToken: cancellationToken))).AsList();
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND {SqlList.In("parent", parents, parameters, "p")} AND lastupdated >= @since",
+            parameters, cancellationToken: cancellationToken))).AsList();
     }
 
     /// <summary>Creates or replaces the attachment and records <paramref name="change"/> in the same transaction.</summary>

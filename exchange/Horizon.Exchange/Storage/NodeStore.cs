@@ -103,14 +103,14 @@ public sealed class NodeStore(IStorageProvider storage, ChangeLog changes)
         long minHeartbeat, (string Org, string Id) after, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
+        var parameters = new DynamicParameters(new { pattern, arch = arch ?? "", minHeartbeat, afterOrg = after.Org, afterId = after.Id, limit = (long)limit });
         var sql = $"""
             SELECT {Columns} FROM nodes
-            WHERE pattern = @pattern AND org IN @nodeOrgs AND (org, id) > (@afterOrg, @afterId)
+            WHERE pattern = @pattern AND {SqlList.In("org", nodeOrgs, parameters, "o")} AND (org, id) > (@afterOrg, @afterId)
               AND (@arch = '' OR arch = @arch) AND lastheartbeat >= @minHeartbeat
             ORDER BY org, id LIMIT @limit
             """;
-        return (await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql,
-            new { pattern, nodeOrgs, arch = arch ?? "", minHeartbeat, afterOrg = after.Org, afterId = after.Id, limit = (long)limit },
+        return (await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql, parameters,
             cancellationToken: cancellationToken))).AsList();
     }
 
@@ -125,9 +125,11 @@ public sealed class NodeStore(IStorageProvider storage, ChangeLog changes)
         {
             return [];
         }
+        var parameters = new DynamicParameters(new { org });
+        var parents = SqlList.In("parent", nodes.Select(n => n.Id).ToList(), parameters, "p");
         var policies = (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
-            "SELECT kind, org, parent, key, document, lastupdated FROM attachments WHERE kind = 'nodepolicy' AND org = @org AND parent IN @ids",
-            new { org, ids = nodes.Select(n => n.Id).ToList() }, cancellationToken: cancellationToken)))
+            $"SELECT kind, org, parent, key, document, lastupdated FROM attachments WHERE kind = 'nodepolicy' AND org = @org AND {parents}",
+            parameters, cancellationToken: cancellationToken)))
             .ToDictionary(a => a.Parent, a => a.Document, StringComparer.Ordinal);
         return nodes.Select(n => (n, policies.GetValueOrDefault(n.Id, ""))).ToList();
     }

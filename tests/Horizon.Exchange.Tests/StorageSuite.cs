@@ -1,0 +1,201 @@
+using Horizon.Exchange.Storage;
+using Horizon.Testing;
+using Horizon.Testing.Postgres;
+using Horizon.Exchange.Tests.Support;
+using Xunit;
+
+namespace Horizon.Exchange.Tests;
+
+/// <summary>
+/// The storage contract, run on every provider: the stores above are one implementation and the
+/// providers must agree on every behaviour they rely on.
+/// </summary>
+public abstract class StorageSuite : IAsyncLifetime
+{
+    private IStorageProvider? _storage;
+
+    protected abstract Task<IStorageProvider> CreateProviderAsync();
+
+    private IStorageProvider Storage => _storage ?? throw new InvalidOperationException("not initialized");
+    private ChangeLog Changes => new(Storage, TimeProvider.System);
+    private NodeStore Nodes => new(Storage, Changes);
+    private IdentityStore Identities => new(Storage, Changes);
+    private AttachmentStore Attachments => new(Storage, Changes);
+    private DefinitionStore Definitions => new(Storage, Changes);
+
+    public async Task InitializeAsync()
+    {
+        _storage = await CreateProviderAsync();
+        await _storage.MigrateAsync();
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+    }
+
+    private static NodeRecord Node(string id, string publicKey = "", string pattern = "o/p") =>
+        new() { Org = "o", Id = id, Owner = "o/u", TokenHash = "h", Pattern = pattern, PublicKey = publicKey, Arch = "amd64", LastUpdated = "t" };
+
+    [Fact]
+    public async Task Migrate_TwiceIsHarmless()
+    {
+        Assert.Equal(1, await Storage.MigrateAsync());
+    }
+
+    [Fact]
+    public async Task Node_SavedThenRead_IsTheSame()
+    {
+        var saved = await Nodes.SaveAsync(Node("n1") with { Document = """{"a":1}""" }, 100);
+        Assert.Equal(WriteOutcome.Created, saved.Outcome);
+        var read = await Nodes.GetAsync("o", "n1");
+        Assert.Equal(Node("n1") with { Document = """{"a":1}""" }, read);
+    }
+
+    [Fact]
+    public async Task Node_WithDifferentKey_IsAKeyConflict_EmptyKeyKeepsTheStoredOne()
+    {
+        await Nodes.SaveAsync(Node("n1", "key-a"), 100);
+        Assert.Equal(WriteOutcome.KeyConflict, (await Nodes.SaveAsync(Node("n1", "key-b"), 100)).Outcome);
+        Assert.Equal(WriteOutcome.Updated, (await Nodes.SaveAsync(Node("n1", "") with { Name = "x" }, 100)).Outcome);
+        var read = await Nodes.GetAsync("o", "n1");
+        Assert.Equal(("key-a", "x"), (read!.PublicKey, read.Name));
+    }
+
+    [Fact]
+    public async Task NodeLimit_IsEnforcedAndFreedByDelete()
+    {
+        await Nodes.SaveAsync(Node("n1"), 2);
+        await Nodes.SaveAsync(Node("n2"), 2);
+        Assert.Equal(WriteOutcome.LimitReached, (await Nodes.SaveAsync(Node("n3"), 2)).Outcome);
+        await Nodes.DeleteAsync("o", "n1");
+        Assert.Equal(WriteOutcome.Created, (await Nodes.SaveAsync(Node("n3"), 2)).Outcome);
+    }
+
+    [Fact]
+    public async Task Heartbeat_OfUnknownNode_IsFalse_OfKnownNode_IsStored()
+    {
+        Assert.False(await Nodes.HeartbeatAsync("o", "nope", 5));
+        await Nodes.SaveAsync(Node("n1"), 100);
+        Assert.True(await Nodes.HeartbeatAsync("o", "n1", 12345));
+        Assert.Equal(12345, (await Nodes.GetAsync("o", "n1"))!.LastHeartbeat);
+    }
+
+    [Fact]
+    public async Task PatternSearch_PagesByOrgAndId_AndFiltersStaleNodes()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Nodes.SaveAsync(Node($"n{i}"), 100);
+            await Nodes.HeartbeatAsync("o", $"n{i}", i * 1000);
+        }
+        await Nodes.SaveAsync(Node("x", pattern: "o/other"), 100);
+        var first = await Nodes.SearchByPatternAsync("o/p", ["o"], null, 0, ("", ""), 3);
+        var second = await Nodes.SearchByPatternAsync("o/p", ["o"], null, 0, (first[^1].Org, first[^1].Id), 3);
+        Assert.Equal(["n0", "n1", "n2", "n3", "n4"], first.Concat(second).Select(n => n.Id));
+        var fresh = await Nodes.SearchByPatternAsync("o/p", ["o"], "amd64", 3000, ("", ""), 10);
+        Assert.Equal(["n3", "n4"], fresh.Select(n => n.Id));
+    }
+
+    [Fact]
+    public async Task NodesWithPolicy_AndAgreementsSince_ComeBackForTheAskedNodes()
+    {
+        await Nodes.SaveAsync(Node("n1"), 100);
+        await Nodes.SaveAsync(Node("n2"), 100);
+        var change = new ChangeIntent("o", "nodepolicy", "n1", "modified");
+        await Attachments.PutAsync(new AttachmentRecord { Kind = AttachmentKinds.NodePolicy, Org = "o", Parent = "n1", Key = "", Document = "{\"p\":1}", LastUpdated = "2026-01-02" }, change);
+        await Attachments.PutAsync(new AttachmentRecord { Kind = AttachmentKinds.NodeAgreement, Org = "o", Parent = "n2", Key = "a", Document = "{}", LastUpdated = "2026-01-03" }, change);
+        var withPolicy = await Nodes.ListWithPolicyAsync("o", 0, "", 10);
+        Assert.Equal([("n1", "{\"p\":1}"), ("n2", "")], withPolicy.Select(r => (r.Node.Id, r.Policy)));
+        Assert.Single(await Attachments.ListSinceAsync(AttachmentKinds.NodeAgreement, "o", ["n1", "n2"], "2026-01-02"));
+        Assert.Empty(await Attachments.ListSinceAsync(AttachmentKinds.NodeAgreement, "o", ["n2"], "2026-01-04"));
+    }
+
+    [Fact]
+    public async Task Attachments_PutGetListDelete()
+    {
+        var change = new ChangeIntent("o", "nodeagreements", "n1", "modified");
+        await Attachments.PutAsync(new AttachmentRecord { Kind = "nodeagreement", Org = "o", Parent = "n1", Key = "a1", Document = "{}", LastUpdated = "t" }, change);
+        await Attachments.PutAsync(new AttachmentRecord { Kind = "nodeagreement", Org = "o", Parent = "n1", Key = "a1", Document = """{"v":2}""", LastUpdated = "t2" }, change);
+        Assert.Equal("""{"v":2}""", (await Attachments.GetAsync("nodeagreement", "o", "n1", "a1"))!.Document);
+        Assert.Single(await Attachments.ListAsync("nodeagreement", "o", "n1"));
+        Assert.Equal(WriteOutcome.Updated, (await Attachments.DeleteAsync("nodeagreement", "o", "n1", "a1", change)).Outcome);
+        Assert.Equal(WriteOutcome.NotFound, (await Attachments.DeleteAsync("nodeagreement", "o", "n1", "a1", change)).Outcome);
+    }
+
+    [Fact]
+    public async Task Definitions_PublicFilter_AndServiceLimit()
+    {
+        await Definitions.SaveAsync(new DefinitionRecord { Kind = "service", Org = "o", Id = "a", IsPublic = 1, Document = "{}" }, 2);
+        await Definitions.SaveAsync(new DefinitionRecord { Kind = "service", Org = "o", Id = "b", IsPublic = 0, Document = "{}" }, 2);
+        Assert.Equal(WriteOutcome.LimitReached, (await Definitions.SaveAsync(new DefinitionRecord { Kind = "service", Org = "o", Id = "c", Document = "{}" }, 2)).Outcome);
+        Assert.Equal(["a"], (await Definitions.ListAsync("service", "o", publicOnly: true)).Select(d => d.Id));
+        Assert.Equal(2, (await Definitions.ListAsync("service", "o", publicOnly: false)).Count);
+    }
+
+    [Fact]
+    public async Task Credentials_AreFoundForUsersNodesAndAgbots()
+    {
+        await Identities.SaveUserAsync(new UserRecord { Org = "o", Username = "same", TokenHash = "uh", Admin = 1 });
+        await Nodes.SaveAsync(Node("same"), 100);
+        var rows = await Identities.FindCredentialsAsync("o", "same");
+        Assert.Equal([1L, 2L], rows.Select(r => r.Kind));
+        Assert.Equal(1, rows[0].Admin);
+        Assert.Equal("o/u", rows[1].Owner);
+    }
+
+    [Fact]
+    public async Task ChangeIds_UnderConcurrentWriters_AreGapFreeAndReadersNeverSkipOne()
+    {
+        const int writers = 8;
+        const int writesEach = 50;
+        var seen = new List<long>();
+        var stop = false;
+        var reader = Task.Run(async () =>
+        {
+            var from = 1L;
+            while (true)
+            {
+                var finishing = Volatile.Read(ref stop);
+                var (rows, watermark) = await Changes.ReadAsync(["o"], from, 1000);
+                seen.AddRange(rows.Select(r => r.Id));
+                from = (rows.Count > 0 ? rows[^1].Id : watermark) + 1;
+                if (finishing && rows.Count == 0)
+                {
+                    return;
+                }
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < writesEach; i++)
+            {
+                await Nodes.SaveAsync(Node($"w{w}-{i}"), 1_000_000);
+            }
+        })));
+        Volatile.Write(ref stop, true);
+        await reader;
+        Assert.Equal(writers * writesEach, seen.Count);
+        Assert.Equal(Enumerable.Range(1, writers * writesEach).Select(i => (long)i), seen);
+    }
+}
+
+public sealed class SqliteStorageTests : StorageSuite, IDisposable
+{
+    private readonly TempDirectory _directory = new("hzn-exstore");
+
+    protected override Task<IStorageProvider> CreateProviderAsync() =>
+        Task.FromResult<IStorageProvider>(new SqliteStorageProvider(_directory.Combine("store.db")));
+
+    public void Dispose() => _directory.Dispose();
+}
+
+[Collection(PostgresGroup.Name)]
+public sealed class PostgresStorageTests(PostgresFixture postgres) : StorageSuite
+{
+    protected override async Task<IStorageProvider> CreateProviderAsync() =>
+        new PostgresStorageProvider(await postgres.Server.CreateDatabaseAsync("exstore"));
+}
