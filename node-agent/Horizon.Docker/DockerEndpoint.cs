@@ -16,7 +16,8 @@ public static class DockerEndpoint
     public static Uri Parse(string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
-        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri))
+        // A bare path would parse as file://; say what is expected instead of naming a scheme nobody wrote.
+        if (!value.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri))
         {
             throw new ArgumentException($"'{value}' is not a Docker endpoint; expected unix:///path/to/docker.sock or tcp://host:port", nameof(value));
         }
