@@ -21,6 +21,10 @@ public static partial class DeploymentParser
         return errors.Count == 0 ? description : throw new ModelFormatException(errors);
     }
 
+    /// <summary>The compact JSON string of a deployment, ready to sign (after the CLI pinned its images).</summary>
+    public static string Serialize(DeploymentDescription description) =>
+        System.Text.Json.JsonSerializer.Serialize(description, PatternsJsonContext.Default.DeploymentDescription);
+
     /// <summary>Checks a parsed deployment; paths are relative to the deployment (<c>services.web.image</c>).</summary>
     public static IReadOnlyList<ValidationError> Validate(DeploymentDescription description, DeploymentParseOptions? options = null)
     {

@@ -24,5 +24,7 @@ namespace Horizon.Patterns.Json;
 [JsonSerializable(typeof(IReadOnlyList<ServiceUserInput>))]
 [JsonSerializable(typeof(List<ServiceUserInput>))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(UserInputValue))]
 [JsonSerializable(typeof(DeploymentDescription))]
 public sealed partial class PatternsJsonContext : JsonSerializerContext;
