@@ -31,6 +31,23 @@ public sealed class EventTests(DockerFixture fixture) : IClassFixture<DockerFixt
     }
 
     [Fact]
+    public async Task Stream_SeesOom_WhenAContainerOutgrowsItsMemoryLimit()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var (filter, spec) = Watched("oom", "sh", "-c", "x=$(head -c 64m /dev/zero | tr '\\0' a); echo survived");
+        await using var events = client.Events.WatchContainersAsync(filter, DateTimeOffset.UtcNow.AddSeconds(-1), ct).GetAsyncEnumerator(ct);
+
+        var created = await client.Containers.CreateAsync(spec with { MemoryBytes = 8L * 1024 * 1024 }, ct);
+        await client.Containers.StartAsync(created.Id, ct);
+
+        var seen = await ReadUntilAsync(events, e => e.Action == "die");
+        Assert.Contains(seen, e => e.Action == "oom");
+        Assert.Equal(137, seen[^1].ExitCode);
+        Assert.True((await client.Containers.InspectAsync(created.Id, ct)).State.OomKilled);
+    }
+
+    [Fact]
     public async Task Stream_FromAPastTime_ReplaysADieThatHappenedBeforeWatching()
     {
         using var client = EngineTestKit.Client();
