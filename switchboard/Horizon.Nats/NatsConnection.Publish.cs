@@ -49,15 +49,30 @@ public sealed partial class NatsConnection
         return Opts.TimeProvider.GetElapsedTime(start);
     }
 
-    private async ValueTask PublishCoreAsync(string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers, string? replyTo, CancellationToken cancellationToken)
+    private ValueTask PublishCoreAsync(string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers, string? replyTo, CancellationToken cancellationToken)
+    {
+        // The common case (connected) stays synchronous: no state machine per message.
+        if (State is NatsConnectionState.Open or NatsConnectionState.Reconnecting)
+        {
+            return WriteAsync(subject, data, headers, replyTo, cancellationToken);
+        }
+        return ConnectThenWriteAsync(subject, data, headers, replyTo, cancellationToken);
+    }
+
+    private async ValueTask ConnectThenWriteAsync(string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers, string? replyTo, CancellationToken cancellationToken)
     {
         await EnsureConnectedAsync(cancellationToken);
+        await WriteAsync(subject, data, headers, replyTo, cancellationToken);
+    }
+
+    private ValueTask WriteAsync(string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers, string? replyTo, CancellationToken cancellationToken)
+    {
         var size = data.Length + (headers is null ? 0 : HeaderCodec.GetLength(headers));
         var max = MaxPayload;
         if (size > max)
         {
             throw new NatsPayloadTooLargeException($"message to '{subject}' is {size} bytes; the server accepts at most {max}");
         }
-        await _writer.PublishAsync(subject, replyTo, headers, data, cancellationToken);
+        return _writer.PublishAsync(subject, replyTo, headers, data, cancellationToken);
     }
 }

@@ -26,7 +26,7 @@ public sealed partial class NatsConnection : IAsyncDisposable
     private readonly Channel<Action> _events = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _eventLoop;
     private ServerSession? _session;
-    private NatsConnectionState _state;
+    private volatile NatsConnectionState _state;
     private long _nextSid;
     private long _maxPayload = 1024 * 1024;
     private int _pingsOut;
@@ -57,16 +57,7 @@ public sealed partial class NatsConnection : IAsyncDisposable
     public NatsOpts Opts { get; }
 
     /// <summary>Where the connection stands now.</summary>
-    public NatsConnectionState State
-    {
-        get
-        {
-            lock (_stateLock)
-            {
-                return _state;
-            }
-        }
-    }
+    public NatsConnectionState State => _state;
 
     /// <summary>The server connected to, or null.</summary>
     public string? ConnectedUrl => _session?.Address.ToString();

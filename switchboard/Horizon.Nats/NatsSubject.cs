@@ -39,6 +39,43 @@ public static class NatsSubject
 
     private static void Validate(string subject, bool wildcards, string parameterName)
     {
+        if (IsPlainLiteral(subject))
+        {
+            return;
+        }
+        ValidateSlow(subject, wildcards, parameterName);
+    }
+
+    /// <summary>One pass over the common case: letters, digits and the usual punctuation, no empty tokens.</summary>
+    private static bool IsPlainLiteral(string subject)
+    {
+        if (subject is null || subject.Length == 0 || subject[0] == '.' || subject[^1] == '.')
+        {
+            return false;
+        }
+        var previousDot = false;
+        foreach (var c in subject)
+        {
+            if (c == '.')
+            {
+                if (previousDot)
+                {
+                    return false;
+                }
+                previousDot = true;
+                continue;
+            }
+            previousDot = false;
+            if (c <= ' ' || c == '*' || c == '>' || c > '~')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void ValidateSlow(string subject, bool wildcards, string parameterName)
+    {
         ArgumentNullException.ThrowIfNull(subject, parameterName);
         if (subject.Length == 0)
         {

@@ -1,8 +1,14 @@
+using System.Collections.Concurrent;
+
 namespace Horizon.Patterns.Constraints;
 
 /// <summary>One parsed constraint expression, e.g. <c>openhorizon.memory &gt;= 1024 AND (purpose == edge || purpose == lab)</c>.</summary>
 public sealed class ConstraintExpression
 {
+    // Fleets share a handful of constraint texts; parsed trees are immutable, so one parse serves every node.
+    private const int CacheLimit = 10_000;
+    private static readonly ConcurrentDictionary<string, ConstraintExpression> Cache = new(StringComparer.Ordinal);
+
     private ConstraintExpression(string text, ConstraintNode root)
     {
         Text = text;
@@ -18,7 +24,19 @@ public sealed class ConstraintExpression
     public static ConstraintExpression Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return new ConstraintExpression(text, ConstraintParser.Parse(text));
+        if (Cache.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+
+        var parsed = new ConstraintExpression(text, ConstraintParser.Parse(text));
+        if (Cache.Count >= CacheLimit)
+        {
+            Cache.Clear();
+        }
+
+        Cache[text] = parsed;
+        return parsed;
     }
 
     public bool IsSatisfiedBy(PropertySet properties) => Root.IsSatisfiedBy(properties);

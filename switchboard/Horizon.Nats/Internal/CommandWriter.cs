@@ -105,7 +105,8 @@ internal sealed class CommandWriter : IAsyncDisposable
     public ValueTask PublishAsync(string subject, string? replyTo, NatsHeaders? headers, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var headerLength = headers is null ? 0 : HeaderCodec.GetLength(headers);
-        var size = 32 + Encoding.UTF8.GetByteCount(subject) + (replyTo is null ? 0 : Encoding.UTF8.GetByteCount(replyTo)) + headerLength + payload.Length + 2;
+        // UTF-8 needs at most 3 bytes per UTF-16 char; an upper bound avoids counting every subject twice.
+        var size = 32 + (subject.Length * 3) + (replyTo is null ? 0 : replyTo.Length * 3) + headerLength + payload.Length + 2;
         Task? wait = null;
         lock (_lock)
         {
