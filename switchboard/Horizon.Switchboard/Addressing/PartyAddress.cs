@@ -34,7 +34,7 @@ public sealed record PartyAddress
     public string InboxSubject => $"hzn.mbox.{SubjectToken.Encode(Org)}.{KindToken}.{SubjectToken.Encode(Id)}";
 
     /// <summary>A name usable as a JetStream durable consumer name (no dots or wildcards).</summary>
-    public string ConsumerName => $"mbox_{SubjectToken.Encode(Org)}_{KindToken}_{SubjectToken.Encode(Id)}";
+    public string ConsumerName => $"mbox-{KindToken}-{SubjectToken.Encode(Org)}-{SubjectToken.Encode(Id)}";
 
     private string KindToken => Kind == PartyKind.Node ? "node" : "agbot";
 

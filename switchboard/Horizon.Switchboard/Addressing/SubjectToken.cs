@@ -3,9 +3,12 @@ using System.Text;
 namespace Horizon.Switchboard.Addressing;
 
 /// <summary>
-/// Encodes an org or id as one NATS subject token. Identities may hold dots, spaces and other
-/// characters that NATS treats as separators or wildcards; those are escaped as <c>%XX</c> (UTF-8
-/// bytes), so distinct identities never share an inbox and the encoding is reversible.
+/// Encodes an org or id as one NATS subject token that is also valid inside a JetStream consumer
+/// name. Identities may hold dots, spaces and other characters that NATS treats as separators or
+/// wildcards; everything but ASCII letters and digits is escaped as <c>_XX</c> (UTF-8 bytes), so
+/// distinct identities never share an inbox, '-' stays free as a separator, and the encoding is
+/// reversible. ('%' escapes were tried first: nats-server 2.9 stores messages for such consumers
+/// but never answers pulls on their names.)
 /// </summary>
 public static class SubjectToken
 {
@@ -16,7 +19,7 @@ public static class SubjectToken
         Span<byte> bytes = stackalloc byte[4];
         foreach (var rune in value.EnumerateRunes())
         {
-            if (rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || rune.Value is '-'))
+            if (rune.IsAscii && char.IsAsciiLetterOrDigit((char)rune.Value))
             {
                 builder.Append((char)rune.Value);
                 continue;
@@ -24,7 +27,7 @@ public static class SubjectToken
             var count = rune.EncodeToUtf8(bytes);
             for (var i = 0; i < count; i++)
             {
-                builder.Append('%').Append(bytes[i].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+                builder.Append('_').Append(bytes[i].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             }
         }
         return builder.ToString();
@@ -36,7 +39,7 @@ public static class SubjectToken
         var bytes = new List<byte>(token.Length);
         for (var i = 0; i < token.Length; i++)
         {
-            if (token[i] != '%')
+            if (token[i] != '_')
             {
                 bytes.Add((byte)token[i]);
                 continue;

@@ -1,0 +1,57 @@
+using Horizon.Nats.JetStream;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Envelopes;
+using Horizon.Switchboard.Keys;
+using Microsoft.Extensions.Logging;
+
+namespace Horizon.Switchboard.Mailboxes;
+
+/// <summary>
+/// One party's durable mailbox: sends sealed envelopes into other parties' inboxes and receives
+/// its own. Nothing is acknowledged before its handler succeeded, so no message is lost to a
+/// crash or a failing handler; refused envelopes never reach the handler.
+/// </summary>
+public sealed partial class Mailbox(
+    PartyAddress self,
+    NatsJSContext jetStream,
+    EnvelopeSealer sealer,
+    EnvelopeOpener opener,
+    IEncryptionKeyDirectory encryptionKeys,
+    PoisonMessageLog poisonLog,
+    MailboxOptions options,
+    ILogger<Mailbox> logger)
+{
+    public PartyAddress Self { get; } = self;
+
+    /// <summary>Refusals by reason, for status and metrics.</summary>
+    public RejectionCounts Refusals => opener.Rejections;
+
+    /// <summary>
+    /// Seals <paramref name="payload"/> for <paramref name="recipient"/> and stores it in the recipient's
+    /// inbox. Returns the envelope id, which is also the de-duplication id: sending the same sealed
+    /// envelope twice within the window stores it once.
+    /// </summary>
+    /// <exception cref="MailboxException">The recipient has no registered encryption key.</exception>
+    /// <exception cref="NatsJSException">The mailbox stream is missing or did not acknowledge.</exception>
+    public async Task<string> SendAsync(PartyAddress recipient, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        var key = await encryptionKeys.GetEncryptionKeyAsync(recipient, cancellationToken)
+            ?? throw new MailboxException($"{recipient} has no registered encryption key; it cannot be written to");
+        var sealedEnvelope = sealer.Seal(recipient, key, payload.Span);
+        await SendSealedAsync(recipient, sealedEnvelope, cancellationToken);
+        return sealedEnvelope.Id;
+    }
+
+    /// <summary>Stores an already sealed envelope (e.g. a retry of one whose acknowledgement was lost).</summary>
+    public async Task SendSealedAsync(PartyAddress recipient, SealedEnvelope sealedEnvelope, CancellationToken cancellationToken = default)
+    {
+        var ack = await jetStream.PublishAsync(recipient.InboxSubject, sealedEnvelope.Bytes, sealedEnvelope.Id, cancellationToken: cancellationToken);
+        LogSent(logger, sealedEnvelope.Id, recipient, ack.Seq, ack.Duplicate);
+    }
+
+    [LoggerMessage(EventId = 6201, Level = LogLevel.Debug, Message = "Sent envelope {EnvelopeId} to {Recipient} (stream seq {Sequence}, duplicate {Duplicate})")]
+    private static partial void LogSent(ILogger logger, string envelopeId, Addressing.PartyAddress recipient, ulong sequence, bool duplicate);
+}
+
+/// <summary>A mailbox operation that cannot be carried out as asked.</summary>
+public sealed class MailboxException(string message) : Exception(message);
