@@ -93,9 +93,13 @@ internal static class NodeAttachmentsApi
         {
             return problem;
         }
-        if (NodePolicyCheck.Check(policy) is { } invalid)
+        try
         {
-            return Problems.BadRequest(invalid);
+            Horizon.Patterns.Validation.ModelValidation.EnsureValid(Horizon.Patterns.Json.ModelJson.ParseNodePolicy(policy.GetRawText()));
+        }
+        catch (Horizon.Patterns.Validation.ModelFormatException e)
+        {
+            return Problems.BadRequest($"invalid node policy: {e.Message}");
         }
         return await PutDocumentAsync(org, id, AttachmentKinds.NodePolicy, "", "nodepolicy", policy.GetRawText(), Clock.Now(exchange.Time), http, exchange);
     }

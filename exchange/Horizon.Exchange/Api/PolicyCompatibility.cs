@@ -1,14 +1,43 @@
-using System.Text.Json;
+using Horizon.Patterns.Constraints;
+using Horizon.Patterns.Json;
+using Horizon.Patterns.Model;
 
 namespace Horizon.Exchange.Api;
 
 /// <summary>
-/// Whether a node's policy and a deployment policy accept each other. Until the deployment-model
-/// library's constraint evaluator is wired in, only nodes with a policy document are considered
-/// compatible candidates and the agbot makes the final check.
+/// Whether a node and a deployment policy accept each other, in Open Horizon's sense: the
+/// deployment's constraints hold for the node's properties and the node's (deployment)
+/// constraints hold for the deployment's properties.
 /// </summary>
-internal static class PolicyCompatibility
+internal sealed class PolicyCompatibility
 {
-    public static bool IsCompatible(JsonElement deploymentPolicy, string nodePolicy) =>
-        deploymentPolicy.ValueKind == JsonValueKind.Object && nodePolicy.Length > 0;
+    private readonly ConstraintSet _constraints;
+    private readonly PropertySet _properties;
+
+    /// <exception cref="Horizon.Patterns.Validation.ModelFormatException">The stored deployment policy no longer parses.</exception>
+    public PolicyCompatibility(string deploymentPolicyJson)
+    {
+        var policy = ModelJson.ParseDeploymentPolicy(deploymentPolicyJson);
+        _constraints = ConstraintSet.Parse(policy.Constraints);
+        _properties = PropertySet.Create(policy.Properties);
+    }
+
+    /// <summary>False for a node without a policy, or with one that does not parse.</summary>
+    public bool Accepts(string nodePolicyJson)
+    {
+        if (nodePolicyJson.Length == 0)
+        {
+            return false;
+        }
+        try
+        {
+            NodePolicy node = ModelJson.ParseNodePolicy(nodePolicyJson);
+            return _constraints.IsSatisfiedBy(PropertySet.Create(node.DeploymentProperties))
+                && ConstraintSet.Parse(node.DeploymentConstraints).IsSatisfiedBy(_properties);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Horizon.Exchange.Auth;
 using Horizon.Exchange.Client;
 using Horizon.Exchange.Storage;
@@ -146,10 +145,10 @@ internal static partial class SearchApi
         {
             return Problems.BadRequest("the cursor is malformed; pass back the cursor of the previous page");
         }
-        using var deployment = JsonDocument.Parse(definition.Document);
+        var compatibility = new PolicyCompatibility(definition.Document);
         var limit = Paging.Size(request.Limit, exchange);
         var rows = await exchange.Nodes.ListWithPolicyAsync(nodeOrgs[0], MinHeartbeat(request.SecondsStale, exchange), position[0], limit, http.RequestAborted);
-        var compatible = rows.Where(r => r.Policy.Length > 0 && PolicyCompatibility.IsCompatible(deployment.RootElement, r.Policy)).Select(r => ToSearched(r.Node)).ToList();
+        var compatible = rows.Where(r => compatibility.Accepts(r.Policy)).Select(r => ToSearched(r.Node)).ToList();
         return TypedResults.Ok(new NodeSearchResponse
         {
             Nodes = compatible,

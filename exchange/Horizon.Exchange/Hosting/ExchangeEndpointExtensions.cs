@@ -22,6 +22,7 @@ public static class ExchangeEndpointExtensions
             .MapUsersApi()
             .MapNodesApi()
             .MapAgbotsApi()
+            .MapDefinitionsApi()
             .MapChangesApi()
             .MapSearchApi();
         return app;

@@ -28,6 +28,10 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton(new TokenHasher(options.TokenHashIterations));
         services.AddSingleton(sp => new CredentialVerifier(sp.GetRequiredService<IdentityStore>(), sp.GetRequiredService<TimeProvider>(), options.CredentialCacheLifetime));
         services.AddSingleton<CredentialFilter>();
+        if (!string.IsNullOrWhiteSpace(options.NatsUrl))
+        {
+            services.AddSingleton<IChangePublisher>(new NatsChangePublisher(options.NatsUrl));
+        }
         services.AddSingleton(sp => new ChangeNotifier(sp.GetService<IChangePublisher>(), sp.GetRequiredService<ILogger<ChangeNotifier>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ChangeNotifier>());
         services.AddSingleton<ExchangeServices>();

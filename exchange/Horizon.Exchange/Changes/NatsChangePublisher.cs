@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using Horizon.Exchange.Client;
+using Horizon.Exchange.Storage;
+using Horizon.Nats;
+
+namespace Horizon.Exchange.Changes;
+
+/// <summary>
+/// Publishes each committed change on core NATS as <c>hzn.changes.&lt;org&gt;.&lt;resource&gt;</c>
+/// with the change entry as JSON. The connection is opened on first use and the client reconnects
+/// by itself; a failed publish is the notifier's to log.
+/// </summary>
+public sealed class NatsChangePublisher(string url) : IChangePublisher, IAsyncDisposable
+{
+    private readonly NatsConnection _connection = new(NatsOpts.Default with { Url = url, Name = "horizon-exchange" });
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private bool _connected;
+
+    /// <summary>The subject a change is announced on; characters NATS gives meaning to are percent-encoded.</summary>
+    public static string Subject(string org, string resource) => $"hzn.changes.{Token(org)}.{Token(resource)}";
+
+    public async ValueTask PublishAsync(ChangeRecord change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!_connected)
+        {
+            await _connectGate.WaitAsync(cancellationToken);
+            try
+            {
+                if (!_connected)
+                {
+                    await _connection.ConnectAsync(cancellationToken);
+                    _connected = true;
+                }
+            }
+            finally
+            {
+                _connectGate.Release();
+            }
+        }
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new ChangeEntry
+        {
+            ChangeId = change.Id,
+            OrgId = change.Org,
+            Resource = change.Resource,
+            Id = change.ResourceId,
+            Operation = change.Operation,
+            LastUpdated = change.ChangedAt,
+        }, ExchangeJsonContext.Default.ChangeEntry);
+        await _connection.PublishAsync(Subject(change.Org, change.Resource), payload, cancellationToken: cancellationToken);
+    }
+
+    private static string Token(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '.' or '*' or '>' or '%' || char.IsWhiteSpace(c))
+            {
+                builder.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _connectGate.Dispose();
+    }
+}
