@@ -1,5 +1,6 @@
 using Horizon.Docker;
 using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Testing.Docker;
 using Horizon.Testing.Registry;
@@ -11,7 +12,7 @@ namespace Horizon.NodeAgent.Tests.Support;
 /// The agent's workload parts wired as the host wires them, on a state folder of the test's own.
 /// A second harness on the same folder is a restarted agent.
 /// </summary>
-internal sealed class AgentHarness : IDisposable
+internal sealed class AgentHarness : IAsyncDisposable
 {
     public AgentHarness(DockerFixture docker, RegistryFixture registry, string stateDirectory)
     {
@@ -30,7 +31,17 @@ internal sealed class AgentHarness : IDisposable
                 ExtraLabels = new Dictionary<string, string> { [DockerFixture.RunLabelKey] = docker.RunId },
             },
             NullLogger<WorkloadRunner>.Instance);
+        Lifecycle = new AgreementLifecycle(Agreements, EventLog, Runner, NullLogger<AgreementLifecycle>.Instance);
+        Supervisor = new ContainerSupervisor(Client, Runner, Lifecycle, Agreements, EventLog,
+            new SupervisionOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaximumBackoff = TimeSpan.FromMilliseconds(400) },
+            TimeProvider.System, NullLogger<ContainerSupervisor>.Instance);
     }
+
+    public AgreementLifecycle Lifecycle { get; }
+    public ContainerSupervisor Supervisor { get; }
+
+    /// <summary>Starts watching container events, as the host does after restoring agreements.</summary>
+    public Task StartSupervisionAsync() => Supervisor.StartAsync(CancellationToken.None);
 
     public DockerFixture Docker { get; }
     public RegistryServer Registry { get; }
@@ -43,8 +54,11 @@ internal sealed class AgentHarness : IDisposable
 
     public IReadOnlyList<RegistryCredentials> Credentials => [new(Registry.UserName, Registry.Password, Registry.Host)];
 
-    public void Dispose()
+    /// <summary>Stops the agent's parts, as a process exit would: workloads keep running.</summary>
+    public async ValueTask DisposeAsync()
     {
+        await Supervisor.StopAsync(CancellationToken.None);
+        Supervisor.Dispose();
         Runner.Dispose();
         Client.Dispose();
     }

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using Horizon.Agreements;
+using Horizon.Docker;
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Workloads;
+
+namespace Horizon.NodeAgent.Supervision;
+
+/// <summary>
+/// Watches the engine's container events and keeps workloads alive: a managed container that
+/// dies without the agent stopping it is started again after a backoff; past the agreement's
+/// retry budget every agreement using it is ended, 103 where it is the top-level service and
+/// 108 where it is a dependency.
+/// </summary>
+public sealed partial class ContainerSupervisor(
+    IDockerClient docker,
+    WorkloadRunner runner,
+    AgreementLifecycle lifecycle,
+    AgreementStore store,
+    EventLog eventLog,
+    SupervisionOptions options,
+    TimeProvider timeProvider,
+    ILogger<ContainerSupervisor> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, RetryBudget> _budgets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _pendingRestarts = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Events from the moment the supervisor starts, even those sent before the stream connects.
+        var since = timeProvider.GetUtcNow();
+        var filter = new ContainerEventFilter { Actions = ["die"], Labels = [WorkloadLabels.ManagedFilter] };
+        try
+        {
+            await foreach (var died in docker.Events.WatchContainersAsync(filter, since, stoppingToken))
+            {
+                await OnDiedAsync(died, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(_pendingRestarts.Keys);
+        }
+    }
+
+    private async Task OnDiedAsync(ContainerEvent died, CancellationToken cancellationToken)
+    {
+        var binding = runner.FindContainer(died.ContainerId);
+        if (binding is null)
+        {
+            return;
+        }
+        var budget = _budgets.GetOrAdd(died.ContainerId, _ => BudgetFor(binding));
+        var exit = died.ExitCode is { } code ? $"exit code {code}" : "unknown exit code";
+        if (budget.TryConsume(timeProvider.GetUtcNow(), out var attempt))
+        {
+            var delay = options.BackoffFor(attempt);
+            foreach (var agreementId in binding.Agreements)
+            {
+                eventLog.Record(agreementId, "container.died", $"{binding.ContainerName} died ({exit}); restart {attempt} of {budget.Retries} in {delay.TotalSeconds:0.###} s");
+            }
+            Log.Restarting(logger, binding.ContainerName, died.ExitCode ?? -1, attempt, delay);
+            var restart = RestartLaterAsync(binding, delay, cancellationToken);
+            _pendingRestarts.TryAdd(restart, 0);
+            _ = restart.ContinueWith(t => _pendingRestarts.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
+        }
+        _budgets.TryRemove(died.ContainerId, out _);
+        var message = $"{binding.ContainerName} died ({exit}) after {budget.Retries} restarts within {budget.Window.TotalSeconds:0} s";
+        foreach (var agreementId in binding.Agreements)
+        {
+            var reason = binding.TopLevelFor.Contains(agreementId) ? CancelReason.ContainerFailure : CancelReason.DependencyFailure;
+            try
+            {
+                await lifecycle.FailAsync(agreementId, reason, message, cancellationToken);
+            }
+            catch (DockerApiException e)
+            {
+                Log.TeardownFailed(logger, agreementId, e.Message);
+            }
+        }
+    }
+
+    private async Task RestartLaterAsync(ContainerBinding binding, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, timeProvider, cancellationToken);
+            if (await runner.RestartContainerAsync(binding.ContainerId, cancellationToken))
+            {
+                foreach (var agreementId in binding.Agreements)
+                {
+                    eventLog.Record(agreementId, "container.restarted", binding.ContainerName);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        {
+            // A failed start is a death like any other: the next die event (or none) decides; log the cause.
+            Log.RestartFailed(logger, binding.ContainerName, e.Message);
+            foreach (var agreementId in binding.Agreements)
+            {
+                eventLog.Record(agreementId, "container.restart-failed", $"{binding.ContainerName}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>The budget of the first agreement using the container; the node's defaults where it says 0.</summary>
+    private RetryBudget BudgetFor(ContainerBinding binding)
+    {
+        var terms = binding.Agreements.Select(store.Get).FirstOrDefault(r => r is not null)?.Terms;
+        var retries = terms is { Retries: > 0 } ? terms.Retries : options.DefaultRetries;
+        var window = terms is { RetryDurations: > 0 } ? TimeSpan.FromSeconds(terms.RetryDurations) : options.DefaultRetryWindow;
+        return new RetryBudget(retries, window);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9130, Level = LogLevel.Warning, Message = "Container {Container} died with exit code {ExitCode}; restart {Attempt} in {Delay}")]
+        public static partial void Restarting(ILogger logger, string container, int exitCode, int attempt, TimeSpan delay);
+
+        [LoggerMessage(EventId = 9131, Level = LogLevel.Warning, Message = "Container {Container} could not be restarted: {Error}")]
+        public static partial void RestartFailed(ILogger logger, string container, string error);
+
+        [LoggerMessage(EventId = 9132, Level = LogLevel.Error, Message = "Agreement {AgreementId}: teardown after failure did not finish: {Error}")]
+        public static partial void TeardownFailed(ILogger logger, string agreementId, string error);
+    }
+}
