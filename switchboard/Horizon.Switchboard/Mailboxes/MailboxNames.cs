@@ -12,8 +12,8 @@ public static class MailboxNames
     public static string InboxPrefix(PartyAddress party) =>
         $"_HZN_INBOX.{(party.Kind == PartyKind.Node ? "node" : "agbot")}.{SubjectToken.Encode(party.Org)}.{SubjectToken.Encode(party.Id)}";
 
-    /// <summary>The core-NATS subject of the exchange's change notifications for one org.</summary>
-    public static string OrgChanges(string org) => $"hzn.changes.{SubjectToken.Encode(org)}.>";
+    /// <summary>The core-NATS subjects of the exchange's change notifications for one org.</summary>
+    public static string OrgChanges(string org) => Horizon.Exchange.Client.ChangeSubjects.AllOf(org);
 
     /// <summary>The NATS user name of a party.</summary>
     public static string NatsUser(PartyAddress party) => party.ToString();
