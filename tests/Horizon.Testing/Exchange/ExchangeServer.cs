@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using Horizon.Exchange.Client;
+using Horizon.Exchange.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Horizon.Testing.Exchange;
+
+/// <summary>
+/// A real exchange on Kestrel at 127.0.0.1 on a port the kernel picks, on its own SQLite file (or
+/// a given PostgreSQL database). Tests talk to it over HTTP like any other client.
+/// </summary>
+public sealed class ExchangeServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory? _directory;
+    private readonly List<ExchangeClient> _clients = [];
+
+    private ExchangeServer(WebApplication app, TempDirectory? directory, string rootPassword)
+    {
+        _app = app;
+        _directory = directory;
+        RootPassword = rootPassword;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUrl = new Uri(address.TrimEnd('/') + "/v1/");
+    }
+
+    public Uri BaseUrl { get; }
+
+    public string RootPassword { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts an exchange; SQLite in a fresh folder unless <paramref name="postgres"/> is given.</summary>
+    public static async Task<ExchangeServer> StartAsync(string? postgres = null, string? rootPassword = null,
+        IDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var directory = postgres is null ? new TempDirectory("hzn-exchange") : null;
+        rootPassword ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", $"--Exchange:RootPassword={rootPassword}" };
+        args.Add(postgres is null ? $"--Exchange:SqlitePath={directory!.Combine("exchange.db")}" : $"--Exchange:PostgresConnectionString={postgres}");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            args.Add($"--Exchange:{key}={value}");
+        }
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.AddExchange();
+        services?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapExchangeApi();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            directory?.Dispose();
+            throw;
+        }
+        return new ExchangeServer(app, directory, rootPassword);
+    }
+
+    /// <summary>A client acting as <paramref name="org"/>/<paramref name="id"/>; disposed with the server.</summary>
+    public ExchangeClient Client(string org, string id, string token)
+    {
+        var client = new ExchangeClient(BaseUrl, new ExchangeCredentials(org, id, token));
+        _clients.Add(client);
+        return client;
+    }
+
+    public ExchangeClient Root => Client("root", "root", RootPassword);
+
+    /// <summary>A plain HTTP client on the server's address, for requests the typed client would not send.</summary>
+    public HttpClient Http() => new() { BaseAddress = BaseUrl };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _directory?.Dispose();
+    }
+}
