@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace Horizon.Bench.Exchange;
+
+/// <summary>The figures of one storage provider.</summary>
+internal sealed record BenchResult(string Provider, int Nodes, double RegistrationsPerSecond, double SearchP50Ms, double SearchP99Ms,
+    int SearchPages, double HeartbeatsPerSecond, long HeartbeatErrors)
+{
+    public static void Print(IReadOnlyList<BenchResult> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| figure | " + string.Join(" | ", results.Select(r => r.Provider)) + " |");
+        Console.WriteLine("| --- |" + string.Concat(results.Select(_ => " --- |")));
+        Row("registered nodes", results, r => r.Nodes.ToString("N0", CultureInfo.InvariantCulture));
+        Row("registrations/s", results, r => r.RegistrationsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        Row("pattern search p50 ms / page of 1,000", results, r => r.SearchP50Ms.ToString("F1", CultureInfo.InvariantCulture));
+        Row("pattern search p99 ms / page of 1,000", results, r => r.SearchP99Ms.ToString("F1", CultureInfo.InvariantCulture));
+        Row("pages searched", results, r => r.SearchPages.ToString(CultureInfo.InvariantCulture));
+        Row("heartbeats/s sustained", results, r => r.HeartbeatsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        Row("heartbeat errors", results, r => r.HeartbeatErrors.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static void Row(string name, IReadOnlyList<BenchResult> results, Func<BenchResult, string> value) =>
+        Console.WriteLine($"| {name} | " + string.Join(" | ", results.Select(value)) + " |");
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Horizon.Exchange.Client;
+using Horizon.Testing.Postgres;
+
+namespace Horizon.Bench.Exchange;
+
+/// <summary>
+/// Registers N nodes to one pattern, pages through the pattern search 1,000 at a time, then
+/// drives heartbeats from many concurrent loopback connections for a fixed time.
+/// </summary>
+internal static class ExchangeBench
+{
+    private const int Concurrency = 32;
+    private const int HeartbeatNodes = 2_000;
+    private const string Org = "bench";
+    private const string Token = "bench-token";
+
+    public static async Task<BenchResult> RunAsync(string provider, int nodes, int heartbeatSeconds)
+    {
+        PostgresServer? postgres = null;
+        using var folder = new Horizon.Testing.TempDirectory("hzn-bench-exchange");
+        try
+        {
+            string storage;
+            if (provider == "postgresql")
+            {
+                postgres = await PostgresServer.StartAsync();
+                storage = $"--Exchange:PostgresConnectionString={await postgres.CreateDatabaseAsync("bench")};Maximum Pool Size=64";
+            }
+            else
+            {
+                storage = $"--Exchange:SqlitePath={folder.Combine("exchange.db")}";
+            }
+            await using var exchange = await ExchangeProcess.StartAsync(storage, "bench-root");
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = exchange.Url };
+            var root = Header("root", "root", "bench-root");
+            await SendAsync(http, HttpMethod.Put, $"orgs/{Org}", """{"label":"bench"}""", root);
+            await SendAsync(http, HttpMethod.Put, $"orgs/{Org}/users/owner", $$"""{"password":"{{Token}}"}""", root);
+            var owner = Header(Org, "owner", Token);
+
+            Console.WriteLine($"[{provider}] registering {nodes:N0} nodes with {Concurrency} concurrent clients...");
+            var registration = Stopwatch.StartNew();
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < nodes)
+                {
+                    await SendAsync(http, HttpMethod.Put, $"orgs/{Org}/nodes/n{i:D6}", $$"""{"token":"{{Token}}","pattern":"{{Org}}/p","arch":"amd64"}""", owner);
+                }
+            })));
+            var registrationsPerSecond = nodes / registration.Elapsed.TotalSeconds;
+            Console.WriteLine($"[{provider}] {registrationsPerSecond:N0} registrations/s");
+
+            var latencies = new List<double>();
+            string? cursor = null;
+            var found = 0;
+            do
+            {
+                var started = Stopwatch.GetTimestamp();
+                var body = cursor is null ? """{"limit":1000}""" : $$"""{"limit":1000,"cursor":"{{cursor}}"}""";
+                using var response = await SendAsync(http, HttpMethod.Post, $"orgs/{Org}/patterns/p/search", body, root);
+                var page = await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.NodeSearchResponse);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                found += page!.Nodes.Count;
+                cursor = page.Cursor;
+            }
+            while (cursor is not null);
+            if (found != nodes)
+            {
+                throw new InvalidOperationException($"pattern search found {found} nodes, expected {nodes}");
+            }
+            latencies.Sort();
+            Console.WriteLine($"[{provider}] searched {latencies.Count} pages: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms");
+
+            var beaters = Math.Min(HeartbeatNodes, nodes);
+            var headers = Enumerable.Range(0, beaters).Select(i => Header(Org, $"n{i:D6}", Token)).ToArray();
+            Console.WriteLine($"[{provider}] warming the credential cache for {beaters:N0} nodes...");
+            var warm = -1;
+            await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref warm)) < beaters)
+                {
+                    await SendAsync(http, HttpMethod.Post, $"orgs/{Org}/nodes/n{i:D6}/heartbeat", null, headers[i]);
+                }
+            })));
+            Console.WriteLine($"[{provider}] heartbeating for {heartbeatSeconds} s with {Concurrency * 2} connections...");
+            long beats = 0, errors = 0;
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(heartbeatSeconds));
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, Concurrency * 2).Select(w => Task.Run(async () =>
+            {
+                var i = w;
+                while (!stop.IsCancellationRequested)
+                {
+                    var n = i % beaters;
+                    using var request = new HttpRequestMessage(HttpMethod.Post, $"orgs/{Org}/nodes/n{n:D6}/heartbeat");
+                    request.Headers.Authorization = headers[n];
+                    using var response = await http.SendAsync(request);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref beats);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                    i += Concurrency * 2;
+                }
+            })));
+            var heartbeatsPerSecond = beats / clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"[{provider}] {heartbeatsPerSecond:N0} heartbeats/s ({errors} errors)");
+            return new BenchResult(provider, nodes, registrationsPerSecond, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+                latencies.Count, heartbeatsPerSecond, errors);
+        }
+        finally
+        {
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync();
+            }
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static AuthenticationHeaderValue Header(string org, string id, string token) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{org}/{id}:{token}")));
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? json, AuthenticationHeaderValue auth)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = auth;
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+        var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            response.Dispose();
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {body}");
+        }
+        return response;
+    }
+}
