@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Horizon.Cli.Agent;
+
+/// <summary>
+/// The node agent's local API on <c>127.0.0.1:8510</c>, with Open Horizon's (anax) routes:
+/// <c>GET/POST/DELETE /node</c>, <c>GET /agreement</c>, <c>DELETE /agreement/{id}</c>,
+/// <c>GET /service</c>, <c>GET /eventlog</c>. Answers are JSON and are passed through as they are,
+/// so the CLI shows whatever fields the agent reports.
+/// </summary>
+internal sealed class AgentClient(Uri baseUrl) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The node's registration and configuration state.</summary>
+    /// <exception cref="CliException">The agent answered with an error (exit code by status).</exception>
+    /// <exception cref="HttpRequestException">The agent cannot be reached.</exception>
+    public Task<JsonElement> GetNodeAsync(CancellationToken cancellationToken = default) => GetAsync("node", cancellationToken);
+
+    public Task<JsonElement> ListAgreementsAsync(CancellationToken cancellationToken = default) => GetAsync("agreement", cancellationToken);
+
+    public Task<JsonElement> ListServicesAsync(CancellationToken cancellationToken = default) => GetAsync("service", cancellationToken);
+
+    public Task<JsonElement> ListEventLogAsync(CancellationToken cancellationToken = default) => GetAsync("eventlog", cancellationToken);
+
+    /// <summary>Registers the node: <c>POST /node</c> with id, token, org, pattern or policy and user input.</summary>
+    public Task<JsonElement> RegisterAsync(string registrationJson, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "node", registrationJson, cancellationToken);
+
+    /// <summary>Unregisters: the agent cancels agreements, stops containers and leaves the exchange.</summary>
+    public Task<JsonElement> UnregisterAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, "node", null, cancellationToken);
+
+    /// <summary>Cancels one agreement.</summary>
+    public Task<JsonElement> CancelAgreementAsync(string agreementId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, "agreement/" + Uri.EscapeDataString(agreementId), null, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var what = $"the node agent answered {method} /{path} with {(int)response.StatusCode}: {AgentMessage(body) ?? response.ReasonPhrase}";
+            throw response.StatusCode switch
+            {
+                HttpStatusCode.NotFound => new CliException(ExitCodes.NotFound, what),
+                HttpStatusCode.Conflict => new CliException(ExitCodes.Conflict, what),
+                HttpStatusCode.BadRequest => new CliException(ExitCodes.Usage, what),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new CliException(ExitCodes.Unauthorized, what),
+                _ => new CliException(ExitCodes.RemoteFailure, what),
+            };
+        }
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return default;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new CliException(ExitCodes.RemoteFailure, $"the node agent answered {method} /{path} with something that is not JSON");
+        }
+    }
+
+    // Problem details (detail/title) or anax's {"error": "..."}.
+    private static string? AgentMessage(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            foreach (var name in new[] { "detail", "error", "title", "msg" })
+            {
+                if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                {
+                    return value.GetString();
+                }
+            }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return body.Length > 200 ? body[..200] : body;
+        }
+    }
+}

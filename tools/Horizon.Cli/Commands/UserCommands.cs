@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Horizon.Exchange.Client;
+using static Horizon.Cli.Commands.ExchangeCommands;
+
+namespace Horizon.Cli.Commands;
+
+/// <summary><c>hzn exchange user list|add|update|remove</c>, in the org of -o / HZN_ORG_ID.</summary>
+internal static class UserCommands
+{
+    public static Command Create(CommandKit kit)
+    {
+        var listName = Optional("user", "One user to show");
+        var list = kit.Command("list", "List the org's users, or show one", async (invocation, cancellationToken) =>
+        {
+            var exchange = invocation.Exchange();
+            var org = invocation.Org;
+            IReadOnlyList<ExchangeUser> users = invocation.GetValue(listName) is { } one
+                ? [await exchange.GetUserAsync(org, one, cancellationToken)]
+                : await exchange.ListUsersAsync(org, cancellationToken);
+            Show(invocation, users, ExchangeJsonContext.Default.IReadOnlyListExchangeUser, ["USER", "ADMIN", "EMAIL", "UPDATED"],
+                all => all.Select(u => (IReadOnlyList<string?>)[$"{org}/{u.Username}", u.Admin ? "yes" : "no", u.Email, u.LastUpdated]));
+        }, listName);
+
+        var addName = Required("user", "The new user's name");
+        var addPassword = Required("password", "The new user's password");
+        var admin = new Option<bool>("--admin", "-A") { Description = "Make the user an org admin" };
+        var email = new Option<string?>("--email", "-e") { Description = "The user's email address" };
+        var add = kit.Command("add", "Create a user in the org (org admin)", async (invocation, cancellationToken) =>
+        {
+            var user = invocation.GetValue(addName);
+            await invocation.Exchange().PutUserAsync(invocation.Org, user, new ExchangeUser
+            {
+                Password = invocation.GetValue(addPassword),
+                Admin = invocation.GetValue(admin),
+                Email = invocation.GetValue(email),
+            }, cancellationToken);
+            invocation.Out.WriteLine($"user {invocation.Org}/{user} added");
+        }, addName, addPassword, admin, email);
+        add.Aliases.Add("create");
+
+        var updateName = Required("user", "The user to change");
+        var password = new Option<string?>("--password", "-p") { Description = "A new password" };
+        var update = kit.Command("update", "Change a user's password, admin flag or email", async (invocation, cancellationToken) =>
+        {
+            var user = invocation.GetValue(updateName);
+            var exchange = invocation.Exchange();
+            var current = await exchange.GetUserAsync(invocation.Org, user, cancellationToken);
+            await exchange.PutUserAsync(invocation.Org, user, current with
+            {
+                Password = invocation.GetValue(password),
+                Admin = invocation.GetValue(admin) || current.Admin,
+                Email = invocation.GetValue(email) ?? current.Email,
+                LastUpdated = null,
+                UpdatedBy = null,
+            }, cancellationToken);
+            invocation.Out.WriteLine($"user {invocation.Org}/{user} updated");
+        }, updateName, password, admin, email);
+
+        var removeName = Required("user", "The user to remove");
+        var remove = kit.Command("remove", "Remove a user", async (invocation, cancellationToken) =>
+        {
+            var user = invocation.GetValue(removeName);
+            await invocation.Exchange().DeleteUserAsync(invocation.Org, user, cancellationToken);
+            invocation.Out.WriteLine($"user {invocation.Org}/{user} removed");
+        }, removeName);
+
+        return CommandKit.Group("user", "Users of the org", list, add, update, remove);
+    }
+}

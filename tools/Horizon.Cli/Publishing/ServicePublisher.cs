@@ -1,0 +1,121 @@
+using Horizon.Cli.Commands;
+using Horizon.Docker;
+using Horizon.Patterns.Deployment;
+using Horizon.Patterns.Files;
+using Horizon.Patterns.Json;
+using Horizon.Patterns.Model;
+using Horizon.Patterns.Signing;
+using Horizon.Patterns.Validation;
+
+namespace Horizon.Cli.Publishing;
+
+/// <summary>What <c>hzn exchange service publish</c> did.</summary>
+internal sealed record PublishedService(string Org, string Id, string KeyId, IReadOnlyList<string> Images);
+
+/// <summary>
+/// <c>hzn exchange service publish</c>: reads <c>service.definition.json</c>, pins every image tag to its
+/// registry digest, serializes the deployment, signs that exact string and publishes the service with
+/// the public key that verifies it.
+/// </summary>
+internal static class ServicePublisher
+{
+    public static async Task<PublishedService> PublishAsync(Invocation invocation, string path, string privateKeyPath, string publicKeyPath,
+        IReadOnlyList<RegistryAuth> logins, CancellationToken cancellationToken)
+    {
+        var file = ProjectFiles.Read(invocation, path, OpenHorizonFiles.ReadServiceDefinition);
+        var privateKey = ReadKey(invocation, privateKeyPath, "private");
+        var publicKey = ReadKey(invocation, publicKeyPath, "public");
+        var keyId = CheckKeysMatch(privateKeyPath, privateKey, publicKeyPath, publicKey);
+        var definition = file.Definition;
+        var images = new List<string>();
+        if (file.DeploymentToSign is { } draft)
+        {
+            var problems = DeploymentParser.Validate(draft, new DeploymentParseOptions { AllowUnpinnedImages = true });
+            if (problems.Count > 0)
+            {
+                throw ProjectFiles.Invalid(path, new ModelFormatException(problems.Select(p => p with { Path = "deployment." + p.Path }).ToList()));
+            }
+            var pinned = await PinAsync(invocation, draft, logins, cancellationToken);
+            images.AddRange(pinned.Services.Values.Select(s => s.Image));
+            var deployment = DeploymentParser.Serialize(pinned);
+            definition = definition with
+            {
+                Deployment = deployment,
+                DeploymentSignature = DeploymentSigner.Sign(deployment, privateKey),
+                PublicKey = publicKey,
+            };
+        }
+        else if (definition.Deployment.Length > 0)
+        {
+            // Already signed by the publisher: kept byte for byte; only the key is added when missing.
+            definition = definition with { PublicKey = definition.PublicKey ?? publicKey };
+        }
+        var org = string.IsNullOrEmpty(definition.Org) ? invocation.Org : definition.Org;
+        definition = definition with { Org = org };
+        var errors = definition.Validate();
+        if (errors.Count > 0)
+        {
+            throw ProjectFiles.Invalid(path, new ModelFormatException(errors));
+        }
+        invocation.InputName = path;
+        await invocation.Definitions().PublishServiceAsync(org, ModelJson.Serialize(definition), cancellationToken);
+        return new PublishedService(org, ServiceId(definition), keyId, images);
+    }
+
+    /// <summary>Open Horizon's service id: url without scheme, '/' and ':' as '-', then _version_arch.</summary>
+    public static string ServiceId(ServiceDefinition service)
+    {
+        var url = service.Url;
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
+        {
+            url = url[(scheme + 3)..];
+        }
+        return $"{url.Replace('/', '-').Replace(':', '-')}_{service.Version}_{service.Arch}";
+    }
+
+    private static async Task<DeploymentDescription> PinAsync(Invocation invocation, DeploymentDescription draft, IReadOnlyList<RegistryAuth> logins,
+        CancellationToken cancellationToken)
+    {
+        if (draft.Services.Values.All(s => ImageReference.TryParse(s.Image, out var r, out _) && r.IsPinned))
+        {
+            return draft;
+        }
+        var endpoint = invocation.Environment.Get("DOCKER_HOST") is { } host ? DockerEndpoint.Parse(host) : DockerClientOptions.DefaultEndpoint;
+        using var docker = new DockerClient(DockerClientOptions.Default with { Endpoint = endpoint, RequestTimeout = TimeSpan.FromMinutes(5) });
+        invocation.TalkingTo($"the Docker engine at {endpoint}", "hzn pulls image tags to learn their digests; start dockerd (tools/setup.sh) or set DOCKER_HOST.");
+        var resolver = new ImageDigestResolver(docker, logins);
+        var services = new Dictionary<string, DeploymentService>(StringComparer.Ordinal);
+        foreach (var (name, service) in draft.Services)
+        {
+            services[name] = service with { Image = await resolver.PinAsync(service.Image, cancellationToken) };
+        }
+        return draft with { Services = services };
+    }
+
+    private static string ReadKey(Invocation invocation, string path, string which)
+    {
+        invocation.InputName = path;
+        return File.Exists(path)
+            ? File.ReadAllText(path)
+            : throw new CliException(ExitCodes.Usage,
+                $"no {which} key at {path}: create a key pair with 'hzn key create', or pass -{(which == "private" ? "k" : "K")} with the file");
+    }
+
+    private static string CheckKeysMatch(string privatePath, string privateKey, string publicPath, string publicKey)
+    {
+        const string probe = "horizon key pair check";
+        try
+        {
+            if (!DeploymentSigner.Verify(probe, DeploymentSigner.Sign(probe, privateKey), publicKey))
+            {
+                throw new CliException(ExitCodes.Usage, $"the public key {publicPath} does not belong to the private key {privatePath}; nodes could not verify the signature");
+            }
+            return SigningKeys.KeyId(publicKey);
+        }
+        catch (SigningKeyException e)
+        {
+            throw new CliException(ExitCodes.Usage, $"the keys {privatePath} / {publicPath} cannot be used for signing: {e.Message}", e);
+        }
+    }
+}
