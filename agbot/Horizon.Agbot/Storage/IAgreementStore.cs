@@ -1,0 +1,46 @@
+namespace Horizon.Agbot.Storage;
+
+/// <summary>
+/// The agbot's durable record of agreements. Every state change is written (and committed) before
+/// the protocol message that follows it goes out, so a restarted agbot knows exactly what it said.
+/// Implementations: <see cref="SqliteAgreementStore"/> (default) and <see cref="PostgresAgreementStore"/>.
+/// </summary>
+public interface IAgreementStore : IAsyncDisposable
+{
+    /// <summary>Creates the schema when absent.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a new agreement. Returns false, writing nothing, when the node already has a live
+    /// agreement for the same workload (or the id is taken).
+    /// </summary>
+    Task<bool> TryInsertAsync(AgreementRecord agreement, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the mutable fields of <paramref name="updated"/> if the stored agreement is still in
+    /// state <paramref name="expected"/>; false when it is not (another transition won).
+    /// </summary>
+    Task<bool> TryTransitionAsync(AgreementState expected, AgreementRecord updated, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the pending message sent, if it is still the one pending.</summary>
+    Task ClearPendingAsync(string id, PendingMessage sent, CancellationToken cancellationToken = default);
+
+    /// <summary>Records verify bookkeeping without a state change.</summary>
+    Task SetVerifyAsync(string id, DateTimeOffset? sentAt, DateTimeOffset? verifiedAt, CancellationToken cancellationToken = default);
+
+    Task<AgreementRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<AgreementRecord?> GetLiveAsync(string nodeOrg, string nodeId, string workload, CancellationToken cancellationToken = default);
+
+    /// <summary>Matching agreements, newest first.</summary>
+    Task<IReadOnlyList<AgreementRecord>> ListAsync(AgreementQuery query, CancellationToken cancellationToken = default);
+
+    Task SaveCompatibilityAsync(NodeCompatibility verdict, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<NodeCompatibility>> ListCompatibilityAsync(string nodeOrg, string nodeId, CancellationToken cancellationToken = default);
+
+    /// <summary>A named position (e.g. the change feed's next change id); 0 when never set.</summary>
+    Task<long> GetCursorAsync(string name, CancellationToken cancellationToken = default);
+
+    Task SetCursorAsync(string name, long value, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,118 @@
+using Horizon.Agbot.Storage;
+using Xunit;
+
+namespace Horizon.Agbot.Tests.Storage;
+
+/// <summary>The behaviour every agreement store must show, run on SQLite and on PostgreSQL.</summary>
+public abstract class AgreementStoreContract
+{
+    protected abstract Task<IAgreementStore> OpenAsync();
+
+    private static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static AgreementRecord Proposal(string node = "n1", string workload = "pattern:o/p:o/svc", string? id = null) => new()
+    {
+        Id = id ?? Horizon.Agreements.AgreementId.New(),
+        NodeOrg = "o",
+        NodeId = node,
+        Workload = workload,
+        Source = "o/p",
+        ServiceOrg = "o",
+        ServiceUrl = "svc",
+        ServiceVersion = "1.0.0",
+        Arch = "amd64",
+        State = AgreementState.Proposed,
+        Pending = PendingMessage.Proposal,
+        Agbot = "o/agbot",
+        ProposalJson = "{}",
+        MissingHeartbeatInterval = 30,
+        CreatedAt = T0,
+        UpdatedAt = T0,
+        ReplyDeadline = T0.AddSeconds(10),
+    };
+
+    [Fact]
+    public async Task SecondLiveAgreement_ForTheSameNodeAndWorkload_IsRefused()
+    {
+        await using var store = await OpenAsync();
+        Assert.True(await store.TryInsertAsync(Proposal()));
+        Assert.False(await store.TryInsertAsync(Proposal()));
+        Assert.True(await store.TryInsertAsync(Proposal(workload: "pattern:o/p:o/other")));
+        Assert.True(await store.TryInsertAsync(Proposal(node: "n2")));
+    }
+
+    [Fact]
+    public async Task CancelledAgreement_FreesTheSlot_ForANewProposal()
+    {
+        await using var store = await OpenAsync();
+        var first = Proposal();
+        Assert.True(await store.TryInsertAsync(first));
+        var cancelled = first with { State = AgreementState.Cancelled, Pending = PendingMessage.Cancel, CancelReason = 201, CancelledAt = T0.AddSeconds(11), UpdatedAt = T0.AddSeconds(11) };
+        Assert.True(await store.TryTransitionAsync(AgreementState.Proposed, cancelled));
+        Assert.True(await store.TryInsertAsync(Proposal() with { CreatedAt = T0.AddSeconds(12) }));
+        var history = await store.ListAsync(new AgreementQuery { NodeOrg = "o", NodeId = "n1" });
+        Assert.Equal([AgreementState.Proposed, AgreementState.Cancelled], history.Select(a => a.State));
+        Assert.Equal(201, history[1].CancelReason);
+    }
+
+    [Fact]
+    public async Task Transition_FromAStateTheAgreementHasLeft_IsRefusedAndChangesNothing()
+    {
+        await using var store = await OpenAsync();
+        var proposal = Proposal();
+        await store.TryInsertAsync(proposal);
+        Assert.True(await store.TryTransitionAsync(AgreementState.Proposed, proposal with { State = AgreementState.Accepted, Pending = PendingMessage.ReplyAck }));
+        Assert.False(await store.TryTransitionAsync(AgreementState.Proposed, proposal with { State = AgreementState.Cancelled, CancelReason = 201 }));
+        var stored = await store.GetAsync(proposal.Id);
+        Assert.Equal((AgreementState.Accepted, PendingMessage.ReplyAck, (int?)null), (stored!.State, stored.Pending, stored.CancelReason));
+    }
+
+    [Fact]
+    public async Task EveryFieldWritten_IsReadBackUnchanged()
+    {
+        await using var store = await OpenAsync();
+        var proposal = Proposal() with { CancelMessage = "x", VerifiedAt = T0.AddSeconds(3), FinalizedAt = T0.AddSeconds(2), CheckAgreementStatus = 15 };
+        await store.TryInsertAsync(proposal);
+        Assert.Equal(proposal, await store.GetAsync(proposal.Id));
+        Assert.Null(await store.GetAsync(Horizon.Agreements.AgreementId.New()));
+    }
+
+    [Fact]
+    public async Task PendingMessages_AndExpiredProposals_AreFoundForResume()
+    {
+        await using var store = await OpenAsync();
+        var waiting = Proposal(node: "a");
+        var sent = Proposal(node: "b") with { ReplyDeadline = T0.AddSeconds(60) };
+        await store.TryInsertAsync(waiting);
+        await store.TryInsertAsync(sent);
+        await store.ClearPendingAsync(sent.Id, PendingMessage.Proposal);
+        var pending = await store.ListAsync(new AgreementQuery { PendingOnly = true });
+        Assert.Equal([waiting.Id], pending.Select(a => a.Id));
+        var expired = await store.ListAsync(new AgreementQuery { ReplyDeadlineBefore = T0.AddSeconds(30) });
+        Assert.Equal([waiting.Id], expired.Select(a => a.Id));
+        Assert.Equal(waiting.Id, (await store.GetLiveAsync("o", "a", waiting.Workload))!.Id);
+    }
+
+    [Fact]
+    public async Task CompatibilityVerdicts_AndCursors_AreKeptAndReplaced()
+    {
+        await using var store = await OpenAsync();
+        await store.SaveCompatibilityAsync(new NodeCompatibility("o", "n1", "w", false, ["arch differs"], T0));
+        await store.SaveCompatibilityAsync(new NodeCompatibility("o", "n1", "w", false, ["arch differs", "input missing"], T0.AddSeconds(1)));
+        var verdict = Assert.Single(await store.ListCompatibilityAsync("o", "n1"));
+        Assert.Equal(["arch differs", "input missing"], verdict.Reasons);
+        Assert.Equal(0, await store.GetCursorAsync("changes"));
+        await store.SetCursorAsync("changes", 41);
+        await store.SetCursorAsync("changes", 42);
+        Assert.Equal(42, await store.GetCursorAsync("changes"));
+    }
+
+    [Fact]
+    public async Task ConcurrentInserts_ForOneNodeAndWorkload_LeaveExactlyOneLiveAgreement()
+    {
+        await using var store = await OpenAsync();
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.TryInsertAsync(Proposal()))));
+        Assert.Single(results, r => r);
+        Assert.Single(await store.ListAsync(new AgreementQuery { NodeId = "n1" }));
+    }
+}
