@@ -1,0 +1,32 @@
+namespace Horizon.Cli.Tests.Support;
+
+/// <summary>
+/// Runs the real hzn command tree in-process through its entry point, with an environment of the
+/// test's own (exchange URL, org, credentials, a private home for ~/.hzn/keys).
+/// </summary>
+public sealed class Hzn(IReadOnlyDictionary<string, string> variables, string home)
+{
+    public IReadOnlyDictionary<string, string> Variables { get; } = variables;
+
+    public string Home { get; } = home;
+
+    /// <summary>The same environment with some variables changed.</summary>
+    public Hzn With(params (string Name, string Value)[] changes)
+    {
+        var variables = new Dictionary<string, string>(Variables);
+        foreach (var (name, value) in changes)
+        {
+            variables[name] = value;
+        }
+        return new Hzn(variables, Home);
+    }
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new HznEnvironment { Out = output, Error = error, Variables = Variables, Home = Home };
+        var exitCode = await HznApp.RunAsync(args, environment);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+}
