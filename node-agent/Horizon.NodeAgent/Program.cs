@@ -1,3 +1,12 @@
-// Placeholder entry point: the node agent is built in issue #9. It says so and fails rather than pretend.
-Console.Error.WriteLine("Horizon: the node agent is not implemented yet (issue #9).");
-return 2;
+using Horizon.NodeAgent.Hosting;
+
+try
+{
+    await NodeAgentApplication.Build(args).RunAsync();
+    return 0;
+}
+catch (InvalidOperationException e) when (e.Message.StartsWith("The node agent's settings", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Horizon.Agreements;
+using Horizon.Docker;
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Workloads;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Horizon.NodeAgent.Api;
+
+/// <summary>The local API the CLI reads: node, agreements, services with their containers, eventlog.</summary>
+public static class LocalApi
+{
+    public static IEndpointRouteBuilder MapLocalApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapGet("/node", GetNode);
+        routes.MapGet("/agreements", (AgreementStore store) => TypedResults.Ok<IReadOnlyList<AgreementView>>([.. store.List().Select(AgreementView.From)]));
+        routes.MapGet("/agreements/{id}", GetAgreement);
+        routes.MapGet("/services", GetServicesAsync);
+        routes.MapGet("/eventlog", GetEventLog);
+        return routes;
+    }
+
+    private static Ok<NodeInfoView> GetNode(NodeRuntimeInfo node, AgreementStore store) => TypedResults.Ok(new NodeInfoView(
+        node.NodeId, node.Organization, node.Arch, node.Cpus, node.RamMb, node.ExchangeUrl,
+        typeof(LocalApi).Assembly.GetName().Version?.ToString() ?? "", store.List().Count(a => a.IsActive)));
+
+    private static Results<Ok<AgreementView>, ProblemHttpResult> GetAgreement(string id, AgreementStore store)
+    {
+        if (!AgreementId.IsValid(id))
+        {
+            return TypedResults.Problem($"'{id}' is not an agreement id (64 lower-case hex characters)", statusCode: StatusCodes.Status400BadRequest);
+        }
+        return store.Get(id) is { } record
+            ? TypedResults.Ok(AgreementView.From(record))
+            : TypedResults.Problem($"no agreement {id} on this node", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Ok<IReadOnlyList<ServiceView>>> GetServicesAsync(WorkloadRunner runner, IDockerClient docker, CancellationToken cancellationToken)
+    {
+        var live = (await docker.Containers.ListAsync([WorkloadLabels.ManagedFilter], cancellationToken))
+            .ToDictionary(c => c.Id, c => (c.State, c.Status), StringComparer.Ordinal);
+        return TypedResults.Ok<IReadOnlyList<ServiceView>>([.. runner.ListInstances().Select(i => ServiceView.From(i, live))]);
+    }
+
+    private static Results<Ok<IReadOnlyList<EventLogEntry>>, ProblemHttpResult> GetEventLog(EventLog eventLog, string? agreement, long? after, int? limit)
+    {
+        if (limit is < 1 or > 10_000)
+        {
+            return TypedResults.Problem("limit must be between 1 and 10000", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (agreement is not null && !AgreementId.IsValid(agreement))
+        {
+            return TypedResults.Problem($"'{agreement}' is not an agreement id (64 lower-case hex characters)", statusCode: StatusCodes.Status400BadRequest);
+        }
+        return TypedResults.Ok(eventLog.Query(agreement, after ?? 0, limit ?? 500));
+    }
+}

@@ -1,0 +1,36 @@
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Supervision;
+
+namespace Horizon.NodeAgent.Hosting;
+
+/// <summary>
+/// Start-up work that must finish before the agent reports ready: re-adopting the workloads of
+/// every agreement the store holds as active.
+/// </summary>
+public sealed partial class AgentStartup(
+    AgreementLifecycle lifecycle,
+    EventLog eventLog,
+    RegistryLogins logins,
+    ILogger<AgentStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        eventLog.Record(null, "agent.started", $"node agent {typeof(AgentStartup).Assembly.GetName().Version} started");
+        var outcomes = await lifecycle.RestoreAsync(logins.Credentials, cancellationToken);
+        var running = outcomes.Count(o => o.Succeeded);
+        Log.Restored(logger, running, outcomes.Count - running);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Workloads keep running while the agent is down; the next start adopts them.
+        eventLog.Record(null, "agent.stopped", "node agent stopped; workloads left running");
+        return Task.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9150, Level = LogLevel.Information, Message = "Restored {Running} agreement(s); {Failed} could not be restored")]
+        public static partial void Restored(ILogger logger, int running, int failed);
+    }
+}

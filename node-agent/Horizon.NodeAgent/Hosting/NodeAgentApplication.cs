@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Horizon.NodeAgent.Api;
+
+namespace Horizon.NodeAgent.Hosting;
+
+/// <summary>Builds the node agent process: configuration, services, the local API.</summary>
+public static class NodeAgentApplication
+{
+    /// <summary>Builds the application from command-line arguments, environment and appsettings.</summary>
+    /// <param name="configureServices">Last-word service registrations (tests replace the sd_notify socket with their own).</param>
+    /// <exception cref="InvalidOperationException">The settings are invalid; the message names each problem.</exception>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var options = builder.Configuration.GetSection(NodeAgentOptions.Section).Get<NodeAgentOptions>() ?? new NodeAgentOptions();
+        builder.WebHost.UseUrls(options.ApiUrl);
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddNodeAgent(options);
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapLocalApi();
+        return app;
+    }
+}

@@ -1,0 +1,65 @@
+namespace Horizon.NodeAgent.Hosting;
+
+/// <summary>
+/// The agent's settings, bound from the <c>NodeAgent</c> configuration section (environment
+/// variables <c>NodeAgent__NodeId</c> and so on, or command-line <c>--NodeAgent:NodeId=…</c>).
+/// </summary>
+public sealed class NodeAgentOptions
+{
+    public const string Section = "NodeAgent";
+
+    /// <summary>The node's id within its organization. Required.</summary>
+    public string NodeId { get; set; } = "";
+
+    /// <summary>The node's organization. Required.</summary>
+    public string Organization { get; set; } = "";
+
+    /// <summary>The exchange, passed to workloads as <c>HZN_EXCHANGE_URL</c>.</summary>
+    public string ExchangeUrl { get; set; } = "http://127.0.0.1:3090/v1";
+
+    /// <summary>Where the SQLite state and keys live.</summary>
+    public string StateDirectory { get; set; } = "/var/lib/horizon";
+
+    /// <summary>The local API for the CLI; loopback only.</summary>
+    public string ApiUrl { get; set; } = "http://127.0.0.1:8510";
+
+    /// <summary>The Docker engine; empty for <c>DOCKER_HOST</c> or the standard socket.</summary>
+    public string DockerEndpoint { get; set; } = "";
+
+    /// <summary>Create workload networks with <c>--internal</c> (no route off the machine).</summary>
+    public bool InternalNetworks { get; set; }
+
+    /// <summary>Registry logins used to pull workload images.</summary>
+    public List<RegistryLogin> Registries { get; set; } = [];
+
+    /// <summary>The problems that make these settings unusable; empty when they are fine.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(NodeId))
+        {
+            problems.Add("NodeAgent:NodeId is required");
+        }
+        if (string.IsNullOrWhiteSpace(Organization))
+        {
+            problems.Add("NodeAgent:Organization is required");
+        }
+        if (!Uri.TryCreate(ApiUrl, UriKind.Absolute, out var api) || !api.IsLoopback)
+        {
+            problems.Add($"NodeAgent:ApiUrl '{ApiUrl}' must be an http URL on a loopback address");
+        }
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            problems.Add("NodeAgent:StateDirectory is required");
+        }
+        return problems;
+    }
+}
+
+/// <summary>A registry's login: <c>Server</c> is the image host, e.g. <c>registry.example.com:5000</c>.</summary>
+public sealed class RegistryLogin
+{
+    public string Server { get; set; } = "";
+    public string UserName { get; set; } = "";
+    public string Password { get; set; } = "";
+}

@@ -1,0 +1,47 @@
+using Horizon.Docker;
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Supervision;
+using Horizon.NodeAgent.Systemd;
+using Horizon.NodeAgent.Workloads;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Horizon.NodeAgent.Hosting;
+
+/// <summary>Registers the node agent's parts.</summary>
+public static class NodeAgentServices
+{
+    /// <summary>Adds state, Docker, the workload runner, supervision, start-up restore and sd_notify.</summary>
+    /// <exception cref="InvalidOperationException">The options are invalid; the message lists every problem.</exception>
+    public static IServiceCollection AddNodeAgent(this IServiceCollection services, NodeAgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("The node agent's settings are invalid: " + string.Join("; ", problems));
+        }
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(new NodeRuntimeInfo { NodeId = options.NodeId, Organization = options.Organization, ExchangeUrl = options.ExchangeUrl });
+        services.AddSingleton(new RegistryLogins([.. options.Registries.Select(r => new RegistryCredentials(r.UserName, r.Password, r.Server))]));
+        services.AddSingleton(new AgentDatabase(Path.Combine(options.StateDirectory, "agent.db")));
+        services.AddSingleton<AgreementStore>();
+        services.AddSingleton<EventLog>();
+        services.AddSingleton<IDockerClient>(sp => new DockerClient(
+            string.IsNullOrWhiteSpace(options.DockerEndpoint)
+                ? DockerClientOptions.Default
+                : DockerClientOptions.Default with { Endpoint = DockerEndpoint.Parse(options.DockerEndpoint) },
+            sp.GetRequiredService<ILogger<DockerClient>>()));
+        services.AddSingleton(WorkloadRunnerOptions.Default with { InternalNetworks = options.InternalNetworks });
+        services.AddSingleton(SupervisionOptions.Default);
+        services.AddSingleton<ImageFetcher>();
+        services.AddSingleton<WorkloadRunner>();
+        services.AddSingleton<AgreementLifecycle>();
+        services.AddSingleton(_ => SystemdNotifier.FromEnvironment());
+        // Order matters: restore first (it blocks start-up), then supervision, then READY=1.
+        services.AddHostedService<AgentStartup>();
+        services.AddHostedService<ContainerSupervisor>();
+        services.AddHostedService<SystemdNotifierService>();
+        return services;
+    }
+}
