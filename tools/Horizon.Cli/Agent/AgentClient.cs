@@ -5,10 +5,11 @@ using System.Text.Json;
 namespace Horizon.Cli.Agent;
 
 /// <summary>
-/// The node agent's local API on <c>127.0.0.1:8510</c>, with Open Horizon's (anax) routes:
-/// <c>GET/POST/DELETE /node</c>, <c>GET /agreement</c>, <c>DELETE /agreement/{id}</c>,
-/// <c>GET /service</c>, <c>GET /eventlog</c>. Answers are JSON and are passed through as they are,
-/// so the CLI shows whatever fields the agent reports.
+/// The node agent's local API on <c>127.0.0.1:8510</c> (node-agent/Horizon.NodeAgent/Api/LocalApi.cs):
+/// <c>GET /node</c>, <c>GET /agreements</c>, <c>GET /services</c>, <c>GET /eventlog</c>. Registration
+/// (<c>POST /node</c>), unregistration (<c>DELETE /node</c>) and cancelling (<c>DELETE /agreements/{id}</c>)
+/// are the routes the CLI asks the agent for; until the agent serves them they answer 404/405, which the
+/// CLI reports. Answers are JSON and passed through as they are, so the CLI shows whatever fields the agent reports.
 /// </summary>
 internal sealed class AgentClient(Uri baseUrl) : IDisposable
 {
@@ -19,9 +20,9 @@ internal sealed class AgentClient(Uri baseUrl) : IDisposable
     /// <exception cref="HttpRequestException">The agent cannot be reached.</exception>
     public Task<JsonElement> GetNodeAsync(CancellationToken cancellationToken = default) => GetAsync("node", cancellationToken);
 
-    public Task<JsonElement> ListAgreementsAsync(CancellationToken cancellationToken = default) => GetAsync("agreement", cancellationToken);
+    public Task<JsonElement> ListAgreementsAsync(CancellationToken cancellationToken = default) => GetAsync("agreements", cancellationToken);
 
-    public Task<JsonElement> ListServicesAsync(CancellationToken cancellationToken = default) => GetAsync("service", cancellationToken);
+    public Task<JsonElement> ListServicesAsync(CancellationToken cancellationToken = default) => GetAsync("services", cancellationToken);
 
     public Task<JsonElement> ListEventLogAsync(CancellationToken cancellationToken = default) => GetAsync("eventlog", cancellationToken);
 
@@ -35,7 +36,7 @@ internal sealed class AgentClient(Uri baseUrl) : IDisposable
 
     /// <summary>Cancels one agreement.</summary>
     public Task<JsonElement> CancelAgreementAsync(string agreementId, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Delete, "agreement/" + Uri.EscapeDataString(agreementId), null, cancellationToken);
+        SendAsync(HttpMethod.Delete, "agreements/" + Uri.EscapeDataString(agreementId), null, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 
@@ -56,6 +57,7 @@ internal sealed class AgentClient(Uri baseUrl) : IDisposable
             throw response.StatusCode switch
             {
                 HttpStatusCode.NotFound => new CliException(ExitCodes.NotFound, what),
+                HttpStatusCode.MethodNotAllowed => new CliException(ExitCodes.RemoteFailure, what + " (this node agent does not offer that yet)"),
                 HttpStatusCode.Conflict => new CliException(ExitCodes.Conflict, what),
                 HttpStatusCode.BadRequest => new CliException(ExitCodes.Usage, what),
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new CliException(ExitCodes.Unauthorized, what),

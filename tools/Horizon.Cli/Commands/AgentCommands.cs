@@ -12,7 +12,7 @@ namespace Horizon.Cli.Commands;
 /// </summary>
 internal static class AgentCommands
 {
-    private static readonly string[] NodeFields = ["id", "organization", "org", "pattern", "arch", "configstate.state", "state", "name"];
+    private static readonly string[] NodeFields = ["id", "organization", "org", "pattern", "arch", "cpus", "ramMb", "exchangeUrl", "activeAgreements", "agentVersion", "state"];
 
     public static IEnumerable<Command> Create(CommandKit kit)
     {
