@@ -1,0 +1,83 @@
+// Mailbox latency: one sealed message from SendAsync to the recipient's handler, on loopback,
+// against a real nats-server with JetStream (file storage). Printed next to a core-NATS publish →
+// subscriber round on the same server, so the cost of durability and sealing shows as a ratio.
+// Usage: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- [messages]
+using System.Diagnostics;
+using System.Globalization;
+using Horizon.Bench.Mailbox;
+using Horizon.Nats;
+using Horizon.Nats.JetStream;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Mailboxes;
+using Horizon.Testing;
+using Horizon.Testing.Nats;
+
+var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
+Console.WriteLine($"command: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- {messages}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+
+await using var server = await NatsServer.StartAsync();
+using var state = new TempDirectory("hzn-bench-mailbox");
+await using var admin = new NatsConnection(NatsOpts.Default with { Url = server.Url });
+await admin.ConnectAsync();
+var provisioner = new MailboxProvisioner(new NatsJSContext(admin));
+await provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30));
+
+var agbotAddress = PartyAddress.Agbot("bench", "agbot1");
+var nodeAddress = PartyAddress.Node("bench", "node1");
+var directory = new BenchKeyDirectory();
+await using var agbot = await BenchParty.OpenAsync(agbotAddress, server.Url, state, directory, provisioner);
+await using var node = await BenchParty.OpenAsync(nodeAddress, server.Url, state, directory, provisioner);
+
+// Core NATS baseline: publish → subscriber on a second connection, one at a time.
+var core = new List<double>();
+await using (var subscriber = new NatsConnection(NatsOpts.Default with { Url = server.Url }))
+{
+    await using var sub = await subscriber.SubscribeCoreAsync("bench.core");
+    await subscriber.PingAsync();
+    for (var i = 0; i < messages; i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await admin.PublishAsync("bench.core", "x"u8.ToArray());
+        await sub.Msgs.ReadAsync();
+        core.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+}
+
+// Mailbox: SendAsync (seal + JetStream publish with PubAck) → receive loop → handler.
+var mailbox = new List<double>();
+using var stop = new CancellationTokenSource();
+TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+var receiver = Task.Run(async () =>
+{
+    await foreach (var _ in node.Mailbox.ReceiveAsync((_, _) => { arrived.TrySetResult(); return Task.CompletedTask; }, stop.Token))
+    {
+    }
+});
+var payload = new byte[512];
+for (var i = 0; i < messages + 50; i++)
+{
+    arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    var started = Stopwatch.GetTimestamp();
+    await agbot.Mailbox.SendAsync(nodeAddress, payload);
+    await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    if (i >= 50)
+    {
+        mailbox.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+}
+await stop.CancelAsync();
+try
+{
+    await receiver;
+}
+catch (OperationCanceledException)
+{
+}
+
+var coreFigures = new LatencyFigures("core NATS publish → subscriber", core);
+var mailboxFigures = new LatencyFigures("mailbox send → handler (sealed)", mailbox);
+Console.WriteLine(coreFigures);
+Console.WriteLine(mailboxFigures);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"ratio p50 mailbox / core: {mailboxFigures.Percentile(50) / coreFigures.Percentile(50):0.0}x (target: mailbox p50 well under 5 ms)"));
