@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Horizon.Exchange.Client;
 using Horizon.Exchange.Storage;
@@ -18,7 +17,7 @@ public sealed class NatsChangePublisher(string url) : IChangePublisher, IAsyncDi
     private bool _connected;
 
     /// <summary>The subject a change is announced on; characters NATS gives meaning to are percent-encoded.</summary>
-    public static string Subject(string org, string resource) => $"hzn.changes.{Token(org)}.{Token(resource)}";
+    public static string Subject(string org, string resource) => ChangeSubjects.For(org, resource);
 
     public async ValueTask PublishAsync(ChangeRecord change, CancellationToken cancellationToken = default)
     {
@@ -49,23 +48,6 @@ public sealed class NatsChangePublisher(string url) : IChangePublisher, IAsyncDi
             LastUpdated = change.ChangedAt,
         }, ExchangeJsonContext.Default.ChangeEntry);
         await _connection.PublishAsync(Subject(change.Org, change.Resource), payload, cancellationToken: cancellationToken);
-    }
-
-    private static string Token(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (c is '.' or '*' or '>' or '%' || char.IsWhiteSpace(c))
-            {
-                builder.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-        return builder.ToString();
     }
 
     public async ValueTask DisposeAsync()
