@@ -1,3 +1,37 @@
-// Placeholder entry point: the switchboard service is built in issue #6. It says so and fails rather than pretend.
-Console.Error.WriteLine("Horizon: the switchboard service is not implemented yet (issue #6).");
-return 2;
+using Horizon.Exchange.Client;
+using Horizon.Nats;
+using Horizon.Nats.JetStream;
+using Horizon.Switchboard.Authorization;
+using Horizon.Switchboard.Mailboxes;
+using Horizon.Switchboard.Service;
+
+// The switchboard: provisions mailboxes and keeps NATS authorization in step with the exchange.
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddEnvironmentVariables("HZN_");
+var options = builder.Configuration.GetSection("Switchboard").Get<SwitchboardOptions>() ?? new SwitchboardOptions();
+options.Validate();
+Directory.CreateDirectory(options.StateDirectory);
+if (builder.Configuration["urls"] is null)
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:8047");
+}
+
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(new NatsConnection(NatsOpts.Default with
+{
+    Url = options.NatsUrl, Name = "horizon-switchboard", Username = options.NatsUser, Password = options.NatsPassword,
+}));
+builder.Services.AddSingleton(sp => new NatsJSContext(sp.GetRequiredService<NatsConnection>()));
+builder.Services.AddSingleton<MailboxProvisioner>();
+builder.Services.AddSingleton(new ExchangeClient(new Uri(options.ExchangeUrl), ExchangeCredentials.Parse(options.ExchangeCredentials)));
+builder.Services.AddSingleton(new GrantStore(Path.Combine(options.StateDirectory, "grants.db")));
+builder.Services.AddSingleton(new NatsAuthorizationFile(options.AuthorizationFile, options.NatsPidFile));
+builder.Services.AddSingleton(new SwitchboardCredentials(options.NatsUser, options.NatsPassword));
+builder.Services.AddSingleton<SwitchboardSynchronizer>();
+builder.Services.AddSingleton(sp => new CredentialIssuer(new Uri(options.ExchangeUrl), sp.GetRequiredService<GrantStore>(), sp.GetRequiredService<SwitchboardSynchronizer>()));
+builder.Services.AddHostedService<SwitchboardWorker>();
+
+var app = builder.Build();
+app.MapCredentialsApi();
+app.MapGet("/v1/status", (SwitchboardSynchronizer sync) => TypedResults.Ok(new { parties = sync.KnownParties.Count }));
+await app.RunAsync();
