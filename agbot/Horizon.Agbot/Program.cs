@@ -1,3 +1,7 @@
-// Placeholder entry point: the agbot is built in issue #8. It says so and fails rather than pretend.
-Console.Error.WriteLine("Horizon: the agbot is not implemented yet (issue #8).");
-return 2;
+using Horizon.Agbot.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAgbot();
+var app = builder.Build();
+app.MapAgbot();
+await app.RunAsync();

@@ -1,0 +1,241 @@
+using System.Text.Json;
+using Horizon.Agbot.Hosting;
+using Horizon.Agbot.Negotiation;
+using Horizon.Agbot.Storage;
+using Horizon.Exchange.Client;
+using Horizon.Nats;
+
+namespace Horizon.Agbot.Discovery;
+
+/// <summary>
+/// Finds nodes to negotiate with. On start: registers the agbot, loads what it serves, resumes
+/// interrupted negotiations and scans every served pattern and policy. Then reacts to the
+/// exchange's NATS change notifications as they arrive (a registered node is queued within
+/// milliseconds), reads the change feed from the stored cursor on a period (nothing missed while
+/// down or disconnected), and rescans everything on a long period as a safety net.
+/// </summary>
+public sealed partial class DiscoveryService(
+    AgbotRegistration registration,
+    ServedCatalog catalog,
+    ServiceCatalog services,
+    AgreementNegotiator negotiator,
+    NegotiationBacklog backlog,
+    IAgreementStore store,
+    ExchangeClient exchange,
+    NatsConnection nats,
+    AgbotOptions options,
+    TimeProvider time,
+    ILogger<DiscoveryService> logger) : BackgroundService
+{
+    private const string FeedCursor = "changes";
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Dictionary<string, CancellationTokenSource> _subscriptions = new(StringComparer.Ordinal);
+    private volatile bool _reloadRequested;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        negotiator.Stopping = stoppingToken;
+        await registration.RegisterAsync(stoppingToken);
+        await catalog.ReloadAsync(stoppingToken);
+        var resumed = await negotiator.ResumeAsync(stoppingToken);
+        LogResumed(resumed);
+        Subscribe(stoppingToken);
+        if (await store.GetCursorAsync(FeedCursor, stoppingToken) == 0)
+        {
+            // First start: the full scan below covers everything up to now.
+            var status = await exchange.GetStatusAsync(stoppingToken);
+            await store.SetCursorAsync(FeedCursor, status.MostRecentChangeId + 1, stoppingToken);
+        }
+        else
+        {
+            await CatchUpAsync(stoppingToken);
+        }
+        await ScanAsync(stoppingToken);
+        var nextRescan = time.GetUtcNow() + options.RescanInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // SemaphoreSlim waits on the system clock; the rescan deadline itself uses the TimeProvider.
+                await _wake.WaitAsync(options.FeedPollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            try
+            {
+                if (_reloadRequested || time.GetUtcNow() >= nextRescan)
+                {
+                    _reloadRequested = false;
+                    await catalog.ReloadAsync(stoppingToken);
+                    Subscribe(stoppingToken);
+                    await ScanAsync(stoppingToken);
+                    nextRescan = time.GetUtcNow() + options.RescanInterval;
+                }
+                await CatchUpAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is ExchangeException or HttpRequestException)
+            {
+                LogPassFailed(e.Message);
+            }
+        }
+        foreach (var subscription in _subscriptions.Values)
+        {
+            await subscription.CancelAsync();
+            subscription.Dispose();
+        }
+    }
+
+    /// <summary>Queues every node of every served pattern and policy, page by page.</summary>
+    public async Task ScanAsync(CancellationToken cancellationToken = default)
+    {
+        var queued = 0;
+        foreach (var served in catalog.Patterns)
+        {
+            string? cursor = null;
+            do
+            {
+                var page = await exchange.SearchPatternNodesAsync(served.PatternOrgid!, served.Pattern!, new PatternSearchRequest { NodeOrgids = [served.NodeOrgid!], Cursor = cursor }, cancellationToken);
+                queued += await QueueAsync(page.Nodes, "pattern scan", cancellationToken);
+                cursor = page.Cursor;
+            }
+            while (cursor is not null);
+        }
+        foreach (var served in catalog.Policies)
+        {
+            string? cursor = null;
+            do
+            {
+                var page = await exchange.SearchPolicyNodesAsync(served.BusinessPolOrgid!, served.BusinessPol!, new PolicySearchRequest { NodeOrgids = [served.NodeOrgid!], Cursor = cursor }, cancellationToken);
+                queued += await QueueAsync(page.Nodes, "policy scan", cancellationToken);
+                cursor = page.Cursor;
+            }
+            while (cursor is not null);
+        }
+        LogScanned(queued);
+    }
+
+    private async Task<int> QueueAsync(IReadOnlyList<SearchedNode> nodes, string cause, CancellationToken cancellationToken)
+    {
+        foreach (var node in nodes)
+        {
+            var slash = node.Id!.IndexOf('/', StringComparison.Ordinal);
+            await backlog.EnqueueAsync(new NodeWork(node.Id[..slash], node.Id[(slash + 1)..], null, cause), cancellationToken);
+        }
+        return nodes.Count;
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var cursor = await store.GetCursorAsync(FeedCursor, cancellationToken);
+        while (true)
+        {
+            var page = await exchange.GetChangesAsync(options.Org, new ChangesRequest { ChangeId = cursor, OrgList = [.. catalog.WatchedOrgs] }, cancellationToken);
+            foreach (var change in page.Changes)
+            {
+                await DispatchAsync(change, cancellationToken);
+            }
+            cursor = page.MostRecentChangeId + 1;
+            await store.SetCursorAsync(FeedCursor, cursor, cancellationToken);
+            if (!page.HitMaxRecords)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task DispatchAsync(ChangeEntry change, CancellationToken cancellationToken)
+    {
+        if (change.OrgId is null || change.Id is null)
+        {
+            return;
+        }
+        switch (change.Resource)
+        {
+            case "node" or "nodepolicy":
+                if (catalog.Workloads.Any(w => w.NodeOrg == change.OrgId))
+                {
+                    await backlog.EnqueueAsync(new NodeWork(change.OrgId, change.Id, null, $"{change.Resource} {change.Operation}"), cancellationToken);
+                }
+                break;
+            case "service":
+                services.Forget(change.OrgId);
+                RequestReload();
+                break;
+            case "pattern" or "policy" or "agbotpatterns" or "agbotbusinesspols":
+                RequestReload();
+                break;
+        }
+    }
+
+    private void RequestReload()
+    {
+        _reloadRequested = true;
+        _wake.Release();
+    }
+
+    private void Subscribe(CancellationToken stoppingToken)
+    {
+        foreach (var org in catalog.WatchedOrgs)
+        {
+            if (_subscriptions.ContainsKey(org))
+            {
+                continue;
+            }
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            _subscriptions[org] = cancel;
+            _ = ListenAsync(org, cancel.Token);
+        }
+    }
+
+    private async Task ListenAsync(string org, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in nats.SubscribeAsync(Horizon.Switchboard.Mailboxes.MailboxNames.OrgChanges(org), cancellationToken: cancellationToken))
+            {
+                try
+                {
+                    if (JsonSerializer.Deserialize(message.Data.Span, ExchangeJsonContext.Default.ChangeEntry) is { } change)
+                    {
+                        await DispatchAsync(change, cancellationToken);
+                    }
+                }
+                catch (JsonException e)
+                {
+                    LogBadNotification(message.Subject, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is NatsException)
+        {
+            // The feed poll still finds every change; notifications only make it faster.
+            LogListenFailed(org, e.Message);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 8311, Level = LogLevel.Information, Message = "Resumed {Count} interrupted negotiation steps")]
+    private partial void LogResumed(int count);
+
+    [LoggerMessage(EventId = 8312, Level = LogLevel.Information, Message = "Full scan queued {Count} nodes")]
+    private partial void LogScanned(int count);
+
+    [LoggerMessage(EventId = 8313, Level = LogLevel.Warning, Message = "Discovery pass failed, tried again next period: {Error}")]
+    private partial void LogPassFailed(string error);
+
+    [LoggerMessage(EventId = 8314, Level = LogLevel.Warning, Message = "Change notification on {Subject} is not a change entry: {Error}")]
+    private partial void LogBadNotification(string subject, string error);
+
+    [LoggerMessage(EventId = 8315, Level = LogLevel.Warning, Message = "Change notifications of org {Org} stopped: {Error}; the change feed still covers it")]
+    private partial void LogListenFailed(string org, string error);
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Horizon.Exchange.Client;
+using Horizon.Patterns.Compatibility;
+using Horizon.Patterns.Json;
+using Horizon.Patterns.Validation;
+
+namespace Horizon.Agbot.Discovery;
+
+/// <summary>
+/// Reads a node from the exchange and judges it against a served workload with the
+/// deployment-model library: registration, arch, constraints both ways, user input, privilege.
+/// </summary>
+public sealed class NodeAssessor(ExchangeClient exchange, ServiceCatalog services)
+{
+    /// <summary>The node as compatibility checks see it, or null when the exchange no longer has it.</summary>
+    /// <exception cref="ExchangeException">The exchange refused or failed.</exception>
+    public async Task<NodeDescription?> DescribeAsync(string org, string id, CancellationToken cancellationToken = default)
+    {
+        ExchangeNode node;
+        try
+        {
+            node = await exchange.GetNodeAsync(org, id, cancellationToken);
+        }
+        catch (ExchangeNotFoundException)
+        {
+            return null;
+        }
+        var pattern = string.IsNullOrWhiteSpace(node.Pattern) ? null : node.Pattern;
+        Horizon.Patterns.Model.NodePolicy? policy = null;
+        if (pattern is null)
+        {
+            try
+            {
+                policy = ModelJson.ParseNodePolicy(await exchange.GetNodePolicyJsonAsync(org, id, cancellationToken));
+            }
+            catch (ExchangeNotFoundException)
+            {
+                // A node without a policy offers no properties; constraints on them simply fail.
+            }
+            catch (ModelFormatException)
+            {
+                // An unreadable policy is treated as none; the verdict then says which constraints failed.
+            }
+        }
+        return new NodeDescription
+        {
+            Org = org,
+            Id = id,
+            Arch = node.Arch ?? "",
+            Pattern = pattern,
+            Policy = policy,
+            UserInput = ToModelInput(node.UserInput),
+        };
+    }
+
+    /// <summary>The verdict for <paramref name="node"/> and <paramref name="workload"/>.</summary>
+    public async Task<CompatibilityResult> AssessAsync(NodeDescription node, ServedWorkload workload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(workload);
+        await services.EnsureLoadedAsync(workload.ServiceOrg, cancellationToken);
+        if (workload.Pattern is { } pattern)
+        {
+            var result = CompatibilityChecker.CheckPattern(node, workload.Source, pattern with { Services = [.. pattern.Services.Where(s => s.ServiceUrl == workload.ServiceUrl && s.ServiceOrgid == workload.ServiceOrg)] }, services.Lookup);
+            return result;
+        }
+        return CompatibilityChecker.CheckPolicy(node, workload.Policy!, services.Lookup);
+    }
+
+    private static IReadOnlyList<Horizon.Patterns.Model.ServiceUserInput> ToModelInput(IReadOnlyList<NodeUserInput>? input)
+    {
+        if (input is not { Count: > 0 })
+        {
+            return [];
+        }
+        try
+        {
+            var json = JsonSerializer.Serialize(input, AgbotJsonContext.Default.IReadOnlyListNodeUserInput);
+            return ModelJson.Deserialize(json, PatternsJsonContext.Default.IReadOnlyListServiceUserInput);
+        }
+        catch (ModelFormatException)
+        {
+            return [];
+        }
+    }
+}

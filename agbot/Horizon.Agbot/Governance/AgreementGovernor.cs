@@ -1,0 +1,113 @@
+using System.Globalization;
+using Horizon.Agbot.Hosting;
+using Horizon.Agbot.Negotiation;
+using Horizon.Agbot.Storage;
+using Horizon.Agreements;
+using Horizon.Exchange.Client;
+
+namespace Horizon.Agbot.Governance;
+
+/// <summary>
+/// Watches agreements on a period: proposals past their reply deadline are cancelled (201);
+/// agreements whose node stopped heart-beating for longer than the workload's
+/// <c>missing_heartbeat_interval</c> are cancelled (208); agreements due a status check are
+/// verified with the node, which answers whether it still holds them (missing → 209).
+/// </summary>
+public sealed partial class AgreementGovernor(
+    IAgreementStore store,
+    AgreementNegotiator negotiator,
+    ExchangeClient exchange,
+    AgbotOptions options,
+    TimeProvider time,
+    ILogger<AgreementGovernor> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.GovernanceInterval, time);
+        do
+        {
+            try
+            {
+                await GovernAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPassFailed(e.Message);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One pass over every live agreement.</summary>
+    public async Task GovernAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        foreach (var expired in await store.ListAsync(new AgreementQuery { ReplyDeadlineBefore = now }, cancellationToken))
+        {
+            await negotiator.CancelAsync(expired, CancelReason.NoReply, $"no reply within {options.ReplyTimeout.TotalSeconds:0.#} s", cancellationToken);
+        }
+        var finalized = await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized }, cancellationToken);
+        if (finalized.Count == 0)
+        {
+            return;
+        }
+        var heartbeats = await LastHeartbeatsAsync(finalized.Where(a => a.MissingHeartbeatInterval > 0).Select(a => a.NodeOrg).Distinct(StringComparer.Ordinal), cancellationToken);
+        foreach (var agreement in finalized)
+        {
+            if (agreement.MissingHeartbeatInterval > 0)
+            {
+                var seen = heartbeats.TryGetValue(agreement.Node, out var beat) && beat > agreement.FinalizedAt ? beat : agreement.FinalizedAt ?? agreement.UpdatedAt;
+                var silence = now - seen;
+                if (silence > TimeSpan.FromSeconds(agreement.MissingHeartbeatInterval))
+                {
+                    await negotiator.CancelAsync(agreement, CancelReason.NodeHeartbeatStopped,
+                        $"no heartbeat for {silence.TotalSeconds:0} s (limit {agreement.MissingHeartbeatInterval} s)", cancellationToken);
+                    continue;
+                }
+            }
+            if (agreement.CheckAgreementStatus > 0 && agreement.VerifySentAt is null
+                && now - (agreement.VerifiedAt ?? agreement.FinalizedAt ?? agreement.UpdatedAt) >= TimeSpan.FromSeconds(agreement.CheckAgreementStatus))
+            {
+                await negotiator.VerifyAsync(agreement, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<Dictionary<string, DateTimeOffset>> LastHeartbeatsAsync(IEnumerable<string> orgs, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var org in orgs)
+        {
+            string? cursor = null;
+            do
+            {
+                var page = await exchange.SearchNodeHealthAsync(org, new NodeHealthRequest { Cursor = cursor }, cancellationToken);
+                foreach (var node in page.Nodes)
+                {
+                    if (node.Id is { } id && DateTimeOffset.TryParse(node.LastHeartbeat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var beat))
+                    {
+                        result[id] = beat;
+                    }
+                }
+                cursor = page.Cursor;
+            }
+            while (cursor is not null);
+        }
+        return result;
+    }
+
+    [LoggerMessage(EventId = 8601, Level = LogLevel.Warning, Message = "Governance pass failed, tried again next period: {Error}")]
+    private partial void LogPassFailed(string error);
+}

@@ -1,0 +1,89 @@
+using Horizon.Switchboard.Addressing;
+
+namespace Horizon.Agbot.Hosting;
+
+/// <summary>
+/// The agbot's settings, bound from the <c>Agbot</c> configuration section
+/// (<c>Agbot__Org</c>, <c>--Agbot:Token=...</c>). Defaults run one agbot on one machine.
+/// </summary>
+public sealed record AgbotOptions
+{
+    public const string Section = "Agbot";
+
+    /// <summary>The agbot's org in the exchange. Required.</summary>
+    public string Org { get; init; } = "";
+
+    /// <summary>The agbot's id in the exchange. Required.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>The agbot's exchange token. Required; never logged.</summary>
+    public string Token { get; init; } = "";
+
+    public string ExchangeUrl { get; init; } = "http://127.0.0.1:3090/v1";
+
+    public string NatsUrl { get; init; } = "nats://127.0.0.1:4222";
+
+    /// <summary>Keys, the SQLite store and the envelope replay window live here.</summary>
+    public string StateDirectory { get; init; } = "agbot-state";
+
+    /// <summary>When set, agreements are kept in PostgreSQL instead of SQLite.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>The local API's address.</summary>
+    public string LocalApiUrl { get; init; } = "http://127.0.0.1:8046";
+
+    /// <summary>Nodes evaluated and proposed to at the same time.</summary>
+    public int MaxConcurrentNegotiations { get; init; } = 32;
+
+    /// <summary>Nodes waiting for evaluation; producers wait when it is full (nothing is dropped).</summary>
+    public int QueueCapacity { get; init; } = 20_000;
+
+    /// <summary>How long a proposal waits for the node's reply before it is cancelled with 201.</summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>First wait before proposing again after a 201; doubles per consecutive timeout.</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest wait between proposals to a node that does not answer.</summary>
+    public TimeSpan MaxRetryBackoff { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Wait before proposing again to a node that declined (202).</summary>
+    public TimeSpan NegativeReplyRetry { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Wait before renegotiating after the node cancelled.</summary>
+    public TimeSpan RenegotiateDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often timeouts, heartbeats and agreement status are checked.</summary>
+    public TimeSpan GovernanceInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the change feed is read, in case a notification was missed.</summary>
+    public TimeSpan FeedPollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The safety-net full rescan of every served pattern and policy.</summary>
+    public TimeSpan RescanInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long published services are cached (changes to them also clear the cache).</summary>
+    public TimeSpan ServiceCacheLifetime { get; init; } = TimeSpan.FromMinutes(1);
+
+    public PartyAddress Address => PartyAddress.Agbot(Org, Id);
+
+    /// <summary>The exchange identity, <c>org/id</c>.</summary>
+    public string Identity => $"{Org}/{Id}";
+
+    /// <exception cref="InvalidOperationException">A required setting is missing or a value is out of range.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Org) || string.IsNullOrWhiteSpace(Id) || string.IsNullOrWhiteSpace(Token))
+        {
+            throw new InvalidOperationException("the agbot needs Agbot:Org, Agbot:Id and Agbot:Token (its exchange identity)");
+        }
+        if (MaxConcurrentNegotiations < 1 || QueueCapacity < 1)
+        {
+            throw new InvalidOperationException("Agbot:MaxConcurrentNegotiations and Agbot:QueueCapacity must be at least 1");
+        }
+        if (ReplyTimeout <= TimeSpan.Zero || GovernanceInterval <= TimeSpan.Zero || FeedPollInterval <= TimeSpan.Zero || RescanInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Agbot timeouts and intervals must be positive");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Horizon.Agbot.Api;
+using Horizon.Agbot.Discovery;
+using Horizon.Agbot.Governance;
+using Horizon.Agbot.Negotiation;
+using Horizon.Agbot.Storage;
+using Horizon.Exchange.Client;
+using Horizon.Nats;
+using Horizon.Nats.JetStream;
+using Horizon.Switchboard.Envelopes;
+using Horizon.Switchboard.Keys;
+using Horizon.Switchboard.Mailboxes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Horizon.Agbot.Hosting;
+
+/// <summary>Registers the agbot: store, keys, exchange and NATS clients, mailbox, negotiation, discovery, governance.</summary>
+public static class AgbotServiceCollectionExtensions
+{
+    /// <exception cref="InvalidOperationException">The <c>Agbot</c> settings are incomplete or out of range.</exception>
+    public static WebApplicationBuilder AddAgbot(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(AgbotOptions.Section).Get<AgbotOptions>() ?? new AgbotOptions();
+        options.Validate();
+        builder.WebHost.UseUrls(options.LocalApiUrl);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(_ => PartyKeys.LoadOrCreate(Path.Combine(options.StateDirectory, "keys")));
+        services.AddSingleton(_ => new ExchangeClient(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
+        services.AddSingleton(_ => new ExchangeDefinitions(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
+        services.AddSingleton(sp => new ExchangeKeyDirectory(sp.GetRequiredService<ExchangeClient>()));
+        services.AddSingleton<IAgreementStore>(_ => string.IsNullOrWhiteSpace(options.PostgresConnectionString)
+            ? new SqliteAgreementStore(Path.Combine(options.StateDirectory, "agreements.db"))
+            : new PostgresAgreementStore(options.PostgresConnectionString));
+        services.AddSingleton(_ => new NatsConnection(NatsOpts.Default with
+        {
+            Url = options.NatsUrl,
+            Name = options.Address.ToString(),
+            InboxPrefix = MailboxNames.InboxPrefix(options.Address),
+        }));
+        services.AddSingleton(sp => CreateMailbox(sp, options));
+        services.AddSingleton<NegotiationBacklog>();
+        services.AddSingleton<ExchangeAgreementRecorder>();
+        services.AddSingleton<AgreementNegotiator>();
+        services.AddSingleton<ServedCatalog>();
+        services.AddSingleton<ServiceCatalog>();
+        services.AddSingleton<NodeAssessor>();
+        services.AddSingleton<NodeEvaluator>();
+        services.AddSingleton<AgbotRegistration>();
+        services.AddHostedService<AgbotStartup>();
+        services.AddHostedService<AgreementInbox>();
+        services.AddHostedService<NegotiationWorkers>();
+        services.AddHostedService<DiscoveryService>();
+        services.AddHostedService<AgreementGovernor>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AgbotJsonContext.Default));
+        return builder;
+    }
+
+    private static Mailbox CreateMailbox(IServiceProvider sp, AgbotOptions options)
+    {
+        var time = sp.GetRequiredService<TimeProvider>();
+        var keys = sp.GetRequiredService<PartyKeys>();
+        var directory = sp.GetRequiredService<ExchangeKeyDirectory>();
+        var replay = new SqliteReplayWindow(Path.Combine(options.StateDirectory, "replay.db"), time, EnvelopeOptions.Default.ClockSkew);
+        var poison = new PoisonMessageLog(Path.Combine(options.StateDirectory, "poison.db"), time);
+        return new Mailbox(
+            options.Address,
+            new NatsJSContext(sp.GetRequiredService<NatsConnection>()),
+            new EnvelopeSealer(options.Address, keys, EnvelopeOptions.Default, time),
+            new EnvelopeOpener(options.Address, keys, directory, replay, EnvelopeOptions.Default, time, sp.GetRequiredService<ILogger<EnvelopeOpener>>()),
+            directory,
+            poison,
+            MailboxOptions.Default,
+            sp.GetRequiredService<ILogger<Mailbox>>());
+    }
+
+    /// <summary>Maps the local API.</summary>
+    public static WebApplication MapAgbot(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.MapAgbotApi();
+        return app;
+    }
+}

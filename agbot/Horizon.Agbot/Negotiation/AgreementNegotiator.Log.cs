@@ -1,0 +1,43 @@
+namespace Horizon.Agbot.Negotiation;
+
+public sealed partial class AgreementNegotiator
+{
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Agreement {AgreementId}: proposed to {Node}: {ServiceUrl} {Version} of {Source}")]
+    private partial void LogProposed(string agreementId, string node, string serviceUrl, string version, string source);
+
+    [LoggerMessage(EventId = 8102, Level = LogLevel.Information, Message = "Agreement {AgreementId}: finalized with {Node} for {ServiceUrl} {Version}, {ElapsedMs} ms after the proposal")]
+    private partial void LogFinalized(string agreementId, string node, string serviceUrl, string version, double elapsedMs);
+
+    [LoggerMessage(EventId = 8103, Level = LogLevel.Information, Message = "Agreement {AgreementId}: {Node} declined (reason {Reason}: {Detail})")]
+    private partial void LogDeclined(string agreementId, string node, int? reason, string? detail);
+
+    [LoggerMessage(EventId = 8104, Level = LogLevel.Information, Message = "Agreement {AgreementId}: cancelled by the agbot for {Node}, reason {Reason} ({Detail})")]
+    private partial void LogCancelled(string agreementId, string node, int reason, string? detail);
+
+    [LoggerMessage(EventId = 8105, Level = LogLevel.Information, Message = "Agreement {AgreementId}: cancelled by {Node}, reason {Reason} ({Detail})")]
+    private partial void LogNodeCancelled(string agreementId, string node, int reason, string? detail);
+
+    [LoggerMessage(EventId = 8106, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: {MessageType} from {Sender} does not match a known agreement with that node; dropped")]
+    private partial void LogForeign(string agreementId, string sender, string messageType);
+
+    [LoggerMessage(EventId = 8107, Level = LogLevel.Information, Message = "Agreement {AgreementId}: reply (decision {Decision}) arrived in state {State}; ignored")]
+    private partial void LogLateReply(string agreementId, Storage.AgreementState state, bool decision);
+
+    [LoggerMessage(EventId = 8108, Level = LogLevel.Debug, Message = "Agreement {AgreementId}: cancel {Reason} from the node for an agreement already ended")]
+    private partial void LogLateCancel(string agreementId, int reason);
+
+    [LoggerMessage(EventId = 8109, Level = LogLevel.Information, Message = "Agreement {AgreementId}: update reply, accepted {Accepted}, reason {Reason}")]
+    private partial void LogUpdateReply(string agreementId, bool accepted, int? reason);
+
+    [LoggerMessage(EventId = 8110, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: unexpected {MessageType} from the node; dropped")]
+    private partial void LogUnexpected(string agreementId, string messageType);
+
+    [LoggerMessage(EventId = 8111, Level = LogLevel.Information, Message = "Agreement {AgreementId}: resumed after restart, sent pending {Pending} to {Node}")]
+    private partial void LogResumed(string agreementId, string node, Storage.PendingMessage pending);
+
+    [LoggerMessage(EventId = 8112, Level = LogLevel.Debug, Message = "Agreement {AgreementId}: verify sent to {Node}")]
+    private partial void LogVerifySent(string agreementId, string node);
+
+    [LoggerMessage(EventId = 8113, Level = LogLevel.Debug, Message = "Node {Node} already has a live agreement for {Workload}; no proposal")]
+    private partial void LogAlreadyLive(string node, string workload);
+}

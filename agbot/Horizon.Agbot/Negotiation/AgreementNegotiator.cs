@@ -1,0 +1,131 @@
+using System.Text;
+using Horizon.Agbot.Governance;
+using Horizon.Agbot.Hosting;
+using Horizon.Agbot.Storage;
+using Horizon.Agreements;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Mailboxes;
+
+namespace Horizon.Agbot.Negotiation;
+
+/// <summary>
+/// The agbot side of the Basic protocol: proposal → reply → replyack, cancels both ways, verify.
+/// Each state change is committed to the <see cref="IAgreementStore"/> together with the message
+/// it implies (the record's <see cref="AgreementRecord.Pending"/>), then the message is sent and
+/// the pending mark cleared. A crash at any point leaves a record that <see cref="ResumeAsync"/>
+/// completes, and the store's uniqueness rule keeps one live agreement per node and workload.
+/// </summary>
+public sealed partial class AgreementNegotiator(
+    IAgreementStore store,
+    Mailbox mailbox,
+    NegotiationBacklog queue,
+    ExchangeAgreementRecorder recorder,
+    AgbotOptions options,
+    TimeProvider time,
+    ILogger<AgreementNegotiator> logger)
+{
+    /// <summary>Cancelled when the agbot stops; delayed renegotiations end with it.</summary>
+    public CancellationToken Stopping { get; set; } = CancellationToken.None;
+
+    /// <summary>
+    /// Records and sends a proposal. Returns the agreement, or null when the node already has a live
+    /// agreement for the workload (nothing is sent then).
+    /// </summary>
+    /// <exception cref="Horizon.Nats.JetStream.NatsJSException">The mailbox did not take the message; the record stays pending and is resent on resume.</exception>
+    public async Task<AgreementRecord?> ProposeAsync(AgreementRecord draft, AgreementTerms terms, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(terms);
+        var id = AgreementId.New();
+        var proposal = new Proposal { AgreementId = id, Terms = terms };
+        var now = time.GetUtcNow();
+        var record = draft with
+        {
+            Id = id,
+            State = AgreementState.Proposed,
+            Pending = PendingMessage.Proposal,
+            Agbot = options.Identity,
+            ProposalJson = Encoding.UTF8.GetString(AgreementCodec.Encode(proposal)),
+            CreatedAt = now,
+            UpdatedAt = now,
+            ReplyDeadline = now + options.ReplyTimeout,
+        };
+        if (!await store.TryInsertAsync(record, cancellationToken))
+        {
+            LogAlreadyLive(record.Node, record.Workload);
+            return null;
+        }
+        await SendAsync(record, proposal, PendingMessage.Proposal, cancellationToken);
+        LogProposed(id, record.Node, record.ServiceUrl, record.ServiceVersion, record.Source);
+        return record;
+    }
+
+    /// <summary>
+    /// Ends an agreement from the agbot's side with <paramref name="reason"/> (2xx) and tells the node.
+    /// False when the agreement had already ended or moved on.
+    /// </summary>
+    public async Task<bool> CancelAsync(AgreementRecord agreement, CancelReason reason, string? message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        var now = time.GetUtcNow();
+        var cancelled = agreement with
+        {
+            State = AgreementState.Cancelled,
+            Pending = PendingMessage.Cancel,
+            CancelReason = (int)reason,
+            CancelMessage = message ?? CancelReasons.Describe((int)reason),
+            CancelledAt = now,
+            UpdatedAt = now,
+        };
+        if (!await store.TryTransitionAsync(agreement.State, cancelled, cancellationToken))
+        {
+            return false;
+        }
+        LogCancelled(agreement.Id, agreement.Node, (int)reason, cancelled.CancelMessage);
+        await SendAsync(cancelled, new CancelAgreement { AgreementId = agreement.Id, Reason = (int)reason, Message = cancelled.CancelMessage }, PendingMessage.Cancel, cancellationToken);
+        if (agreement.State == AgreementState.Finalized)
+        {
+            await recorder.RemoveAsync(agreement.Id, cancellationToken);
+        }
+        ScheduleRenegotiation(cancelled);
+        return true;
+    }
+
+    /// <summary>Asks the node whether it still holds the agreement.</summary>
+    public async Task VerifyAsync(AgreementRecord agreement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        await store.SetVerifyAsync(agreement.Id, time.GetUtcNow(), null, cancellationToken);
+        await mailbox.SendAsync(NodeOf(agreement), AgreementCodec.Encode(new VerifyAgreement { AgreementId = agreement.Id }), cancellationToken);
+        LogVerifySent(agreement.Id, agreement.Node);
+    }
+
+    private async Task SendAsync(AgreementRecord agreement, AgreementMessage message, PendingMessage pending, CancellationToken cancellationToken)
+    {
+        await mailbox.SendAsync(NodeOf(agreement), AgreementCodec.Encode(message), cancellationToken);
+        await store.ClearPendingAsync(agreement.Id, pending, cancellationToken);
+    }
+
+    private void ScheduleRenegotiation(AgreementRecord cancelled)
+    {
+        var delay = cancelled.CancelReason switch
+        {
+            (int)CancelReason.NoReply => TimeSpan.Zero, // The evaluator applies the backoff from the history.
+            (int)CancelReason.NodeUnregistered => Timeout.InfiniteTimeSpan,
+            _ => options.RenegotiateDelay,
+        };
+        if (delay == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+        var notBefore = cancelled.CancelReason switch
+        {
+            (int)CancelReason.NoReply => options.RetryBackoff,
+            (int)CancelReason.NegativeReply => options.NegativeReplyRetry,
+            _ => delay,
+        };
+        queue.EnqueueLater(new NodeWork(cancelled.NodeOrg, cancelled.NodeId, cancelled.Workload, $"renegotiate after {cancelled.CancelReason}"), notBefore, Stopping);
+    }
+
+    private static PartyAddress NodeOf(AgreementRecord agreement) => PartyAddress.Node(agreement.NodeOrg, agreement.NodeId);
+}

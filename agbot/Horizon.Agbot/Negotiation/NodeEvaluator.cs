@@ -1,0 +1,145 @@
+using Horizon.Agbot.Discovery;
+using Horizon.Agbot.Hosting;
+using Horizon.Agbot.Storage;
+using Horizon.Agreements;
+using Horizon.Patterns.Compatibility;
+
+namespace Horizon.Agbot.Negotiation;
+
+/// <summary>
+/// Decides, for one node, what to propose: for each served workload of the node's org, checks
+/// compatibility (and records why not), skips workloads already agreed or waiting for a retry,
+/// picks the version with <see cref="WorkloadSelector"/> from the node's failure history, resolves
+/// its dependencies and hands the terms to the negotiator.
+/// </summary>
+public sealed partial class NodeEvaluator(
+    ServedCatalog catalog,
+    NodeAssessor assessor,
+    ServiceCatalog services,
+    IAgreementStore store,
+    AgreementNegotiator negotiator,
+    AgbotOptions options,
+    TimeProvider time,
+    ILogger<NodeEvaluator> logger)
+{
+    public async Task EvaluateAsync(NodeWork work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var workloads = catalog.Workloads.Where(w => w.NodeOrg == work.NodeOrg && (work.Workload is null || w.Key == work.Workload)).ToList();
+        if (workloads.Count == 0)
+        {
+            return;
+        }
+        var node = await assessor.DescribeAsync(work.NodeOrg, work.NodeId, cancellationToken);
+        if (node is null)
+        {
+            await CancelAllAsync(work, CancelReason.NodeUnregistered, cancellationToken);
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var workload in workloads)
+        {
+            if (!CompatibilityChecker.ArchMatches(workload.ServiceArch, node.Arch) && workloads.Any(w => w.Key == workload.Key && w != workload))
+            {
+                continue; // Another entry of the same service serves this node's arch.
+            }
+            if (seen.Add(workload.Key))
+            {
+                await EvaluateAsync(node, workload, cancellationToken);
+            }
+        }
+    }
+
+    private async Task EvaluateAsync(NodeDescription node, ServedWorkload workload, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var verdict = await assessor.AssessAsync(node, workload, cancellationToken);
+        await store.SaveCompatibilityAsync(new NodeCompatibility(node.Org, node.Id, workload.Key, verdict.IsCompatible, verdict.Reasons, now), cancellationToken);
+        var live = await store.GetLiveAsync(node.Org, node.Id, workload.Key, cancellationToken);
+        if (!verdict.IsCompatible)
+        {
+            var reasons = string.Join("; ", verdict.Reasons);
+            LogIncompatible(node.Org, node.Id, workload.Key, reasons);
+            if (live is not null)
+            {
+                await negotiator.CancelAsync(live, CancelReason.AgbotPolicyChanged, reasons, cancellationToken);
+            }
+            return;
+        }
+        if (live is not null)
+        {
+            return;
+        }
+        var history = await store.ListAsync(new AgreementQuery { NodeOrg = node.Org, NodeId = node.Id, Workload = workload.Key, Limit = 100 }, cancellationToken);
+        var notBefore = RetryPolicy.NotBefore(history, options);
+        if (notBefore > now)
+        {
+            LogWaiting(node.Org, node.Id, workload.Key, notBefore);
+            return;
+        }
+        var version = WorkloadSelector.Choose(workload.Versions, RetryPolicy.Failures(history), now);
+        if (version is null)
+        {
+            LogExhausted(node.Org, node.Id, workload.Key);
+            return;
+        }
+        var service = services.Lookup(workload.ServiceOrg, workload.ServiceUrl)
+            .FirstOrDefault(s => s.Arch == node.Arch && s.Version == version.Version);
+        if (service is null)
+        {
+            await RecordProblemAsync(node, workload, $"service {workload.ServiceOrg}/{workload.ServiceUrl} {version.Version} for {node.Arch} is not published", cancellationToken);
+            return;
+        }
+        DependencyPlan plan;
+        try
+        {
+            plan = DependencyResolver.Resolve(service with { Org = workload.ServiceOrg }, services.Lookup);
+        }
+        catch (DependencyException e)
+        {
+            await RecordProblemAsync(node, workload, e.Message, cancellationToken);
+            return;
+        }
+        var terms = TermsBuilder.Build(options.Identity, workload, version, plan);
+        await negotiator.ProposeAsync(new AgreementRecord
+        {
+            Id = "",
+            NodeOrg = node.Org,
+            NodeId = node.Id,
+            Workload = workload.Key,
+            Source = workload.Source,
+            ServiceOrg = workload.ServiceOrg,
+            ServiceUrl = workload.ServiceUrl,
+            ServiceVersion = version.Version,
+            Arch = node.Arch,
+            MissingHeartbeatInterval = workload.NodeHealth?.MissingHeartbeatInterval ?? 0,
+            CheckAgreementStatus = workload.NodeHealth?.CheckAgreementStatus ?? 0,
+        }, terms, cancellationToken);
+    }
+
+    private async Task RecordProblemAsync(NodeDescription node, ServedWorkload workload, string reason, CancellationToken cancellationToken)
+    {
+        LogIncompatible(node.Org, node.Id, workload.Key, reason);
+        await store.SaveCompatibilityAsync(new NodeCompatibility(node.Org, node.Id, workload.Key, false, [reason], time.GetUtcNow()), cancellationToken);
+    }
+
+    private async Task CancelAllAsync(NodeWork work, CancelReason reason, CancellationToken cancellationToken)
+    {
+        foreach (var agreement in await store.ListAsync(new AgreementQuery { NodeOrg = work.NodeOrg, NodeId = work.NodeId }, cancellationToken))
+        {
+            if (agreement.IsLive)
+            {
+                await negotiator.CancelAsync(agreement, reason, null, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 8201, Level = LogLevel.Information, Message = "Node {NodeOrg}/{NodeId} cannot run {Workload}: {Reasons}")]
+    private partial void LogIncompatible(string nodeOrg, string nodeId, string workload, string reasons);
+
+    [LoggerMessage(EventId = 8202, Level = LogLevel.Debug, Message = "Node {NodeOrg}/{NodeId}: {Workload} is proposed again not before {NotBefore}")]
+    private partial void LogWaiting(string nodeOrg, string nodeId, string workload, DateTimeOffset notBefore);
+
+    [LoggerMessage(EventId = 8203, Level = LogLevel.Warning, Message = "Node {NodeOrg}/{NodeId}: every version of {Workload} has used up its retries; waiting for a retry window to pass")]
+    private partial void LogExhausted(string nodeOrg, string nodeId, string workload);
+}
