@@ -140,4 +140,20 @@ public sealed class ExchangeCommandTests(CliFixture fixture) : IClassFixture<Cli
 
         Assert.True(result.ExitCode == 1, result.ToString());
     }
+
+    [Fact]
+    public async Task Org_AddUpdateListRemove_AsHubAdmin()
+    {
+        var (_, hzn) = await fixture.NewOrgAsync();
+        var root = hzn.With(("HZN_EXCHANGE_USER_AUTH", $"root/root:{fixture.Exchange.RootPassword}"));
+        var org = $"new{Guid.NewGuid():N}"[..14];
+
+        Assert.Equal(0, (await root.RunAsync("exchange", "org", "add", org, "--label", "first")).ExitCode);
+        Assert.Equal(0, (await root.RunAsync("exchange", "org", "update", org, "--description", "changed")).ExitCode);
+        var shown = await root.RunAsync("exchange", "org", "list", org, "--json");
+        Assert.Contains("\"changed\"", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("\"first\"", shown.Out, StringComparison.Ordinal);
+        Assert.Equal(0, (await root.RunAsync("exchange", "org", "remove", org)).ExitCode);
+        Assert.Equal(2, (await root.RunAsync("exchange", "org", "list", org)).ExitCode);
+    }
 }
