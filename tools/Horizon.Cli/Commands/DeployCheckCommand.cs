@@ -35,7 +35,6 @@ internal static class DeployCheckCommand
                 throw new CliException(ExitCodes.Usage, "give exactly one of -p (pattern), -P (pattern file), -B (deployment policy) or -b (policy file)");
             }
             var description = await DescribeNodeAsync(invocation, invocation.GetValue(node), invocation.GetValue(nodePolicy), invocation.GetValue(arch), cancellationToken);
-            var lookup = await ServiceLookupAsync(invocation, cancellationToken);
             CompatibilityResult result;
             string subject;
             if (invocation.GetValue(pattern) is not null || invocation.GetValue(patternFile) is not null)
@@ -43,12 +42,14 @@ internal static class DeployCheckCommand
                 var (id, value) = await PatternAsync(invocation, invocation.GetValue(pattern), invocation.GetValue(patternFile), cancellationToken);
                 // A node described only by files is checked as if it registered with this pattern.
                 description = invocation.GetValue(node) is null ? description with { Pattern = id } : description;
+                var lookup = await ServiceLookupAsync(invocation, value.Services.Select(s => s.ServiceOrgid), cancellationToken);
                 result = CompatibilityChecker.CheckPattern(description, id, value, lookup);
                 subject = $"pattern {id}";
             }
             else
             {
                 var (id, value) = await PolicyAsync(invocation, invocation.GetValue(policy), invocation.GetValue(policyFile), cancellationToken);
+                var lookup = await ServiceLookupAsync(invocation, [value.Service.Org], cancellationToken);
                 result = CompatibilityChecker.CheckPolicy(description, value, lookup);
                 subject = $"deployment policy {id}";
             }
@@ -117,23 +118,16 @@ internal static class DeployCheckCommand
         return ModelJson.Deserialize(document.RootElement.GetProperty("userInput").GetRawText(), PatternsJsonContext.Default.IReadOnlyListServiceUserInput);
     }
 
-    private static async Task<ServiceLookup> ServiceLookupAsync(Invocation invocation, CancellationToken cancellationToken)
+    // The checker looks services up synchronously, so every org the pattern or policy names is fetched first.
+    private static async Task<ServiceLookup> ServiceLookupAsync(Invocation invocation, IEnumerable<string> orgs, CancellationToken cancellationToken)
     {
-        // Services are looked up lazily per org through a cache filled here for the current org; other orgs' public services are fetched on demand.
         var definitions = invocation.Definitions();
-        var byOrg = new Dictionary<string, IReadOnlyList<ServiceDefinition>>(StringComparer.Ordinal)
+        var byOrg = new Dictionary<string, IReadOnlyList<ServiceDefinition>>(StringComparer.Ordinal);
+        foreach (var org in orgs.Where(o => o.Length > 0).Distinct(StringComparer.Ordinal))
         {
-            [invocation.Org] = await ListServicesAsync(definitions, invocation.Org, cancellationToken),
-        };
-        return (org, url) =>
-        {
-            if (!byOrg.TryGetValue(org, out var services))
-            {
-                services = ListServicesAsync(definitions, org, CancellationToken.None).GetAwaiter().GetResult();
-                byOrg[org] = services;
-            }
-            return services.Where(s => s.Url == url);
-        };
+            byOrg[org] = await ListServicesAsync(definitions, org, cancellationToken);
+        }
+        return (org, url) => byOrg.TryGetValue(org, out var services) ? services.Where(s => s.Url == url) : [];
     }
 
     private static async Task<IReadOnlyList<ServiceDefinition>> ListServicesAsync(DefinitionsClient definitions, string org, CancellationToken cancellationToken)
