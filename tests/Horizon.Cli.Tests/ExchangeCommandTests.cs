@@ -156,4 +156,21 @@ public sealed class ExchangeCommandTests(CliFixture fixture) : IClassFixture<Cli
         Assert.Equal(0, (await root.RunAsync("exchange", "org", "remove", org)).ExitCode);
         Assert.Equal(2, (await root.RunAsync("exchange", "org", "list", org)).ExitCode);
     }
+
+    [Fact]
+    public async Task NodePolicy_FromTheSampleFile_IsStoredAndShown()
+    {
+        var (_, hzn) = await fixture.NewOrgAsync();
+        Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "add", "edge2", "tok-edge-2", "-a", "amd64")).ExitCode);
+        var sample = Path.Combine(RepositoryRoot.Path, "patterns", "examples", "hello-edge", "node.policy.json");
+
+        var set = await hzn.RunAsync("exchange", "node", "addpolicy", "edge2", "-f", sample);
+        var shown = await hzn.RunAsync("exchange", "node", "listpolicy", "edge2");
+
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Contains("hello-edge", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("example == hello-edge", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("(policy)", (await hzn.RunAsync("exchange", "node", "list")).Out, StringComparison.Ordinal);
+    }
 }
