@@ -87,7 +87,8 @@ public sealed partial class Mailbox
             return await FailAsync(message, envelope, attempt, e, cancellationToken);
         }
         await opener.MarkHandledAsync(envelope, cancellationToken);
-        await message.AckAsync(doubleAck: true, cancellationToken: cancellationToken);
+        // A plain ack: if it is lost, the redelivered copy meets the replay window and is dropped.
+        await message.AckAsync(cancellationToken: cancellationToken);
         return new MailboxDelivery(DeliveryOutcome.Handled, sequence, attempt, envelope, null, null);
     }
 
