@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 
 namespace Horizon.NodeAgent.Api;
 
 [JsonSerializable(typeof(NodeInfoView))]
+[JsonSerializable(typeof(NodeRegistration))]
+[JsonSerializable(typeof(RegistrationView))]
 [JsonSerializable(typeof(AgreementView))]
 [JsonSerializable(typeof(IReadOnlyList<AgreementView>))]
 [JsonSerializable(typeof(IReadOnlyList<ServiceView>))]

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Horizon.NodeAgent.Api;
+using Horizon.NodeAgent.Registration;
 
 namespace Horizon.NodeAgent.Hosting;
 
@@ -21,6 +22,7 @@ public static class NodeAgentApplication
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapLocalApi();
+        app.MapRegistrationApi();
         return app;
     }
 }

@@ -29,6 +29,23 @@ public sealed class NodeAgentOptions
     /// <summary>Create workload networks with <c>--internal</c> (no route off the machine).</summary>
     public bool InternalNetworks { get; set; }
 
+    /// <summary>The NATS server carrying the mailboxes, e.g. <c>nats://127.0.0.1:4222</c>; empty disables messaging.</summary>
+    public string NatsUrl { get; set; } = "";
+
+    /// <summary>A fixed NATS user; when empty the agent asks <see cref="SwitchboardUrl"/> for credentials.</summary>
+    public string NatsUser { get; set; } = "";
+
+    public string NatsPassword { get; set; } = "";
+
+    /// <summary>The switchboard issuing NATS credentials (<c>POST /v1/credentials?kind=node</c>).</summary>
+    public string SwitchboardUrl { get; set; } = "";
+
+    /// <summary>How often the node heartbeats the exchange.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Whether the node owner allows privileged containers and the host network.</summary>
+    public bool AllowPrivileged { get; set; }
+
     /// <summary>Registry logins used to pull workload images.</summary>
     public List<RegistryLogin> Registries { get; set; } = [];
 

@@ -1,8 +1,11 @@
 using Horizon.Docker;
+using Horizon.NodeAgent.Messaging;
+using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Systemd;
 using Horizon.NodeAgent.Workloads;
+using Horizon.Switchboard.Mailboxes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Horizon.NodeAgent.Hosting;
@@ -38,10 +41,19 @@ public static class NodeAgentServices
         services.AddSingleton<WorkloadRunner>();
         services.AddSingleton<AgreementLifecycle>();
         services.AddSingleton(_ => SystemdNotifier.FromEnvironment());
+        services.AddSingleton<ProposalStore>();
+        services.AddSingleton(new RegistrationStore(options.StateDirectory));
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<NodeRegistrar>();
+        services.AddSingleton<NodeStatusSignal>();
+        services.AddSingleton<AgreementMessageHandler>();
+        services.TryAddSingleton(MailboxOptions.Default);
         // Order matters: restore first (it blocks start-up), then supervision, then READY=1.
         services.AddHostedService<AgentStartup>();
         services.AddHostedService<ContainerSupervisor>();
         services.AddHostedService<SystemdNotifierService>();
+        services.AddHostedService<NodeMessagingService>();
+        services.AddHostedService<ExchangeReporter>();
         return services;
     }
 }

@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using Horizon.Agreements;
+using Horizon.NodeAgent.Decisions;
+using Horizon.NodeAgent.Hosting;
+using Horizon.NodeAgent.Registration;
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Supervision;
+using Horizon.NodeAgent.Workloads;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Envelopes;
+
+namespace Horizon.NodeAgent.Messaging;
+
+/// <summary>
+/// The node's side of the agreement protocol for one opened envelope: proposal → decision
+/// (persisted before the reply), replyack → start, cancel → teardown, verify → exists. A handler
+/// exception sends the message back to the mailbox for a retry (e.g. the exchange is down while
+/// the publisher keys are read); a message that can never be handled is logged and dropped.
+/// </summary>
+public sealed partial class AgreementMessageHandler(
+    NodeAgentOptions options,
+    NodeRuntimeInfo node,
+    RegistrationStore registrations,
+    ProposalStore proposals,
+    AgreementStore agreements,
+    AgreementLifecycle lifecycle,
+    RegistryLogins logins,
+    EventLog eventLog,
+    NodeStatusSignal status,
+    ILogger<AgreementMessageHandler> logger)
+{
+    private readonly ConcurrentDictionary<string, Task> _starting = new(StringComparer.Ordinal);
+
+    /// <summary>Sends a protocol message to a party; the mailbox session supplies it.</summary>
+    public delegate Task SendMessage(PartyAddress recipient, AgreementMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Handles one envelope; <paramref name="send"/> carries replies.</summary>
+    public async Task HandleAsync(OpenedEnvelope envelope, PublisherKeyReader publisherKeys, SendMessage send, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(send);
+        AgreementMessage message;
+        try
+        {
+            message = AgreementCodec.Decode(envelope.Payload.Span);
+        }
+        catch (FormatException e)
+        {
+            // A retry cannot make a malformed message readable.
+            Log.Unreadable(logger, envelope.Id, envelope.From.ToString(), e.Message);
+            eventLog.Record(null, "message.unreadable", $"{envelope.From}: {e.Message}");
+            return;
+        }
+        if (envelope.From.Kind != PartyKind.Agbot)
+        {
+            Log.NotFromAgbot(logger, envelope.Id, envelope.From.ToString());
+            return;
+        }
+        switch (message)
+        {
+            case Proposal proposal:
+                await OnProposalAsync(envelope.From, proposal, publisherKeys, send, cancellationToken);
+                break;
+            case ReplyAck ack:
+                OnReplyAck(envelope.From, ack);
+                break;
+            case CancelAgreement cancel:
+                await OnCancelAsync(envelope.From, cancel, cancellationToken);
+                break;
+            case VerifyAgreement verify:
+                var exists = agreements.Get(verify.AgreementId) is { IsActive: true }
+                    || proposals.GetAccepted(verify.AgreementId, envelope.From.Identity) is not null;
+                await send(envelope.From, new VerifyAgreementReply { AgreementId = verify.AgreementId, Exists = exists }, cancellationToken);
+                break;
+            default:
+                Log.Ignored(logger, message.GetType().Name, message.AgreementId);
+                break;
+        }
+    }
+
+    /// <summary>Waits for workloads started by replyacks so far (tests and shutdown).</summary>
+    public Task WhenStartedAsync() => Task.WhenAll(_starting.Values);
+
+    private async Task OnProposalAsync(PartyAddress from, Proposal proposal, PublisherKeyReader publisherKeys, SendMessage send, CancellationToken cancellationToken)
+    {
+        var terms = proposal.Terms;
+        var keys = await publisherKeys.ReadAsync(new[] { terms.Service }.Concat(terms.Dependencies), cancellationToken);
+        var registration = registrations.Current;
+        var context = new NodeDecisionContext(
+            registration?.Pattern,
+            node.Arch,
+            options.AllowPrivileged,
+            service => keys.TryGetValue(service.Key, out var found) ? found : []);
+        var decision = ProposalEvaluator.Evaluate(proposal, context);
+        if (AgreementId.IsValid(proposal.AgreementId))
+        {
+            proposals.Record(proposal.AgreementId, from.Identity, terms, decision);
+        }
+        eventLog.Record(AgreementId.IsValid(proposal.AgreementId) ? proposal.AgreementId : null,
+            decision.Accept ? "proposal.accepted" : "proposal.declined",
+            $"from {from.Identity}: {decision.Message}", decision.Reason);
+        Log.Decided(logger, proposal.AgreementId, decision.Accept, decision.Reason is { } r ? (int)r : 0, decision.Message);
+        await send(from, decision.ToReply(proposal.AgreementId), cancellationToken);
+    }
+
+    private void OnReplyAck(PartyAddress from, ReplyAck ack)
+    {
+        if (!ack.Proceed)
+        {
+            proposals.Remove(ack.AgreementId);
+            eventLog.Record(ack.AgreementId, "proposal.withdrawn", $"{from.Identity} did not proceed");
+            return;
+        }
+        if (agreements.Get(ack.AgreementId) is not null || _starting.ContainsKey(ack.AgreementId))
+        {
+            // A duplicate replyack: the agreement is already under way.
+            return;
+        }
+        var terms = proposals.GetAccepted(ack.AgreementId, from.Identity);
+        if (terms is null)
+        {
+            Log.UnknownReplyAck(logger, ack.AgreementId, from.ToString());
+            eventLog.Record(null, "replyack.unknown", $"{from.Identity} acknowledged {ack.AgreementId}, which this node never accepted");
+            return;
+        }
+        // Pulling images can outlast the mailbox's acknowledgement window, so the workload starts
+        // beside the receive loop; failures reach the agbot through the lifecycle's failure queue.
+        _starting[ack.AgreementId] = Task.Run(async () =>
+        {
+            try
+            {
+                await lifecycle.StartAsync(ack.AgreementId, terms, logins.Credentials, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // The start runs detached; anything it throws must be logged, not lost.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.StartCrashed(logger, ack.AgreementId, e);
+            }
+            finally
+            {
+                status.Signal();
+            }
+        });
+    }
+
+    private async Task OnCancelAsync(PartyAddress from, CancelAgreement cancel, CancellationToken cancellationToken)
+    {
+        proposals.Remove(cancel.AgreementId);
+        if (agreements.Get(cancel.AgreementId) is not { } record)
+        {
+            return;
+        }
+        if (record.Terms.Agbot.Length > 0 && record.Terms.Agbot != from.Identity)
+        {
+            Log.ForeignCancel(logger, cancel.AgreementId, from.ToString());
+            return;
+        }
+        if (_starting.TryGetValue(cancel.AgreementId, out var starting))
+        {
+            await starting.WaitAsync(cancellationToken);
+        }
+        var reason = Enum.IsDefined((CancelReason)cancel.Reason) ? (CancelReason)cancel.Reason : CancelReason.AgbotRequested;
+        await lifecycle.CancelAsync(cancel.AgreementId, reason, cancel.Message, cancellationToken);
+        _starting.TryRemove(cancel.AgreementId, out _);
+        status.Signal();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9170, Level = LogLevel.Warning, Message = "Envelope {EnvelopeId} from {From} is not a protocol message: {Error}")]
+        public static partial void Unreadable(ILogger logger, string envelopeId, string from, string error);
+
+        [LoggerMessage(EventId = 9171, Level = LogLevel.Warning, Message = "Envelope {EnvelopeId} from {From} ignored: only agbots negotiate with a node")]
+        public static partial void NotFromAgbot(ILogger logger, string envelopeId, string from);
+
+        [LoggerMessage(EventId = 9172, Level = LogLevel.Information, Message = "Proposal {AgreementId}: accept {Accept} (reason {Reason}) {Message}")]
+        public static partial void Decided(ILogger logger, string agreementId, bool accept, int reason, string message);
+
+        [LoggerMessage(EventId = 9173, Level = LogLevel.Warning, Message = "Replyack for {AgreementId} from {From}: no accepted proposal")]
+        public static partial void UnknownReplyAck(ILogger logger, string agreementId, string from);
+
+        [LoggerMessage(EventId = 9174, Level = LogLevel.Error, Message = "Agreement {AgreementId}: starting the workload crashed")]
+        public static partial void StartCrashed(ILogger logger, string agreementId, Exception error);
+
+        [LoggerMessage(EventId = 9175, Level = LogLevel.Warning, Message = "Cancel of {AgreementId} from {From} ignored: another agbot made that agreement")]
+        public static partial void ForeignCancel(ILogger logger, string agreementId, string from);
+
+        [LoggerMessage(EventId = 9176, Level = LogLevel.Debug, Message = "Ignored {Type} for {AgreementId}")]
+        public static partial void Ignored(ILogger logger, string type, string agreementId);
+    }
+}

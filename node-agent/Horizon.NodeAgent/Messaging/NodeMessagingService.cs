@@ -1,0 +1,162 @@
+using Horizon.Agreements;
+using Horizon.Exchange.Client;
+using Horizon.Nats;
+using Horizon.Nats.JetStream;
+using Horizon.NodeAgent.Hosting;
+using Horizon.NodeAgent.Registration;
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Supervision;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Envelopes;
+using Horizon.Switchboard.Keys;
+using Horizon.Switchboard.Mailboxes;
+
+namespace Horizon.NodeAgent.Messaging;
+
+/// <summary>
+/// The node's mailbox, open while the node is registered and NATS is configured: receives the
+/// agbots' protocol messages, and sends the cancels of agreements the node ended itself. A
+/// session that fails (NATS or the exchange unreachable) is reopened with backoff; workloads are
+/// untouched meanwhile. A new registration reopens the session with the new identity.
+/// </summary>
+public sealed partial class NodeMessagingService(
+    NodeAgentOptions options,
+    RegistrationStore registrations,
+    NodeIdentity identity,
+    AgreementMessageHandler handler,
+    AgreementLifecycle lifecycle,
+    EventLog eventLog,
+    MailboxOptions mailboxOptions,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : BackgroundService
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<NodeMessagingService>();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (string.IsNullOrEmpty(options.NatsUrl))
+        {
+            Log.Disabled(_logger);
+            return;
+        }
+        var backoff = TimeSpan.FromMilliseconds(500);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var changed = registrations.WaitAsync(stoppingToken);
+            if (registrations.Current is not { } registration)
+            {
+                await changed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+            using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            _ = changed.ContinueWith(_ => session.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
+            {
+                await RunSessionAsync(registration, session.Token);
+                backoff = TimeSpan.FromMilliseconds(500);
+            }
+            catch (OperationCanceledException) when (session.IsCancellationRequested)
+            {
+                // Stopping, or the registration changed: the loop decides which.
+            }
+#pragma warning disable CA1031 // Any failure of a session (NATS, exchange, switchboard) is retried; the agent must not die of it.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.SessionFailed(_logger, backoff, e);
+                await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    private async Task RunSessionAsync(NodeRegistration registration, CancellationToken cancellationToken)
+    {
+        var self = PartyAddress.Node(registration.Org, registration.Id);
+        var credentials = await NatsCredentials.ObtainAsync(options, registration.Credentials, cancellationToken);
+        await using var connection = new NatsConnection(NatsOpts.Default with
+        {
+            Url = options.NatsUrl,
+            Name = self.ToString(),
+            Username = credentials?.User,
+            Password = credentials?.Password,
+            InboxPrefix = MailboxNames.InboxPrefix(self),
+            LoggerFactory = loggerFactory,
+        });
+        await connection.ConnectAsync(cancellationToken);
+        var exchangeUrl = new Uri(options.ExchangeUrl);
+        using var exchange = new ExchangeClient(exchangeUrl, registration.Credentials);
+        using var publisherKeys = new PublisherKeyReader(exchangeUrl, registration.Credentials);
+        var directory = new ExchangeKeyDirectory(exchange);
+        using var replay = new SqliteReplayWindow(Path.Combine(options.StateDirectory, "replay.db"), timeProvider, EnvelopeOptions.Default.ClockSkew);
+        using var poison = new PoisonMessageLog(Path.Combine(options.StateDirectory, "poison.db"), timeProvider);
+        var keys = identity.Keys;
+        var mailbox = new Mailbox(
+            self,
+            new NatsJSContext(connection),
+            new EnvelopeSealer(self, keys, EnvelopeOptions.Default, timeProvider),
+            new EnvelopeOpener(self, keys, directory, replay, EnvelopeOptions.Default, timeProvider, loggerFactory.CreateLogger<EnvelopeOpener>()),
+            directory,
+            poison,
+            mailboxOptions,
+            loggerFactory.CreateLogger<Mailbox>());
+        Task SendAsync(PartyAddress to, AgreementMessage message, CancellationToken ct) => mailbox.SendAsync(to, AgreementCodec.Encode(message), ct);
+        eventLog.Record(null, "mailbox.opened", $"receiving as {self}");
+        Log.Opened(_logger, self);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var failures = SendFailuresAsync(SendAsync, stop.Token);
+        try
+        {
+            await foreach (var delivery in mailbox.ReceiveAsync((envelope, ct) => handler.HandleAsync(envelope, publisherKeys, SendAsync, ct), cancellationToken))
+            {
+                if (delivery.Outcome is DeliveryOutcome.Refused or DeliveryOutcome.Poisoned)
+                {
+                    Log.Dropped(_logger, delivery.Outcome, delivery.StreamSequence, delivery.Refusal, delivery.Error);
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await failures.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    // The agbot must learn of every agreement the node gave up on; a send that fails is retried
+    // until it goes through or the session ends (the next session picks the same notice up again).
+    private async Task SendFailuresAsync(Func<PartyAddress, AgreementMessage, CancellationToken, Task> send, CancellationToken cancellationToken)
+    {
+        while (await lifecycle.Failures.WaitToReadAsync(cancellationToken))
+        {
+            if (!lifecycle.Failures.TryPeek(out var failure))
+            {
+                continue;
+            }
+            var record = lifecycle.Get(failure.AgreementId);
+            if (record is not null && PartyAddressOf(record.Terms.Agbot) is { } agbot)
+            {
+                await send(agbot, new CancelAgreement { AgreementId = failure.AgreementId, Reason = (int)failure.Reason, Message = failure.Message }, cancellationToken);
+                eventLog.Record(failure.AgreementId, "agreement.cancel.sent", $"told {agbot.Identity}: {failure.Message}", failure.Reason);
+            }
+            lifecycle.Failures.TryRead(out _);
+        }
+    }
+
+    private static PartyAddress? PartyAddressOf(string agbot) =>
+        agbot.Split('/') is [{ Length: > 0 } org, { Length: > 0 } id] ? PartyAddress.Agbot(org, id) : null;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9180, Level = LogLevel.Information, Message = "NodeAgent:NatsUrl is not set; the node takes no proposals")]
+        public static partial void Disabled(ILogger logger);
+
+        [LoggerMessage(EventId = 9181, Level = LogLevel.Information, Message = "Mailbox open as {Party}")]
+        public static partial void Opened(ILogger logger, PartyAddress party);
+
+        [LoggerMessage(EventId = 9182, Level = LogLevel.Warning, Message = "Mailbox session failed; reopening in {Backoff}")]
+        public static partial void SessionFailed(ILogger logger, TimeSpan backoff, Exception error);
+
+        [LoggerMessage(EventId = 9183, Level = LogLevel.Warning, Message = "Message {Outcome} (stream seq {Sequence}): {Refusal}")]
+        public static partial void Dropped(ILogger logger, DeliveryOutcome outcome, ulong sequence, EnvelopeRejection? refusal, Exception? error);
+    }
+}

@@ -1,0 +1,100 @@
+using Horizon.Agreements;
+using Horizon.Exchange.Client;
+using Horizon.NodeAgent.Hosting;
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Supervision;
+using Horizon.NodeAgent.Workloads;
+
+namespace Horizon.NodeAgent.Registration;
+
+/// <summary>
+/// Registers the node in the exchange with its own credentials (the node record may have been
+/// created by a user; a node may update itself) and its public keys, and unregisters it:
+/// cancels every agreement, tears its workloads down and leaves the exchange.
+/// </summary>
+public sealed partial class NodeRegistrar(
+    NodeAgentOptions options,
+    NodeRuntimeInfo node,
+    NodeIdentity identity,
+    RegistrationStore registrations,
+    AgreementLifecycle lifecycle,
+    AgreementStore agreements,
+    EventLog eventLog,
+    ILogger<NodeRegistrar> logger)
+{
+    /// <summary>Registers (or re-registers) the node and persists the registration.</summary>
+    /// <exception cref="ArgumentException">The registration is incomplete or names another node than the agent's settings.</exception>
+    /// <exception cref="ExchangeException">The exchange refused the node's credentials or the record.</exception>
+    /// <exception cref="HttpRequestException">The exchange cannot be reached.</exception>
+    public async Task RegisterAsync(NodeRegistration registration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        var problems = registration.Validate().ToList();
+        if (registration.Id != options.NodeId || registration.Org != options.Organization)
+        {
+            problems.Add($"this agent is configured as {options.Organization}/{options.NodeId}, not {registration.Org}/{registration.Id}");
+        }
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems), nameof(registration));
+        }
+        var keys = identity.Keys;
+        using var exchange = new ExchangeClient(new Uri(options.ExchangeUrl), registration.Credentials);
+        await exchange.PutNodeAsync(registration.Org, registration.Id, new ExchangeNode
+        {
+            Token = registration.Token,
+            Name = registration.Name ?? registration.Id,
+            NodeType = "device",
+            Pattern = registration.Pattern ?? "",
+            Arch = node.Arch,
+            PublicKey = keys.SigningPublicKeyPem,
+            EncryptionKey = keys.EncryptionPublicKeyPem,
+            UserInput = registration.UserInput ?? [],
+        }, cancellationToken);
+        if (registration.Policy is { ValueKind: System.Text.Json.JsonValueKind.Object } policy)
+        {
+            await exchange.PutNodePolicyJsonAsync(registration.Org, registration.Id, policy.GetRawText(), cancellationToken);
+        }
+        registrations.Set(registration);
+        eventLog.Record(null, "node.registered", $"registered as {registration.Org}/{registration.Id} with {(registration.Pattern is { } p ? "pattern " + p : "a node policy")}");
+        Log.Registered(logger, registration.Org, registration.Id);
+    }
+
+    /// <summary>Cancels every active agreement, deletes the node from the exchange and forgets the registration.</summary>
+    /// <returns>False when the node was not registered.</returns>
+    /// <exception cref="ExchangeException">The exchange refused the deletion (a node already gone counts as deleted).</exception>
+    /// <exception cref="HttpRequestException">The exchange cannot be reached; the agreements are cancelled already.</exception>
+    public async Task<bool> UnregisterAsync(CancellationToken cancellationToken)
+    {
+        if (registrations.Current is not { } registration)
+        {
+            return false;
+        }
+        foreach (var agreement in agreements.List().Where(a => a.IsActive))
+        {
+            await lifecycle.CancelAsync(agreement.Id, CancelReason.NodeUserRequested, "the node was unregistered", cancellationToken);
+        }
+        using var exchange = new ExchangeClient(new Uri(options.ExchangeUrl), registration.Credentials);
+        try
+        {
+            await exchange.DeleteNodeAsync(registration.Org, registration.Id, cancellationToken);
+        }
+        catch (ExchangeNotFoundException)
+        {
+            // Already gone: the goal is reached.
+        }
+        registrations.Set(null);
+        eventLog.Record(null, "node.unregistered", $"unregistered {registration.Org}/{registration.Id}");
+        Log.Unregistered(logger, registration.Org, registration.Id);
+        return true;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9160, Level = LogLevel.Information, Message = "Registered as {Org}/{Id}")]
+        public static partial void Registered(ILogger logger, string org, string id);
+
+        [LoggerMessage(EventId = 9161, Level = LogLevel.Information, Message = "Unregistered {Org}/{Id}")]
+        public static partial void Unregistered(ILogger logger, string org, string id);
+    }
+}

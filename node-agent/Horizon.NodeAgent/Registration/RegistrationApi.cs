@@ -1,0 +1,62 @@
+using Horizon.Exchange.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Horizon.NodeAgent.Registration;
+
+/// <summary><c>POST /node</c> registers, <c>DELETE /node</c> unregisters; what <c>hzn register/unregister</c> call.</summary>
+public static class RegistrationApi
+{
+    public static IEndpointRouteBuilder MapRegistrationApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapPost("/node", RegisterAsync);
+        routes.MapDelete("/node", UnregisterAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> RegisterAsync(NodeRegistration registration, NodeRegistrar registrar, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registrar.RegisterAsync(registration, cancellationToken);
+            return TypedResults.Ok(new RegistrationView(registration.Org, registration.Id, registration.Pattern, "registered"));
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (ExchangeException e)
+        {
+            return TypedResults.Problem($"the exchange refused the registration: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
+        }
+        catch (HttpRequestException e)
+        {
+            return TypedResults.Problem($"the exchange cannot be reached: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> UnregisterAsync(NodeRegistrar registrar, RegistrationStore store, CancellationToken cancellationToken)
+    {
+        var registration = store.Current;
+        try
+        {
+            return registration is not null && await registrar.UnregisterAsync(cancellationToken)
+                ? TypedResults.Ok(new RegistrationView(registration.Org, registration.Id, registration.Pattern, "unregistered"))
+                : TypedResults.Problem("the node is not registered", statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (ExchangeException e)
+        {
+            return TypedResults.Problem($"the exchange refused the deletion: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
+        }
+        catch (HttpRequestException e)
+        {
+            return TypedResults.Problem($"the exchange cannot be reached: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}
+
+/// <summary>The answer to a registration call.</summary>
+public sealed record RegistrationView(string Org, string Id, string? Pattern, string State);

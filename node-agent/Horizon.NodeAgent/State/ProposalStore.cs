@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using Horizon.Agreements;
+using Horizon.NodeAgent.Decisions;
+
+namespace Horizon.NodeAgent.State;
+
+/// <summary>
+/// Every decision the node made on a proposal, written before the reply is sent, so an accepted
+/// proposal's terms are at hand when its replyack arrives, even after a restart.
+/// </summary>
+public sealed class ProposalStore
+{
+    private readonly AgentDatabase _database;
+    private readonly TimeProvider _timeProvider;
+
+    public ProposalStore(AgentDatabase database, TimeProvider timeProvider)
+    {
+        _database = database;
+        _timeProvider = timeProvider;
+        using var connection = database.Open();
+        AgentDatabase.Execute(connection, """
+            CREATE TABLE IF NOT EXISTS proposals (
+                id TEXT PRIMARY KEY,
+                agbot TEXT NOT NULL,
+                terms TEXT NOT NULL,
+                accepted INTEGER NOT NULL,
+                reason INTEGER NULL,
+                message TEXT NOT NULL,
+                decided TEXT NOT NULL);
+            """);
+    }
+
+    /// <summary>Records (or replaces) the decision on a proposal from <paramref name="agbot"/>.</summary>
+    public void Record(string agreementId, string agbot, AgreementTerms terms, ProposalDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(decision);
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO proposals (id, agbot, terms, accepted, reason, message, decided)
+            VALUES ($id, $agbot, $terms, $accepted, $reason, $message, $now)
+            ON CONFLICT (id) DO UPDATE SET agbot = $agbot, terms = $terms, accepted = $accepted, reason = $reason, message = $message, decided = $now
+            """;
+        command.Parameters.AddWithValue("$id", agreementId);
+        command.Parameters.AddWithValue("$agbot", agbot);
+        command.Parameters.AddWithValue("$terms", JsonSerializer.Serialize(terms, StateJsonContext.Default.AgreementTerms));
+        command.Parameters.AddWithValue("$accepted", decision.Accept ? 1 : 0);
+        command.Parameters.AddWithValue("$reason", decision.Reason is { } r ? (int)r : DBNull.Value);
+        command.Parameters.AddWithValue("$message", decision.Message);
+        command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The terms of a proposal the node accepted from <paramref name="agbot"/>, or null.</summary>
+    public AgreementTerms? GetAccepted(string agreementId, string agbot)
+    {
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT terms FROM proposals WHERE id = $id AND agbot = $agbot AND accepted = 1";
+        command.Parameters.AddWithValue("$id", agreementId);
+        command.Parameters.AddWithValue("$agbot", agbot);
+        return command.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, StateJsonContext.Default.AgreementTerms) : null;
+    }
+
+    /// <summary>Forgets a proposal (withdrawn by the agbot, or turned into an agreement and ended).</summary>
+    public void Remove(string agreementId)
+    {
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM proposals WHERE id = $id";
+        command.Parameters.AddWithValue("$id", agreementId);
+        command.ExecuteNonQuery();
+    }
+}
