@@ -1,0 +1,252 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Horizon.Agreements;
+using Horizon.Exchange.Client;
+using Horizon.Nats;
+using Horizon.Nats.JetStream;
+using Horizon.NodeAgent.Hosting;
+using Horizon.NodeAgent.Systemd;
+using Horizon.NodeAgent.Workloads;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Envelopes;
+using Horizon.Switchboard.Keys;
+using Horizon.Switchboard.Mailboxes;
+using Horizon.Testing;
+using Horizon.Testing.Docker;
+using Horizon.Testing.Exchange;
+using Horizon.Testing.Nats;
+using Horizon.Testing.Registry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Horizon.NodeAgent.Tests.Negotiation;
+
+/// <summary>
+/// A real exchange and nats-server with the mailbox stream; an org with a publisher, a node
+/// record pre-created by the org admin, and a scripted agbot (keys registered in the exchange,
+/// a mailbox of its own); and the node agent application registered through <c>POST /node</c>.
+/// </summary>
+internal sealed class NegotiationBed : IAsyncDisposable
+{
+    public const string NodeId = "node1";
+    public const string AgbotId = "agbot1";
+    public const string Password = "pw-1";
+    public const string NodeToken = "node-token-1";
+    public const string PatternName = "web-pattern";
+
+    private readonly TempDirectory _state = new("hzn-negotiation");
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ECDsa _publisherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly List<IDisposable> _disposables = [];
+    private Task _agbotLoop = Task.CompletedTask;
+
+    private NegotiationBed(NatsServer nats, NatsConnection admin, ExchangeServer exchange)
+    {
+        Nats = nats;
+        Admin = admin;
+        Exchange = exchange;
+    }
+
+    public NatsServer Nats { get; }
+    public NatsConnection Admin { get; }
+    public ExchangeServer Exchange { get; }
+    public string Org { get; } = $"org{Guid.NewGuid():N}"[..16];
+    public PartyAddress NodeParty => PartyAddress.Node(Org, NodeId);
+    public PartyAddress AgbotParty => PartyAddress.Agbot(Org, AgbotId);
+    public WebApplication? Agent { get; private set; }
+    public HttpClient AgentApi { get; private set; } = new();
+    public Mailbox AgbotMailbox { get; private set; } = null!;
+
+    /// <summary>Every protocol message the scripted agbot received, in order.</summary>
+    public Channel<AgreementMessage> AgbotInbox { get; } = Channel.CreateUnbounded<AgreementMessage>();
+
+    public static async Task<NegotiationBed> StartAsync()
+    {
+        var nats = await NatsServer.StartAsync();
+        var admin = new NatsConnection(NatsOpts.Default with { Url = nats.Url, Name = "switchboard" });
+        await admin.ConnectAsync();
+        var exchange = await ExchangeServer.StartAsync(settings: new Dictionary<string, string> { ["TokenHashIterations"] = "1000" });
+        var bed = new NegotiationBed(nats, admin, exchange);
+        var provisioner = new MailboxProvisioner(new NatsJSContext(admin));
+        await provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30));
+        await provisioner.EnsureInboxAsync(bed.NodeParty);
+        await provisioner.EnsureInboxAsync(bed.AgbotParty);
+        await bed.CreateOrgAsync();
+        await bed.StartAgbotAsync();
+        return bed;
+    }
+
+    private ExchangeClient OrgAdmin => Exchange.Client(Org, "admin", Password);
+
+    private async Task CreateOrgAsync()
+    {
+        await Exchange.Root.PutOrgAsync(Org, new ExchangeOrg { Label = "node agent negotiation" });
+        await Exchange.Root.PutUserAsync(Org, "admin", new ExchangeUser { Password = Password, Admin = true });
+        await OrgAdmin.PutUserAsync(Org, "pub", new ExchangeUser { Password = Password });
+        // The user pre-creates the node; the agent fills in its keys when it registers.
+        await OrgAdmin.PutNodeAsync(Org, NodeId, new ExchangeNode { Token = NodeToken, Name = "node under test" });
+    }
+
+    /// <summary>Publishes <c>web/1.0.0/amd64</c> with a deployment of one container running <paramref name="image"/>, signed by the publisher.</summary>
+    public async Task<WorkloadService> PublishServiceAsync(string url, string image)
+    {
+        var deployment = Support.Services.Deployment(("web", image, ["sleep", "3600"]));
+        var signature = Horizon.Patterns.Signing.DeploymentSigner.Sign(deployment, _publisherKey.ExportPkcs8PrivateKeyPem());
+        var service = new JsonObject
+        {
+            ["url"] = url,
+            ["version"] = "1.0.0",
+            ["arch"] = NodeRuntimeInfo.CurrentArch(),
+            ["deployment"] = deployment,
+            ["deploymentSignature"] = signature,
+            ["publicKey"] = _publisherKey.ExportSubjectPublicKeyInfoPem(),
+        };
+        using var http = Exchange.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"orgs/{Org}/services") { Content = new StringContent(service.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Org}/pub:{Password}")));
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"publishing {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        return new WorkloadService
+        {
+            Org = Org, Url = url, Version = "1.0.0", Arch = NodeRuntimeInfo.CurrentArch(), Sharable = "multiple",
+            Deployment = deployment, DeploymentSignature = signature,
+        };
+    }
+
+    public AgreementTerms Terms(WorkloadService service) => new()
+    {
+        Agbot = $"{Org}/{AgbotId}",
+        Pattern = $"{Org}/{PatternName}",
+        Service = service,
+    };
+
+    private async Task StartAgbotAsync()
+    {
+        var keys = PartyKeys.LoadOrCreate(_state.Combine("agbot", "keys"));
+        _disposables.Add(keys);
+        await OrgAdmin.PutAgbotAsync(Org, AgbotId, new ExchangeAgbot
+        {
+            Token = Password, Name = "scripted agbot", PublicKey = keys.SigningPublicKeyPem, EncryptionKey = keys.EncryptionPublicKeyPem,
+        });
+        var connection = new NatsConnection(NatsOpts.Default with { Url = Nats.Url, Name = "agbot", InboxPrefix = MailboxNames.InboxPrefix(AgbotParty) });
+        await connection.ConnectAsync();
+        var directory = new ExchangeKeyDirectory(Exchange.Client(Org, AgbotId, Password));
+        var replay = new SqliteReplayWindow(_state.Combine("agbot", "replay.db"), TimeProvider.System, EnvelopeOptions.Default.ClockSkew);
+        var poison = new PoisonMessageLog(_state.Combine("agbot", "poison.db"), TimeProvider.System);
+        _disposables.Add(replay);
+        _disposables.Add(poison);
+        AgbotMailbox = new Mailbox(AgbotParty, new NatsJSContext(connection),
+            new EnvelopeSealer(AgbotParty, keys, EnvelopeOptions.Default, TimeProvider.System),
+            new EnvelopeOpener(AgbotParty, keys, directory, replay, EnvelopeOptions.Default, TimeProvider.System, NullLogger<EnvelopeOpener>.Instance),
+            directory, poison, MailboxOptions.Default with { FetchExpires = TimeSpan.FromSeconds(1) }, NullLogger<Mailbox>.Instance);
+        _agbotLoop = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var _ in AgbotMailbox.ReceiveAsync(
+                    async (envelope, ct) => await AgbotInbox.Writer.WriteAsync(AgreementCodec.Decode(envelope.Payload.Span), ct), _stop.Token))
+                {
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        });
+    }
+
+    /// <summary>Starts the node agent application and registers it through its local API.</summary>
+    public async Task StartAgentAsync(DockerFixture docker, RegistryServer registry)
+    {
+        var port = FreePort.Next();
+        Agent = NodeAgentApplication.Build(
+            [
+                $"--NodeAgent:NodeId={NodeId}",
+                $"--NodeAgent:Organization={Org}",
+                $"--NodeAgent:StateDirectory={_state.Combine("agent")}",
+                $"--NodeAgent:ApiUrl=http://127.0.0.1:{port}",
+                $"--NodeAgent:ExchangeUrl={Exchange.BaseUrl}",
+                $"--NodeAgent:NatsUrl={Nats.Url}",
+                "--NodeAgent:InternalNetworks=true",
+                $"--NodeAgent:Registries:0:Server={registry.Host}",
+                $"--NodeAgent:Registries:0:UserName={registry.UserName}",
+                $"--NodeAgent:Registries:0:Password={registry.Password}",
+                "--Logging:LogLevel:Default=Warning",
+            ],
+            services =>
+            {
+                services.AddSingleton(new SystemdNotifier(null, TimeSpan.FromSeconds(30)));
+                services.AddSingleton(WorkloadRunnerOptions.Default with
+                {
+                    InternalNetworks = true,
+                    StopTimeout = TimeSpan.FromSeconds(1),
+                    ExtraLabels = new Dictionary<string, string> { [DockerFixture.RunLabelKey] = docker.RunId },
+                });
+                services.AddSingleton(MailboxOptions.Default with { FetchExpires = TimeSpan.FromSeconds(1) });
+            });
+        await Agent.StartAsync();
+        AgentApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var response = await AgentApi.PostAsJsonAsync("/node", new
+        {
+            id = NodeId,
+            token = NodeToken,
+            org = Org,
+            name = "node under test",
+            pattern = $"{Org}/{PatternName}",
+        });
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /node: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>Sends a protocol message from the scripted agbot to the node.</summary>
+    public Task SendToNodeAsync(AgreementMessage message) => AgbotMailbox.SendAsync(NodeParty, AgreementCodec.Encode(message));
+
+    /// <summary>The next message for the agbot of type <typeparamref name="T"/> about <paramref name="agreementId"/>.</summary>
+    public async Task<T> ReceiveAsync<T>(string agreementId, TimeSpan? timeout = null) where T : AgreementMessage
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var message = await AgbotInbox.Reader.ReadAsync(cts.Token);
+            if (message is T typed && message.AgreementId == agreementId)
+            {
+                return typed;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _agbotLoop;
+        if (Agent is not null)
+        {
+            await Agent.StopAsync();
+            await Agent.DisposeAsync();
+        }
+        AgentApi.Dispose();
+        foreach (var disposable in _disposables)
+        {
+            disposable.Dispose();
+        }
+        _publisherKey.Dispose();
+        await Admin.DisposeAsync();
+        await Exchange.DisposeAsync();
+        await Nats.DisposeAsync();
+        _state.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using Horizon.Agreements;
+using Horizon.Docker;
+using Horizon.NodeAgent.Tests.Support;
+using Horizon.NodeAgent.Workloads;
+using Horizon.Testing.Docker;
+using Horizon.Testing.Registry;
+using Xunit;
+
+namespace Horizon.NodeAgent.Tests.Negotiation;
+
+/// <summary>
+/// The node agent negotiating with a scripted agbot over real NATS mailboxes, against a real
+/// exchange holding the publisher's key, and running the accepted workload on the real engine.
+/// </summary>
+[Collection(EngineTests.Name)]
+public sealed class NegotiationTests(DockerFixture docker, RegistryFixture registry)
+{
+    private static string NewAgreementId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    [Fact]
+    public async Task Proposal_WithTamperedSignature_IsDeclinedWith115AndStartsNothing()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server);
+        var service = await bed.PublishServiceAsync("web", $"{registry.Server.Host}/never/pulled@{Images.ForgedDigest()}");
+        var signature = Convert.FromBase64String(service.DeploymentSignature);
+        signature[^1] ^= 0x5a;
+        var tampered = service with { DeploymentSignature = Convert.ToBase64String(signature) };
+        var agreementId = NewAgreementId();
+
+        await bed.SendToNodeAsync(new Proposal { AgreementId = agreementId, Terms = bed.Terms(tampered) });
+        var reply = await bed.ReceiveAsync<ProposalReply>(agreementId);
+        // A replyack for a declined proposal must not start anything either.
+        await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
+        var verify = NewVerify(agreementId);
+        await bed.SendToNodeAsync(verify);
+        var exists = await bed.ReceiveAsync<VerifyAgreementReply>(agreementId);
+
+        Assert.False(reply.Decision);
+        Assert.Equal((int)CancelReason.ImageSignatureVerificationFailure, reply.Reason);
+        Assert.False(exists.Exists);
+        using var client = new DockerClient();
+        Assert.Empty(await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}"]));
+    }
+
+    [Fact]
+    public async Task Proposal_WithValidSignature_IsAccepted_AndReplyAckStartsTheContainer()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server);
+        var image = await Images.PublishAsync(registry.Server, $"negotiation-{docker.RunId}");
+        var service = await bed.PublishServiceAsync("web", image);
+        var agreementId = NewAgreementId();
+
+        await bed.SendToNodeAsync(new Proposal { AgreementId = agreementId, Terms = bed.Terms(service) });
+        var reply = await bed.ReceiveAsync<ProposalReply>(agreementId);
+        Assert.True(reply.Decision, reply.Message);
+
+        await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
+        await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
+        using var client = new DockerClient();
+        var running = await WaitForAsync(async () =>
+            (await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel])).Where(c => c.State == "running").ToList(),
+            containers => containers.Count == 1, "the agreement's container to run");
+        await bed.SendToNodeAsync(NewVerify(agreementId));
+        var exists = await bed.ReceiveAsync<VerifyAgreementReply>(agreementId);
+
+        await bed.SendToNodeAsync(new CancelAgreement { AgreementId = agreementId, Reason = (int)CancelReason.AgbotRequested });
+        var gone = await WaitForAsync(async () => await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}"]),
+            containers => containers.Count == 0, "the cancelled agreement's container to be removed");
+        await Images.ForgetAsync(docker, image);
+
+        Assert.Single(running);
+        Assert.True(exists.Exists);
+        Assert.Empty(gone);
+    }
+
+    [Fact]
+    public async Task Unregister_DeletesTheNodeFromTheExchange()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server);
+        var registered = await bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId);
+
+        using var response = await bed.AgentApi.DeleteAsync("/node");
+        using var again = await bed.AgentApi.DeleteAsync("/node");
+
+        Assert.False(string.IsNullOrEmpty(registered.PublicKey));
+        Assert.Equal($"{bed.Org}/{NegotiationBed.PatternName}", registered.Pattern);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, again.StatusCode);
+        await Assert.ThrowsAsync<Horizon.Exchange.Client.ExchangeNotFoundException>(() => bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId));
+    }
+
+    private static VerifyAgreement NewVerify(string agreementId) => new() { AgreementId = agreementId };
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var value = await probe();
+        while (!done(value))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"waited 60 s for {what}");
+            }
+            await Task.Delay(100);
+            value = await probe();
+        }
+        return value;
+    }
+}
