@@ -20,6 +20,7 @@ public sealed partial class NodeRegistrar(
     AgreementLifecycle lifecycle,
     AgreementStore agreements,
     EventLog eventLog,
+    Messaging.NodeStatusSignal status,
     ILogger<NodeRegistrar> logger)
 {
     /// <summary>Registers (or re-registers) the node and persists the registration.</summary>
@@ -56,6 +57,8 @@ public sealed partial class NodeRegistrar(
             await exchange.PutNodePolicyJsonAsync(registration.Org, registration.Id, policy.GetRawText(), cancellationToken);
         }
         registrations.Set(registration);
+        // The first heartbeat and status go out now, not a heartbeat interval later.
+        status.Signal();
         eventLog.Record(null, "node.registered", $"registered as {registration.Org}/{registration.Id} with {(registration.Pattern is { } p ? "pattern " + p : "a node policy")}");
         Log.Registered(logger, registration.Org, registration.Id);
     }

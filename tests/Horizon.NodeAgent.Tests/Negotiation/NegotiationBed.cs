@@ -167,7 +167,7 @@ internal sealed class NegotiationBed : IAsyncDisposable
     }
 
     /// <summary>Starts the node agent application and registers it through its local API.</summary>
-    public async Task StartAgentAsync(DockerFixture docker, RegistryServer registry)
+    public async Task StartAgentAsync(DockerFixture docker, RegistryServer registry, bool register = true)
     {
         var port = FreePort.Next();
         Agent = NodeAgentApplication.Build(
@@ -197,19 +197,26 @@ internal sealed class NegotiationBed : IAsyncDisposable
             });
         await Agent.StartAsync();
         AgentApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        using var response = await AgentApi.PostAsJsonAsync("/node", new
+        if (!register)
         {
-            id = NodeId,
-            token = NodeToken,
-            org = Org,
-            name = "node under test",
-            pattern = $"{Org}/{PatternName}",
-        });
+            return;
+        }
+        using var response = await RegisterAsync(NodeId, NodeToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"POST /node: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
+
+    /// <summary>What <c>hzn register</c> posts to the agent.</summary>
+    public Task<HttpResponseMessage> RegisterAsync(string id, string token) => AgentApi.PostAsJsonAsync("/node", new
+    {
+        id,
+        token,
+        org = Org,
+        name = "node under test",
+        pattern = $"{Org}/{PatternName}",
+    });
 
     /// <summary>Sends a protocol message from the scripted agbot to the node.</summary>
     public Task SendToNodeAsync(AgreementMessage message) => AgbotMailbox.SendAsync(NodeParty, AgreementCodec.Encode(message));

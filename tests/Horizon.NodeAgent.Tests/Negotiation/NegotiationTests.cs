@@ -65,6 +65,9 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
             containers => containers.Count == 1, "the agreement's container to run");
         await bed.SendToNodeAsync(NewVerify(agreementId));
         var exists = await bed.ReceiveAsync<VerifyAgreementReply>(agreementId);
+        var status = await WaitForAsync(() => bed.Exchange.Root.GetNodeStatusAsync(bed.Org, NegotiationBed.NodeId),
+            s => s.Services?.Any(x => x.AgreementId == agreementId && x.ConfigState == "running") == true, "the node status to report the agreement running");
+        var node = await bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId);
 
         await bed.SendToNodeAsync(new CancelAgreement { AgreementId = agreementId, Reason = (int)CancelReason.AgbotRequested });
         var gone = await WaitForAsync(async () => await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}"]),
@@ -73,6 +76,8 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
 
         Assert.Single(running);
         Assert.True(exists.Exists);
+        Assert.Equal("web", Assert.Single(status.Services!).ServiceUrl);
+        Assert.False(string.IsNullOrEmpty(node.LastHeartbeat));
         Assert.Empty(gone);
     }
 
@@ -91,6 +96,57 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, again.StatusCode);
         await Assert.ThrowsAsync<Horizon.Exchange.Client.ExchangeNotFoundException>(() => bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId));
+    }
+
+    [Fact]
+    public async Task ReplyAck_ForAnImageTheRegistryLacks_SendsTheAgbotACancelWith113()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server);
+        var service = await bed.PublishServiceAsync("web", $"{registry.Server.Host}/negotiation-missing-{docker.RunId}@{Images.ForgedDigest()}");
+        var agreementId = NewAgreementId();
+
+        await bed.SendToNodeAsync(new Proposal { AgreementId = agreementId, Terms = bed.Terms(service) });
+        var reply = await bed.ReceiveAsync<ProposalReply>(agreementId);
+        await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
+        var cancel = await bed.ReceiveAsync<CancelAgreement>(agreementId, TimeSpan.FromSeconds(60));
+
+        Assert.True(reply.Decision, reply.Message);
+        Assert.Equal((int)CancelReason.ImageFetchFailure, cancel.Reason);
+        using var client = new DockerClient();
+        Assert.Empty(await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}"]));
+    }
+
+    [Fact]
+    public async Task Register_ForAnotherNodeOrWithoutToken_IsRefusedWith400()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server, register: false);
+
+        using var otherNode = await bed.RegisterAsync("node2", NegotiationBed.NodeToken);
+        using var noToken = await bed.RegisterAsync(NegotiationBed.NodeId, "");
+        using var malformed = await bed.AgentApi.PostAsync("/node", new StringContent("{\"id\":", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, otherNode.StatusCode);
+        Assert.Contains("node2", await otherNode.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, noToken.StatusCode);
+        Assert.Contains("token is required", await noToken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, malformed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Register_WithAWrongToken_IsRefusedByTheExchangeAndNotKept()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server, register: false);
+
+        using var response = await bed.RegisterAsync(NegotiationBed.NodeId, "not-the-token");
+        using var unregister = await bed.AgentApi.DeleteAsync("/node");
+        var node = await bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unregister.StatusCode);
+        Assert.True(string.IsNullOrEmpty(node.PublicKey));
     }
 
     private static VerifyAgreement NewVerify(string agreementId) => new() { AgreementId = agreementId };
