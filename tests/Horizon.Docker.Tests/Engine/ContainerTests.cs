@@ -94,15 +94,14 @@ public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<Docker
         Assert.Equal(0, await client.Containers.WaitAsync(created.Id, ct));
 
         var all = await client.Containers.GetLogsAsync(created.Id, tail: 100, ct);
+        // The engine records the two streams separately, so only the order within each stream is defined.
         Assert.Equal(
-            [
-                new(LogSource.Stdout, "out-1"), new(LogSource.Stdout, "out-2"), new(LogSource.Stdout, "out-3"),
-                new(LogSource.Stdout, "out-4"), new(LogSource.Stdout, "out-5"),
-                new(LogSource.Stdout, "hello from the host"), new(LogSource.Stderr, "oops"), new(LogSource.Stdout, "no newline"),
-            ],
-            all);
+            ["out-1", "out-2", "out-3", "out-4", "out-5", "hello from the host", "no newline"],
+            all.Where(l => l.Stream == LogSource.Stdout).Select(l => l.Text));
+        Assert.Equal(["oops"], all.Where(l => l.Stream == LogSource.Stderr).Select(l => l.Text));
         var tail = await client.Containers.GetLogsAsync(created.Id, tail: 2, ct);
-        Assert.Equal([new(LogSource.Stderr, "oops"), new(LogSource.Stdout, "no newline")], tail);
+        Assert.Equal(2, tail.Count);
+        Assert.Equal(all.TakeLast(2), tail);
     }
 
     [Fact]
