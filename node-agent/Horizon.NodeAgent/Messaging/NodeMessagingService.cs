@@ -49,7 +49,8 @@ public sealed partial class NodeMessagingService(
                 continue;
             }
             using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            _ = changed.ContinueWith(_ => session.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            using var reopen = new CancellationTokenSource();
+            _ = changed.ContinueWith(_ => session.Cancel(), reopen.Token, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             try
             {
                 await RunSessionAsync(registration, session.Token);
@@ -66,6 +67,11 @@ public sealed partial class NodeMessagingService(
                 Log.SessionFailed(_logger, backoff, e);
                 await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+            finally
+            {
+                // The session is over; a later registration change must not touch its disposed source.
+                await reopen.CancelAsync();
             }
         }
     }
