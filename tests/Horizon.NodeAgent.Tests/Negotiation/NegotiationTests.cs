@@ -149,6 +149,46 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
         Assert.True(string.IsNullOrEmpty(node.PublicKey));
     }
 
+    [Fact]
+    public async Task NatsOutage_LeavesTheWorkloadRunning_AndTheNodeAnswersOnceNatsIsBack()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server);
+        var image = await Images.PublishAsync(registry.Server, $"negotiation-outage-{docker.RunId}");
+        var service = await bed.PublishServiceAsync("web", image);
+        var agreementId = NewAgreementId();
+        await bed.SendToNodeAsync(new Proposal { AgreementId = agreementId, Terms = bed.Terms(service) });
+        Assert.True((await bed.ReceiveAsync<ProposalReply>(agreementId)).Decision);
+        await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
+        using var client = new DockerClient();
+        string[] labels = [$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel];
+        var before = await WaitForAsync(async () => (await client.Containers.ListAsync(labels)).Where(c => c.State == "running").ToList(),
+            containers => containers.Count == 1, "the agreement's container to run");
+
+        await bed.Nats.StopAsync(graceful: false);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var during = (await client.Containers.ListAsync(labels)).Where(c => c.State == "running").ToList();
+        await bed.Nats.StartAgainAsync();
+        var exists = await WaitForAsync(async () =>
+        {
+            try
+            {
+                await bed.SendToNodeAsync(NewVerify(agreementId));
+                return await bed.ReceiveAsync<VerifyAgreementReply>(agreementId, TimeSpan.FromSeconds(5));
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException or Horizon.Nats.NatsException)
+            {
+                return null;
+            }
+        }, reply => reply is not null, "the node to answer a verify after NATS came back");
+        await bed.SendToNodeAsync(new CancelAgreement { AgreementId = agreementId, Reason = (int)CancelReason.AgbotRequested });
+        await WaitForAsync(async () => await client.Containers.ListAsync(labels), containers => containers.Count == 0, "the teardown");
+        await Images.ForgetAsync(docker, image);
+
+        Assert.Equal(before.Single().Id, Assert.Single(during).Id);
+        Assert.True(exists!.Exists);
+    }
+
     private static VerifyAgreement NewVerify(string agreementId) => new() { AgreementId = agreementId };
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
