@@ -208,6 +208,19 @@ internal sealed class NegotiationBed : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the agent application, as a process exit would; its state folder stays.</summary>
+    public async Task StopAgentAsync()
+    {
+        if (Agent is null)
+        {
+            return;
+        }
+        await Agent.StopAsync();
+        await Agent.DisposeAsync();
+        AgentApi.Dispose();
+        Agent = null;
+    }
+
     /// <summary>What <c>hzn register</c> posts to the agent.</summary>
     public Task<HttpResponseMessage> RegisterAsync(string id, string token) => AgentApi.PostAsJsonAsync("/node", new
     {
@@ -239,11 +252,7 @@ internal sealed class NegotiationBed : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _agbotLoop;
-        if (Agent is not null)
-        {
-            await Agent.StopAsync();
-            await Agent.DisposeAsync();
-        }
+        await StopAgentAsync();
         AgentApi.Dispose();
         foreach (var disposable in _disposables)
         {

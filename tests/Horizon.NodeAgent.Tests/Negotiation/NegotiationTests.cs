@@ -189,6 +189,32 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
         Assert.True(exists!.Exists);
     }
 
+    [Fact]
+    public async Task AcceptedProposal_SurvivesAnAgentRestart_AndItsReplyAckStartsTheWorkloadWithoutRegisteringAgain()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server);
+        var image = await Images.PublishAsync(registry.Server, $"negotiation-restart-{docker.RunId}");
+        var service = await bed.PublishServiceAsync("web", image);
+        var agreementId = NewAgreementId();
+        await bed.SendToNodeAsync(new Proposal { AgreementId = agreementId, Terms = bed.Terms(service) });
+        var reply = await bed.ReceiveAsync<ProposalReply>(agreementId);
+
+        await bed.StopAgentAsync();
+        await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
+        await bed.StartAgentAsync(docker, registry.Server, register: false);
+        using var client = new DockerClient();
+        string[] labels = [$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel];
+        var running = await WaitForAsync(async () => (await client.Containers.ListAsync(labels)).Where(c => c.State == "running").ToList(),
+            containers => containers.Count == 1, "the agreement's container to run after the restart");
+        await bed.SendToNodeAsync(new CancelAgreement { AgreementId = agreementId, Reason = (int)CancelReason.AgbotRequested });
+        await WaitForAsync(async () => await client.Containers.ListAsync(labels), containers => containers.Count == 0, "the teardown");
+        await Images.ForgetAsync(docker, image);
+
+        Assert.True(reply.Decision, reply.Message);
+        Assert.Single(running);
+    }
+
     private static VerifyAgreement NewVerify(string agreementId) => new() { AgreementId = agreementId };
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
