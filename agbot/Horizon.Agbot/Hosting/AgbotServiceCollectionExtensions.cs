@@ -5,8 +5,6 @@ using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
 using Horizon.Exchange.Client;
 using Horizon.Nats;
-using Horizon.Nats.JetStream;
-using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,23 +56,10 @@ public static class AgbotServiceCollectionExtensions
         return builder;
     }
 
-    private static Mailbox CreateMailbox(IServiceProvider sp, AgbotOptions options)
-    {
-        var time = sp.GetRequiredService<TimeProvider>();
-        var keys = sp.GetRequiredService<PartyKeys>();
-        var directory = sp.GetRequiredService<ExchangeKeyDirectory>();
-        var replay = new SqliteReplayWindow(Path.Combine(options.StateDirectory, "replay.db"), time, EnvelopeOptions.Default.ClockSkew);
-        var poison = new PoisonMessageLog(Path.Combine(options.StateDirectory, "poison.db"), time);
-        return new Mailbox(
-            options.Address,
-            new NatsJSContext(sp.GetRequiredService<NatsConnection>()),
-            new EnvelopeSealer(options.Address, keys, EnvelopeOptions.Default, time),
-            new EnvelopeOpener(options.Address, keys, directory, replay, EnvelopeOptions.Default, time, sp.GetRequiredService<ILogger<EnvelopeOpener>>()),
-            directory,
-            poison,
-            MailboxOptions.Default,
-            sp.GetRequiredService<ILogger<Mailbox>>());
-    }
+    private static Mailbox CreateMailbox(IServiceProvider sp, AgbotOptions options) =>
+        Mailbox.Create(options.Address, sp.GetRequiredService<NatsConnection>(), sp.GetRequiredService<PartyKeys>(),
+            sp.GetRequiredService<ExchangeKeyDirectory>(), options.StateDirectory, MailboxOptions.Default,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
 
     /// <summary>Maps the local API.</summary>
     public static WebApplication MapAgbot(this WebApplication app)

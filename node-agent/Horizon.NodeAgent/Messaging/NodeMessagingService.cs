@@ -1,7 +1,6 @@
 using Horizon.Agreements;
 using Horizon.Exchange.Client;
 using Horizon.Nats;
-using Horizon.Nats.JetStream;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
@@ -94,18 +93,7 @@ public sealed partial class NodeMessagingService(
         using var exchange = new ExchangeClient(exchangeUrl, registration.Credentials);
         using var publisherKeys = new PublisherKeyReader(exchangeUrl, registration.Credentials);
         var directory = new ExchangeKeyDirectory(exchange);
-        using var replay = new SqliteReplayWindow(Path.Combine(options.StateDirectory, "replay.db"), timeProvider, EnvelopeOptions.Default.ClockSkew);
-        using var poison = new PoisonMessageLog(Path.Combine(options.StateDirectory, "poison.db"), timeProvider);
-        var keys = identity.Keys;
-        var mailbox = new Mailbox(
-            self,
-            new NatsJSContext(connection),
-            new EnvelopeSealer(self, keys, EnvelopeOptions.Default, timeProvider),
-            new EnvelopeOpener(self, keys, directory, replay, EnvelopeOptions.Default, timeProvider, loggerFactory.CreateLogger<EnvelopeOpener>()),
-            directory,
-            poison,
-            mailboxOptions,
-            loggerFactory.CreateLogger<Mailbox>());
+        using var mailbox = Mailbox.Create(self, connection, identity.Keys, directory, options.StateDirectory, mailboxOptions, timeProvider, loggerFactory);
         Task SendAsync(PartyAddress to, AgreementMessage message, CancellationToken ct) => mailbox.SendAsync(to, AgreementCodec.Encode(message), ct);
         eventLog.Record(null, "mailbox.opened", $"receiving as {self}");
         Log.Opened(_logger, self);

@@ -1,8 +1,10 @@
+using Horizon.Nats;
 using Horizon.Nats.JetStream;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Horizon.Switchboard.Mailboxes;
 
@@ -19,9 +21,43 @@ public sealed partial class Mailbox(
     IEncryptionKeyDirectory encryptionKeys,
     PoisonMessageLog poisonLog,
     MailboxOptions options,
-    ILogger<Mailbox> logger)
+    ILogger<Mailbox> logger) : IDisposable
 {
+    private readonly List<IDisposable> _owned = [];
+
+    /// <summary>
+    /// Opens the mailbox of <paramref name="self"/> with its replay window and poison log in
+    /// <paramref name="stateDirectory"/> (<c>replay.db</c>, <c>poison.db</c>); the mailbox owns and
+    /// disposes them. <paramref name="keyDirectory"/> supplies both the senders' signing keys and the
+    /// recipients' encryption keys (in production an <see cref="ExchangeKeyDirectory"/>).
+    /// </summary>
+    public static Mailbox Create<TDirectory>(PartyAddress self, NatsConnection connection, PartyKeys keys, TDirectory keyDirectory,
+        string stateDirectory, MailboxOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        where TDirectory : ISigningKeyDirectory, IEncryptionKeyDirectory
+    {
+        var time = timeProvider ?? TimeProvider.System;
+        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        Directory.CreateDirectory(stateDirectory);
+        var replay = new SqliteReplayWindow(Path.Combine(stateDirectory, "replay.db"), time, EnvelopeOptions.Default.ClockSkew);
+        var poison = new PoisonMessageLog(Path.Combine(stateDirectory, "poison.db"), time);
+        var mailbox = new Mailbox(
+            self,
+            new NatsJSContext(connection),
+            new EnvelopeSealer(self, keys, EnvelopeOptions.Default, time),
+            new EnvelopeOpener(self, keys, keyDirectory, replay, EnvelopeOptions.Default, time, loggers.CreateLogger<EnvelopeOpener>()),
+            keyDirectory,
+            poison,
+            options ?? MailboxOptions.Default,
+            loggers.CreateLogger<Mailbox>());
+        mailbox._owned.Add(replay);
+        mailbox._owned.Add(poison);
+        return mailbox;
+    }
+
     public PartyAddress Self { get; } = self;
+
+    /// <summary>Messages terminated after too many failed handler attempts.</summary>
+    public PoisonMessageLog PoisonLog => poisonLog;
 
     /// <summary>Refusals by reason, for status and metrics.</summary>
     public RejectionCounts Refusals => opener.Rejections;
@@ -47,6 +83,15 @@ public sealed partial class Mailbox(
     {
         var ack = await jetStream.PublishAsync(recipient.InboxSubject, sealedEnvelope.Bytes, sealedEnvelope.Id, cancellationToken: cancellationToken);
         LogSent(logger, sealedEnvelope.Id, recipient, ack.Seq, ack.Duplicate);
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+        _owned.Clear();
     }
 
     [LoggerMessage(EventId = 6201, Level = LogLevel.Debug, Message = "Sent envelope {EnvelopeId} to {Recipient} (stream seq {Sequence}, duplicate {Duplicate})")]

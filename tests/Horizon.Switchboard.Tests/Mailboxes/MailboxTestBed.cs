@@ -1,12 +1,10 @@
 using Horizon.Nats;
 using Horizon.Nats.JetStream;
 using Horizon.Switchboard.Addressing;
-using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
 using Horizon.Testing;
 using Horizon.Testing.Nats;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Horizon.Switchboard.Tests.Mailboxes;
 
@@ -78,20 +76,9 @@ internal sealed class MailboxTestBed : IAsyncDisposable
         var connection = new NatsConnection(NatsOpts.Default with { Url = Server.Url, Name = party.ToString(), InboxPrefix = MailboxNames.InboxPrefix(party) });
         await connection.ConnectAsync();
         _disposables.Add(connection);
-        var folder = _state.Combine(party.Kind.ToString(), party.Org, party.Id);
-        var replay = new SqliteReplayWindow(Path.Combine(folder, "replay.db"), TimeProvider.System, EnvelopeOptions.Default.ClockSkew);
-        var poison = new PoisonMessageLog(Path.Combine(folder, "poison.db"), TimeProvider.System);
-        _syncDisposables.Add(replay);
-        _syncDisposables.Add(poison);
-        var mailbox = new Mailbox(
-            party,
-            new NatsJSContext(connection),
-            new EnvelopeSealer(party, keys, EnvelopeOptions.Default, TimeProvider.System),
-            new EnvelopeOpener(party, keys, Keys, replay, EnvelopeOptions.Default, TimeProvider.System, NullLogger<EnvelopeOpener>.Instance),
-            Keys,
-            poison,
-            options ?? FastRetries,
-            NullLogger<Mailbox>.Instance);
+        var mailbox = Mailbox.Create(party, connection, keys, Keys, _state.Combine(party.Kind.ToString(), party.Org, party.Id), options ?? FastRetries);
+        _syncDisposables.Add(mailbox);
+        var poison = mailbox.PoisonLog;
         return (mailbox, poison);
     }
 
