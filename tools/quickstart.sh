@@ -6,12 +6,13 @@
 #   tools/quickstart.sh down   # stops what the quickstart started and removes its state
 #
 # State (SQLite files, keys, logs, pid files) lives in $HZN_QUICKSTART_DIR (default
-# /var/tmp/horizon-quickstart). Ports: exchange 3090, nats 4222, registry 5000, node agent 8510.
+# /var/tmp/horizon-quickstart). Ports: exchange 3090, nats 4222, registry 5000, agbot 8046,
+# switchboard 8047, node agent 8510.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${HZN_QUICKSTART_DIR:-/var/tmp/horizon-quickstart}"
-EXCHANGE_PORT=3090 NATS_PORT=4222 REGISTRY_PORT=5000 AGENT_PORT=8510
+EXCHANGE_PORT=3090 NATS_PORT=4222 REGISTRY_PORT=5000 AGBOT_PORT=8046 SWITCHBOARD_PORT=8047 AGENT_PORT=8510
 REGISTRY="127.0.0.1:$REGISTRY_PORT"
 ORG=hello USER_NAME=publisher NODE_ID=node1
 SAMPLE="$ROOT/patterns/examples/hello-edge"
@@ -64,7 +65,7 @@ down() {
     # What the node agent started for the sample, and the sample's images.
     mapfile -t containers < <(docker ps -aq --filter "label=org.openhorizon.horizon.service.org=$ORG")
     ((${#containers[@]} == 0)) || docker rm -f "${containers[@]}" >/dev/null
-    mapfile -t networks < <(docker network ls -q --filter "label=org.openhorizon.horizon.managed")
+    mapfile -t networks < <(docker network ls -q --filter "label=org.openhorizon.horizon.service.org=$ORG")
     ((${#networks[@]} == 0)) || docker network rm "${networks[@]}" >/dev/null 2>&1 || true
     mapfile -t images < <(docker images --format '{{.Repository}}:{{.Tag}}' | grep "^$REGISTRY/hzn-examples/" || true)
     ((${#images[@]} == 0)) || docker rmi "${images[@]}" >/dev/null 2>&1 || true
@@ -79,7 +80,7 @@ if [[ "${1:-up}" == down ]]; then down; exit 0; fi
 
 step "preparing the machine (tools/setup.sh)"
 HZN_SETUP_SKIP_BUILD=1 "$ROOT/tools/setup.sh" >/dev/null || fail "tools/setup.sh did not succeed; run it alone to see why"
-for port in $EXCHANGE_PORT $NATS_PORT $REGISTRY_PORT $AGENT_PORT; do
+for port in $EXCHANGE_PORT $NATS_PORT $REGISTRY_PORT $AGBOT_PORT $SWITCHBOARD_PORT $AGENT_PORT; do
   port_free "$port" || fail "127.0.0.1:$port is in use; stop what listens there (or run '$0 down')"
 done
 mkdir -p "$STATE"/{logs,bin,nats,registry,keys}
@@ -89,17 +90,43 @@ dotnet build -c Release -nologo -v:quiet "$ROOT/exchange/Horizon.Exchange" -o "$
   || fail "building the exchange failed (see $STATE/logs/build-exchange.log)"
 dotnet build -c Release -nologo -v:quiet "$ROOT/tools/Horizon.Cli" -o "$STATE/bin/hzn" >"$STATE/logs/build-hzn.log" 2>&1 \
   || fail "building hzn failed (see $STATE/logs/build-hzn.log)"
+for project in switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot node-agent/Horizon.NodeAgent; do
+  name="${project##*/}"
+  dotnet build -c Release -nologo -v:quiet "$ROOT/$project" -o "$STATE/bin/$name" >"$STATE/logs/build-$name.log" 2>&1 \
+    || fail "building $name failed (see $STATE/logs/build-$name.log)"
+done
 hzn() { dotnet "$STATE/bin/hzn/hzn.dll" "$@"; }
 
-step "starting nats-server with JetStream on 127.0.0.1:$NATS_PORT"
-start nats /usr/sbin/nats-server -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$STATE/nats"
+step "starting nats-server with JetStream and the switchboard's authorization include on 127.0.0.1:$NATS_PORT"
+# The switchboard rewrites auth.conf (every granted party plus its own user) and signals a reload
+# through the pid file; the seed holds only the switchboard's user.
+SWITCHBOARD_NATS_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+cat >"$STATE/nats/auth.conf" <<CONF
+authorization {
+  users = [
+    { user: "switchboard", password: "$SWITCHBOARD_NATS_PASSWORD" }
+  ]
+}
+CONF
+chmod 600 "$STATE/nats/auth.conf"
+cat >"$STATE/nats/nats.conf" <<CONF
+listen: "127.0.0.1:$NATS_PORT"
+jetstream { store_dir: "$STATE/nats/jetstream" }
+pid_file: "$STATE/nats/nats-server.pid"
+include "auth.conf"
+CONF
+start nats /usr/sbin/nats-server -c "$STATE/nats/nats.conf"
 wait_port nats "$NATS_PORT"
+# The exchange has no NATS user/password setting (ExchangeOptions.NatsUrl only), and a user of its
+# own in auth.conf would vanish at the switchboard's first rewrite: it announces changes with the
+# switchboard's credentials in the URL.
+SWITCHBOARD_NATS_URL="nats://switchboard:$SWITCHBOARD_NATS_PASSWORD@127.0.0.1:$NATS_PORT"
 
 step "starting the exchange on http://127.0.0.1:$EXCHANGE_PORT/v1 (SQLite $STATE/exchange.db)"
 ROOT_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 echo "$ROOT_PASSWORD" >"$STATE/root-password"; chmod 600 "$STATE/root-password"
 start exchange dotnet "$STATE/bin/exchange/Horizon.Exchange.dll" --urls "http://127.0.0.1:$EXCHANGE_PORT" \
-  --Exchange:RootPassword="$ROOT_PASSWORD" --Exchange:SqlitePath="$STATE/exchange.db" --Exchange:NatsUrl="nats://127.0.0.1:$NATS_PORT"
+  --Exchange:RootPassword="$ROOT_PASSWORD" --Exchange:SqlitePath="$STATE/exchange.db" --Exchange:NatsUrl="$SWITCHBOARD_NATS_URL"
 wait_port exchange "$EXCHANGE_PORT"
 export HZN_EXCHANGE_URL="http://127.0.0.1:$EXCHANGE_PORT/v1"
 
@@ -139,27 +166,64 @@ hzn exchange pattern publish -f "$SAMPLE/pattern.json"
 hzn exchange agbot addpattern agbot1 "$ORG" hello-edge >/dev/null
 
 step "checking the pattern against this node"
-hzn exchange node add "$NODE_ID" "$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')" -p hello-edge -a amd64 >/dev/null
+NODE_TOKEN="$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')"
+hzn exchange node add "$NODE_ID" "$NODE_TOKEN" -p hello-edge -a amd64 >/dev/null
 hzn deploycheck -n "$NODE_ID" -p hello-edge
-hzn exchange node remove "$NODE_ID" >/dev/null
+
+step "starting the switchboard on http://127.0.0.1:$SWITCHBOARD_PORT"
+mkdir -p "$STATE/switchboard"
+(cd "$STATE/switchboard" && start switchboard env HZN_Switchboard__NatsUrl="nats://127.0.0.1:$NATS_PORT" HZN_Switchboard__NatsUser=switchboard \
+  HZN_Switchboard__NatsPassword="$SWITCHBOARD_NATS_PASSWORD" HZN_Switchboard__ExchangeUrl="$HZN_EXCHANGE_URL/" \
+  HZN_Switchboard__ExchangeCredentials="root/root:$ROOT_PASSWORD" HZN_Switchboard__AuthorizationFile="$STATE/nats/auth.conf" \
+  HZN_Switchboard__NatsPidFile="$STATE/nats/nats-server.pid" HZN_Switchboard__StateDirectory="$STATE/switchboard" \
+  dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll" --urls "http://127.0.0.1:$SWITCHBOARD_PORT")
+wait_port switchboard "$SWITCHBOARD_PORT"
+
+step "starting the node agent on http://127.0.0.1:$AGENT_PORT"
+mkdir -p "$STATE/node-agent"
+(cd "$STATE/node-agent" && start node-agent env NodeAgent__NodeId="$NODE_ID" NodeAgent__Organization="$ORG" NodeAgent__ExchangeUrl="$HZN_EXCHANGE_URL" \
+  NodeAgent__StateDirectory="$STATE/node-agent" NodeAgent__ApiUrl="http://127.0.0.1:$AGENT_PORT" \
+  NodeAgent__NatsUrl="nats://127.0.0.1:$NATS_PORT" NodeAgent__SwitchboardUrl="http://127.0.0.1:$SWITCHBOARD_PORT" \
+  NodeAgent__Registries__0__Server="$REGISTRY" NodeAgent__Registries__0__UserName="$REGISTRY_USER" \
+  NodeAgent__Registries__0__Password="$REGISTRY_PASSWORD" \
+  dotnet "$STATE/bin/Horizon.NodeAgent/Horizon.NodeAgent.dll")
+wait_port node-agent "$AGENT_PORT"
+
+step "registering $NODE_ID to pattern hello-edge and waiting for the agreement"
+# The agbot starts once the node's encryption key is in the exchange: an agbot that evaluated the
+# node before that (the node record exists since deploycheck) did not come back to it on the
+# node's later change (see the quickstart paragraph of README.md).
+hzn register -n "$NODE_ID:$NODE_TOKEN" -p hello-edge -f "$SAMPLE/userinput.json" --wait --timeout 240 &
+register_pid=$!
+for _ in $(seq 1 60); do
+  curl -fsS -u "$ORG/$HZN_EXCHANGE_USER_AUTH" "$HZN_EXCHANGE_URL/orgs/$ORG/nodes/$NODE_ID" 2>/dev/null | jq -e '.encryptionKey // empty' >/dev/null && break
+  sleep 0.5
+done
+printf '    (starting agbot agbot1, NATS credentials from the switchboard)\n'
+urlencode() { jq -rn --arg v "$1" '$v|@uri'; }
+credentials="$(curl -fsS -X POST -u "$ORG/agbot1:$AGBOT_TOKEN" "http://127.0.0.1:$SWITCHBOARD_PORT/v1/credentials?kind=agbot")" \
+  || fail "the switchboard did not issue NATS credentials to agbot1 (see $STATE/logs/switchboard.log)"
+AGBOT_NATS_URL="nats://$(urlencode "$(jq -r .user <<<"$credentials")"):$(urlencode "$(jq -r .password <<<"$credentials")")@127.0.0.1:$NATS_PORT"
+mkdir -p "$STATE/agbot"
+(cd "$STATE/agbot" && start agbot dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll" --Agbot:Org="$ORG" --Agbot:Id=agbot1 \
+  --Agbot:Token="$AGBOT_TOKEN" --Agbot:ExchangeUrl="$HZN_EXCHANGE_URL" --Agbot:NatsUrl="$AGBOT_NATS_URL" \
+  --Agbot:StateDirectory="$STATE/agbot" --Agbot:LocalApiUrl="http://127.0.0.1:$AGBOT_PORT")
+wait_port agbot "$AGBOT_PORT"
+
+wait "$register_pid" \
+  || fail "no finalized agreement with running containers (see $STATE/logs/agbot.log, node-agent.log, switchboard.log)"
+
+step "the agreement, the containers and the consumer's output"
+hzn agreement list
+docker ps --filter "label=org.openhorizon.horizon.service.org=$ORG" --format 'table {{.Names}}\t{{.Image}}\t{{.Status}}'
+sleep 5
+consumer="$(docker ps -q --filter "label=org.openhorizon.horizon.service.org=$ORG" --filter "name=hello-consumer" | head -n 1)"
+[[ -n "$consumer" ]] && docker logs --tail 5 "$consumer" 2>&1 || echo "(no hello-consumer container found)"
 finish_step
 
-missing=()
-implemented "$ROOT/switchboard/Horizon.Switchboard.Service/Program.cs" || missing+=("switchboard (issue #6)")
-implemented "$ROOT/agbot/Horizon.Agbot/Program.cs" || missing+=("agbot (issue #8)")
-[[ -e "$ROOT/node-agent/Horizon.NodeAgent/Api/LocalApi.cs" ]] && grep -q 'MapPost("/node"' "$ROOT/node-agent/Horizon.NodeAgent/Api/LocalApi.cs" \
-  || missing+=("node agent registration API (issue #9)")
-if ((${#missing[@]} > 0)); then
-  cat <<MSG
+cat <<MSG
 
-quickstart: the exchange, NATS and the registry are up and hello-edge is published, but
-negotiation cannot run yet: not landed: ${missing[*]}.
-  try:  set -a; . $STATE/hzn.env; set +a; dotnet $STATE/bin/hzn/hzn.dll exchange service list
+quickstart: hello-edge is negotiated and running on node $NODE_ID.
+  try:  set -a; . $STATE/hzn.env; set +a; dotnet $STATE/bin/hzn/hzn.dll agreement list
   stop: $0 down
 MSG
-  exit 2
-fi
-
-# The rest needs the agbot, switchboard and node agent; it runs once they have landed.
-step "starting the switchboard, agbot agbot1 and the node agent"
-fail "starting the switchboard, agbot and node agent is not wired yet (issue #10 follow-up)"
