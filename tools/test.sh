@@ -26,7 +26,9 @@ for project in "${projects[@]}"; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
     "$@" >"$RESULTS/$name.log" 2>&1
   project_status=$?
-  grep -E '^\s*(Failed|Skipped) |^\s*(Passed|Failed)!|Total tests|No test is available|error' "$RESULTS/$name.log" | head -n 60
+  grep -E '^\s*Skipped |^\s*(Passed|Failed)!|Total tests|No test is available|error' "$RESULTS/$name.log" | head -n 60
+  # The reason of each failure (message and first stack lines), so a CI log alone explains it.
+  grep -A 14 -E '^\s*Failed ' "$RESULTS/$name.log" | grep -v -E '^\s*Passed ' | head -n 120
   if [[ $project_status -ne 0 ]]; then
     status=$project_status
     [[ -e "$RESULTS/$name.trx" ]] || { echo "$name produced no results (exit $project_status); last lines:"; tail -n 20 "$RESULTS/$name.log"; }

@@ -20,6 +20,7 @@ internal sealed record HostConfigBody
     public IReadOnlyList<string>? Binds { get; init; }
     public IReadOnlyDictionary<string, IReadOnlyList<PortBindingBody>>? PortBindings { get; init; }
     public long? Memory { get; init; }
+    public long? MemorySwap { get; init; }
     public long? NanoCpus { get; init; }
     public bool Privileged { get; init; }
     public string? NetworkMode { get; init; }

@@ -30,6 +30,8 @@ internal static class ContainerCreateMapping
                         HostPort = p.Mapping.HostPort is > 0 and var port ? port.ToString(CultureInfo.InvariantCulture) : "",
                     })]),
                 Memory = spec.MemoryBytes,
+                // Equal to the memory limit so that a limited container cannot spill into swap and outlive its budget.
+                MemorySwap = spec.MemoryBytes,
                 NanoCpus = spec.Cpus is { } cpus ? (long)Math.Round(cpus * 1_000_000_000) : null,
                 Privileged = spec.Privileged,
                 NetworkMode = spec.Network,

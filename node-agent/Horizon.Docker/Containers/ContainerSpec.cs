@@ -31,7 +31,7 @@ public sealed record ContainerSpec
     /// <summary><c>--publish</c>.</summary>
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
-    /// <summary><c>--memory</c> in bytes; null for no limit.</summary>
+    /// <summary><c>--memory</c> in bytes, with <c>--memory-swap</c> set to the same value (no swap); null for no limit.</summary>
     public long? MemoryBytes { get; init; }
 
     /// <summary><c>--cpus</c>, e.g. 0.5; null for no limit.</summary>
