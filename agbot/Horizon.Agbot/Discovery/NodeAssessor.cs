@@ -14,7 +14,12 @@ public sealed class NodeAssessor(ExchangeClient exchange, ServiceCatalog service
 {
     /// <summary>The node as compatibility checks see it, or null when the exchange no longer has it.</summary>
     /// <exception cref="ExchangeException">The exchange refused or failed.</exception>
-    public async Task<NodeDescription?> DescribeAsync(string org, string id, CancellationToken cancellationToken = default)
+    public async Task<NodeDescription?> DescribeAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        (await DescribeRegisteredAsync(org, id, cancellationToken))?.Description;
+
+    /// <summary>The node and whether it can be written to yet, or null when the exchange no longer has it.</summary>
+    /// <exception cref="ExchangeException">The exchange refused or failed.</exception>
+    public async Task<RegisteredNode?> DescribeRegisteredAsync(string org, string id, CancellationToken cancellationToken = default)
     {
         ExchangeNode node;
         try
@@ -42,7 +47,7 @@ public sealed class NodeAssessor(ExchangeClient exchange, ServiceCatalog service
                 // An unreadable policy is treated as none; the verdict then says which constraints failed.
             }
         }
-        return new NodeDescription
+        var description = new NodeDescription
         {
             Org = org,
             Id = id,
@@ -51,6 +56,7 @@ public sealed class NodeAssessor(ExchangeClient exchange, ServiceCatalog service
             Policy = policy,
             UserInput = ToModelInput(node.UserInput),
         };
+        return new RegisteredNode(description, !string.IsNullOrWhiteSpace(node.PublicKey) && !string.IsNullOrWhiteSpace(node.EncryptionKey));
     }
 
     /// <summary>The verdict for <paramref name="node"/> and <paramref name="workload"/>.</summary>

@@ -40,4 +40,7 @@ public sealed partial class AgreementNegotiator
 
     [LoggerMessage(EventId = 8113, Level = LogLevel.Debug, Message = "Node {Node} already has a live agreement for {Workload}; no proposal")]
     private partial void LogAlreadyLive(string node, string workload);
+
+    [LoggerMessage(EventId = 8114, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: proposal to {Node} withdrawn unsent: {Error}")]
+    private partial void LogWithdrawn(string agreementId, string node, string error);
 }

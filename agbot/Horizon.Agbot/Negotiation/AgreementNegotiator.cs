@@ -55,7 +55,19 @@ public sealed partial class AgreementNegotiator(
             LogAlreadyLive(record.Node, record.Workload);
             return null;
         }
-        await SendAsync(record, proposal, PendingMessage.Proposal, cancellationToken);
+        try
+        {
+            await SendAsync(record, proposal, PendingMessage.Proposal, cancellationToken);
+        }
+        catch (MailboxException e)
+        {
+            // The node cannot be written to (its keys are gone or not yet there): a proposal never
+            // sent is no agreement, so it is withdrawn rather than left to time out into a 201 and
+            // a retry wait. The node change that registers the keys brings the node back.
+            await store.TryDeleteUnsentAsync(id, cancellationToken);
+            LogWithdrawn(id, record.Node, e.Message);
+            return null;
+        }
         LogProposed(id, record.Node, record.ServiceUrl, record.ServiceVersion, record.Source);
         return record;
     }

@@ -30,12 +30,13 @@ public sealed partial class NodeEvaluator(
         {
             return;
         }
-        var node = await assessor.DescribeAsync(work.NodeOrg, work.NodeId, cancellationToken);
-        if (node is null)
+        var registered = await assessor.DescribeRegisteredAsync(work.NodeOrg, work.NodeId, cancellationToken);
+        if (registered is null)
         {
             await CancelAllAsync(work, CancelReason.NodeUnregistered, cancellationToken);
             return;
         }
+        var node = registered.Description;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var workload in workloads)
         {
@@ -45,15 +46,22 @@ public sealed partial class NodeEvaluator(
             }
             if (seen.Add(workload.Key))
             {
-                await EvaluateAsync(node, workload, cancellationToken);
+                await EvaluateAsync(node, registered.KeysRegistered, workload, cancellationToken);
             }
         }
     }
 
-    private async Task EvaluateAsync(NodeDescription node, ServedWorkload workload, CancellationToken cancellationToken)
+    private async Task EvaluateAsync(NodeDescription node, bool keysRegistered, ServedWorkload workload, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var verdict = await assessor.AssessAsync(node, workload, cancellationToken);
+        if (verdict.IsCompatible && !keysRegistered)
+        {
+            // No proposal can be sealed for it yet. Registering the keys is a node change, whose
+            // notification brings the node back here; nothing is recorded that would need a retry wait.
+            await RecordProblemAsync(node, workload, NoKeysReason, cancellationToken);
+            return;
+        }
         await store.SaveCompatibilityAsync(new NodeCompatibility(node.Org, node.Id, workload.Key, verdict.IsCompatible, verdict.Reasons, now), cancellationToken);
         var live = await store.GetLiveAsync(node.Org, node.Id, workload.Key, cancellationToken);
         if (!verdict.IsCompatible)
@@ -116,6 +124,8 @@ public sealed partial class NodeEvaluator(
             CheckAgreementStatus = workload.NodeHealth?.CheckAgreementStatus ?? 0,
         }, terms, cancellationToken);
     }
+
+    internal const string NoKeysReason = "the node has no registered encryption key yet; it is proposed to once its agent registers its keys";
 
     private async Task RecordProblemAsync(NodeDescription node, ServedWorkload workload, string reason, CancellationToken cancellationToken)
     {

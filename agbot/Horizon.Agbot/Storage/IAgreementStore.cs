@@ -22,6 +22,9 @@ public interface IAgreementStore : IAsyncDisposable
     /// </summary>
     Task<bool> TryTransitionAsync(AgreementState expected, AgreementRecord updated, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes a proposal that was recorded but never sent; false when it was sent or moved on meanwhile.</summary>
+    Task<bool> TryDeleteUnsentAsync(string id, CancellationToken cancellationToken = default);
+
     /// <summary>Marks the pending message sent, if it is still the one pending.</summary>
     Task ClearPendingAsync(string id, PendingMessage sent, CancellationToken cancellationToken = default);
 

@@ -101,6 +101,16 @@ public abstract class SqlAgreementStore : IAgreementStore
         }
     }
 
+    public async Task<bool> TryDeleteUnsentAsync(string id, CancellationToken cancellationToken = default) =>
+        await UseAsync(async connection =>
+        {
+            await using var command = Command(connection, "DELETE FROM agbot_agreement WHERE id = @id AND state = @proposed AND pending = @proposal");
+            Add(command, "id", id);
+            Add(command, "proposed", (int)AgreementState.Proposed);
+            Add(command, "proposal", (int)PendingMessage.Proposal);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken) == 1;
+
     public Task ClearPendingAsync(string id, PendingMessage sent, CancellationToken cancellationToken = default) =>
         UseAsync(async connection =>
         {
