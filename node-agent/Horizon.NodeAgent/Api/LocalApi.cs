@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Horizon.Agreements;
 using Horizon.Docker;
+using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Workloads;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Horizon.NodeAgent.Api;
 
-/// <summary>The local API the CLI reads: node, agreements, services with their containers, eventlog.</summary>
+/// <summary>The local API the CLI reads (node, agreements, services with their containers, eventlog) and <c>hzn agreement cancel</c>.</summary>
 public static class LocalApi
 {
     public static IEndpointRouteBuilder MapLocalApi(this IEndpointRouteBuilder routes)
@@ -18,6 +20,7 @@ public static class LocalApi
         routes.MapGet("/node", GetNode);
         routes.MapGet("/agreements", (AgreementStore store) => TypedResults.Ok<IReadOnlyList<AgreementView>>([.. store.List().Select(AgreementView.From)]));
         routes.MapGet("/agreements/{id}", GetAgreement);
+        routes.MapDelete("/agreements/{id}", CancelAgreementAsync);
         routes.MapGet("/services", GetServicesAsync);
         routes.MapGet("/eventlog", GetEventLog);
         return routes;
@@ -36,6 +39,37 @@ public static class LocalApi
         return store.Get(id) is { } record
             ? TypedResults.Ok(AgreementView.From(record))
             : TypedResults.Problem($"no agreement {id} on this node", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>
+    /// <c>hzn agreement cancel</c>: ends the agreement with 105 (node user requested), removes its
+    /// workload and sends the agbot a cancel. 404 for an unknown id, 409 for one already ended.
+    /// </summary>
+    private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> CancelAgreementAsync(
+        string id, AgreementLifecycle lifecycle, NodeStatusSignal status, CancellationToken cancellationToken)
+    {
+        if (!AgreementId.IsValid(id))
+        {
+            return TypedResults.Problem($"'{id}' is not an agreement id (64 lower-case hex characters)", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (lifecycle.Get(id) is not { } record)
+        {
+            return TypedResults.Problem($"no agreement {id} on this node", statusCode: StatusCodes.Status404NotFound);
+        }
+        if (!record.IsActive)
+        {
+            return TypedResults.Problem($"agreement {id} has already ended ({record.State.ToString().ToLowerInvariant()})", statusCode: StatusCodes.Status409Conflict);
+        }
+        try
+        {
+            await lifecycle.CancelAndNotifyAsync(id, CancelReason.NodeUserRequested, "cancelled by the node's user", cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            return TypedResults.Problem($"the Docker engine failed the teardown: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
+        }
+        status.Signal();
+        return TypedResults.Ok(AgreementView.From(lifecycle.Get(id)!));
     }
 
     private static async Task<Ok<IReadOnlyList<ServiceView>>> GetServicesAsync(WorkloadRunner runner, IDockerClient docker, CancellationToken cancellationToken)

@@ -1,14 +1,16 @@
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
+using Horizon.NodeAgent.Upgrades;
 
 namespace Horizon.NodeAgent.Hosting;
 
 /// <summary>
 /// Start-up work that must finish before the agent reports ready: re-adopting the workloads of
-/// every agreement the store holds as active.
+/// every agreement the store holds as active, after settling updates a restart interrupted.
 /// </summary>
 public sealed partial class AgentStartup(
     AgreementLifecycle lifecycle,
+    AgreementUpgrader upgrader,
     EventLog eventLog,
     RegistryLogins logins,
     ILogger<AgentStartup> logger) : IHostedService
@@ -16,7 +18,10 @@ public sealed partial class AgentStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         eventLog.Record(null, "agent.started", $"node agent {typeof(AgentStartup).Assembly.GetName().Version} started");
+        // An update cut short mid-switch is undone first, so the restore brings back the terms the store holds.
+        await upgrader.PrepareForRestoreAsync(cancellationToken);
         var outcomes = await lifecycle.RestoreAsync(logins.Credentials, cancellationToken);
+        upgrader.ResumeStaged();
         var running = outcomes.Count(o => o.Succeeded);
         Log.Restored(logger, running, outcomes.Count - running);
     }

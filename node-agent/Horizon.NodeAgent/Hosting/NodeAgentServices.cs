@@ -4,6 +4,7 @@ using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Systemd;
+using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Switchboard.Mailboxes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,6 +47,9 @@ public static class NodeAgentServices
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<NodeRegistrar>();
         services.AddSingleton<NodeStatusSignal>();
+        services.AddSingleton<UpgradeStore>();
+        services.TryAddSingleton(UpgradeOptions.Default);
+        services.AddSingleton<AgreementUpgrader>();
         services.AddSingleton<AgreementMessageHandler>();
         services.TryAddSingleton(MailboxOptions.Default);
         // Order matters: restore first (it blocks start-up), then supervision, then READY=1.

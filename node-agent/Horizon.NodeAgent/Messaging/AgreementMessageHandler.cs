@@ -5,6 +5,7 @@ using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
+using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
@@ -13,7 +14,8 @@ namespace Horizon.NodeAgent.Messaging;
 
 /// <summary>
 /// The node's side of the agreement protocol for one opened envelope: proposal → decision
-/// (persisted before the reply), replyack → start, cancel → teardown, verify → exists. A handler
+/// (persisted before the reply), replyack → start, cancel → teardown, verify → exists, update →
+/// staged upgrade (<see cref="AgreementUpgrader"/>, reply sent when it is done). A handler
 /// exception sends the message back to the mailbox for a retry (e.g. the exchange is down while
 /// the publisher keys are read); a message that can never be handled is logged and dropped.
 /// </summary>
@@ -27,6 +29,7 @@ public sealed partial class AgreementMessageHandler(
     RegistryLogins logins,
     EventLog eventLog,
     NodeStatusSignal status,
+    AgreementUpgrader upgrader,
     ILogger<AgreementMessageHandler> logger)
 {
     private readonly ConcurrentDictionary<string, Task> _starting = new(StringComparer.Ordinal);
@@ -72,6 +75,9 @@ public sealed partial class AgreementMessageHandler(
                     || proposals.GetAccepted(verify.AgreementId, envelope.From.Identity) is not null;
                 await send(envelope.From, new VerifyAgreementReply { AgreementId = verify.AgreementId, Exists = exists }, cancellationToken);
                 break;
+            case UpdateAgreement update:
+                await OnUpdateAsync(envelope.From, update, publisherKeys, send, cancellationToken);
+                break;
             default:
                 Log.Ignored(logger, message.GetType().Name, message.AgreementId);
                 break;
@@ -101,6 +107,40 @@ public sealed partial class AgreementMessageHandler(
             $"from {from.Identity}: {decision.Message}", decision.Reason);
         Log.Decided(logger, proposal.AgreementId, decision.Accept, decision.Reason is { } r ? (int)r : 0, decision.Message);
         await send(from, decision.ToReply(proposal.AgreementId), cancellationToken);
+    }
+
+    // docs/upgrades.md, node side, steps 1–2 here; staging and switching run in the upgrader.
+    private async Task OnUpdateAsync(PartyAddress from, UpdateAgreement update, PublisherKeyReader publisherKeys, SendMessage send, CancellationToken cancellationToken)
+    {
+        if (_starting.TryGetValue(update.AgreementId, out var starting))
+        {
+            // An update right behind the replyack applies to the started workload, not to a half-started one.
+            await starting.WaitAsync(cancellationToken);
+        }
+        var screening = upgrader.Screen(from.Identity, update);
+        if (screening.Reply is { } answer)
+        {
+            await send(from, answer, cancellationToken);
+            return;
+        }
+        if (screening.Terms is not { } terms || screening.OldTerms is not { } oldTerms)
+        {
+            Log.UpdateUnderWay(logger, update.AgreementId);
+            return;
+        }
+        var keys = await publisherKeys.ReadAsync(new[] { terms.Service }.Concat(terms.Dependencies), cancellationToken);
+        var context = new NodeDecisionContext(
+            registrations.Current?.Pattern,
+            node.Arch,
+            options.AllowPrivileged,
+            service => keys.TryGetValue(service.Key, out var found) ? found : []);
+        var decision = ProposalEvaluator.Evaluate(new Proposal { AgreementId = update.AgreementId, Terms = terms }, context);
+        if (!decision.Accept)
+        {
+            await send(from, upgrader.Refused(update.AgreementId, decision.Reason, decision.Message), cancellationToken);
+            return;
+        }
+        upgrader.Begin(update.AgreementId, from.Identity, oldTerms, terms);
     }
 
     private void OnReplyAck(PartyAddress from, ReplyAck ack)
@@ -185,6 +225,9 @@ public sealed partial class AgreementMessageHandler(
 
         [LoggerMessage(EventId = 9175, Level = LogLevel.Warning, Message = "Cancel of {AgreementId} from {From} ignored: another agbot made that agreement")]
         public static partial void ForeignCancel(ILogger logger, string agreementId, string from);
+
+        [LoggerMessage(EventId = 9177, Level = LogLevel.Debug, Message = "Update of {AgreementId} repeated while it is under way; its one reply follows when it is done")]
+        public static partial void UpdateUnderWay(ILogger logger, string agreementId);
 
         [LoggerMessage(EventId = 9176, Level = LogLevel.Debug, Message = "Ignored {Type} for {AgreementId}")]
         public static partial void Ignored(ILogger logger, string type, string agreementId);

@@ -5,6 +5,7 @@ using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
+using Horizon.NodeAgent.Upgrades;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
@@ -24,6 +25,8 @@ public sealed partial class NodeMessagingService(
     NodeIdentity identity,
     AgreementMessageHandler handler,
     AgreementLifecycle lifecycle,
+    AgreementUpgrader upgrader,
+    UpgradeStore upgrades,
     EventLog eventLog,
     MailboxOptions mailboxOptions,
     TimeProvider timeProvider,
@@ -99,6 +102,7 @@ public sealed partial class NodeMessagingService(
         Log.Opened(_logger, self);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var failures = SendFailuresAsync(SendAsync, stop.Token);
+        var replies = SendUpgradeRepliesAsync(SendAsync, stop.Token);
         try
         {
             await foreach (var delivery in mailbox.ReceiveAsync((envelope, ct) => handler.HandleAsync(envelope, publisherKeys, SendAsync, ct), cancellationToken))
@@ -113,6 +117,7 @@ public sealed partial class NodeMessagingService(
         {
             await stop.CancelAsync();
             await failures.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await replies.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -134,6 +139,27 @@ public sealed partial class NodeMessagingService(
             }
             lifecycle.Failures.TryRead(out _);
         }
+    }
+
+    // One updatereply per update: the outcome is in the store before it is sent and marked sent
+    // after the agbot's inbox took it; a failed send stays due for the next attempt or session.
+    private async Task SendUpgradeRepliesAsync(Func<PartyAddress, AgreementMessage, CancellationToken, Task> send, CancellationToken cancellationToken)
+    {
+        do
+        {
+            upgrader.TakeRing();
+            foreach (var due in upgrades.ListRepliesDue())
+            {
+                if (PartyAddressOf(due.ReplyTo) is { } agbot)
+                {
+                    await send(agbot, due.ToReply(), cancellationToken);
+                    eventLog.Record(due.AgreementId, "update.reply.sent", $"told {agbot.Identity}: accepted {due.Accepted.ToString().ToLowerInvariant()}",
+                        due.Reason is { } r ? (CancelReason)r : null);
+                }
+                upgrades.MarkReplySent(due.AgreementId);
+            }
+        }
+        while (await upgrader.WaitForRepliesAsync(cancellationToken));
     }
 
     private static PartyAddress? PartyAddressOf(string agbot) =>

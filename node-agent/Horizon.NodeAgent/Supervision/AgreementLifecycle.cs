@@ -21,7 +21,7 @@ public sealed partial class AgreementLifecycle(
     private readonly Channel<AgreementFailure> _failures = Channel.CreateBounded<AgreementFailure>(
         new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
-    /// <summary>Agreements the node ended itself (start failure, crash loop), in order.</summary>
+    /// <summary>Agreements the node ended itself (start failure, crash loop, its user's cancel), in order.</summary>
     public ChannelReader<AgreementFailure> Failures => _failures.Reader;
 
     /// <summary>
@@ -61,6 +61,22 @@ public sealed partial class AgreementLifecycle(
         store.SetState(agreementId, AgreementState.Terminated, reason, message);
         eventLog.Record(agreementId, "agreement.terminated", message ?? CancelReasons.Describe((int)reason), reason);
         Log.Terminated(logger, agreementId, (int)reason);
+        return true;
+    }
+
+    /// <summary>
+    /// Ends an agreement on the node's own initiative (its user cancelled it): tears it down like
+    /// <see cref="CancelAsync"/> and queues the cancel for the agbot on <see cref="Failures"/>.
+    /// </summary>
+    /// <returns>False when the agreement is unknown.</returns>
+    /// <exception cref="DockerApiException">The engine failed the teardown; the agreement stays as it was and the agbot is not told.</exception>
+    public async Task<bool> CancelAndNotifyAsync(string agreementId, CancelReason reason, string message, CancellationToken cancellationToken = default)
+    {
+        if (!await CancelAsync(agreementId, reason, message, cancellationToken))
+        {
+            return false;
+        }
+        await _failures.Writer.WriteAsync(new AgreementFailure(agreementId, reason, message), cancellationToken);
         return true;
     }
 

@@ -23,6 +23,7 @@ public sealed partial class WorkloadRunner(
     private readonly Dictionary<string, AgreementWorkload> _agreements = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceInstance> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ServiceInstance Instance, string Name)> _containers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _switching = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Brings the agreement's workload up: pulls and verifies every image, then creates or adopts
@@ -49,23 +50,28 @@ public sealed partial class WorkloadRunner(
                 agreement = new AgreementWorkload(plan, []);
                 _agreements[plan.AgreementId] = agreement;
             }
-            foreach (var service in plan.Services)
-            {
-                try
-                {
-                    await EnsureInstanceAsync(plan, agreement, service, cancellationToken);
-                }
-                catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
-                {
-                    var reason = service.IsTopLevel ? CancelReason.ContainerFailure : CancelReason.DependencyFailure;
-                    await StopCoreAsync(plan.AgreementId, CancellationToken.None);
-                    throw new WorkloadStartException(reason, $"{service.Service.Key} would not start: {e.Message}", e);
-                }
-            }
+            await StartServicesAsync(plan, agreement, cancellationToken);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private async Task StartServicesAsync(WorkloadPlan plan, AgreementWorkload agreement, CancellationToken cancellationToken)
+    {
+        foreach (var service in plan.Services)
+        {
+            try
+            {
+                await EnsureInstanceAsync(plan, agreement, service, cancellationToken);
+            }
+            catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
+            {
+                var reason = service.IsTopLevel ? CancelReason.ContainerFailure : CancelReason.DependencyFailure;
+                await StopCoreAsync(plan.AgreementId, CancellationToken.None);
+                throw new WorkloadStartException(reason, $"{service.Service.Key} would not start: {e.Message}", e);
+            }
         }
     }
 
@@ -94,8 +100,10 @@ public sealed partial class WorkloadRunner(
     {
         lock (_containers)
         {
-            if (!_containers.TryGetValue(containerId, out var entry) || entry.Instance.Stopping)
+            if (!_containers.TryGetValue(containerId, out var entry) || entry.Instance.Stopping
+                || entry.Instance.Users.Keys.All(_switching.Contains))
             {
+                // Removed, or only serving agreements mid-switch: the upgrade judges those deaths itself.
                 return null;
             }
             var instance = entry.Instance;

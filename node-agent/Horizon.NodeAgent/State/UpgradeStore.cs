@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Horizon.Agreements;
+using Microsoft.Data.Sqlite;
+
+namespace Horizon.NodeAgent.State;
+
+/// <summary>
+/// Updates of running agreements in SQLite, one row per agreement (the latest update). Every step
+/// is written before the agent acts on it, and the outcome that changes the agreement's terms is
+/// written in the same transaction as the terms, so after a crash the store and the engine can
+/// always be brought to one consistent version.
+/// </summary>
+public sealed class UpgradeStore
+{
+    private const string Columns = "agreement_id, reply_to, old_terms, new_terms, step, accepted, reason, message, reply_sent, updated";
+    private readonly AgentDatabase _database;
+    private readonly TimeProvider _timeProvider;
+
+    public UpgradeStore(AgentDatabase database, TimeProvider timeProvider)
+    {
+        _database = database;
+        _timeProvider = timeProvider;
+        using var connection = database.Open();
+        AgentDatabase.Execute(connection, """
+            CREATE TABLE IF NOT EXISTS upgrades (
+                agreement_id TEXT PRIMARY KEY,
+                reply_to TEXT NOT NULL,
+                old_terms TEXT NOT NULL,
+                new_terms TEXT NOT NULL,
+                step TEXT NOT NULL,
+                accepted INTEGER NOT NULL DEFAULT 0,
+                reason INTEGER NULL,
+                message TEXT NULL,
+                reply_sent INTEGER NOT NULL DEFAULT 0,
+                updated TEXT NOT NULL);
+            """);
+    }
+
+    /// <summary>Records a new update in <see cref="UpgradeStep.Staging"/>, replacing the agreement's previous one.</summary>
+    public UpgradeRecord Begin(string agreementId, string replyTo, AgreementTerms oldTerms, AgreementTerms newTerms)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(agreementId);
+        ArgumentNullException.ThrowIfNull(oldTerms);
+        ArgumentNullException.ThrowIfNull(newTerms);
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT OR REPLACE INTO upgrades ({Columns})
+            VALUES ($id, $replyTo, $old, $new, $step, 0, NULL, NULL, 0, $now)
+            """;
+        command.Parameters.AddWithValue("$id", agreementId);
+        command.Parameters.AddWithValue("$replyTo", replyTo);
+        command.Parameters.AddWithValue("$old", Serialize(oldTerms));
+        command.Parameters.AddWithValue("$new", Serialize(newTerms));
+        command.Parameters.AddWithValue("$step", nameof(UpgradeStep.Staging));
+        command.Parameters.AddWithValue("$now", Now());
+        command.ExecuteNonQuery();
+        return Get(agreementId)!;
+    }
+
+    /// <summary>Moves an unfinished update to <paramref name="step"/> (not <see cref="UpgradeStep.Done"/>; see <see cref="Finish"/>).</summary>
+    public void SetStep(string agreementId, UpgradeStep step)
+    {
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE upgrades SET step = $step, updated = $now WHERE agreement_id = $id";
+        command.Parameters.AddWithValue("$id", agreementId);
+        command.Parameters.AddWithValue("$step", step.ToString());
+        command.Parameters.AddWithValue("$now", Now());
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Records the outcome; the reply is then due. When <paramref name="accepted"/>, the
+    /// agreement's stored terms become the new terms in the same transaction.
+    /// </summary>
+    public void Finish(string agreementId, bool accepted, CancelReason? reason, string? message)
+    {
+        using var connection = _database.Open();
+        using var transaction = connection.BeginTransaction();
+        if (accepted)
+        {
+            using var terms = connection.CreateCommand();
+            terms.Transaction = transaction;
+            terms.CommandText = """
+                UPDATE agreements SET terms = (SELECT new_terms FROM upgrades WHERE agreement_id = $id),
+                    state = 'Running', reason = NULL, message = NULL, updated = $now
+                WHERE id = $id AND state IN ('Starting', 'Running')
+                """;
+            terms.Parameters.AddWithValue("$id", agreementId);
+            terms.Parameters.AddWithValue("$now", Now());
+            terms.ExecuteNonQuery();
+        }
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            UPDATE upgrades SET step = 'Done', accepted = $accepted, reason = $reason, message = $message, reply_sent = 0, updated = $now
+            WHERE agreement_id = $id
+            """;
+        command.Parameters.AddWithValue("$id", agreementId);
+        command.Parameters.AddWithValue("$accepted", accepted ? 1 : 0);
+        command.Parameters.AddWithValue("$reason", reason is { } r ? (int)r : DBNull.Value);
+        command.Parameters.AddWithValue("$message", (object?)message ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", Now());
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    /// <summary>Marks the reply of an agreement's update as delivered to the agbot's inbox.</summary>
+    public void MarkReplySent(string agreementId)
+    {
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE upgrades SET reply_sent = 1, updated = $now WHERE agreement_id = $id AND step = 'Done'";
+        command.Parameters.AddWithValue("$id", agreementId);
+        command.Parameters.AddWithValue("$now", Now());
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The agreement's latest update, or null.</summary>
+    public UpgradeRecord? Get(string agreementId)
+    {
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM upgrades WHERE agreement_id = $id";
+        command.Parameters.AddWithValue("$id", agreementId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    /// <summary>Updates not yet finished (after a crash, what must be resumed).</summary>
+    public IReadOnlyList<UpgradeRecord> ListUnfinished() => Query($"SELECT {Columns} FROM upgrades WHERE step <> 'Done' ORDER BY updated");
+
+    /// <summary>Finished updates whose reply has not reached the agbot yet.</summary>
+    public IReadOnlyList<UpgradeRecord> ListRepliesDue() => Query($"SELECT {Columns} FROM upgrades WHERE step = 'Done' AND reply_sent = 0 ORDER BY updated");
+
+    /// <summary>The terms of an update's JSON form, for comparing terms as the store keeps them.</summary>
+    public static string Serialize(AgreementTerms terms) => JsonSerializer.Serialize(terms, StateJsonContext.Default.AgreementTerms);
+
+    private List<UpgradeRecord> Query(string sql)
+    {
+        using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var records = new List<UpgradeRecord>();
+        while (reader.Read())
+        {
+            records.Add(Read(reader));
+        }
+        return records;
+    }
+
+    private static UpgradeRecord Read(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        Deserialize(reader.GetString(2)),
+        Deserialize(reader.GetString(3)),
+        Enum.Parse<UpgradeStep>(reader.GetString(4)),
+        reader.GetInt32(5) == 1,
+        reader.IsDBNull(6) ? null : reader.GetInt32(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.GetInt32(8) == 1,
+        AgreementStore.Parse(reader.GetString(9)));
+
+    private static AgreementTerms Deserialize(string json) =>
+        JsonSerializer.Deserialize(json, StateJsonContext.Default.AgreementTerms) ?? new AgreementTerms();
+
+    private string Now() => AgreementStore.Format(_timeProvider.GetUtcNow());
+}
