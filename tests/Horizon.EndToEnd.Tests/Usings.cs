@@ -1,0 +1,3 @@
+global using Horizon.Testing;
+global using Horizon.Testing.EndToEnd;
+global using Xunit;

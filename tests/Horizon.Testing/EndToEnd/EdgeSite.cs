@@ -1,0 +1,213 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Horizon.Testing.Processes;
+
+namespace Horizon.Testing.EndToEnd;
+
+/// <summary>
+/// One org on a <see cref="HorizonInstallation"/> with what a user sets up for it: the org and its admin
+/// (who publishes), a publisher key pair, an agbot record and a node record, and — when started —
+/// the agbot and the node agent as separate processes with their own state folders and loopback
+/// ports. Every name is unique to the site, so sites never see each other's data. Disposing stops
+/// both processes and removes every container and network the node agent made for the org.
+/// </summary>
+public sealed class EdgeSite : IAsyncDisposable
+{
+    /// <summary>The label the node agent puts on every container and network with the service's org.</summary>
+    public const string ServiceOrgLabel = "org.openhorizon.horizon.service.org";
+
+    private readonly HorizonInstallation _installation;
+    private readonly TempDirectory _directory = new("hzn-e2e-site");
+    private OwnedProcess? _agbot;
+    private OwnedProcess? _nodeAgent;
+
+    internal EdgeSite(HorizonInstallation installation)
+    {
+        _installation = installation;
+        Org = "e2e" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    }
+
+    public string Org { get; }
+
+    public string PublisherUser { get; } = "publisher";
+
+    public string PublisherPassword { get; } = HorizonInstallation.Secret();
+
+    public string AgbotId { get; } = "agbot1";
+
+    public string AgbotToken { get; } = HorizonInstallation.Secret();
+
+    public string NodeId { get; } = "node1";
+
+    public string NodeToken { get; } = HorizonInstallation.Secret();
+
+    public int AgbotPort { get; } = FreePort.Next();
+
+    public int NodeAgentPort { get; } = FreePort.Next();
+
+    /// <summary>A folder of this site's own for files a test writes (service definitions, patterns).</summary>
+    public string Folder => _directory.Path;
+
+    /// <summary><c>label=value</c> selecting what the node agent made for this org's services.</summary>
+    public string DockerFilter => $"label={ServiceOrgLabel}={Org}";
+
+    /// <summary>
+    /// hzn as the org's publisher, pointed at this site's node agent (<c>HORIZON_URL</c>), key pair and
+    /// registry (<c>REGISTRY</c> for the sample files' <c>$REGISTRY</c>).
+    /// </summary>
+    public HznCommand Hzn => new(new Dictionary<string, string>
+    {
+        ["HZN_EXCHANGE_URL"] = _installation.ExchangeUrl,
+        ["HZN_ORG_ID"] = Org,
+        ["HZN_EXCHANGE_USER_AUTH"] = $"{PublisherUser}:{PublisherPassword}",
+        ["HORIZON_URL"] = $"http://127.0.0.1:{NodeAgentPort}",
+        ["HZN_PRIVATE_KEY_FILE"] = _directory.Combine("keys", "service.private.key"),
+        ["HZN_PUBLIC_KEY_FILE"] = _directory.Combine("keys", "service.public.pem"),
+        ["REGISTRY"] = _installation.Registry.Host,
+        ["DOCKER_CONFIG"] = _directory.Combine("docker-config"),
+        ["HOME"] = _directory.Path,
+    });
+
+    /// <summary><c>host:user:password</c> for <c>hzn exchange service publish -r</c>.</summary>
+    public string RegistryAuth => $"{_installation.Registry.Host}:{_installation.Registry.UserName}:{_installation.Registry.Password}";
+
+    public bool AgbotRunning => _agbot is { HasExited: false };
+
+    public bool NodeAgentRunning => _nodeAgent is { HasExited: false };
+
+    internal async Task CreateInExchangeAsync(CancellationToken cancellationToken)
+    {
+        var root = _installation.RootHzn;
+        await root.RunCheckedAsync(["exchange", "org", "add", Org, "--label", "end-to-end test"], cancellationToken: cancellationToken);
+        await root.RunCheckedAsync(["exchange", "user", "add", "-o", Org, PublisherUser, PublisherPassword, "--admin"], cancellationToken: cancellationToken);
+        await Hzn.RunCheckedAsync(["exchange", "agbot", "add", AgbotId, AgbotToken], cancellationToken: cancellationToken);
+        await Hzn.RunCheckedAsync(["exchange", "node", "add", NodeId, NodeToken, "-a", "amd64"], cancellationToken: cancellationToken);
+        await Hzn.RunCheckedAsync(["key", "create", "-d", _directory.Combine("keys")], cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Starts the node agent (credentials for NATS come from the switchboard) and waits for its local API.</summary>
+    public async Task StartNodeAgentAsync(CancellationToken cancellationToken = default)
+    {
+        var state = Directory.CreateDirectory(_directory.Combine("node-agent")).FullName;
+        _nodeAgent = BuiltProgram.NodeAgent.Start([], new Dictionary<string, string>
+        {
+            ["NodeAgent__NodeId"] = NodeId,
+            ["NodeAgent__Organization"] = Org,
+            ["NodeAgent__ExchangeUrl"] = _installation.ExchangeUrl,
+            ["NodeAgent__StateDirectory"] = state,
+            ["NodeAgent__ApiUrl"] = $"http://127.0.0.1:{NodeAgentPort}",
+            ["NodeAgent__NatsUrl"] = _installation.Nats.Url,
+            ["NodeAgent__SwitchboardUrl"] = _installation.SwitchboardUrl,
+            // Workload networks get no route off the machine (the test rule for networks).
+            ["NodeAgent__InternalNetworks"] = "true",
+            ["NodeAgent__Registries__0__Server"] = _installation.Registry.Host,
+            ["NodeAgent__Registries__0__UserName"] = _installation.Registry.UserName,
+            ["NodeAgent__Registries__0__Password"] = _installation.Registry.Password,
+        }, state);
+        await HorizonInstallation.WaitForPortAsync(_nodeAgent, NodeAgentPort, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks the switchboard for the agbot's NATS credentials with the agbot's exchange credentials,
+    /// as the quickstart does, then starts the agbot and waits for its local API.
+    /// </summary>
+    public async Task StartAgbotAsync(IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_installation.SwitchboardUrl}/v1/credentials?kind=agbot");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Org}/{AgbotId}:{AgbotToken}")));
+        using var response = await http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"the switchboard refused NATS credentials for {Org}/{AgbotId}: {(int)response.StatusCode} {body}");
+        }
+        using var credentials = JsonDocument.Parse(body);
+        var user = credentials.RootElement.GetProperty("user").GetString();
+        var password = credentials.RootElement.GetProperty("password").GetString();
+        var natsUrl = $"nats://{Uri.EscapeDataString(user!)}:{Uri.EscapeDataString(password!)}@127.0.0.1:{_installation.Nats.Port}";
+
+        var state = Directory.CreateDirectory(_directory.Combine("agbot")).FullName;
+        List<string> arguments =
+        [
+            $"--Agbot:Org={Org}", $"--Agbot:Id={AgbotId}", $"--Agbot:Token={AgbotToken}",
+            $"--Agbot:ExchangeUrl={_installation.ExchangeUrl}", $"--Agbot:NatsUrl={natsUrl}",
+            $"--Agbot:StateDirectory={state}", $"--Agbot:LocalApiUrl=http://127.0.0.1:{AgbotPort}",
+        ];
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            arguments.Add($"--Agbot:{key}={value}");
+        }
+        _agbot = BuiltProgram.Agbot.Start(arguments, workingDirectory: state);
+        await HorizonInstallation.WaitForPortAsync(_agbot, AgbotPort, cancellationToken);
+    }
+
+    /// <summary>The agbot's view of its agreements (<c>GET /agreements?status=all</c> on its local API).</summary>
+    public async Task<IReadOnlyList<JsonElement>> AgbotAgreementsAsync(CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var body = await http.GetStringAsync($"http://127.0.0.1:{AgbotPort}/agreements?status=all", cancellationToken);
+        using var document = JsonDocument.Parse(body);
+        var items = document.RootElement.ValueKind == JsonValueKind.Array
+            ? document.RootElement
+            : document.RootElement.EnumerateObject().First(p => p.Value.ValueKind == JsonValueKind.Array).Value;
+        return [.. items.EnumerateArray().Select(e => e.Clone())];
+    }
+
+    /// <summary>Names of this org's workload containers (running or not), from <c>docker ps -a</c>.</summary>
+    public async Task<IReadOnlyList<string>> ContainersAsync(CancellationToken cancellationToken = default) =>
+        Lines(await _installation.Docker.RunCheckedAsync(["ps", "-a", "--filter", DockerFilter, "--format", "{{.Names}}"], cancellationToken: cancellationToken));
+
+    /// <summary>Names of this org's running workload containers.</summary>
+    public async Task<IReadOnlyList<string>> RunningContainersAsync(CancellationToken cancellationToken = default) =>
+        Lines(await _installation.Docker.RunCheckedAsync(["ps", "--filter", DockerFilter, "--filter", "status=running", "--format", "{{.Names}}"], cancellationToken: cancellationToken));
+
+    /// <summary>Names of this org's workload networks.</summary>
+    public async Task<IReadOnlyList<string>> NetworksAsync(CancellationToken cancellationToken = default) =>
+        Lines(await _installation.Docker.RunCheckedAsync(["network", "ls", "--filter", DockerFilter, "--format", "{{.Name}}"], cancellationToken: cancellationToken));
+
+    /// <summary>The last output lines of the agbot and the node agent, then the shared processes'.</summary>
+    public string Diagnostics() =>
+        $"----- agbot {Org}/{AgbotId} (last lines) -----\n{HorizonInstallation.Tail(_agbot?.RecentOutput, 60)}\n" +
+        $"----- node agent {Org}/{NodeId} (last lines) -----\n{HorizonInstallation.Tail(_nodeAgent?.RecentOutput, 60)}\n" +
+        _installation.Diagnostics();
+
+    /// <summary>Stops the node agent gracefully (SIGTERM); its workloads keep running, as under systemd's KillMode=process.</summary>
+    public async Task StopNodeAgentAsync()
+    {
+        await HorizonInstallation.StopAsync(_nodeAgent);
+        _nodeAgent = null;
+    }
+
+    /// <summary>Stops the agbot gracefully (SIGTERM).</summary>
+    public async Task StopAgbotAsync()
+    {
+        await HorizonInstallation.StopAsync(_agbot);
+        _agbot = null;
+    }
+
+    private static string[] Lines(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAgbotAsync();
+        await StopNodeAgentAsync();
+        // Containers first: a network cannot be removed while something is attached to it.
+        var containers = await _installation.Docker.RunAsync(["ps", "-aq", "--filter", DockerFilter]);
+        var ids = Lines(containers.StandardOutput);
+        if (ids.Length > 0)
+        {
+            await _installation.Docker.RunAsync(["rm", "-f", "-v", .. ids]);
+        }
+        var networks = await _installation.Docker.RunAsync(["network", "ls", "-q", "--filter", DockerFilter]);
+        foreach (var network in Lines(networks.StandardOutput))
+        {
+            await _installation.Docker.RunAsync(["network", "rm", network]);
+        }
+        _directory.Dispose();
+    }
+}

@@ -1,0 +1,274 @@
+using System.Security.Cryptography;
+using System.Text;
+using Horizon.Testing.Docker;
+using Horizon.Testing.Nats;
+using Horizon.Testing.Processes;
+using Horizon.Testing.Registry;
+
+namespace Horizon.Testing.EndToEnd;
+
+/// <summary>
+/// The shared half of a Horizon installation, each part a separate process on a free loopback
+/// port, wired as tools/quickstart.sh wires them: nats-server with JetStream whose authorization
+/// is an include file the switchboard rewrites (reload through the pid file), the exchange
+/// (SQLite) announcing changes on NATS, a docker-registry with htpasswd and the switchboard.
+/// Orgs with their agbot and node agent come from <see cref="CreateSiteAsync"/>.
+/// Disposing stops every process and removes the state folders and image tags it made.
+/// </summary>
+public sealed class HorizonInstallation : IAsyncDisposable
+{
+    private const string AuthorizationFileName = "auth.conf";
+    private readonly TempDirectory _directory = new("hzn-e2e");
+    private readonly string _switchboardNatsPassword = Secret();
+    private readonly List<string> _localImages = [];
+    private NatsServer? _nats;
+    private RegistryServer? _registry;
+    private OwnedProcess? _exchange;
+    private OwnedProcess? _switchboard;
+
+    private HorizonInstallation()
+    {
+    }
+
+    public NatsServer Nats => _nats ?? throw NotStarted();
+
+    public RegistryServer Registry => _registry ?? throw NotStarted();
+
+    public int ExchangePort { get; } = FreePort.Next();
+
+    public int SwitchboardPort { get; } = FreePort.Next();
+
+    /// <summary><c>http://127.0.0.1:port/v1</c>, what <c>HZN_EXCHANGE_URL</c> says.</summary>
+    public string ExchangeUrl => $"http://127.0.0.1:{ExchangePort}/v1";
+
+    public string SwitchboardUrl => $"http://127.0.0.1:{SwitchboardPort}";
+
+    public string RootPassword { get; } = Secret();
+
+    /// <summary>hzn as the hub admin (<c>root/root</c>).</summary>
+    public HznCommand RootHzn => new(new Dictionary<string, string>
+    {
+        ["HZN_EXCHANGE_URL"] = ExchangeUrl,
+        ["HZN_EXCHANGE_USER_AUTH"] = $"root/root:{RootPassword}",
+    });
+
+    /// <summary>The docker CLI logged in to <see cref="Registry"/>.</summary>
+    public DockerCli Docker => Registry.Docker;
+
+    /// <summary>Starts every shared process; on any failure stops what already started.</summary>
+    /// <exception cref="PrerequisiteMissingException">A binary, the Docker engine, the base image or a build is missing.</exception>
+    public static async Task<HorizonInstallation> StartAsync(CancellationToken cancellationToken = default)
+    {
+        // Fail on missing builds before anything starts.
+        _ = BuiltProgram.Exchange;
+        _ = BuiltProgram.Switchboard;
+        _ = BuiltProgram.Agbot;
+        _ = BuiltProgram.NodeAgent;
+        _ = BuiltProgram.Hzn;
+        await new DockerCli().RequireEngineAndBaseImageAsync(cancellationToken);
+        var installation = new HorizonInstallation();
+        try
+        {
+            await installation.StartNatsAsync(cancellationToken);
+            await installation.StartExchangeAsync(cancellationToken);
+            installation._registry = await RegistryServer.StartAsync(cancellationToken);
+            await installation.StartSwitchboardAsync(cancellationToken);
+            return installation;
+        }
+        catch
+        {
+            await installation.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A unique org with its admin (the publisher), an agbot record and a node record, and the processes to come.</summary>
+    public async Task<EdgeSite> CreateSiteAsync(CancellationToken cancellationToken = default)
+    {
+        var site = new EdgeSite(this);
+        try
+        {
+            await site.CreateInExchangeAsync(cancellationToken);
+            return site;
+        }
+        catch
+        {
+            await site.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs a shell script in a throwaway container of the base image and commits it as
+    /// <c>registry/repository:tag</c> with <paramref name="commandJson"/> as its command, then pushes it.
+    /// Nothing is pulled and no <c>docker build</c> is needed. Returns the tag.
+    /// </summary>
+    public async Task<string> BuildAndPushImageAsync(string repository, string tag, string commandJson, string script = "true",
+        CancellationToken cancellationToken = default)
+    {
+        var reference = $"{Registry.Host}/{repository}:{tag}";
+        var builder = $"hzn-e2e-build-{Guid.NewGuid():N}"[..32];
+        try
+        {
+            await Docker.RunCheckedAsync(["run", "--name", builder, "--network", "none", DockerCli.BaseImage, "sh", "-c", script], cancellationToken: cancellationToken);
+            await Docker.RunCheckedAsync(["commit", "--change", $"CMD {commandJson}", builder, reference], cancellationToken: cancellationToken);
+        }
+        finally
+        {
+            await Docker.RunAsync(["rm", "-f", builder], cancellationToken: CancellationToken.None);
+        }
+        _localImages.Add(reference);
+        await Docker.RunCheckedAsync(["push", reference], timeout: TimeSpan.FromMinutes(2), cancellationToken: cancellationToken);
+        return reference;
+    }
+
+    /// <summary>
+    /// Builds the hello-edge sample's images with its own build-images.sh (tagged for this installation's
+    /// registry) and pushes them with the registry's credentials.
+    /// </summary>
+    public async Task BuildHelloEdgeImagesAsync(string version = "1.0.0", CancellationToken cancellationToken = default)
+    {
+        var script = Path.Combine(RepositoryRoot.Path, "patterns", "examples", "hello-edge", "build-images.sh");
+        var result = await CommandLine.RunAsync("bash", [script, version], environment: new Dictionary<string, string>
+        {
+            ["REGISTRY"] = Registry.Host,
+            ["REGISTRY_USER"] = Registry.UserName,
+            ["REGISTRY_PASSWORD"] = Registry.Password,
+            ["DOCKER_CONFIG"] = _directory.Combine("sample-docker-config"),
+        }, timeout: TimeSpan.FromMinutes(2), cancellationToken: cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"build-images.sh exited {result.ExitCode}: {result.StandardError}");
+        }
+        _localImages.AddRange(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    /// <summary>The last output lines of every shared process, for failure messages.</summary>
+    public string Diagnostics()
+    {
+        var text = new StringBuilder();
+        foreach (var (name, output) in new[]
+        {
+            ("exchange", _exchange?.RecentOutput), ("switchboard", _switchboard?.RecentOutput), ("nats-server", _nats?.RecentOutput),
+        })
+        {
+            text.Append("----- ").Append(name).AppendLine(" (last lines) -----").AppendLine(Tail(output, 40));
+        }
+        return text.ToString();
+    }
+
+    internal static string Tail(string? output, int lines)
+    {
+        var all = (output ?? "").Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    internal static string Secret() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '_').Replace('+', '-');
+
+    private async Task StartNatsAsync(CancellationToken cancellationToken)
+    {
+        // The seed holds only the switchboard's user; the switchboard adds every party it grants.
+        var seed = $$"""
+            authorization {
+              users = [
+                { user: "switchboard", password: "{{_switchboardNatsPassword}}" }
+              ]
+            }
+            """;
+        _nats = await NatsServer.StartAsync(new NatsServerOptions
+        {
+            ConfigSnippet = $"include \"{AuthorizationFileName}\"",
+            Files = new Dictionary<string, string> { [AuthorizationFileName] = seed },
+        }, cancellationToken);
+    }
+
+    private string SwitchboardNatsUrl => $"nats://switchboard:{Uri.EscapeDataString(_switchboardNatsPassword)}@127.0.0.1:{Nats.Port}";
+
+    private async Task StartExchangeAsync(CancellationToken cancellationToken)
+    {
+        // The exchange has no NATS user setting of its own; like the quickstart it announces
+        // changes with the switchboard's credentials in the URL.
+        _exchange = BuiltProgram.Exchange.Start(
+        [
+            "--urls", $"http://127.0.0.1:{ExchangePort}",
+            $"--Exchange:RootPassword={RootPassword}",
+            $"--Exchange:SqlitePath={_directory.Combine("exchange.db")}",
+            $"--Exchange:NatsUrl={SwitchboardNatsUrl}",
+        ], workingDirectory: _directory.Path);
+        await WaitForPortAsync(_exchange, ExchangePort, cancellationToken);
+    }
+
+    private async Task StartSwitchboardAsync(CancellationToken cancellationToken)
+    {
+        var state = Directory.CreateDirectory(_directory.Combine("switchboard")).FullName;
+        _switchboard = BuiltProgram.Switchboard.Start(["--urls", SwitchboardUrl], new Dictionary<string, string>
+        {
+            ["HZN_Switchboard__NatsUrl"] = Nats.Url,
+            ["HZN_Switchboard__NatsUser"] = "switchboard",
+            ["HZN_Switchboard__NatsPassword"] = _switchboardNatsPassword,
+            ["HZN_Switchboard__ExchangeUrl"] = ExchangeUrl + "/",
+            ["HZN_Switchboard__ExchangeCredentials"] = $"root/root:{RootPassword}",
+            ["HZN_Switchboard__AuthorizationFile"] = Path.Combine(Path.GetDirectoryName(Nats.ConfigPath)!, AuthorizationFileName),
+            ["HZN_Switchboard__NatsPidFile"] = Nats.PidFile,
+            ["HZN_Switchboard__StateDirectory"] = state,
+        }, state);
+        await WaitForPortAsync(_switchboard, SwitchboardPort, cancellationToken);
+    }
+
+    internal static async Task WaitForPortAsync(OwnedProcess process, int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new InvalidOperationException($"{process.Description} did not listen on 127.0.0.1:{port}{(process.HasExited ? " (it exited)" : "")}:\n{Tail(process.RecentOutput, 40)}", e);
+        }
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"{process.Description} exited at start:\n{Tail(process.RecentOutput, 40)}");
+        }
+    }
+
+    /// <summary>Stops a process the way an operator would (SIGTERM, then SIGKILL after a grace period).</summary>
+    internal static async Task StopAsync(OwnedProcess? process)
+    {
+        if (process is null)
+        {
+            return;
+        }
+        try
+        {
+            process.Signal(15);
+            await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        await process.DisposeAsync();
+    }
+
+    private static InvalidOperationException NotStarted() => new("the installation has not started");
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(_switchboard);
+        await StopAsync(_exchange);
+        if (_registry is not null)
+        {
+            foreach (var image in _localImages)
+            {
+                await _registry.Docker.RunAsync(["rmi", image]);
+            }
+            await _registry.DisposeAsync();
+        }
+        if (_nats is not null)
+        {
+            await _nats.DisposeAsync();
+        }
+        _directory.Dispose();
+    }
+}
