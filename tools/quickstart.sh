@@ -189,17 +189,7 @@ mkdir -p "$STATE/node-agent"
   dotnet "$STATE/bin/Horizon.NodeAgent/Horizon.NodeAgent.dll")
 wait_port node-agent "$AGENT_PORT"
 
-step "registering $NODE_ID to pattern hello-edge and waiting for the agreement"
-# The agbot starts once the node's encryption key is in the exchange: an agbot that evaluated the
-# node before that (the node record exists since deploycheck) did not come back to it on the
-# node's later change (see the quickstart paragraph of README.md).
-hzn register -n "$NODE_ID:$NODE_TOKEN" -p hello-edge -f "$SAMPLE/userinput.json" --wait --timeout 240 &
-register_pid=$!
-for _ in $(seq 1 60); do
-  curl -fsS -u "$ORG/$HZN_EXCHANGE_USER_AUTH" "$HZN_EXCHANGE_URL/orgs/$ORG/nodes/$NODE_ID" 2>/dev/null | jq -e '.encryptionKey // empty' >/dev/null && break
-  sleep 0.5
-done
-printf '    (starting agbot agbot1, NATS credentials from the switchboard)\n'
+step "starting agbot agbot1 on http://127.0.0.1:$AGBOT_PORT (NATS credentials from the switchboard)"
 urlencode() { jq -rn --arg v "$1" '$v|@uri'; }
 credentials="$(curl -fsS -X POST -u "$ORG/agbot1:$AGBOT_TOKEN" "http://127.0.0.1:$SWITCHBOARD_PORT/v1/credentials?kind=agbot")" \
   || fail "the switchboard did not issue NATS credentials to agbot1 (see $STATE/logs/switchboard.log)"
@@ -210,6 +200,9 @@ mkdir -p "$STATE/agbot"
   --Agbot:StateDirectory="$STATE/agbot" --Agbot:LocalApiUrl="http://127.0.0.1:$AGBOT_PORT")
 wait_port agbot "$AGBOT_PORT"
 
+step "registering $NODE_ID to pattern hello-edge and waiting for the agreement"
+hzn register -n "$NODE_ID:$NODE_TOKEN" -p hello-edge -f "$SAMPLE/userinput.json" --wait --timeout 240 &
+register_pid=$!
 wait "$register_pid" \
   || fail "no finalized agreement with running containers (see $STATE/logs/agbot.log, node-agent.log, switchboard.log)"
 
