@@ -25,14 +25,17 @@ public sealed class HelloEdgeTests(InstallationFixture fixture)
         Assert.Contains("done: agreement finalized", register.StandardOutput, StringComparison.Ordinal);
         var agreement = Assert.Single(await site.AgbotAgreementsAsync());
         Assert.Equal("active", agreement.GetProperty("status").GetString());
-        Assert.Equal("hello-consumer", agreement.GetProperty("service").GetString());
+        Assert.Equal($"{site.Org}/hello-consumer", agreement.GetProperty("service").GetString());
         var running = await site.RunningContainersAsync();
         var producer = Assert.Single(running, n => n.EndsWith("-hello-producer", StringComparison.Ordinal));
         var consumer = Assert.Single(running, n => n.EndsWith("-hello-consumer", StringComparison.Ordinal));
 
-        // The consumer prints what it read from http://hello-producer:8080/ every five seconds.
-        await Eventually.TrueAsync($"{consumer}'s log shows \"{HelloEdgeSample.Message}\"",
-            async () => (await Logs(consumer)).Contains(HelloEdgeSample.Message, StringComparison.Ordinal), site, Patience, TimeSpan.FromSeconds(1));
+        // The consumer prints what it read from http://hello-producer:8080/ every five seconds: the
+        // producer's page, which it writes from HELLO_MESSAGE at start.
+        var served = (await Installation.Docker.RunCheckedAsync(["exec", producer, "cat", "/www/index.html"])).Trim();
+        Assert.NotEmpty(served);
+        await Eventually.TrueAsync($"{consumer}'s log shows the producer's page \"{served}\"",
+            async () => (await Logs(consumer)).Split('\n').Any(l => l.EndsWith(" " + served, StringComparison.Ordinal)), site, Patience, TimeSpan.FromSeconds(1));
 
         // A container on the default bridge reaches neither the name nor the producer's address.
         var address = (await Installation.Docker.RunCheckedAsync(["inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", producer]))
@@ -43,6 +46,38 @@ public sealed class HelloEdgeTests(InstallationFixture fixture)
         Assert.DoesNotContain(HelloEdgeSample.Message, outsider.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("unreachable-by-address", outsider.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("unreachable-by-name", outsider.StandardOutput, StringComparison.Ordinal);
+
+        // The node owner's user input (userinput.json) is what the producer serves.
+        Assert.Equal(HelloEdgeSample.Message, served);
+    }
+
+    [Fact]
+    public async Task Unregister_AfterHelloEdgeRuns_CancelsTheAgreementRemovesItsContainersAndNetworksAndTheNode()
+    {
+        await using var site = await Installation.CreateSiteAsync();
+        await HelloEdgeSample.PublishAsync(site);
+        await site.StartNodeAgentAsync();
+        await site.StartAgbotAsync();
+        var register = await HelloEdgeSample.RegisterAndWaitAsync(site);
+        Assert.True(register.Succeeded, $"hzn register --wait exited {register.ExitCode}:\n{register.StandardOutput}\n{register.StandardError}\n{site.Diagnostics()}");
+        Assert.NotEmpty(await site.NetworksAsync());
+
+        var unregister = await site.Hzn.RunAsync(["unregister"]);
+
+        Assert.True(unregister.Succeeded, $"hzn unregister exited {unregister.ExitCode}:\n{unregister.StandardOutput}\n{unregister.StandardError}\n{site.Diagnostics()}");
+        Assert.Empty(await site.ContainersAsync());
+        Assert.Empty(await site.NetworksAsync());
+        var gone = await site.Hzn.RunAsync(["exchange", "node", "list", site.NodeId]);
+        Assert.Equal(2, gone.ExitCode);
+        // The node's cancel travels to the agbot through the switchboard's mailbox.
+        var cancelled = await Eventually.ReachedAsync("the agbot records the agreement as cancelled", async () =>
+            (await site.AgbotAgreementsAsync()).FirstOrDefault(a => a.GetProperty("status").GetString() == "cancelled") is { ValueKind: JsonValueKind.Object } a ? (object)a : null,
+            site, Patience);
+        var agreement = (JsonElement)cancelled;
+        // 105 when the node's cancel arrives first, 210 when the agbot sees the node leave the exchange first.
+        var reason = agreement.GetProperty("cancelReason").GetInt32();
+        Assert.True(reason is 105 or 210, $"cancel reason {reason}: {agreement.GetRawText()}");
+        Assert.DoesNotContain(await site.AgbotAgreementsAsync(), a => a.GetProperty("status").GetString() is "active" or "negotiating");
     }
 
     private async Task<string> Logs(string container)
@@ -51,5 +86,4 @@ public sealed class HelloEdgeTests(InstallationFixture fixture)
         return result.StandardOutput + result.StandardError;
     }
 
-    internal static string Describe(IEnumerable<JsonElement> agreements) => string.Join('\n', agreements.Select(a => a.GetRawText()));
 }
