@@ -160,6 +160,9 @@ DOCKER_CONFIG="$STATE/docker-config" REGISTRY="$REGISTRY" REGISTRY_USER="$REGIST
 step "publishing the services (tags pinned to digests, deployment signed with a fresh key) and the pattern"
 hzn key create -d "$STATE/keys" >/dev/null
 export HZN_PRIVATE_KEY_FILE="$STATE/keys/service.private.key" HZN_PUBLIC_KEY_FILE="$STATE/keys/service.public.pem" REGISTRY
+# The publisher's key and the registry login go into hzn.env too, for the README's tour.
+printf 'HZN_PRIVATE_KEY_FILE=%s\nHZN_PUBLIC_KEY_FILE=%s\nREGISTRY=%s\nREGISTRY_USER=%s\nREGISTRY_PASSWORD=%s\nDOCKER_CONFIG=%s\n' \
+  "$HZN_PRIVATE_KEY_FILE" "$HZN_PUBLIC_KEY_FILE" "$REGISTRY" "$REGISTRY_USER" "$REGISTRY_PASSWORD" "$STATE/docker-config" >>"$STATE/hzn.env"
 hzn exchange service publish -f "$SAMPLE/producer.service.definition.json" -r "$REGISTRY:$REGISTRY_USER:$REGISTRY_PASSWORD"
 hzn exchange service publish -f "$SAMPLE/consumer.service.definition.json" -r "$REGISTRY:$REGISTRY_USER:$REGISTRY_PASSWORD"
 hzn exchange pattern publish -f "$SAMPLE/pattern.json"
