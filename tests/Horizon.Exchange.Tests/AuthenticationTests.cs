@@ -84,6 +84,34 @@ public sealed class AuthenticationTests(SqliteExchangeFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task NodeWithMachineToken_AuthenticatesWithIt_AndAWrongTokenIs401()
+    {
+        var tenant = await Tenant.CreateAsync(fixture.Server);
+        var token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)); // 44 characters
+        await tenant.User.PutNodeAsync(tenant.Org, "machine", new ExchangeNode { Token = token, Arch = "amd64" });
+        await fixture.Server.Client(tenant.Org, "machine", token).HeartbeatNodeAsync(tenant.Org, "machine");
+        await Assert.ThrowsAsync<ExchangeUnauthorizedException>(() =>
+            fixture.Server.Client(tenant.Org, "machine", token[..^1]).HeartbeatNodeAsync(tenant.Org, "machine"));
+        await Assert.ThrowsAsync<ExchangeUnauthorizedException>(() =>
+            fixture.Server.Client(tenant.Org, "machine", token + "x").HeartbeatNodeAsync(tenant.Org, "machine"));
+    }
+
+    [Fact]
+    public async Task LongUserPassword_IsStillStretched_WhileALongNodeTokenIsNot()
+    {
+        var tenant = await Tenant.CreateAsync(fixture.Server);
+        var secret = new string('s', 40);
+        await tenant.Admin.PutUserAsync(tenant.Org, "longpw", new ExchangeUser { Password = secret });
+        await tenant.User.PutNodeAsync(tenant.Org, "longtok", new ExchangeNode { Token = secret, Arch = "amd64" });
+        var store = (Horizon.Exchange.Storage.IdentityStore)fixture.Server.Services.GetService(typeof(Horizon.Exchange.Storage.IdentityStore))!;
+        var user = Assert.Single(await store.FindCredentialsAsync(tenant.Org, "longpw"));
+        var node = Assert.Single(await store.FindCredentialsAsync(tenant.Org, "longtok"));
+        Assert.Equal(10_000, Horizon.Exchange.Auth.TokenHasher.IterationsOf(user.TokenHash));
+        Assert.Equal(1, Horizon.Exchange.Auth.TokenHasher.IterationsOf(node.TokenHash));
+        await fixture.Server.Client(tenant.Org, "longpw", secret).GetStatusAsync();
+    }
+
+    [Fact]
     public async Task FirstStart_WithoutRootPassword_FailsAndSaysHowToSetIt()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ExchangeServer.StartAsync(rootPassword: ""));

@@ -110,7 +110,7 @@ internal static class AgbotsApi
             Org = org,
             Id = id,
             Owner = owner,
-            TokenHash = string.IsNullOrEmpty(agbot.Token) ? "" : exchange.Hasher.Hash(agbot.Token),
+            TokenHash = string.IsNullOrEmpty(agbot.Token) ? "" : exchange.Hasher.HashMachineToken(agbot.Token),
             Name = agbot.Name ?? "",
             MsgEndPoint = agbot.MsgEndPoint ?? "",
             PublicKey = agbot.PublicKey ?? "",

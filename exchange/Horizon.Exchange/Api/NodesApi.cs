@@ -96,6 +96,8 @@ internal static class NodesApi
             return Problems.BadRequest(invalid);
         }
         var existing = await exchange.Nodes.GetAsync(org, id, http.RequestAborted);
+        // One read of the org serves both the existence check and its node cap.
+        var orgRow = await exchange.Identities.GetOrgAsync(org, http.RequestAborted);
         string owner;
         if (existing is not null)
         {
@@ -115,19 +117,19 @@ internal static class NodesApi
             {
                 return Problems.BadRequest("a new node needs a token");
             }
-            if (await exchange.Identities.GetOrgAsync(org, http.RequestAborted) is null)
+            if (orgRow is null)
             {
                 return Problems.NotFound($"org {org} not found");
             }
             owner = caller.FullId;
         }
-        var limit = await OrgLimits.MaxNodesAsync(org, exchange, http.RequestAborted);
+        var limit = OrgLimits.MaxNodes(orgRow, exchange);
         var result = await exchange.Nodes.SaveAsync(new NodeRecord
         {
             Org = org,
             Id = id,
             Owner = owner,
-            TokenHash = string.IsNullOrEmpty(node.Token) ? "" : exchange.Hasher.Hash(node.Token),
+            TokenHash = string.IsNullOrEmpty(node.Token) ? "" : exchange.Hasher.HashMachineToken(node.Token),
             Name = node.Name ?? "",
             NodeType = node.NodeType ?? "device",
             Pattern = node.Pattern ?? "",

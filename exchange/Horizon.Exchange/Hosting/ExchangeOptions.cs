@@ -28,8 +28,14 @@ public sealed record ExchangeOptions
     /// <summary>The largest request body accepted, in bytes; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>PBKDF2-SHA256 iterations for new token hashes.</summary>
+    /// <summary>PBKDF2-SHA256 iterations for new hashes of user passwords and of node and agbot tokens shorter than 32 characters.</summary>
     public int TokenHashIterations { get; init; } = 10_000;
+
+    /// <summary>
+    /// PBKDF2-SHA256 iterations for node and agbot tokens of 32 characters or more, which are treated
+    /// as machine-generated high-entropy secrets (see <see cref="Auth.TokenHasher"/>).
+    /// </summary>
+    public int MachineTokenHashIterations { get; init; } = 1;
 
     /// <summary>How long a verified credential is trusted without hashing again.</summary>
     public TimeSpan CredentialCacheLifetime { get; init; } = TimeSpan.FromSeconds(60);

@@ -25,7 +25,7 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<AgbotStore>();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<DefinitionStore>();
-        services.AddSingleton(new TokenHasher(options.TokenHashIterations));
+        services.AddSingleton(new TokenHasher(options.TokenHashIterations, options.MachineTokenHashIterations));
         services.AddSingleton(sp => new CredentialVerifier(sp.GetRequiredService<IdentityStore>(), sp.GetRequiredService<TimeProvider>(), options.CredentialCacheLifetime));
         services.AddSingleton<CredentialFilter>();
         if (!string.IsNullOrWhiteSpace(options.NatsUrl))

@@ -43,6 +43,7 @@ internal static class ExchangeBench
             var owner = Header(Org, "owner", Token);
 
             Console.WriteLine($"[{provider}] registering {nodes:N0} nodes with {Concurrency} concurrent clients...");
+            var cpu = exchange.CpuTime;
             var registration = Stopwatch.StartNew();
             var next = -1;
             await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
@@ -54,7 +55,8 @@ internal static class ExchangeBench
                 }
             })));
             var registrationsPerSecond = nodes / registration.Elapsed.TotalSeconds;
-            Console.WriteLine($"[{provider}] {registrationsPerSecond:N0} registrations/s");
+            var registrationCpuMs = CpuPerOperation(exchange, ref cpu, nodes);
+            Console.WriteLine($"[{provider}] {registrationsPerSecond:N0} registrations/s, {registrationCpuMs:F2} ms exchange CPU each");
 
             var latencies = new List<double>();
             string? cursor = null;
@@ -74,8 +76,9 @@ internal static class ExchangeBench
             {
                 throw new InvalidOperationException($"pattern search found {found} nodes, expected {nodes}");
             }
+            var searchCpuMs = CpuPerOperation(exchange, ref cpu, latencies.Count);
             latencies.Sort();
-            Console.WriteLine($"[{provider}] searched {latencies.Count} pages: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms");
+            Console.WriteLine($"[{provider}] searched {latencies.Count} pages: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, {searchCpuMs:F1} ms exchange CPU per page");
 
             var beaters = Math.Min(HeartbeatNodes, nodes);
             var headers = Enumerable.Range(0, beaters).Select(i => Header(Org, $"n{i:D6}", Token)).ToArray();
@@ -92,6 +95,7 @@ internal static class ExchangeBench
             Console.WriteLine($"[{provider}] heartbeating for {heartbeatSeconds} s with {Concurrency * 2} connections...");
             long beats = 0, errors = 0;
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(heartbeatSeconds));
+            cpu = exchange.CpuTime;
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, Concurrency * 2).Select(w => Task.Run(async () =>
             {
@@ -114,7 +118,8 @@ internal static class ExchangeBench
                 }
             })));
             var heartbeatsPerSecond = beats / clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"[{provider}] {heartbeatsPerSecond:N0} heartbeats/s ({errors} errors)");
+            var heartbeatCpuMs = CpuPerOperation(exchange, ref cpu, Math.Max(1, beats));
+            Console.WriteLine($"[{provider}] {heartbeatsPerSecond:N0} heartbeats/s ({errors} errors), {heartbeatCpuMs:F3} ms exchange CPU each");
             return new BenchResult(provider, nodes, registrationsPerSecond, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
                 latencies.Count, heartbeatsPerSecond, errors);
         }
@@ -125,6 +130,14 @@ internal static class ExchangeBench
                 await postgres.DisposeAsync();
             }
         }
+    }
+
+    private static double CpuPerOperation(ExchangeProcess exchange, ref TimeSpan since, long operations)
+    {
+        var now = exchange.CpuTime;
+        var perOperation = (now - since).TotalMilliseconds / operations;
+        since = now;
+        return perOperation;
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -17,6 +17,16 @@ internal sealed class ExchangeProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>CPU the exchange process has used so far; per-operation CPU holds up on a shared machine where wall time does not.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(_process.Id);
+            return process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ExchangeProcess> StartAsync(string storageArgument, string rootPassword)
     {
         var dll = Path.Combine(RepositoryRoot.Path, "exchange/Horizon.Exchange/bin/Release/net10.0/Horizon.Exchange.dll");
