@@ -65,6 +65,9 @@ public sealed record AgbotOptions
     /// <summary>How long published services are cached (changes to them also clear the cache).</summary>
     public TimeSpan ServiceCacheLifetime { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Batches and success threshold of upgrades.</summary>
+    public UpgradeOptions Upgrades { get; init; } = new();
+
     public PartyAddress Address => PartyAddress.Agbot(Org, Id);
 
     /// <summary>The exchange identity, <c>org/id</c>.</summary>
@@ -84,6 +87,10 @@ public sealed record AgbotOptions
         if (ReplyTimeout <= TimeSpan.Zero || GovernanceInterval <= TimeSpan.Zero || FeedPollInterval <= TimeSpan.Zero || RescanInterval <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("Agbot timeouts and intervals must be positive");
+        }
+        if (Upgrades.BatchSize < 1 || Upgrades.SuccessThreshold is < 0 or > 1 || double.IsNaN(Upgrades.SuccessThreshold))
+        {
+            throw new InvalidOperationException("Agbot:Upgrades:BatchSize must be at least 1 and Agbot:Upgrades:SuccessThreshold a fraction from 0 to 1");
         }
     }
 }

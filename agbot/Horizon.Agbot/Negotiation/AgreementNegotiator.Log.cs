@@ -26,8 +26,8 @@ public sealed partial class AgreementNegotiator
     [LoggerMessage(EventId = 8108, Level = LogLevel.Debug, Message = "Agreement {AgreementId}: cancel {Reason} from the node for an agreement already ended")]
     private partial void LogLateCancel(string agreementId, int reason);
 
-    [LoggerMessage(EventId = 8109, Level = LogLevel.Information, Message = "Agreement {AgreementId}: update reply, accepted {Accepted}, reason {Reason}")]
-    private partial void LogUpdateReply(string agreementId, bool accepted, int? reason);
+    [LoggerMessage(EventId = 8109, Level = LogLevel.Information, Message = "Agreement {AgreementId}: update to {Version} answered, accepted {Accepted}, reason {Reason} ({Detail})")]
+    private partial void LogUpdateReply(string agreementId, bool accepted, int? reason, string version, string? detail);
 
     [LoggerMessage(EventId = 8110, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: unexpected {MessageType} from the node; dropped")]
     private partial void LogUnexpected(string agreementId, string messageType);
@@ -43,4 +43,13 @@ public sealed partial class AgreementNegotiator
 
     [LoggerMessage(EventId = 8114, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: proposal to {Node} withdrawn unsent: {Error}")]
     private partial void LogWithdrawn(string agreementId, string node, string error);
+
+    [LoggerMessage(EventId = 8115, Level = LogLevel.Information, Message = "Agreement {AgreementId}: update sent to {Node}, {FromVersion} -> {ToVersion}")]
+    private partial void LogUpdateSent(string agreementId, string node, string fromVersion, string toVersion);
+
+    [LoggerMessage(EventId = 8116, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: {Node} did not answer the update to {Version} in time; the agreement keeps its terms")]
+    private partial void LogUpdateTimedOut(string agreementId, string node, string version);
+
+    [LoggerMessage(EventId = 8117, Level = LogLevel.Information, Message = "Agreement {AgreementId}: update reply (accepted {Accepted}) with no update in flight; ignored")]
+    private partial void LogLateUpdateReply(string agreementId, bool accepted);
 }

@@ -32,7 +32,7 @@ public sealed partial class AgreementNegotiator
                 await OnVerifyReplyAsync(agreement, verify, cancellationToken);
                 break;
             case UpdateAgreementReply update:
-                LogUpdateReply(agreement.Id, update.Accepted, update.Reason);
+                await OnUpdateReplyAsync(agreement, update, cancellationToken);
                 break;
             default:
                 LogUnexpected(agreement.Id, message.GetType().Name);

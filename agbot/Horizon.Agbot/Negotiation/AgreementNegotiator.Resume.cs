@@ -26,6 +26,9 @@ public sealed partial class AgreementNegotiator
                 case PendingMessage.ReplyAck when agreement.State == AgreementState.Accepted:
                     await FinalizeAsync(agreement, cancellationToken);
                     break;
+                case PendingMessage.Update when agreement.State == AgreementState.Finalized && agreement.UpdateJson is not null:
+                    await SendAsync(agreement, AgreementCodec.Decode(Encoding.UTF8.GetBytes(agreement.UpdateJson)), PendingMessage.Update, cancellationToken);
+                    break;
                 case PendingMessage.Cancel:
                     await SendAsync(agreement, new CancelAgreement { AgreementId = agreement.Id, Reason = agreement.CancelReason ?? (int)CancelReason.AgbotRequested, Message = agreement.CancelMessage }, PendingMessage.Cancel, cancellationToken);
                     break;

@@ -15,7 +15,7 @@ namespace Horizon.Agbot.Negotiation;
 public sealed partial class NodeEvaluator(
     ServedCatalog catalog,
     NodeAssessor assessor,
-    ServiceCatalog services,
+    WorkloadTerms termsFactory,
     IAgreementStore store,
     AgreementNegotiator negotiator,
     AgbotOptions options,
@@ -91,24 +91,12 @@ public sealed partial class NodeEvaluator(
             LogExhausted(node.Org, node.Id, workload.Key);
             return;
         }
-        var service = services.Lookup(workload.ServiceOrg, workload.ServiceUrl)
-            .FirstOrDefault(s => s.Arch == node.Arch && s.Version == version.Version);
-        if (service is null)
+        var (terms, problem) = await termsFactory.BuildAsync(workload, version, node.Arch, cancellationToken);
+        if (terms is null)
         {
-            await RecordProblemAsync(node, workload, $"service {workload.ServiceOrg}/{workload.ServiceUrl} {version.Version} for {node.Arch} is not published", cancellationToken);
+            await RecordProblemAsync(node, workload, problem!, cancellationToken);
             return;
         }
-        DependencyPlan plan;
-        try
-        {
-            plan = DependencyResolver.Resolve(service with { Org = workload.ServiceOrg }, services.Lookup);
-        }
-        catch (DependencyException e)
-        {
-            await RecordProblemAsync(node, workload, e.Message, cancellationToken);
-            return;
-        }
-        var terms = TermsBuilder.Build(options.Identity, workload, version, plan);
         await negotiator.ProposeAsync(new AgreementRecord
         {
             Id = "",

@@ -62,6 +62,21 @@ public sealed record AgreementRecord
     /// <summary>When the node last confirmed it still holds the agreement.</summary>
     public DateTimeOffset? VerifiedAt { get; init; }
 
+    /// <summary>The version an update in flight moves to; null when no update is in flight.</summary>
+    public string? UpdateVersion { get; init; }
+
+    /// <summary>The update in flight as sent (AgreementCodec JSON), so a resumed agbot can resend it.</summary>
+    public string? UpdateJson { get; init; }
+
+    /// <summary>The rollout the update in flight belongs to (<see cref="RolloutRecord.Key"/>).</summary>
+    public string? UpdateRollout { get; init; }
+
+    /// <summary>When an update without reply counts as failed.</summary>
+    public DateTimeOffset? UpdateDeadline { get; init; }
+
+    /// <summary>An update of the agreement's terms is in flight.</summary>
+    public bool IsUpdating => UpdateVersion is not null;
+
     public bool IsLive => State != AgreementState.Cancelled;
 
     /// <summary>The node as <c>org/id</c>.</summary>

@@ -23,4 +23,6 @@ public enum PendingMessage
     Proposal,
     ReplyAck,
     Cancel,
+    /// <summary>The update in <see cref="AgreementRecord.UpdateJson"/>.</summary>
+    Update,
 }

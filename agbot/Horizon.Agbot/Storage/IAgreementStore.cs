@@ -46,4 +46,25 @@ public interface IAgreementStore : IAsyncDisposable
     Task<long> GetCursorAsync(string name, CancellationToken cancellationToken = default);
 
     Task SetCursorAsync(string name, long value, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the update fields, terms, version and pending mark of <paramref name="updated"/> if the
+    /// stored agreement is finalized and its update in flight is still <paramref name="expectedUpdateVersion"/>
+    /// (null: none in flight); false when another change won.
+    /// </summary>
+    Task<bool> TryChangeUpdateAsync(string? expectedUpdateVersion, AgreementRecord updated, CancellationToken cancellationToken = default);
+
+    /// <summary>The rollout of <paramref name="version"/> for <paramref name="workload"/> by <paramref name="agbot"/>, or null.</summary>
+    Task<RolloutRecord?> GetRolloutAsync(string agbot, string workload, string version, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<RolloutRecord>> ListRolloutsAsync(string agbot, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the rollout or replaces its state and batch.</summary>
+    Task SaveRolloutAsync(RolloutRecord rollout, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds the member or replaces its outcome.</summary>
+    Task SaveRolloutMemberAsync(RolloutMember member, CancellationToken cancellationToken = default);
+
+    /// <summary>Every member of the rollout, by batch.</summary>
+    Task<IReadOnlyList<RolloutMember>> ListRolloutMembersAsync(string agbot, string workload, string version, CancellationToken cancellationToken = default);
 }

@@ -7,12 +7,12 @@ namespace Horizon.Agbot.Storage;
 /// The SQL both engines share. The rule "one live agreement per node and workload" is a partial
 /// unique index, so it holds even when two agbots (or two workers) race for the same node.
 /// </summary>
-public abstract class SqlAgreementStore : IAgreementStore
+public abstract partial class SqlAgreementStore : IAgreementStore
 {
     private const string Columns =
         "id, node_org, node_id, workload, source, service_org, service_url, service_version, arch, state, pending, agbot, proposal, " +
         "cancel_reason, cancel_message, missing_heartbeat, check_status, created_ms, updated_ms, reply_deadline_ms, finalized_ms, " +
-        "cancelled_ms, verify_sent_ms, verified_ms";
+        "cancelled_ms, verify_sent_ms, verified_ms, update_version, update_json, update_rollout, update_deadline_ms";
 
     /// <summary>Schema statements, run in order; each must be idempotent.</summary>
     protected static readonly string[] SchemaStatements =
@@ -24,7 +24,8 @@ public abstract class SqlAgreementStore : IAgreementStore
           state INTEGER NOT NULL, pending INTEGER NOT NULL, agbot TEXT NOT NULL, proposal TEXT NOT NULL,
           cancel_reason INTEGER NULL, cancel_message TEXT NULL, missing_heartbeat INTEGER NOT NULL, check_status INTEGER NOT NULL,
           created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, reply_deadline_ms BIGINT NULL, finalized_ms BIGINT NULL,
-          cancelled_ms BIGINT NULL, verify_sent_ms BIGINT NULL, verified_ms BIGINT NULL)
+          cancelled_ms BIGINT NULL, verify_sent_ms BIGINT NULL, verified_ms BIGINT NULL,
+          update_version TEXT NULL, update_json TEXT NULL, update_rollout TEXT NULL, update_deadline_ms BIGINT NULL)
         """,
         $"CREATE UNIQUE INDEX IF NOT EXISTS agbot_agreement_live ON agbot_agreement (node_org, node_id, workload) WHERE state <> {(int)AgreementState.Cancelled}",
         "CREATE INDEX IF NOT EXISTS agbot_agreement_node ON agbot_agreement (node_org, node_id, workload, created_ms)",
@@ -35,6 +36,17 @@ public abstract class SqlAgreementStore : IAgreementStore
           reasons TEXT NOT NULL, checked_ms BIGINT NOT NULL, PRIMARY KEY (node_org, node_id, workload))
         """,
         "CREATE TABLE IF NOT EXISTS agbot_cursor (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS agbot_rollout (
+          agbot TEXT NOT NULL, workload TEXT NOT NULL, version TEXT NOT NULL, state INTEGER NOT NULL, batch INTEGER NOT NULL,
+          created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (agbot, workload, version))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS agbot_rollout_member (
+          agbot TEXT NOT NULL, workload TEXT NOT NULL, version TEXT NOT NULL, agreement_id TEXT NOT NULL, batch INTEGER NOT NULL,
+          outcome INTEGER NOT NULL, old_version TEXT NOT NULL, old_proposal TEXT NOT NULL, updated_ms BIGINT NOT NULL,
+          PRIMARY KEY (agbot, workload, version, agreement_id))
+        """,
     ];
 
     /// <summary>Runs <paramref name="work"/> on an open connection the implementation owns for the call.</summary>
@@ -66,7 +78,8 @@ public abstract class SqlAgreementStore : IAgreementStore
                 await using var command = Command(connection,
                     $"INSERT INTO agbot_agreement ({Columns}) VALUES (@id, @node_org, @node_id, @workload, @source, @service_org, @service_url, " +
                     "@service_version, @arch, @state, @pending, @agbot, @proposal, @cancel_reason, @cancel_message, @missing_heartbeat, @check_status, " +
-                    "@created_ms, @updated_ms, @reply_deadline_ms, @finalized_ms, @cancelled_ms, @verify_sent_ms, @verified_ms)");
+                    "@created_ms, @updated_ms, @reply_deadline_ms, @finalized_ms, @cancelled_ms, @verify_sent_ms, @verified_ms, " +
+                    "@update_version, @update_json, @update_rollout, @update_deadline_ms)");
                 Bind(command, agreement);
                 await command.ExecuteNonQueryAsync(cancellationToken);
                 return true;
@@ -88,7 +101,7 @@ public abstract class SqlAgreementStore : IAgreementStore
                 await using var command = Command(connection,
                     "UPDATE agbot_agreement SET state = @state, pending = @pending, proposal = @proposal, cancel_reason = @cancel_reason, " +
                     "cancel_message = @cancel_message, updated_ms = @updated_ms, reply_deadline_ms = @reply_deadline_ms, finalized_ms = @finalized_ms, " +
-                    "cancelled_ms = @cancelled_ms, verify_sent_ms = @verify_sent_ms, verified_ms = @verified_ms " +
+                    $"cancelled_ms = @cancelled_ms, verify_sent_ms = @verify_sent_ms, verified_ms = @verified_ms, {MutableUpdateColumns} " +
                     "WHERE id = @id AND state = @expected");
                 Bind(command, updated);
                 Add(command, "expected", (int)expected);
@@ -110,6 +123,33 @@ public abstract class SqlAgreementStore : IAgreementStore
             Add(command, "proposal", (int)PendingMessage.Proposal);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken) == 1;
+
+    private const string MutableUpdateColumns =
+        "service_version = @service_version, update_version = @update_version, update_json = @update_json, " +
+        "update_rollout = @update_rollout, update_deadline_ms = @update_deadline_ms";
+
+    public async Task<bool> TryChangeUpdateAsync(string? expectedUpdateVersion, AgreementRecord updated, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        return await UseAsync(async connection =>
+        {
+            await using var command = Command(connection,
+                $"UPDATE agbot_agreement SET pending = @pending, proposal = @proposal, updated_ms = @updated_ms, {MutableUpdateColumns} " +
+                $"WHERE id = @id AND state = {(int)AgreementState.Finalized} AND COALESCE(update_version, '') = @expected_update");
+            // Only the parameters the statement uses: PostgreSQL cannot type an unused null.
+            Add(command, "id", updated.Id);
+            Add(command, "pending", (int)updated.Pending);
+            Add(command, "proposal", updated.ProposalJson);
+            Add(command, "updated_ms", updated.UpdatedAt.ToUnixTimeMilliseconds());
+            Add(command, "service_version", updated.ServiceVersion);
+            Add(command, "update_version", updated.UpdateVersion ?? (object)DBNull.Value);
+            Add(command, "update_json", updated.UpdateJson);
+            Add(command, "update_rollout", updated.UpdateRollout);
+            Add(command, "update_deadline_ms", Ms(updated.UpdateDeadline));
+            Add(command, "expected_update", expectedUpdateVersion ?? "");
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken) == 1;
+    }
 
     public Task ClearPendingAsync(string id, PendingMessage sent, CancellationToken cancellationToken = default) =>
         UseAsync(async connection =>
@@ -314,6 +354,10 @@ public abstract class SqlAgreementStore : IAgreementStore
         Add(command, "cancelled_ms", Ms(a.CancelledAt));
         Add(command, "verify_sent_ms", Ms(a.VerifySentAt));
         Add(command, "verified_ms", Ms(a.VerifiedAt));
+        Add(command, "update_version", a.UpdateVersion);
+        Add(command, "update_json", a.UpdateJson);
+        Add(command, "update_rollout", a.UpdateRollout);
+        Add(command, "update_deadline_ms", Ms(a.UpdateDeadline));
     }
 
     private static AgreementRecord Read(DbDataReader r)
@@ -346,6 +390,10 @@ public abstract class SqlAgreementStore : IAgreementStore
             CancelledAt = Time(r, 21),
             VerifySentAt = Time(r, 22),
             VerifiedAt = Time(r, 23),
+            UpdateVersion = r.IsDBNull(24) ? null : r.GetString(24),
+            UpdateJson = r.IsDBNull(25) ? null : r.GetString(25),
+            UpdateRollout = r.IsDBNull(26) ? null : r.GetString(26),
+            UpdateDeadline = Time(r, 27),
         };
     }
 }

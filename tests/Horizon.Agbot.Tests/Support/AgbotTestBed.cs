@@ -73,7 +73,7 @@ internal sealed class AgbotTestBed : IAsyncDisposable
     public Uri AgbotApi => new(_agbot!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>Starts the servers and creates the org, publisher, services and pattern.</summary>
-    public static async Task<AgbotTestBed> StartAsync(int missingHeartbeatInterval = 0, int retries = 0)
+    public static async Task<AgbotTestBed> StartAsync(int missingHeartbeatInterval = 0, int retries = 0, IReadOnlyList<string>? patternVersions = null)
     {
         var nats = await NatsServer.StartAsync();
         var admin = new NatsConnection(NatsOpts.Default with { Url = nats.Url, Name = "switchboard" });
@@ -95,13 +95,13 @@ internal sealed class AgbotTestBed : IAsyncDisposable
         var bed = new AgbotTestBed(nats, admin, app, new Uri(address.TrimEnd('/') + "/v1/"), rootPassword);
         bed._exchangeDb = exchangeDb;
         await bed.Provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30));
-        await bed.CreateOrgAsync(missingHeartbeatInterval, retries);
+        await bed.CreateOrgAsync(missingHeartbeatInterval, retries, patternVersions);
         return bed;
     }
 
     private TempDirectory? _exchangeDb;
 
-    private async Task CreateOrgAsync(int missingHeartbeatInterval, int retries)
+    private async Task CreateOrgAsync(int missingHeartbeatInterval, int retries, IReadOnlyList<string>? patternVersions)
     {
         var root = Exchange.Client("root", "root", Exchange.RootPassword);
         await root.PutOrgAsync(Org, new ExchangeOrg { Label = "agbot tests" });
@@ -127,13 +127,16 @@ internal sealed class AgbotTestBed : IAsyncDisposable
             });
             await SendAsync(HttpMethod.Post, $"orgs/{Org}/services", service);
         }
+        await PutPatternAsync(patternVersions ?? ["2.0.0", "1.0.0"], missingHeartbeatInterval, retries);
+    }
+
+    /// <summary>Publishes the pattern (again) offering <paramref name="versions"/>, the first preferred.</summary>
+    public Task PutPatternAsync(IReadOnlyList<string> versions, int missingHeartbeatInterval = 0, int retries = 0)
+    {
         var health = missingHeartbeatInterval > 0 ? $$$""","nodeHealth":{"missing_heartbeat_interval":{{{missingHeartbeatInterval}}},"check_agreement_status":1}""" : "";
-        var versions = $$$"""
-            [{"version":"2.0.0","priority":{"priority_value":1,"retries":{{{retries}}},"retry_durations":3600}},
-             {"version":"1.0.0","priority":{"priority_value":2,"retries":{{{retries}}},"retry_durations":3600}}]
-            """;
-        var pattern = $$"""{"services":[{"serviceUrl":"web","serviceOrgid":"{{Org}}","serviceArch":"amd64","serviceVersions":""" + versions + "}]" + health + "}";
-        await SendAsync(HttpMethod.Put, $"orgs/{Org}/patterns/{PatternName}", pattern);
+        var entries = string.Join(",", versions.Select((v, i) => $$$"""{"version":"{{{v}}}","priority":{"priority_value":{{{i + 1}}},"retries":{{{retries}}},"retry_durations":3600}}"""));
+        var pattern = $$"""{"services":[{"serviceUrl":"web","serviceOrgid":"{{Org}}","serviceArch":"amd64","serviceVersions":[""" + entries + "]}]" + health + "}";
+        return SendAsync(HttpMethod.Put, $"orgs/{Org}/patterns/{PatternName}", pattern);
     }
 
     private async Task SendAsync(HttpMethod method, string path, string json)

@@ -46,6 +46,9 @@ internal sealed class ScriptedNode : IAsyncDisposable
     /// <summary>Decides the reply to each proposal; by default the node accepts.</summary>
     public Func<Proposal, int, ProposalReply?> Answer { get; set; } = (p, _) => new ProposalReply { AgreementId = p.AgreementId, Decision = true };
 
+    /// <summary>Decides the reply to each update; by default the node applies it. Null holds the reply (send it with <see cref="SendAsync"/>).</summary>
+    public Func<UpdateAgreement, UpdateAgreementReply?> UpdateAnswer { get; set; } = u => new UpdateAgreementReply { AgreementId = u.AgreementId, Accepted = true };
+
     /// <summary>Whether the node says it still holds an agreement when the agbot verifies.</summary>
     public Func<string, bool> Holds { get; set; } = _ => true;
 
@@ -54,6 +57,15 @@ internal sealed class ScriptedNode : IAsyncDisposable
     public List<AgreementMessage> All { get; } = [];
 
     private int _proposals;
+
+    /// <summary>The messages of type <typeparamref name="T"/> received so far, in order.</summary>
+    public IReadOnlyList<T> Messages<T>() where T : AgreementMessage
+    {
+        lock (All)
+        {
+            return All.OfType<T>().ToList();
+        }
+    }
 
     public static async Task<ScriptedNode> StartAsync(AgbotTestBed bed, string id, string arch = "amd64", string? pattern = null)
     {
@@ -135,6 +147,9 @@ internal sealed class ScriptedNode : IAsyncDisposable
         {
             case Proposal proposal when Answer(proposal, Interlocked.Increment(ref _proposals)) is { } reply:
                 await SendAsync(reply);
+                break;
+            case UpdateAgreement update when UpdateAnswer(update) is { } updateReply:
+                await SendAsync(updateReply);
                 break;
             case VerifyAgreement verify:
                 await SendAsync(new VerifyAgreementReply { AgreementId = verify.AgreementId, Exists = Holds(verify.AgreementId) });

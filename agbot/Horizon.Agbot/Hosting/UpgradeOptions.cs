@@ -1,0 +1,11 @@
+namespace Horizon.Agbot.Hosting;
+
+/// <summary>How agreements move to a newer workload version (<c>Agbot:Upgrades</c>, see docs/upgrades.md).</summary>
+public sealed record UpgradeOptions
+{
+    /// <summary>Agreements updated at a time; the next batch starts when every update of this one has an outcome.</summary>
+    public int BatchSize { get; init; } = 10;
+
+    /// <summary>The fraction of a batch that must accept; below it the batch is rolled back and the rollout stops.</summary>
+    public double SuccessThreshold { get; init; } = 0.9;
+}

@@ -1,0 +1,46 @@
+namespace Horizon.Agbot.Storage;
+
+/// <summary>What became of one agreement's update in a rollout.</summary>
+public enum UpdateOutcome
+{
+    /// <summary>The update is recorded (and sent, unless the agreement still has it pending); no answer yet.</summary>
+    Pending,
+    Accepted,
+    Refused,
+
+    /// <summary>No answer within the reply timeout; counted as a failure.</summary>
+    TimedOut,
+
+    /// <summary>The agreement ended during the update; counted neither way.</summary>
+    Gone,
+
+    /// <summary>The batch failed: the old terms are being sent back.</summary>
+    RollingBack,
+    RolledBack,
+
+    /// <summary>The node refused or did not answer the rollback.</summary>
+    RollbackFailed,
+}
+
+/// <summary>One agreement in a rollout batch, with the terms it had before, for a rollback.</summary>
+public sealed record RolloutMember
+{
+    public required string Agbot { get; init; }
+
+    public required string Workload { get; init; }
+
+    public required string Version { get; init; }
+
+    public required string AgreementId { get; init; }
+
+    public int Batch { get; init; }
+
+    public UpdateOutcome Outcome { get; init; }
+
+    public required string OldVersion { get; init; }
+
+    /// <summary>The proposal (AgreementCodec JSON) whose terms were in force before the update.</summary>
+    public required string OldProposalJson { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}

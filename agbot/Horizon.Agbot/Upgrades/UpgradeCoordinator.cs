@@ -1,0 +1,288 @@
+using System.Text;
+using Horizon.Agbot.Discovery;
+using Horizon.Agbot.Hosting;
+using Horizon.Agbot.Negotiation;
+using Horizon.Agbot.Storage;
+using Horizon.Agreements;
+using Horizon.Patterns.Compatibility;
+using Horizon.Patterns.Versions;
+
+namespace Horizon.Agbot.Upgrades;
+
+/// <summary>
+/// Moves this agbot's finalized agreements to the version their workload now selects, following
+/// docs/upgrades.md: batches of <see cref="UpgradeOptions.BatchSize"/>, the next batch only once
+/// every update of the current one has an outcome, and a batch below
+/// <see cref="UpgradeOptions.SuccessThreshold"/> rolled back (old terms sent to every node that
+/// accepted or did not answer) with the rollout of that version stopped. Every step is in the
+/// store before its message goes out, so a restarted agbot resumes the rollout where it stood.
+/// </summary>
+public sealed partial class UpgradeCoordinator(
+    ServedCatalog catalog,
+    IAgreementStore store,
+    AgreementNegotiator negotiator,
+    WorkloadTerms termsFactory,
+    AgbotOptions options,
+    TimeProvider time,
+    ILogger<UpgradeCoordinator> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.GovernanceInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await RunPassAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogPassFailed(e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One pass: expires unanswered updates, then advances the rollout of every served workload.</summary>
+    public async Task RunPassAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        foreach (var agreement in await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized }, cancellationToken))
+        {
+            if (agreement.IsUpdating && agreement.Agbot == options.Identity && agreement.UpdateDeadline <= now)
+            {
+                await negotiator.ExpireUpdateAsync(agreement, cancellationToken);
+            }
+        }
+        foreach (var workload in catalog.Workloads)
+        {
+            await AdvanceAsync(workload, cancellationToken);
+        }
+    }
+
+    private async Task AdvanceAsync(ServedWorkload workload, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var target = WorkloadSelector.Choose(workload.Versions, [], now);
+        if (target is null || !ServiceVersion.TryParse(target.Version, out var targetVersion))
+        {
+            return;
+        }
+        var agreements = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Workload = workload.Key }, cancellationToken))
+            .Where(a => a.Agbot == options.Identity && CompatibilityChecker.ArchMatches(workload.ServiceArch, a.Arch))
+            .ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var rollout = await store.GetRolloutAsync(options.Identity, workload.Key, target.Version, cancellationToken);
+        var members = rollout is null ? [] : await store.ListRolloutMembersAsync(options.Identity, workload.Key, target.Version, cancellationToken);
+        members = await SettleAsync(rollout, members, agreements, cancellationToken);
+        if (rollout?.State == RolloutState.Stopped)
+        {
+            return;
+        }
+        var current = rollout is null ? [] : members.Where(m => m.Batch == rollout.Batch).ToList();
+        if (current.Any(m => m.Outcome == UpdateOutcome.Pending))
+        {
+            return; // The next batch waits until every update of this one has an outcome.
+        }
+        if (rollout is not null && current.Count > 0)
+        {
+            var counted = current.Where(m => m.Outcome != UpdateOutcome.Gone).ToList();
+            var accepted = counted.Count(m => m.Outcome == UpdateOutcome.Accepted);
+            if (counted.Count > 0 && (double)accepted / counted.Count < options.Upgrades.SuccessThreshold)
+            {
+                await RollBackAsync(rollout, counted, agreements, accepted, cancellationToken);
+                return;
+            }
+            LogBatchPassed(workload.Key, target.Version, rollout.Batch, accepted, counted.Count);
+            rollout = rollout with { Batch = rollout.Batch + 1, State = RolloutState.Running, UpdatedAt = now };
+            await store.SaveRolloutAsync(rollout, cancellationToken);
+        }
+        var batch = await ChooseBatchAsync(workload, target, targetVersion, agreements.Values, members, cancellationToken);
+        if (batch.Count == 0)
+        {
+            if (rollout is { State: RolloutState.Running })
+            {
+                await store.SaveRolloutAsync(rollout with { State = RolloutState.Completed, UpdatedAt = now }, cancellationToken);
+                LogCompleted(workload.Key, target.Version);
+            }
+            return;
+        }
+        rollout = (rollout ?? new RolloutRecord { Agbot = options.Identity, Workload = workload.Key, Version = target.Version, CreatedAt = now })
+            with { State = RolloutState.Running, UpdatedAt = now };
+        await store.SaveRolloutAsync(rollout, cancellationToken);
+        foreach (var (agreement, _) in batch)
+        {
+            await store.SaveRolloutMemberAsync(new RolloutMember
+            {
+                Agbot = options.Identity, Workload = workload.Key, Version = target.Version, AgreementId = agreement.Id, Batch = rollout.Batch,
+                Outcome = UpdateOutcome.Pending, OldVersion = agreement.ServiceVersion, OldProposalJson = agreement.ProposalJson, UpdatedAt = now,
+            }, cancellationToken);
+        }
+        LogBatchStarted(workload.Key, target.Version, rollout.Batch, batch.Count);
+        foreach (var (agreement, terms) in batch)
+        {
+            await negotiator.BeginUpdateAsync(agreement, target.Version, terms, rollout.Key, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Brings members whose update is no longer in flight in line with their agreement: an outcome
+    /// a crash kept from being written is derived from the version in force, an update or rollback
+    /// recorded but never begun is begun now, and a member whose agreement ended is <see cref="UpdateOutcome.Gone"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<RolloutMember>> SettleAsync(RolloutRecord? rollout, IReadOnlyList<RolloutMember> members,
+        Dictionary<string, AgreementRecord> agreements, CancellationToken cancellationToken)
+    {
+        if (rollout is null)
+        {
+            return members;
+        }
+        var result = new List<RolloutMember>(members.Count);
+        foreach (var member in members)
+        {
+            var settled = member;
+            if (member.Outcome is UpdateOutcome.Pending or UpdateOutcome.RollingBack)
+            {
+                var rollingBack = member.Outcome == UpdateOutcome.RollingBack;
+                var wanted = rollingBack ? member.OldVersion : member.Version;
+                if (!agreements.TryGetValue(member.AgreementId, out var agreement))
+                {
+                    settled = member with { Outcome = rollingBack ? UpdateOutcome.RolledBack : UpdateOutcome.Gone };
+                }
+                else if (agreement.IsUpdating)
+                {
+                    // The reply or the timeout settles it.
+                }
+                else if (agreement.UpdatedAt > member.UpdatedAt)
+                {
+                    // The update ended after the member was written; its outcome is being (or was never) recorded.
+                    var applied = agreement.ServiceVersion == wanted;
+                    settled = member with { Outcome = (rollingBack, applied) switch
+                    {
+                        (true, true) => UpdateOutcome.RolledBack,
+                        (true, false) => UpdateOutcome.RollbackFailed,
+                        (false, true) => UpdateOutcome.Accepted,
+                        (false, false) => UpdateOutcome.Refused,
+                    } };
+                }
+                else if (!rollingBack && agreement.ServiceVersion == wanted)
+                {
+                    settled = member with { Outcome = UpdateOutcome.Accepted };
+                }
+                else
+                {
+                    await BeginAsync(agreement, member, rollout, cancellationToken);
+                }
+                if (settled != member)
+                {
+                    settled = settled with { UpdatedAt = time.GetUtcNow() };
+                    await store.SaveRolloutMemberAsync(settled, cancellationToken);
+                }
+            }
+            result.Add(settled);
+        }
+        return result;
+    }
+
+    private async Task BeginAsync(AgreementRecord agreement, RolloutMember member, RolloutRecord rollout, CancellationToken cancellationToken)
+    {
+        if (member.Outcome == UpdateOutcome.RollingBack)
+        {
+            var old = (Proposal)AgreementCodec.Decode(Encoding.UTF8.GetBytes(member.OldProposalJson));
+            await negotiator.BeginUpdateAsync(agreement, member.OldVersion, old.Terms, rollout.Key, cancellationToken);
+            return;
+        }
+        var workload = catalog.Workloads.FirstOrDefault(w => w.Key == rollout.Workload && w.Versions.Any(v => v.Version == member.Version));
+        var version = workload?.Versions.First(v => v.Version == member.Version);
+        if (workload is null || version is null)
+        {
+            return;
+        }
+        var (terms, _) = await termsFactory.BuildAsync(workload, version, agreement.Arch, cancellationToken);
+        if (terms is not null)
+        {
+            await negotiator.BeginUpdateAsync(agreement, member.Version, terms, rollout.Key, cancellationToken);
+        }
+    }
+
+    private async Task RollBackAsync(RolloutRecord rollout, List<RolloutMember> batch, Dictionary<string, AgreementRecord> agreements,
+        int accepted, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // A node that did not answer may have applied the new terms late, so it gets the old ones too.
+        var back = batch.Where(m => m.Outcome is UpdateOutcome.Accepted or UpdateOutcome.TimedOut)
+            .Select(m => m with { Outcome = UpdateOutcome.RollingBack, UpdatedAt = now }).ToList();
+        foreach (var member in back)
+        {
+            await store.SaveRolloutMemberAsync(member, cancellationToken);
+        }
+        await store.SaveRolloutAsync(rollout with { State = RolloutState.Stopped, UpdatedAt = now }, cancellationToken);
+        LogRolledBack(rollout.Workload, rollout.Version, rollout.Batch, accepted, batch.Count, back.Count);
+        foreach (var member in back)
+        {
+            if (agreements.TryGetValue(member.AgreementId, out var agreement) && !agreement.IsUpdating)
+            {
+                await BeginAsync(agreement, member, rollout, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Up to a batch of agreements below the target, oldest first, skipping those already in this
+    /// rollout and nodes whose own failures keep them on a lower version.
+    /// </summary>
+    private async Task<List<(AgreementRecord Agreement, AgreementTerms Terms)>> ChooseBatchAsync(ServedWorkload workload, Horizon.Patterns.Model.WorkloadVersion target,
+        ServiceVersion targetVersion, IEnumerable<AgreementRecord> agreements, IReadOnlyList<RolloutMember> members, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var inRollout = members.Select(m => m.AgreementId).ToHashSet(StringComparer.Ordinal);
+        var batch = new List<(AgreementRecord, AgreementTerms)>();
+        foreach (var agreement in agreements.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id, StringComparer.Ordinal))
+        {
+            if (batch.Count == options.Upgrades.BatchSize)
+            {
+                break;
+            }
+            if (agreement.IsUpdating || inRollout.Contains(agreement.Id)
+                || !ServiceVersion.TryParse(agreement.ServiceVersion, out var current) || current >= targetVersion)
+            {
+                continue;
+            }
+            var history = await store.ListAsync(new AgreementQuery { NodeOrg = agreement.NodeOrg, NodeId = agreement.NodeId, Workload = workload.Key, Limit = 100 }, cancellationToken);
+            if (WorkloadSelector.Choose(workload.Versions, RetryPolicy.Failures(history), now)?.Version != target.Version)
+            {
+                continue;
+            }
+            var (terms, problem) = await termsFactory.BuildAsync(workload, target, agreement.Arch, cancellationToken);
+            if (terms is null)
+            {
+                LogNoTerms(agreement.Id, target.Version, problem ?? "");
+                continue;
+            }
+            batch.Add((agreement, terms));
+        }
+        return batch;
+    }
+
+    [LoggerMessage(EventId = 8701, Level = LogLevel.Information, Message = "Rollout of {Workload} {Version}: batch {Batch} started with {Count} agreements")]
+    private partial void LogBatchStarted(string workload, string version, int batch, int count);
+
+    [LoggerMessage(EventId = 8702, Level = LogLevel.Information, Message = "Rollout of {Workload} {Version}: batch {Batch} passed, {Accepted} of {Count} accepted")]
+    private partial void LogBatchPassed(string workload, string version, int batch, int accepted, int count);
+
+    [LoggerMessage(EventId = 8703, Level = LogLevel.Warning, Message = "Rollout of {Workload} {Version}: batch {Batch} below the threshold ({Accepted} of {Count} accepted); rolling back {RolledBack} agreements and stopping")]
+    private partial void LogRolledBack(string workload, string version, int batch, int accepted, int count, int rolledBack);
+
+    [LoggerMessage(EventId = 8704, Level = LogLevel.Information, Message = "Rollout of {Workload} {Version}: every agreement is on the version")]
+    private partial void LogCompleted(string workload, string version);
+
+    [LoggerMessage(EventId = 8705, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: cannot be updated to {Version}: {Problem}")]
+    private partial void LogNoTerms(string agreementId, string version, string problem);
+
+    [LoggerMessage(EventId = 8706, Level = LogLevel.Warning, Message = "Upgrade pass failed, tried again next period: {Error}")]
+    private partial void LogPassFailed(string error);
+}
