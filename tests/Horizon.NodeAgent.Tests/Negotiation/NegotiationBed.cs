@@ -10,6 +10,7 @@ using Horizon.Nats;
 using Horizon.Nats.JetStream;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Systemd;
+using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
@@ -59,6 +60,9 @@ internal sealed class NegotiationBed : IAsyncDisposable
     public PartyAddress NodeParty => PartyAddress.Node(Org, NodeId);
     public PartyAddress AgbotParty => PartyAddress.Agbot(Org, AgbotId);
     public WebApplication? Agent { get; private set; }
+
+    /// <summary>The agent's state folder (its <c>agent.db</c>, keys, registration); it outlives agent restarts.</summary>
+    public string AgentStateDirectory => _state.Combine("agent");
     public HttpClient AgentApi { get; private set; } = new();
     public Mailbox AgbotMailbox { get; private set; } = null!;
 
@@ -92,15 +96,15 @@ internal sealed class NegotiationBed : IAsyncDisposable
         await OrgAdmin.PutNodeAsync(Org, NodeId, new ExchangeNode { Token = NodeToken, Name = "node under test" });
     }
 
-    /// <summary>Publishes <c>web/1.0.0/amd64</c> with a deployment of one container running <paramref name="image"/>, signed by the publisher.</summary>
-    public async Task<WorkloadService> PublishServiceAsync(string url, string image)
+    /// <summary>Publishes <c>url/version/arch</c> with a deployment of one container running <paramref name="image"/> (default command: sleep), signed by the publisher.</summary>
+    public async Task<WorkloadService> PublishServiceAsync(string url, string image, string version = "1.0.0", string[]? command = null)
     {
-        var deployment = Support.Services.Deployment(("web", image, ["sleep", "3600"]));
+        var deployment = Support.Services.Deployment(("web", image, command ?? ["sleep", "3600"]));
         var signature = Horizon.Patterns.Signing.DeploymentSigner.Sign(deployment, _publisherKey.ExportPkcs8PrivateKeyPem());
         var service = new JsonObject
         {
             ["url"] = url,
-            ["version"] = "1.0.0",
+            ["version"] = version,
             ["arch"] = NodeRuntimeInfo.CurrentArch(),
             ["deployment"] = deployment,
             ["deploymentSignature"] = signature,
@@ -116,7 +120,7 @@ internal sealed class NegotiationBed : IAsyncDisposable
         }
         return new WorkloadService
         {
-            Org = Org, Url = url, Version = "1.0.0", Arch = NodeRuntimeInfo.CurrentArch(), Sharable = "multiple",
+            Org = Org, Url = url, Version = version, Arch = NodeRuntimeInfo.CurrentArch(), Sharable = "multiple",
             Deployment = deployment, DeploymentSignature = signature,
         };
     }
@@ -167,22 +171,25 @@ internal sealed class NegotiationBed : IAsyncDisposable
     }
 
     /// <summary>Starts the node agent application and registers it through its local API.</summary>
-    public async Task StartAgentAsync(DockerFixture docker, RegistryServer registry, bool register = true)
+    /// <param name="exchangeUrl">Where the agent finds the exchange; the exchange itself unless a test puts a relay between.</param>
+    /// <param name="settings">Further <c>--Key=Value</c> settings.</param>
+    public async Task StartAgentAsync(DockerFixture docker, RegistryServer registry, bool register = true, Uri? exchangeUrl = null, params string[] settings)
     {
         var port = FreePort.Next();
         Agent = NodeAgentApplication.Build(
             [
                 $"--NodeAgent:NodeId={NodeId}",
                 $"--NodeAgent:Organization={Org}",
-                $"--NodeAgent:StateDirectory={_state.Combine("agent")}",
+                $"--NodeAgent:StateDirectory={AgentStateDirectory}",
                 $"--NodeAgent:ApiUrl=http://127.0.0.1:{port}",
-                $"--NodeAgent:ExchangeUrl={Exchange.BaseUrl}",
+                $"--NodeAgent:ExchangeUrl={exchangeUrl ?? Exchange.BaseUrl}",
                 $"--NodeAgent:NatsUrl={Nats.Url}",
                 "--NodeAgent:InternalNetworks=true",
                 $"--NodeAgent:Registries:0:Server={registry.Host}",
                 $"--NodeAgent:Registries:0:UserName={registry.UserName}",
                 $"--NodeAgent:Registries:0:Password={registry.Password}",
                 "--Logging:LogLevel:Default=Warning",
+                .. settings,
             ],
             services =>
             {
@@ -194,6 +201,7 @@ internal sealed class NegotiationBed : IAsyncDisposable
                     ExtraLabels = new Dictionary<string, string> { [DockerFixture.RunLabelKey] = docker.RunId },
                 });
                 services.AddSingleton(MailboxOptions.Default with { FetchExpires = TimeSpan.FromSeconds(1) });
+                services.AddSingleton(UpgradeOptions.Default with { SettleTime = TimeSpan.FromSeconds(1) });
             });
         await Agent.StartAsync();
         AgentApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

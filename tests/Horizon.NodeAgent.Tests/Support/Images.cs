@@ -17,6 +17,30 @@ internal static class Images
         return pinned;
     }
 
+    /// <summary>
+    /// Like <see cref="PublishAsync"/>, but the image differs from the base image by a label, so it
+    /// has a digest of its own (a new version of a service's image).
+    /// </summary>
+    public static async Task<string> PublishVariantAsync(RegistryServer registry, string repository, string variant)
+    {
+        var reference = $"{registry.Host}/{repository}:{variant}";
+        var container = (await registry.Docker.RunCheckedAsync(["create", DockerCli.BaseImage, "true"])).Trim();
+        try
+        {
+            await registry.Docker.RunCheckedAsync(["commit", "--change", $"LABEL org.openhorizon.horizon.test-variant={variant}", container, reference]);
+        }
+        finally
+        {
+            await registry.Docker.RunAsync(["rm", container]);
+        }
+        await registry.Docker.RunCheckedAsync(["push", reference], timeout: TimeSpan.FromMinutes(2));
+        var digests = await registry.Docker.RunCheckedAsync(["image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", reference]);
+        await registry.Docker.RunAsync(["rmi", reference]);
+        return digests.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(d => d.StartsWith($"{registry.Host}/{repository}@", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"no repo digest for {reference} after push: {digests}");
+    }
+
     /// <summary>A digest no registry holds.</summary>
     public static string ForgedDigest() => "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
