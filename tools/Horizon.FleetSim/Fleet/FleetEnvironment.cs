@@ -1,0 +1,180 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Horizon.Agbot.Hosting;
+using Horizon.Exchange.Client;
+using Horizon.FleetSim.Options;
+using Horizon.Nats;
+using Horizon.Nats.JetStream;
+using Horizon.NodeAgent.Workloads;
+using Horizon.Patterns.Signing;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Mailboxes;
+using Horizon.Testing.Exchange;
+using Horizon.Testing.Nats;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Horizon.FleetSim.Fleet;
+
+/// <summary>
+/// The real components a fleet talks to: a nats-server process with the mailbox stream, the
+/// exchange on Kestrel (announcing changes on that NATS), an org with a publisher, one signed
+/// service and a pattern deploying it, and an agbot serving the pattern, started as its hosted
+/// application. Node records are created the way <c>hzn exchange node create</c> does, before the
+/// nodes register themselves.
+/// </summary>
+internal sealed class FleetEnvironment : IAsyncDisposable
+{
+    public const string Org = "fleet";
+    public const string PatternName = "sim-pattern";
+    public const string AgbotId = "agbot1";
+    private const string Password = "fleet-password-1";
+
+    private readonly FleetOptions _options;
+    private WebApplication? _agbot;
+
+    private FleetEnvironment(FleetOptions options, NatsServer nats, NatsConnection admin, ExchangeServer exchange)
+    {
+        _options = options;
+        Nats = nats;
+        Admin = admin;
+        Exchange = exchange;
+        Provisioner = new MailboxProvisioner(new NatsJSContext(admin));
+    }
+
+    public NatsServer Nats { get; }
+
+    public NatsConnection Admin { get; }
+
+    public ExchangeServer Exchange { get; }
+
+    public MailboxProvisioner Provisioner { get; }
+
+    public IServiceProvider AgbotServices => _agbot?.Services ?? throw new InvalidOperationException("the agbot is not running");
+
+    public ExchangeClient OrgAdmin => Exchange.Client(Org, "admin", Password);
+
+    /// <summary>Starts nats-server, the exchange and the agbot, and publishes what the agbot serves.</summary>
+    /// <exception cref="Horizon.Testing.PrerequisiteMissingException">nats-server is not installed (run tools/setup.sh).</exception>
+    public static async Task<FleetEnvironment> StartAsync(FleetOptions options, string stateDirectory, CancellationToken cancellationToken)
+    {
+        var nats = await NatsServer.StartAsync(NatsServerOptions.Default with
+        {
+            // Simulated nodes share connections, but leave room for large fleets split over processes.
+            ConfigSnippet = "max_connections: 100000",
+        }, cancellationToken);
+        var admin = new NatsConnection(NatsOpts.Default with { Url = nats.Url, Name = "fleet-switchboard" });
+        await admin.ConnectAsync(cancellationToken);
+        var exchange = await ExchangeServer.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["NatsUrl"] = nats.Url,
+            ["TokenHashIterations"] = options.TokenHashIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var environment = new FleetEnvironment(options, nats, admin, exchange);
+        await environment.Provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30), cancellationToken);
+        await environment.PublishAsync(cancellationToken);
+        await environment.StartAgbotAsync(stateDirectory, cancellationToken);
+        return environment;
+    }
+
+    private async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        await Exchange.Root.PutOrgAsync(Org, new ExchangeOrg { Label = "fleet simulator" }, cancellationToken);
+        await Exchange.Root.PutUserAsync(Org, "admin", new ExchangeUser { Password = Password, Admin = true }, cancellationToken);
+        await OrgAdmin.PutUserAsync(Org, "pub", new ExchangeUser { Password = Password }, cancellationToken);
+        await OrgAdmin.PutAgbotAsync(Org, AgbotId, new ExchangeAgbot { Token = Password, Name = "fleet agbot" }, cancellationToken);
+        await OrgAdmin.AddAgbotPatternAsync(Org, AgbotId, new AgbotPattern { PatternOrgid = Org, Pattern = PatternName, NodeOrgid = Org }, cancellationToken);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var arch = NodeRuntimeInfo.CurrentArch();
+        // The image never runs (the nodes' engines only record), but the digest pin is checked for real.
+        var deployment = new JsonObject
+        {
+            ["services"] = new JsonObject { ["web"] = new JsonObject { ["image"] = $"127.0.0.1:5000/fleet/web@sha256:{new string('a', 64)}" } },
+        }.ToJsonString();
+        var service = new JsonObject
+        {
+            ["url"] = "web",
+            ["version"] = "1.0.0",
+            ["arch"] = arch,
+            ["sharable"] = "multiple",
+            ["deployment"] = deployment,
+            ["deploymentSignature"] = DeploymentSigner.Sign(deployment, key.ExportPkcs8PrivateKeyPem()),
+            ["publicKey"] = key.ExportSubjectPublicKeyInfoPem(),
+        };
+        await SendAsPublisherAsync(HttpMethod.Post, $"orgs/{Org}/services", service.ToJsonString(), cancellationToken);
+        var pattern = $$$"""
+            {"services":[{"serviceUrl":"web","serviceOrgid":"{{{Org}}}","serviceArch":"{{{arch}}}",
+              "serviceVersions":[{"version":"1.0.0","priority":{"priority_value":1,"retries":3,"retry_durations":3600}}]}]}
+            """;
+        await SendAsPublisherAsync(HttpMethod.Put, $"orgs/{Org}/patterns/{PatternName}", pattern, cancellationToken);
+    }
+
+    private async Task SendAsPublisherAsync(HttpMethod method, string path, string json, CancellationToken cancellationToken)
+    {
+        using var http = Exchange.Http();
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Org}/pub:{Password}")));
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
+    private async Task StartAgbotAsync(string stateDirectory, CancellationToken cancellationToken)
+    {
+        await Provisioner.EnsureInboxAsync(PartyAddress.Agbot(Org, AgbotId), cancellationToken);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        string[] args =
+        [
+            $"--Agbot:Org={Org}", $"--Agbot:Id={AgbotId}", $"--Agbot:Token={Password}",
+            $"--Agbot:ExchangeUrl={Exchange.BaseUrl}", $"--Agbot:NatsUrl={Nats.Url}",
+            $"--Agbot:StateDirectory={Path.Combine(stateDirectory, "agbot")}", "--Agbot:LocalApiUrl=http://127.0.0.1:0",
+            $"--Agbot:MaxConcurrentNegotiations={_options.AgbotWorkers.ToString(invariant)}",
+            $"--Agbot:QueueCapacity={Math.Max(20_000, _options.Count).ToString(invariant)}",
+            $"--Agbot:ReplyTimeout={_options.AgbotReplyTimeout.ToString("c", invariant)}",
+        ];
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        if (_options.Verbose)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        }
+        builder.AddAgbot();
+        _agbot = builder.Build();
+        _agbot.MapAgbot();
+        await _agbot.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the node records (id and token, as a user would before registering each node) and
+    /// each node's inbox consumer (the switchboard's job), <paramref name="parallelism"/> at a time.
+    /// </summary>
+    public async Task ProvisionNodesAsync(int count, int seed, int parallelism, Action<int> progress, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        var admin = OrgAdmin;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (index, ct) =>
+            {
+                var id = FleetPlan.NodeId(index);
+                await admin.PutNodeAsync(Org, id, new ExchangeNode { Token = FleetPlan.TokenOf(seed, index), Name = id }, ct);
+                await Provisioner.EnsureInboxAsync(PartyAddress.Node(Org, id), ct);
+                progress(Interlocked.Increment(ref done));
+            });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_agbot is not null)
+        {
+            await _agbot.StopAsync();
+            await _agbot.DisposeAsync();
+        }
+        await Admin.DisposeAsync();
+        await Exchange.DisposeAsync();
+        await Nats.DisposeAsync();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Horizon.FleetSim.Options;
+
+namespace Horizon.FleetSim.Fleet;
+
+/// <summary>What a run measured and how the fleet ended.</summary>
+internal sealed record FleetReport
+{
+    public required FleetOptions Options { get; init; }
+
+    public required bool Settled { get; init; }
+
+    public required int Processes { get; init; }
+
+    public required TimeSpan ProvisioningTime { get; init; }
+
+    public required IReadOnlyDictionary<NodeBehaviour, int> Planned { get; init; }
+
+    public required IReadOnlyDictionary<NodeBehaviour, int> SettledByBehaviour { get; init; }
+
+    /// <summary>Rejecting nodes that nevertheless ran a workload (must be 0).</summary>
+    public required int RejectingWithWorkload { get; init; }
+
+    public required int RegistrationFailures { get; init; }
+
+    public required int NodeFailures { get; init; }
+
+    public string? LastFailure { get; init; }
+
+    public required double[] LatenciesMs { get; init; }
+
+    /// <summary>From the start signal to the last registration, and to the last healthy workload start.</summary>
+    public required double LastRegisteredMs { get; init; }
+
+    public required double LastStartedMs { get; init; }
+
+    public required int AgbotFinalized { get; init; }
+
+    public required int AgbotCancelled { get; init; }
+
+    public required double PeakResidentMb { get; init; }
+
+    public double P(double percentile) => Percentiles.Of(LatenciesMs, percentile);
+
+    public void Print(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"fleet-sim summary: {Options.Count} nodes in {Processes} process(es), {(Settled ? "settled" : "NOT settled before --timeout")}"));
+        output.WriteLine(string.Create(c, $"  provisioning (node records + inbox consumers): {ProvisioningTime.TotalSeconds:0.0} s ({Options.Count / Math.Max(ProvisioningTime.TotalSeconds, 0.001):0} nodes/s)"));
+        foreach (var behaviour in Enum.GetValues<NodeBehaviour>())
+        {
+            if (Planned[behaviour] > 0)
+            {
+                var outcome = behaviour switch
+                {
+                    NodeBehaviour.Healthy => "running their workload",
+                    NodeBehaviour.Rejecting => "declined every proposal",
+                    NodeBehaviour.CrashLooping => "gave the agreement up (cancel sent)",
+                    _ => "registered, then silent",
+                };
+                output.WriteLine(string.Create(c, $"  {behaviour,-13} {SettledByBehaviour[behaviour],6} / {Planned[behaviour],-6} {outcome}"));
+            }
+        }
+        if (Planned[NodeBehaviour.Rejecting] > 0)
+        {
+            output.WriteLine(string.Create(c, $"  rejecting nodes with a workload: {RejectingWithWorkload}"));
+        }
+        output.WriteLine(string.Create(c, $"  registration failures: {RegistrationFailures}; other node errors: {NodeFailures - RegistrationFailures}{(LastFailure is null ? "" : " (last: " + LastFailure + ")")}"));
+        output.WriteLine(string.Create(c, $"  registered -> agreement finalized (workload started), {LatenciesMs.Length} nodes: p50 {P(50):0.0} ms, p90 {P(90):0.0} ms, p99 {P(99):0.0} ms, max {P(100):0.0} ms"));
+        output.WriteLine(string.Create(c, $"  start signal -> last registration {LastRegisteredMs / 1000:0.00} s; -> last healthy agreement {LastStartedMs / 1000:0.00} s ({LatenciesMs.Length / Math.Max(LastStartedMs / 1000, 0.001):0} agreements/s)"));
+        output.WriteLine(string.Create(c, $"  agbot store: {AgbotFinalized} finalized, {AgbotCancelled} cancelled"));
+        output.WriteLine(string.Create(c, $"  peak resident memory (simulator + shards): {PeakResidentMb:0} MB"));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Horizon.FleetSim.Nodes;
+using Horizon.FleetSim.Options;
+using Horizon.Nats;
+
+namespace Horizon.FleetSim.Fleet;
+
+/// <summary>
+/// Simulates the nodes of one <see cref="ShardPlan"/> in this process: prepares them (state
+/// folders, SQLite files), reports <see cref="FleetEventKind.Ready"/>, waits for the start signal,
+/// registers them at the plan's pace and keeps them running until stopped.
+/// </summary>
+internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
+{
+    public async Task RunAsync(Task startSignal, CancellationToken stopping)
+    {
+        var fleet = new FleetPlan(plan.TotalCount, plan.RejectFraction, plan.CrashLoopFraction, plan.OfflineFraction, plan.Seed);
+        var observer = new ShardObserver(sink, fleet.BehaviourOf);
+        var settings = new NodeSettings
+        {
+            ExchangeUrl = plan.ExchangeUrl,
+            NatsUrl = plan.NatsUrl,
+            Org = plan.Org,
+            Pattern = plan.Pattern,
+            StateDirectory = plan.StateDirectory,
+            Seed = plan.Seed,
+            HeartbeatInterval = TimeSpan.FromSeconds(plan.HeartbeatSeconds),
+        };
+        var nodes = Enumerable.Range(plan.FirstIndex, plan.Count)
+            .Select(index => new SimulatedNode(index, fleet.BehaviourOf(index), settings, observer))
+            .ToList();
+        var connections = new List<NatsConnection>();
+        using var exchangeHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 });
+        try
+        {
+            for (var i = 0; i < (plan.Count + plan.NodesPerConnection - 1) / plan.NodesPerConnection; i++)
+            {
+                var connection = new NatsConnection(NatsOpts.Default with { Url = plan.NatsUrl, Name = $"fleet-sim-{plan.FirstIndex}-{i}" });
+                await connection.ConnectAsync(stopping);
+                connections.Add(connection);
+            }
+            sink(new FleetEvent(FleetEventKind.Ready, plan.FirstIndex, 0));
+            await startSignal.WaitAsync(stopping);
+            observer.Start();
+            NatsConnection ConnectionOf(SimulatedNode node) => connections[(node.Index - plan.FirstIndex) / plan.NodesPerConnection];
+            if (plan.Sequential)
+            {
+                foreach (var node in nodes)
+                {
+                    if (await node.RegisterAndRunAsync(ConnectionOf(node), exchangeHttp, stopping))
+                    {
+                        await observer.SettledAsync(node.Index).WaitAsync(stopping);
+                    }
+                }
+            }
+            else
+            {
+                await RegisterPacedAsync(nodes, node => node.RegisterAndRunAsync(ConnectionOf(node), exchangeHttp, stopping), stopping);
+            }
+            await Task.Delay(Timeout.Infinite, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Stop every node (mailbox sessions, reporters, supervisors) before their connections go.
+            await Task.WhenAll(nodes.Select(n => n.DisposeAsync().AsTask()));
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Starts registrations at the plan's rate (0: as fast as the concurrency allows), a bounded number in flight.</summary>
+    private async Task RegisterPacedAsync(List<SimulatedNode> nodes, Func<SimulatedNode, Task<bool>> register, CancellationToken stopping)
+    {
+        using var slots = new SemaphoreSlim(plan.RegistrationConcurrency);
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(nodes.Count);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (plan.RegistrationRate > 0)
+            {
+                var due = TimeSpan.FromSeconds(i / plan.RegistrationRate) - clock.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, stopping);
+                }
+            }
+            await slots.WaitAsync(stopping);
+            var node = nodes[i];
+            inFlight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await register(node);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, CancellationToken.None));
+        }
+        await Task.WhenAll(inFlight);
+    }
+}

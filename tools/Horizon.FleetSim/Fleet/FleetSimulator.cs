@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using Horizon.Agbot.Storage;
+using Horizon.FleetSim.Options;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Horizon.FleetSim.Fleet;
+
+/// <summary>
+/// One run: starts the real components, creates the node records and inboxes, splits the fleet
+/// over processes (this one alone up to <see cref="FleetOptions.NodesPerProcess"/> nodes), gives
+/// the start signal, prints progress until the fleet settles or the timeout passes, and reports.
+/// </summary>
+internal static class FleetSimulator
+{
+    /// <exception cref="InvalidOperationException">A shard process died.</exception>
+    public static async Task<FleetReport> RunAsync(FleetOptions options, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new FleetOptionsException(problems);
+        }
+        var c = CultureInfo.InvariantCulture;
+        var root = options.StateDirectory ?? (Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath());
+        var runDirectory = Path.Combine(root, string.Create(c, $"hzn-fleet-{Environment.ProcessId}-{DateTime.UtcNow.Ticks}"));
+        Directory.CreateDirectory(runDirectory);
+        try
+        {
+            output.WriteLine(string.Create(c, $"fleet-sim: {options.Count} nodes, state in {runDirectory}; starting nats-server, exchange and agbot"));
+            await using var environment = await FleetEnvironment.StartAsync(options, runDirectory, cancellationToken);
+            var plan = FleetPlan.For(options);
+            var tally = new FleetTally(plan);
+
+            var provisioning = Stopwatch.StartNew();
+            var lastPrinted = 0;
+            await environment.ProvisionNodesAsync(options.Count, options.Seed, 16, done =>
+            {
+                if (done - Volatile.Read(ref lastPrinted) >= 2_000 || done == options.Count)
+                {
+                    Volatile.Write(ref lastPrinted, done);
+                    output.WriteLine(string.Create(c, $"  provisioned {done}/{options.Count} node records and inboxes ({provisioning.Elapsed.TotalSeconds:0.0} s)"));
+                }
+            }, cancellationToken);
+            provisioning.Stop();
+
+            var shards = ShardPlans(options, environment, runDirectory);
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var stopShards = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task inProcess = Task.CompletedTask;
+            var children = new List<ShardProcess>();
+            try
+            {
+                if (shards.Count == 1)
+                {
+                    inProcess = new FleetShard(shards[0], tally.Record).RunAsync(go.Task, stopShards.Token);
+                }
+                else
+                {
+                    children.AddRange(shards.Select(s => ShardProcess.Start(s, tally.Record)));
+                }
+                output.WriteLine(string.Create(c, $"fleet-sim: preparing nodes in {shards.Count} process(es)"));
+                await WaitReadyAsync(tally, shards.Count, children, inProcess, cancellationToken);
+
+                output.WriteLine(string.Create(c, $"fleet-sim: go ({(options.Sequential ? "one registration at a time" : options.RegistrationRate > 0 ? $"{options.RegistrationRate} registrations/s" : "all at once")})"));
+                var clock = Stopwatch.StartNew();
+                go.TrySetResult();
+                foreach (var child in children)
+                {
+                    await child.GoAsync();
+                }
+                var peak = 0.0;
+                while (!tally.IsSettled && clock.Elapsed < options.Timeout)
+                {
+                    await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(2), cancellationToken), inProcess);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    ThrowIfDied(children, inProcess);
+                    var rss = ResidentMb(children);
+                    peak = Math.Max(peak, rss);
+                    var n = tally.Counts();
+                    output.WriteLine(string.Create(c,
+                        $"  t={clock.Elapsed.TotalSeconds,6:0.0}s registered {n.Registered,6} running {n.Started,6} declined {n.Declined,5} cancelled {n.Cancelled,5} failed-registration {n.RegistrationFailed,4} settled {n.Settled,6}/{options.Count} rss {rss:0} MB"));
+                }
+                peak = Math.Max(peak, ResidentMb(children));
+
+                var store = environment.AgbotServices.GetRequiredService<IAgreementStore>();
+                var finalized = await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = 1_000_000 }, cancellationToken);
+                var cancelled = await store.ListAsync(new AgreementQuery { State = AgreementState.Cancelled, Limit = 1_000_000 }, cancellationToken);
+                var (lastRegistered, lastStarted) = tally.Span();
+                var counts = tally.Counts();
+                return new FleetReport
+                {
+                    Options = options,
+                    Settled = tally.IsSettled,
+                    Processes = shards.Count,
+                    ProvisioningTime = provisioning.Elapsed,
+                    Planned = Enum.GetValues<NodeBehaviour>().ToDictionary(b => b, plan.CountOf),
+                    SettledByBehaviour = Enum.GetValues<NodeBehaviour>().ToDictionary(b => b, tally.SettledAmong),
+                    RejectingWithWorkload = tally.StartedAmong(NodeBehaviour.Rejecting),
+                    RegistrationFailures = counts.RegistrationFailed,
+                    NodeFailures = tally.FailureCount,
+                    LastFailure = tally.LastFailure,
+                    LatenciesMs = tally.AgreementLatencies(),
+                    LastRegisteredMs = lastRegistered,
+                    LastStartedMs = lastStarted,
+                    AgbotFinalized = finalized.Count,
+                    AgbotCancelled = cancelled.Count,
+                    PeakResidentMb = peak,
+                };
+            }
+            finally
+            {
+                await stopShards.CancelAsync();
+                await inProcess.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.WhenAll(children.Select(child => child.DisposeAsync().AsTask()));
+            }
+        }
+        finally
+        {
+            TryDelete(runDirectory);
+        }
+    }
+
+    private static List<ShardPlan> ShardPlans(FleetOptions options, FleetEnvironment environment, string runDirectory)
+    {
+        var processes = options.ProcessCount;
+        var plans = new List<ShardPlan>(processes);
+        for (var p = 0; p < processes; p++)
+        {
+            var first = p * options.NodesPerProcess;
+            var count = Math.Min(options.NodesPerProcess, options.Count - first);
+            plans.Add(new ShardPlan
+            {
+                ExchangeUrl = environment.Exchange.BaseUrl.ToString(),
+                NatsUrl = environment.Nats.Url,
+                Org = FleetEnvironment.Org,
+                Pattern = FleetEnvironment.PatternName,
+                StateDirectory = Path.Combine(runDirectory, "nodes"),
+                Seed = options.Seed,
+                TotalCount = options.Count,
+                RejectFraction = options.RejectFraction,
+                CrashLoopFraction = options.CrashLoopFraction,
+                OfflineFraction = options.OfflineFraction,
+                FirstIndex = first,
+                Count = count,
+                RegistrationRate = options.RegistrationRate * count / options.Count,
+                RegistrationConcurrency = options.RegistrationConcurrency,
+                Sequential = options.Sequential,
+                HeartbeatSeconds = options.HeartbeatInterval.TotalSeconds,
+                NodesPerConnection = options.NodesPerConnection,
+            });
+        }
+        return plans;
+    }
+
+    private static async Task WaitReadyAsync(FleetTally tally, int shards, List<ShardProcess> children, Task inProcess, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (tally.Ready < shards)
+        {
+            ThrowIfDied(children, inProcess);
+            if (deadline.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"only {tally.Ready} of {shards} simulator processes prepared their nodes within 10 minutes");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static void ThrowIfDied(List<ShardProcess> children, Task inProcess)
+    {
+        if (inProcess.IsFaulted)
+        {
+            throw new InvalidOperationException("the simulated nodes failed: " + inProcess.Exception!.GetBaseException().Message, inProcess.Exception);
+        }
+        if (children.FirstOrDefault(child => child.HasExited) is { } dead)
+        {
+            throw new InvalidOperationException($"simulator process {dead.Id} exited early: {dead.RecentOutput}");
+        }
+    }
+
+    private static double ResidentMb(List<ShardProcess> children)
+    {
+        using var self = Process.GetCurrentProcess();
+        return (self.WorkingSet64 + children.Sum(child => child.ResidentBytes())) / (1024.0 * 1024.0);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling SQLite handle; /dev/shm is cleared at reboot anyway.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

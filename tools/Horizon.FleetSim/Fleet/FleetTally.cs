@@ -1,0 +1,175 @@
+using Horizon.FleetSim.Options;
+
+namespace Horizon.FleetSim.Fleet;
+
+/// <summary>
+/// Everything the shards reported, per node, and whether the fleet has settled: every healthy
+/// node runs its workload, every rejecting node declined, every crash-looping node gave its
+/// agreement up, every offline node registered (or the node's registration failed).
+/// </summary>
+internal sealed class FleetTally
+{
+    private readonly FleetPlan _plan;
+    private readonly Lock _gate = new();
+    private readonly double[] _registeredAt;
+    private readonly double[] _startedAt;
+    private readonly int[] _declines;
+    private readonly int[] _cancels;
+    private readonly bool[] _settled;
+    private readonly bool[] _registrationFailed;
+    private readonly double[] _upgradedAt;
+    private int _updatesRefused;
+    private int _settledCount;
+    private int _ready;
+
+    public FleetTally(FleetPlan plan)
+    {
+        _plan = plan;
+        _registeredAt = Enumerable.Repeat(double.NaN, plan.Count).ToArray();
+        _startedAt = Enumerable.Repeat(double.NaN, plan.Count).ToArray();
+        _declines = new int[plan.Count];
+        _cancels = new int[plan.Count];
+        _settled = new bool[plan.Count];
+        _registrationFailed = new bool[plan.Count];
+        _upgradedAt = Enumerable.Repeat(double.NaN, plan.Count).ToArray();
+    }
+
+    public int Ready => Volatile.Read(ref _ready);
+
+    public bool IsSettled => Volatile.Read(ref _settledCount) == _plan.Count;
+
+    public int FailureCount { get; private set; }
+
+    public string? LastFailure { get; private set; }
+
+    public void Record(FleetEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Kind == FleetEventKind.Ready)
+        {
+            Interlocked.Increment(ref _ready);
+            return;
+        }
+        if (e.Index < 0 || e.Index >= _plan.Count)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            var behaviour = _plan.BehaviourOf(e.Index);
+            switch (e.Kind)
+            {
+                case FleetEventKind.Registered:
+                    _registeredAt[e.Index] = e.AtMs;
+                    SettleWhen(e.Index, behaviour == NodeBehaviour.Offline);
+                    break;
+                case FleetEventKind.WorkloadStarted:
+                    _startedAt[e.Index] = e.AtMs;
+                    SettleWhen(e.Index, behaviour == NodeBehaviour.Healthy);
+                    break;
+                case FleetEventKind.Declined:
+                    _declines[e.Index]++;
+                    SettleWhen(e.Index, behaviour == NodeBehaviour.Rejecting);
+                    break;
+                case FleetEventKind.CancelSent:
+                    _cancels[e.Index]++;
+                    SettleWhen(e.Index, behaviour == NodeBehaviour.CrashLooping);
+                    break;
+                case FleetEventKind.UpdateReplied when e.Reason == 0:
+                    _upgradedAt[e.Index] = e.AtMs;
+                    break;
+                case FleetEventKind.UpdateReplied:
+                    _updatesRefused++;
+                    break;
+                case FleetEventKind.Failed:
+                    FailureCount++;
+                    LastFailure = $"{FleetPlan.NodeId(e.Index)}: {e.Message}";
+                    if (e.Message.StartsWith("registration", StringComparison.Ordinal))
+                    {
+                        _registrationFailed[e.Index] = true;
+                        SettleWhen(e.Index, true);
+                    }
+                    break;
+            }
+        }
+    }
+
+    private void SettleWhen(int index, bool condition)
+    {
+        if (condition && !_settled[index])
+        {
+            _settled[index] = true;
+            Interlocked.Increment(ref _settledCount);
+        }
+    }
+
+    /// <summary>A one-line view for progress output.</summary>
+    public FleetCounts Counts()
+    {
+        lock (_gate)
+        {
+            return new FleetCounts(
+                _registeredAt.Count(t => !double.IsNaN(t)),
+                _startedAt.Count(t => !double.IsNaN(t)),
+                _declines.Count(d => d > 0),
+                _cancels.Count(c => c > 0),
+                _registrationFailed.Count(f => f),
+                Volatile.Read(ref _settledCount));
+        }
+    }
+
+    /// <summary>Latencies (ms) from registration to workload start of every healthy node that got there.</summary>
+    public double[] AgreementLatencies()
+    {
+        lock (_gate)
+        {
+            return [.. Enumerable.Range(0, _plan.Count)
+                .Where(i => _plan.BehaviourOf(i) == NodeBehaviour.Healthy && !double.IsNaN(_startedAt[i]) && !double.IsNaN(_registeredAt[i]))
+                .Select(i => _startedAt[i] - _registeredAt[i])
+                .Order()];
+        }
+    }
+
+    /// <summary>When (ms after the start signal) the last registration finished and the last healthy workload started.</summary>
+    public (double LastRegistered, double LastStarted) Span()
+    {
+        lock (_gate)
+        {
+            var registered = _registeredAt.Where(t => !double.IsNaN(t)).DefaultIfEmpty(0).Max();
+            var started = Enumerable.Range(0, _plan.Count).Where(i => _plan.BehaviourOf(i) == NodeBehaviour.Healthy && !double.IsNaN(_startedAt[i]))
+                .Select(i => _startedAt[i]).DefaultIfEmpty(0).Max();
+            return (registered, started);
+        }
+    }
+
+    /// <summary>Nodes that answered an update with success, the time of the last such answer (ms after the start signal), and refusals.</summary>
+    public (int Upgraded, double LastUpgradedAt, int Refused) Upgrades()
+    {
+        lock (_gate)
+        {
+            var done = _upgradedAt.Where(t => !double.IsNaN(t)).ToList();
+            return (done.Count, done.DefaultIfEmpty(0).Max(), _updatesRefused);
+        }
+    }
+
+    /// <summary>Nodes of <paramref name="behaviour"/> whose workload was started at least once.</summary>
+    public int StartedAmong(NodeBehaviour behaviour)
+    {
+        lock (_gate)
+        {
+            return Enumerable.Range(0, _plan.Count).Count(i => _plan.BehaviourOf(i) == behaviour && !double.IsNaN(_startedAt[i]));
+        }
+    }
+
+    /// <summary>Nodes of <paramref name="behaviour"/> that settled as expected.</summary>
+    public int SettledAmong(NodeBehaviour behaviour)
+    {
+        lock (_gate)
+        {
+            return Enumerable.Range(0, _plan.Count).Count(i => _plan.BehaviourOf(i) == behaviour && _settled[i] && !_registrationFailed[i]);
+        }
+    }
+}
+
+/// <summary>Nodes registered, with a running workload, that declined, that cancelled, whose registration failed, settled.</summary>
+internal sealed record FleetCounts(int Registered, int Started, int Declined, int Cancelled, int RegistrationFailed, int Settled);

@@ -1,0 +1,23 @@
+namespace Horizon.FleetSim.Nodes;
+
+/// <summary>What the simulator learns from its nodes; called from many threads.</summary>
+internal interface INodeObserver
+{
+    /// <summary>The node's registration reached the exchange.</summary>
+    void Registered(int index);
+
+    /// <summary>The agbot's replyack arrived and the node's workload was started (on the recording engine).</summary>
+    void WorkloadStarted(int index);
+
+    /// <summary>The node declined a proposal.</summary>
+    void Declined(int index, int reason);
+
+    /// <summary>The node sent the agbot a cancel of an agreement it gave up on.</summary>
+    void CancelSent(int index, int reason);
+
+    /// <summary>Something in the node's simulation failed (registration refused, mailbox session error).</summary>
+    void Failed(int index, string message);
+
+    /// <summary>The node answered an agreement update (upgrade) with its outcome.</summary>
+    void UpdateReplied(int index, bool accepted, int reason);
+}

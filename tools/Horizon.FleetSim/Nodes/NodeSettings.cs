@@ -1,0 +1,19 @@
+namespace Horizon.FleetSim.Nodes;
+
+/// <summary>What every simulated node of a run shares: where the exchange and NATS are, the org and pattern.</summary>
+internal sealed record NodeSettings
+{
+    public required string ExchangeUrl { get; init; }
+
+    public required string NatsUrl { get; init; }
+
+    public required string Org { get; init; }
+
+    public required string Pattern { get; init; }
+
+    public required string StateDirectory { get; init; }
+
+    public required int Seed { get; init; }
+
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,110 @@
+using Horizon.FleetSim.Engine;
+using Horizon.FleetSim.Options;
+using Horizon.Nats;
+using Horizon.NodeAgent.Hosting;
+using Horizon.NodeAgent.Registration;
+
+namespace Horizon.FleetSim.Nodes;
+
+/// <summary>
+/// One simulated node: registers itself with its own identity and keys, then runs its mailbox,
+/// heartbeats and container supervision until stopped, unless it is one of the nodes told to go
+/// offline right after registering.
+/// </summary>
+internal sealed class SimulatedNode : IAsyncDisposable
+{
+    private readonly SimulatedNodeParts _parts;
+    private readonly NodeRegistration _registration;
+    private readonly INodeObserver _observer;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _session = Task.CompletedTask;
+    private int _started;
+
+    public SimulatedNode(int index, NodeBehaviour behaviour, NodeSettings settings, INodeObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Index = index;
+        Behaviour = behaviour;
+        _observer = observer;
+        var id = FleetPlan.NodeId(index);
+        var options = new NodeAgentOptions
+        {
+            NodeId = id,
+            Organization = settings.Org,
+            ExchangeUrl = settings.ExchangeUrl,
+            NatsUrl = settings.NatsUrl,
+            StateDirectory = Path.Combine(settings.StateDirectory, id),
+            HeartbeatInterval = settings.HeartbeatInterval,
+        };
+        var engine = new RecordingDockerEngine(
+            behaviour == NodeBehaviour.CrashLooping ? TimeSpan.FromMilliseconds(50) : null,
+            _ => OnWorkloadStarted());
+        _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null);
+        _registration = new NodeRegistration
+        {
+            Id = id,
+            Token = FleetPlan.TokenOf(settings.Seed, index),
+            Org = settings.Org,
+            Name = id,
+            Pattern = $"{settings.Org}/{settings.Pattern}",
+        };
+    }
+
+    public int Index { get; }
+
+    public NodeBehaviour Behaviour { get; }
+
+    /// <summary>Containers started on this node so far (restarts included).</summary>
+    public int ContainerStarts => _parts.Engine.StartCount;
+
+    /// <summary>Agreements the node's own store holds as active.</summary>
+    public int ActiveAgreements => _parts.Agreements.List().Count(a => a.IsActive);
+
+    /// <summary>
+    /// Registers as <c>hzn register</c> would have the agent do (keys created, node record updated
+    /// with them and the pattern), then starts the node's loops.
+    /// </summary>
+    /// <returns>False when the exchange refused; the observer has the reason.</returns>
+    public async Task<bool> RegisterAndRunAsync(NatsConnection connection, HttpClient exchangeHttp, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _parts.Registrar.RegisterAsync(_registration, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or Exchange.Client.ExchangeException or ArgumentException)
+        {
+            _observer.Failed(Index, $"registration: {e.Message}");
+            return false;
+        }
+        _observer.Registered(Index);
+        if (Behaviour == NodeBehaviour.Offline)
+        {
+            // Gone right after registering: no mailbox, no heartbeats.
+            return true;
+        }
+        await _parts.Supervisor.StartAsync(_stop.Token);
+        await _parts.Reporter.StartAsync(_stop.Token);
+        var session = new NodeMailboxSession(_parts, connection, exchangeHttp, _observer, Index);
+        _session = Task.Run(() => session.RunAsync(_registration, _stop.Token), CancellationToken.None);
+        return true;
+    }
+
+    private void OnWorkloadStarted()
+    {
+        // The first start is the agreement taking effect; later ones are the supervisor's restarts.
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _observer.WorkloadStarted(Index);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _session.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _parts.Reporter.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _parts.Supervisor.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _parts.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,136 @@
+namespace Horizon.FleetSim.Options;
+
+/// <summary>
+/// What one simulator run does. Immutable; <see cref="FleetOptionsParser"/> builds it from the
+/// command line and <see cref="Validate"/> names every problem at once.
+/// </summary>
+internal sealed record FleetOptions
+{
+    public const int MaximumCount = 50_000;
+
+    public static FleetOptions Default { get; } = new();
+
+    /// <summary>Simulated nodes. Default 100; at most 50,000.</summary>
+    public int Count { get; init; } = 100;
+
+    /// <summary>Registrations started per second across the fleet; 0 (default) registers every node at once.</summary>
+    public double RegistrationRate { get; init; }
+
+    /// <summary>Registrations one process has in flight at most. Default 64.</summary>
+    public int RegistrationConcurrency { get; init; } = 64;
+
+    /// <summary>Register one node, wait until it settled, then the next (agreement latency without contention).</summary>
+    public bool Sequential { get; init; }
+
+    /// <summary>The node agents' heartbeat interval. Default 60 s, the agent's own default.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Share of nodes that decline every proposal (their agent believes it runs another architecture).</summary>
+    public double RejectFraction { get; init; }
+
+    /// <summary>Share of nodes whose containers die right after each start, so the agent gives the agreement up (103).</summary>
+    public double CrashLoopFraction { get; init; }
+
+    /// <summary>Share of nodes that go offline right after registering: no mailbox, no heartbeats.</summary>
+    public double OfflineFraction { get; init; }
+
+    /// <summary>Seeds which nodes misbehave. Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Longest the run waits for the fleet to settle. Default 10 min.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Simulated nodes per operating-system process. Each node keeps three SQLite files open (9
+    /// descriptors) and the container caps a process at 20,000, so larger fleets are split over
+    /// child processes of this program. Default 1,000.
+    /// </summary>
+    public int NodesPerProcess { get; init; } = 1_000;
+
+    /// <summary>Simulated nodes sharing one NATS connection. Default 250.</summary>
+    public int NodesPerConnection { get; init; } = 250;
+
+    /// <summary>The exchange's PBKDF2 iterations for tokens; default the exchange's own (10,000).</summary>
+    public int TokenHashIterations { get; init; } = 10_000;
+
+    /// <summary>The agbot's concurrent negotiations; default the agbot's own (32).</summary>
+    public int AgbotWorkers { get; init; } = 32;
+
+    /// <summary>How long the agbot waits for a reply before cancelling with 201; default the agbot's own (60 s).</summary>
+    public TimeSpan AgbotReplyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where node state goes; default a fresh folder under /dev/shm (or the temp folder).</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>Also log the components' warnings.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Processes the fleet is split over.</summary>
+    public int ProcessCount => (Count + NodesPerProcess - 1) / NodesPerProcess;
+
+    /// <summary>Every problem with these options; empty when they are fine.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Count is < 1 or > MaximumCount)
+        {
+            problems.Add($"--count must be between 1 and {MaximumCount:N0}, not {Count}");
+        }
+        if (RegistrationRate < 0 || double.IsNaN(RegistrationRate) || double.IsInfinity(RegistrationRate))
+        {
+            problems.Add($"--rate must be 0 (all at once) or a positive number of registrations per second, not {RegistrationRate}");
+        }
+        if (RegistrationConcurrency < 1)
+        {
+            problems.Add($"--registration-concurrency must be at least 1, not {RegistrationConcurrency}");
+        }
+        if (HeartbeatInterval < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"--heartbeat must be at least 1s, not {HeartbeatInterval}");
+        }
+        foreach (var (name, value) in new[] { ("--reject", RejectFraction), ("--crash-loop", CrashLoopFraction), ("--offline", OfflineFraction) })
+        {
+            if (value is < 0 or > 1 || double.IsNaN(value))
+            {
+                problems.Add($"{name} is a fraction of the fleet between 0 and 1, not {value}");
+            }
+        }
+        if (RejectFraction + CrashLoopFraction + OfflineFraction > 1)
+        {
+            problems.Add($"--reject, --crash-loop and --offline add up to {RejectFraction + CrashLoopFraction + OfflineFraction}; together they can cover at most the whole fleet (1)");
+        }
+        if (Timeout <= TimeSpan.Zero)
+        {
+            problems.Add($"--timeout must be positive, not {Timeout}");
+        }
+        if (NodesPerProcess is < 1 or > 1_800)
+        {
+            problems.Add($"--nodes-per-process must be between 1 and 1,800 (9 file descriptors per node under the 20,000 limit), not {NodesPerProcess}");
+        }
+        if (NodesPerConnection < 1)
+        {
+            problems.Add($"--nodes-per-connection must be at least 1, not {NodesPerConnection}");
+        }
+        if (TokenHashIterations < 1)
+        {
+            problems.Add($"--token-hash-iterations must be at least 1, not {TokenHashIterations}");
+        }
+        if (AgbotWorkers < 1)
+        {
+            problems.Add($"--agbot-workers must be at least 1, not {AgbotWorkers}");
+        }
+        if (AgbotReplyTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"--agbot-reply-timeout must be positive, not {AgbotReplyTimeout}");
+        }
+        if (Sequential && Count > NodesPerProcess)
+        {
+            problems.Add($"--sequential runs every node in one process: --count {Count} exceeds --nodes-per-process {NodesPerProcess}");
+        }
+        if (Sequential && RegistrationRate > 0)
+        {
+            problems.Add("--sequential and --rate exclude each other: sequential registers the next node when the previous one settled");
+        }
+        return problems;
+    }
+}

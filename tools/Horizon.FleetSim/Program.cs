@@ -1,0 +1,39 @@
+// Fleet simulator: N simulated node agents (the node agent's own code, with a recording container
+// runtime) against a real exchange, nats-server and agbot. See README.md.
+using Horizon.FleetSim.Fleet;
+using Horizon.FleetSim.Options;
+
+if (args is [ShardArguments.Marker, var plan])
+{
+    return await ShardHost.RunAsync(plan);
+}
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(FleetOptionsParser.Usage);
+    return 0;
+}
+FleetOptions options;
+try
+{
+    options = FleetOptionsParser.Parse(args);
+}
+catch (FleetOptionsException e)
+{
+    foreach (var problem in e.Problems)
+    {
+        await Console.Error.WriteLineAsync("fleet-sim: " + problem);
+    }
+    await Console.Error.WriteLineAsync(FleetOptionsParser.Usage);
+    return 2;
+}
+using var interrupt = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupt.Cancel();
+};
+Console.WriteLine("command: dotnet run -c Release --project tools/Horizon.FleetSim -- " + string.Join(' ', args));
+var report = await FleetSimulator.RunAsync(options, Console.Out, interrupt.Token);
+report.Print(Console.Out);
+return report.Settled && report.RejectingWithWorkload == 0 ? 0 : 1;
+
