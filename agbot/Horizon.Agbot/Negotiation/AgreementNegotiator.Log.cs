@@ -52,4 +52,7 @@ public sealed partial class AgreementNegotiator
 
     [LoggerMessage(EventId = 8117, Level = LogLevel.Information, Message = "Agreement {AgreementId}: update reply (accepted {Accepted}) with no update in flight; ignored")]
     private partial void LogLateUpdateReply(string agreementId, bool accepted);
+
+    [LoggerMessage(EventId = 8118, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: the cancel cannot be delivered to {Node} ({Error}); recorded as done")]
+    private partial void LogCancelUndeliverable(string agreementId, string node, string error);
 }

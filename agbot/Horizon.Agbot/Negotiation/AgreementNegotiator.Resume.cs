@@ -1,6 +1,7 @@
 using System.Text;
 using Horizon.Agbot.Storage;
 using Horizon.Agreements;
+using Horizon.Switchboard.Mailboxes;
 
 namespace Horizon.Agbot.Negotiation;
 
@@ -21,7 +22,17 @@ public sealed partial class AgreementNegotiator
             {
                 case PendingMessage.Proposal when agreement.State == AgreementState.Proposed && agreement.ReplyDeadline > time.GetUtcNow():
                     var proposal = AgreementCodec.Decode(Encoding.UTF8.GetBytes(agreement.ProposalJson));
-                    await SendAsync(agreement, proposal, PendingMessage.Proposal, cancellationToken);
+                    try
+                    {
+                        await SendAsync(agreement, proposal, PendingMessage.Proposal, cancellationToken);
+                    }
+                    catch (MailboxException e)
+                    {
+                        // The node went away (or lost its keys) while the agbot was down: the proposal was never an agreement.
+                        await store.TryDeleteUnsentAsync(agreement.Id, cancellationToken);
+                        LogWithdrawn(agreement.Id, agreement.Node, e.Message);
+                        continue;
+                    }
                     break;
                 case PendingMessage.ReplyAck when agreement.State == AgreementState.Accepted:
                     await FinalizeAsync(agreement, cancellationToken);
@@ -30,7 +41,7 @@ public sealed partial class AgreementNegotiator
                     await SendAsync(agreement, AgreementCodec.Decode(Encoding.UTF8.GetBytes(agreement.UpdateJson)), PendingMessage.Update, cancellationToken);
                     break;
                 case PendingMessage.Cancel:
-                    await SendAsync(agreement, new CancelAgreement { AgreementId = agreement.Id, Reason = agreement.CancelReason ?? (int)CancelReason.AgbotRequested, Message = agreement.CancelMessage }, PendingMessage.Cancel, cancellationToken);
+                    await SendCancelAsync(agreement, cancellationToken);
                     break;
                 default:
                     continue;

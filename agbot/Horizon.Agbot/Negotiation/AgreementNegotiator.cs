@@ -80,10 +80,12 @@ public sealed partial class AgreementNegotiator(
     {
         ArgumentNullException.ThrowIfNull(agreement);
         var now = time.GetUtcNow();
+        // An unregistered node has no mailbox and no keys left to seal a cancel for: record it, send nothing.
+        var tellNode = reason != CancelReason.NodeUnregistered;
         var cancelled = agreement with
         {
             State = AgreementState.Cancelled,
-            Pending = PendingMessage.Cancel,
+            Pending = tellNode ? PendingMessage.Cancel : PendingMessage.None,
             CancelReason = (int)reason,
             CancelMessage = message ?? CancelReasons.Describe((int)reason),
             CancelledAt = now,
@@ -94,7 +96,10 @@ public sealed partial class AgreementNegotiator(
             return false;
         }
         LogCancelled(agreement.Id, agreement.Node, (int)reason, cancelled.CancelMessage);
-        await SendAsync(cancelled, new CancelAgreement { AgreementId = agreement.Id, Reason = (int)reason, Message = cancelled.CancelMessage }, PendingMessage.Cancel, cancellationToken);
+        if (tellNode)
+        {
+            await SendCancelAsync(cancelled, cancellationToken);
+        }
         if (agreement.State == AgreementState.Finalized)
         {
             await recorder.RemoveAsync(agreement.Id, cancellationToken);
@@ -110,6 +115,24 @@ public sealed partial class AgreementNegotiator(
         await store.SetVerifyAsync(agreement.Id, time.GetUtcNow(), null, cancellationToken);
         await mailbox.SendAsync(NodeOf(agreement), AgreementCodec.Encode(new VerifyAgreement { AgreementId = agreement.Id }), cancellationToken);
         LogVerifySent(agreement.Id, agreement.Node);
+    }
+
+    /// <summary>
+    /// Sends the recorded cancel. A node that can no longer be written to (unregistered meanwhile)
+    /// cannot be told: the cancel is marked done instead of being retried on every start.
+    /// </summary>
+    private async Task SendCancelAsync(AgreementRecord cancelled, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(cancelled, new CancelAgreement { AgreementId = cancelled.Id, Reason = cancelled.CancelReason ?? (int)CancelReason.AgbotRequested, Message = cancelled.CancelMessage },
+                PendingMessage.Cancel, cancellationToken);
+        }
+        catch (MailboxException e)
+        {
+            await store.ClearPendingAsync(cancelled.Id, PendingMessage.Cancel, cancellationToken);
+            LogCancelUndeliverable(cancelled.Id, cancelled.Node, e.Message);
+        }
     }
 
     private async Task SendAsync(AgreementRecord agreement, AgreementMessage message, PendingMessage pending, CancellationToken cancellationToken)

@@ -115,4 +115,42 @@ public abstract class AgreementStoreContract
         Assert.Single(results, r => r);
         Assert.Single(await store.ListAsync(new AgreementQuery { NodeId = "n1" }));
     }
+
+    [Fact]
+    public async Task Update_IsRecordedOnlyOnAFinalizedAgreementWithoutOneInFlight_AndEndsOnlyForTheVersionInFlight()
+    {
+        await using var store = await OpenAsync();
+        var proposal = Proposal();
+        await store.TryInsertAsync(proposal);
+        var updating = proposal with { UpdateVersion = "2.0.0", UpdateJson = "{}", UpdateRollout = "w@2.0.0", UpdateDeadline = T0.AddSeconds(60), Pending = PendingMessage.Update };
+        Assert.False(await store.TryChangeUpdateAsync(null, updating)); // still a proposal
+        var finalized = proposal with { State = AgreementState.Finalized, Pending = PendingMessage.None, FinalizedAt = T0 };
+        Assert.True(await store.TryTransitionAsync(AgreementState.Proposed, finalized));
+        updating = updating with { State = AgreementState.Finalized, FinalizedAt = T0 };
+        Assert.True(await store.TryChangeUpdateAsync(null, updating));
+        Assert.False(await store.TryChangeUpdateAsync(null, updating with { UpdateVersion = "3.0.0" }));
+        Assert.Equal(updating, await store.GetAsync(proposal.Id));
+        var applied = finalized with { ServiceVersion = "2.0.0", ProposalJson = "{\"v\":2}" };
+        Assert.False(await store.TryChangeUpdateAsync("3.0.0", applied));
+        Assert.True(await store.TryChangeUpdateAsync("2.0.0", applied));
+        Assert.Equal(applied, await store.GetAsync(proposal.Id));
+    }
+
+    [Fact]
+    public async Task Rollouts_AndTheirMembers_AreKeptPerAgbot_AndTheirStateReplaced()
+    {
+        await using var store = await OpenAsync();
+        var rollout = new RolloutRecord { Agbot = "o/a1", Workload = "w", Version = "2.0.0", CreatedAt = T0, UpdatedAt = T0 };
+        await store.SaveRolloutAsync(rollout);
+        await store.SaveRolloutAsync(rollout with { Agbot = "o/a2" });
+        await store.SaveRolloutAsync(rollout with { State = RolloutState.Stopped, Batch = 3, UpdatedAt = T0.AddSeconds(5) });
+        Assert.Equal(rollout with { State = RolloutState.Stopped, Batch = 3, UpdatedAt = T0.AddSeconds(5) }, await store.GetRolloutAsync("o/a1", "w", "2.0.0"));
+        Assert.Null(await store.GetRolloutAsync("o/a1", "w", "3.0.0"));
+        Assert.Single(await store.ListRolloutsAsync("o/a2"));
+        var member = new RolloutMember { Agbot = "o/a1", Workload = "w", Version = "2.0.0", AgreementId = "x", Batch = 1, OldVersion = "1.0.0", OldProposalJson = "{}", UpdatedAt = T0 };
+        await store.SaveRolloutMemberAsync(member);
+        await store.SaveRolloutMemberAsync(member with { Outcome = UpdateOutcome.Accepted, UpdatedAt = T0.AddSeconds(1) });
+        Assert.Equal([member with { Outcome = UpdateOutcome.Accepted, UpdatedAt = T0.AddSeconds(1) }], await store.ListRolloutMembersAsync("o/a1", "w", "2.0.0"));
+        Assert.Empty(await store.ListRolloutMembersAsync("o/a2", "w", "2.0.0"));
+    }
 }
