@@ -14,8 +14,9 @@ public sealed class CrashLoopTests(InstallationFixture fixture)
     {
         var installation = fixture.Installation;
         await using var site = await installation.CreateSiteAsync();
-        // 2.0.0 exits at once; 1.0.0 stays up.
-        var crashing = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "2.0.0", """["sh", "-c", "echo crashing; exit 3"]""");
+        // 2.0.0 dies a second after each start; 1.0.0 stays up. (The second matters: a container that
+        // exits before the agent has recorded it is not supervised at all — see the README.)
+        var crashing = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "2.0.0", """["sh", "-c", "echo crashing; sleep 1; exit 3"]""");
         var steady = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "1.0.0", """["sh", "-c", "echo steady; while true; do sleep 5; done"]""");
         await site.Hzn.RunCheckedAsync(["exchange", "service", "publish", "-f", ServiceFiles.WriteService(site, Service, "2.0.0", crashing), "-r", site.RegistryAuth]);
         await site.Hzn.RunCheckedAsync(["exchange", "service", "publish", "-f", ServiceFiles.WriteService(site, Service, "1.0.0", steady), "-r", site.RegistryAuth]);

@@ -91,7 +91,7 @@ public sealed class EdgeSite : IAsyncDisposable
     public async Task StartNodeAgentAsync(CancellationToken cancellationToken = default)
     {
         var state = Directory.CreateDirectory(_directory.Combine("node-agent")).FullName;
-        _nodeAgent = BuiltProgram.NodeAgent.Start([], new Dictionary<string, string>
+        _nodeAgent = BuiltProgram.NodeAgent.Start([], HorizonInstallation.QuietEnvironment(new Dictionary<string, string>
         {
             ["NodeAgent__NodeId"] = NodeId,
             ["NodeAgent__Organization"] = Org,
@@ -105,7 +105,7 @@ public sealed class EdgeSite : IAsyncDisposable
             ["NodeAgent__Registries__0__Server"] = _installation.Registry.Host,
             ["NodeAgent__Registries__0__UserName"] = _installation.Registry.UserName,
             ["NodeAgent__Registries__0__Password"] = _installation.Registry.Password,
-        }, state);
+        }), state);
         await HorizonInstallation.WaitForPortAsync(_nodeAgent, NodeAgentPort, cancellationToken);
     }
 
@@ -141,7 +141,7 @@ public sealed class EdgeSite : IAsyncDisposable
         {
             arguments.Add($"--Agbot:{key}={value}");
         }
-        _agbot = BuiltProgram.Agbot.Start(arguments, workingDirectory: state);
+        _agbot = BuiltProgram.Agbot.Start(arguments, HorizonInstallation.QuietEnvironment(), state);
         await HorizonInstallation.WaitForPortAsync(_agbot, AgbotPort, cancellationToken);
     }
 

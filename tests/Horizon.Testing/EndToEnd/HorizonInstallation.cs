@@ -157,6 +157,20 @@ public sealed class HorizonInstallation : IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// Settings every Horizon process gets: per-request logs of ASP.NET Core off, so the kept output
+    /// (and a failure message) shows what the component itself did, not the tests' polling.
+    /// </summary>
+    internal static Dictionary<string, string> QuietEnvironment(IDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["Logging__LogLevel__System.Net.Http.HttpClient"] = "Warning",
+        };
+        return environment;
+    }
+
     internal static string Tail(string? output, int lines)
     {
         var all = (output ?? "").Split('\n');
@@ -195,14 +209,14 @@ public sealed class HorizonInstallation : IAsyncDisposable
             $"--Exchange:RootPassword={RootPassword}",
             $"--Exchange:SqlitePath={_directory.Combine("exchange.db")}",
             $"--Exchange:NatsUrl={SwitchboardNatsUrl}",
-        ], workingDirectory: _directory.Path);
+        ], QuietEnvironment(), _directory.Path);
         await WaitForPortAsync(_exchange, ExchangePort, cancellationToken);
     }
 
     private async Task StartSwitchboardAsync(CancellationToken cancellationToken)
     {
         var state = Directory.CreateDirectory(_directory.Combine("switchboard")).FullName;
-        _switchboard = BuiltProgram.Switchboard.Start(["--urls", SwitchboardUrl], new Dictionary<string, string>
+        _switchboard = BuiltProgram.Switchboard.Start(["--urls", SwitchboardUrl], QuietEnvironment(new Dictionary<string, string>
         {
             ["HZN_Switchboard__NatsUrl"] = Nats.Url,
             ["HZN_Switchboard__NatsUser"] = "switchboard",
@@ -212,7 +226,7 @@ public sealed class HorizonInstallation : IAsyncDisposable
             ["HZN_Switchboard__AuthorizationFile"] = Path.Combine(Path.GetDirectoryName(Nats.ConfigPath)!, AuthorizationFileName),
             ["HZN_Switchboard__NatsPidFile"] = Nats.PidFile,
             ["HZN_Switchboard__StateDirectory"] = state,
-        }, state);
+        }), state);
         await WaitForPortAsync(_switchboard, SwitchboardPort, cancellationToken);
     }
 
