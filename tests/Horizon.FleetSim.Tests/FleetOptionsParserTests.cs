@@ -1,5 +1,6 @@
 using Horizon.FleetSim.Fleet;
 using Horizon.FleetSim.Options;
+using Xunit;
 
 namespace Horizon.FleetSim.Tests;
 
@@ -48,7 +49,7 @@ public sealed class FleetOptionsParserTests
     [Fact]
     public void Parse_SeveralProblems_AreAllReported()
     {
-        var error = Assert.Throws<FleetOptionsException>(() => FleetOptionsParser.Parse(["--count", "0", "--reject", "2"]));
+        var error = Assert.Throws<FleetOptionsException>(() => FleetOptionsParser.Parse(["--count", "0", "--heartbeat", "0s"]));
 
         Assert.Equal(2, error.Problems.Count);
     }

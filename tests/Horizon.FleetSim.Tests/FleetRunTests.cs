@@ -1,11 +1,12 @@
 using Horizon.FleetSim.Fleet;
 using Horizon.FleetSim.Options;
+using Xunit;
 
 namespace Horizon.FleetSim.Tests;
 
 /// <summary>
 /// A small real run: 20 simulated node agents against a real nats-server, exchange and agbot,
-/// with rejecting, crash-looping and offline nodes mixed in.
+/// with rejecting, crash-looping and offline nodes mixed in, then a new version rolled out.
 /// </summary>
 public sealed class FleetRunTests
 {
@@ -18,10 +19,11 @@ public sealed class FleetRunTests
         Seed = 7,
         Timeout = TimeSpan.FromSeconds(45),
         TokenHashIterations = 1_000,
+        Rollout = true,
     };
 
     [Fact]
-    public async Task SmallFleet_FormsAgreementsOnHealthyNodes_AndNoneOnRejectingOnes()
+    public async Task SmallFleet_FormsAgreementsOnHealthyNodes_NoneOnRejectingOnes_AndUpgradesThemAll()
     {
         using var output = new StringWriter();
         var report = await FleetSimulator.RunAsync(Run, output);
@@ -39,5 +41,9 @@ public sealed class FleetRunTests
         Assert.Equal(plan.CountOf(NodeBehaviour.CrashLooping), report.SettledByBehaviour[NodeBehaviour.CrashLooping]);
         // The agbot's store agrees: at least one finalized agreement per healthy node, none for rejecting ones.
         Assert.True(report.AgbotFinalized >= plan.CountOf(NodeBehaviour.Healthy), $"agbot finalized {report.AgbotFinalized}");
+        // A new version reaches every healthy node through the agbot's batched updates.
+        Assert.NotNull(report.Rollout);
+        Assert.True(report.Rollout.Complete, "the rollout did not complete:\n" + output);
+        Assert.Equal(0, report.Rollout.Refused);
     }
 }

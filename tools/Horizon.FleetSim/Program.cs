@@ -35,5 +35,5 @@ Console.CancelKeyPress += (_, e) =>
 Console.WriteLine("command: dotnet run -c Release --project tools/Horizon.FleetSim -- " + string.Join(' ', args));
 var report = await FleetSimulator.RunAsync(options, Console.Out, interrupt.Token);
 report.Print(Console.Out);
-return report.Settled && report.RejectingWithWorkload == 0 ? 0 : 1;
+return report.Settled && report.RejectingWithWorkload == 0 && report.Rollout is null or { Complete: true } ? 0 : 1;
 

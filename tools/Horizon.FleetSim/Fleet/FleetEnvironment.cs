@@ -33,6 +33,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     private const string Password = "fleet-password-1";
 
     private readonly FleetOptions _options;
+    private readonly ECDsa _publisherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private WebApplication? _agbot;
 
     private FleetEnvironment(FleetOptions options, NatsServer nats, NatsConnection admin, ExchangeServer exchange)
@@ -86,29 +87,48 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         await OrgAdmin.PutUserAsync(Org, "pub", new ExchangeUser { Password = Password }, cancellationToken);
         await OrgAdmin.PutAgbotAsync(Org, AgbotId, new ExchangeAgbot { Token = Password, Name = "fleet agbot" }, cancellationToken);
         await OrgAdmin.AddAgbotPatternAsync(Org, AgbotId, new AgbotPattern { PatternOrgid = Org, Pattern = PatternName, NodeOrgid = Org }, cancellationToken);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var arch = NodeRuntimeInfo.CurrentArch();
+        await PublishServiceAsync("1.0.0", 'a', cancellationToken);
+        await PutPatternAsync(["1.0.0"], cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes <c>web</c> at <paramref name="version"/> and lists it in the pattern with the highest
+    /// priority: the agbot then upgrades the agreements in force, in batches.
+    /// </summary>
+    public async Task PublishNewVersionAsync(string version, CancellationToken cancellationToken)
+    {
+        await PublishServiceAsync(version, 'b', cancellationToken);
+        await PutPatternAsync([version, "1.0.0"], cancellationToken);
+    }
+
+    private async Task PublishServiceAsync(string version, char digest, CancellationToken cancellationToken)
+    {
         // The image never runs (the nodes' engines only record), but the digest pin is checked for real.
         var deployment = new JsonObject
         {
-            ["services"] = new JsonObject { ["web"] = new JsonObject { ["image"] = $"127.0.0.1:5000/fleet/web@sha256:{new string('a', 64)}" } },
+            ["services"] = new JsonObject { ["web"] = new JsonObject { ["image"] = $"127.0.0.1:5000/fleet/web@sha256:{new string(digest, 64)}" } },
         }.ToJsonString();
         var service = new JsonObject
         {
             ["url"] = "web",
-            ["version"] = "1.0.0",
-            ["arch"] = arch,
+            ["version"] = version,
+            ["arch"] = NodeRuntimeInfo.CurrentArch(),
             ["sharable"] = "multiple",
             ["deployment"] = deployment,
-            ["deploymentSignature"] = DeploymentSigner.Sign(deployment, key.ExportPkcs8PrivateKeyPem()),
-            ["publicKey"] = key.ExportSubjectPublicKeyInfoPem(),
+            ["deploymentSignature"] = DeploymentSigner.Sign(deployment, _publisherKey.ExportPkcs8PrivateKeyPem()),
+            ["publicKey"] = _publisherKey.ExportSubjectPublicKeyInfoPem(),
         };
         await SendAsPublisherAsync(HttpMethod.Post, $"orgs/{Org}/services", service.ToJsonString(), cancellationToken);
+    }
+
+    private Task PutPatternAsync(IReadOnlyList<string> versionsByPriority, CancellationToken cancellationToken)
+    {
+        var versions = string.Join(",", versionsByPriority.Select((v, i) =>
+            $$$"""{"version":"{{{v}}}","priority":{"priority_value":{{{i + 1}}},"retries":3,"retry_durations":3600}}"""));
         var pattern = $$$"""
-            {"services":[{"serviceUrl":"web","serviceOrgid":"{{{Org}}}","serviceArch":"{{{arch}}}",
-              "serviceVersions":[{"version":"1.0.0","priority":{"priority_value":1,"retries":3,"retry_durations":3600}}]}]}
+            {"services":[{"serviceUrl":"web","serviceOrgid":"{{{Org}}}","serviceArch":"{{{NodeRuntimeInfo.CurrentArch()}}}","serviceVersions":[{{{versions}}}]}]}
             """;
-        await SendAsPublisherAsync(HttpMethod.Put, $"orgs/{Org}/patterns/{PatternName}", pattern, cancellationToken);
+        return SendAsPublisherAsync(HttpMethod.Put, $"orgs/{Org}/patterns/{PatternName}", pattern, cancellationToken);
     }
 
     private async Task SendAsPublisherAsync(HttpMethod method, string path, string json, CancellationToken cancellationToken)
@@ -135,6 +155,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             $"--Agbot:MaxConcurrentNegotiations={_options.AgbotWorkers.ToString(invariant)}",
             $"--Agbot:QueueCapacity={Math.Max(20_000, _options.Count).ToString(invariant)}",
             $"--Agbot:ReplyTimeout={_options.AgbotReplyTimeout.ToString("c", invariant)}",
+            $"--Agbot:Upgrades:BatchSize={_options.RolloutBatchSize.ToString(invariant)}",
         ];
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -175,6 +196,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         }
         await Admin.DisposeAsync();
         await Exchange.DisposeAsync();
+        _publisherKey.Dispose();
         await Nats.DisposeAsync();
     }
 }

@@ -40,6 +40,9 @@ internal sealed record FleetReport
 
     public required double PeakResidentMb { get; init; }
 
+    /// <summary>The rollout of 2.0.0, when <c>--rollout</c> asked for one and the fleet had settled.</summary>
+    public RolloutFigures? Rollout { get; init; }
+
     public double P(double percentile) => Percentiles.Of(LatenciesMs, percentile);
 
     public void Print(TextWriter output)
@@ -71,6 +74,13 @@ internal sealed record FleetReport
         output.WriteLine(string.Create(c, $"  registered -> agreement finalized (workload started), {LatenciesMs.Length} nodes: p50 {P(50):0.0} ms, p90 {P(90):0.0} ms, p99 {P(99):0.0} ms, max {P(100):0.0} ms"));
         output.WriteLine(string.Create(c, $"  start signal -> last registration {LastRegisteredMs / 1000:0.00} s; -> last healthy agreement {LastStartedMs / 1000:0.00} s ({LatenciesMs.Length / Math.Max(LastStartedMs / 1000, 0.001):0} agreements/s)"));
         output.WriteLine(string.Create(c, $"  agbot store: {AgbotFinalized} finalized, {AgbotCancelled} cancelled"));
+        if (Rollout is { } r)
+        {
+            output.WriteLine(string.Create(c, $"  rollout of 2.0.0 in batches of {Options.RolloutBatchSize}: {r.Upgraded}/{r.Agreements} upgraded, {r.Refused} refused, {(r.Complete ? "complete" : "INCOMPLETE")} after {r.DurationMs / 1000:0.00} s"));
+        }
         output.WriteLine(string.Create(c, $"  peak resident memory (simulator + shards): {PeakResidentMb:0} MB"));
     }
 }
+
+/// <summary>Agreements to upgrade, upgraded, refusals, from publishing to the last successful updatereply.</summary>
+internal sealed record RolloutFigures(int Agreements, int Upgraded, int Refused, double DurationMs, bool Complete);

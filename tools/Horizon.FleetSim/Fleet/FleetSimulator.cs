@@ -84,6 +84,10 @@ internal static class FleetSimulator
                         $"  t={clock.Elapsed.TotalSeconds,6:0.0}s registered {n.Registered,6} running {n.Started,6} declined {n.Declined,5} cancelled {n.Cancelled,5} failed-registration {n.RegistrationFailed,4} settled {n.Settled,6}/{options.Count} rss {rss:0} MB"));
                 }
                 peak = Math.Max(peak, ResidentMb(children));
+                var rollout = options.Rollout && tally.IsSettled
+                    ? await RolloutAsync(options, environment, tally, plan.CountOf(NodeBehaviour.Healthy), clock, children, inProcess, output, cancellationToken)
+                    : null;
+                peak = Math.Max(peak, ResidentMb(children));
 
                 var store = environment.AgbotServices.GetRequiredService<IAgreementStore>();
                 var finalized = await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = 1_000_000 }, cancellationToken);
@@ -108,6 +112,7 @@ internal static class FleetSimulator
                     AgbotFinalized = finalized.Count,
                     AgbotCancelled = cancelled.Count,
                     PeakResidentMb = peak,
+                    Rollout = rollout,
                 };
             }
             finally
@@ -121,6 +126,26 @@ internal static class FleetSimulator
         {
             TryDelete(runDirectory);
         }
+    }
+
+    /// <summary>Publishes 2.0.0 and waits until every healthy node answered its update with success (or the timeout passed).</summary>
+    private static async Task<RolloutFigures> RolloutAsync(FleetOptions options, FleetEnvironment environment, FleetTally tally, int healthy,
+        Stopwatch clock, List<ShardProcess> children, Task inProcess, TextWriter output, CancellationToken cancellationToken)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"fleet-sim: publishing web 2.0.0; the agbot upgrades {healthy} agreements in batches of {options.RolloutBatchSize}"));
+        var startedAt = clock.Elapsed;
+        await environment.PublishNewVersionAsync("2.0.0", cancellationToken);
+        while (tally.Upgrades().Upgraded < healthy && clock.Elapsed - startedAt < options.Timeout)
+        {
+            await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(2), cancellationToken), inProcess);
+            cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfDied(children, inProcess);
+            var (upgraded, _, refused) = tally.Upgrades();
+            output.WriteLine(string.Create(c, $"  t={(clock.Elapsed - startedAt).TotalSeconds,6:0.0}s upgraded {upgraded,6}/{healthy} refused {refused}"));
+        }
+        var (done, lastAt, refusals) = tally.Upgrades();
+        return new RolloutFigures(healthy, done, refusals, done == 0 ? double.NaN : lastAt - startedAt.TotalMilliseconds, done == healthy);
     }
 
     private static List<ShardPlan> ShardPlans(FleetOptions options, FleetEnvironment environment, string runDirectory)

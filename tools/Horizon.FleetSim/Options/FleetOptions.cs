@@ -59,6 +59,12 @@ internal sealed record FleetOptions
     /// <summary>How long the agbot waits for a reply before cancelling with 201; default the agbot's own (60 s).</summary>
     public TimeSpan AgbotReplyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>After the fleet settled, publish version 2.0.0 and wait until every healthy node upgraded.</summary>
+    public bool Rollout { get; init; }
+
+    /// <summary>The agbot's upgrade batch size; default the agbot's own (10).</summary>
+    public int RolloutBatchSize { get; init; } = 10;
+
     /// <summary>Where node state goes; default a fresh folder under /dev/shm (or the temp folder).</summary>
     public string? StateDirectory { get; init; }
 
@@ -122,6 +128,10 @@ internal sealed record FleetOptions
         if (AgbotReplyTimeout <= TimeSpan.Zero)
         {
             problems.Add($"--agbot-reply-timeout must be positive, not {AgbotReplyTimeout}");
+        }
+        if (RolloutBatchSize < 1)
+        {
+            problems.Add($"--rollout-batch-size must be at least 1, not {RolloutBatchSize}");
         }
         if (Sequential && Count > NodesPerProcess)
         {

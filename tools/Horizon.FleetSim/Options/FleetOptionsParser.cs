@@ -12,7 +12,7 @@ internal static class FleetOptionsParser
         usage: fleet-sim [--count N] [--rate R] [--sequential] [--heartbeat 60s] [--reject F] [--crash-loop F]
                          [--offline F] [--seed S] [--timeout 10m] [--nodes-per-process 1000] [--nodes-per-connection 250]
                          [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbot-workers 32]
-                         [--agbot-reply-timeout 60s] [--state DIR] [--verbose]
+                         [--agbot-reply-timeout 60s] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
         """;
 
     /// <exception cref="FleetOptionsException">An option is unknown, lacks its value, is not a number, or is out of range.</exception>
@@ -27,6 +27,11 @@ internal static class FleetOptionsParser
             if (name is "--sequential")
             {
                 options = options with { Sequential = true };
+                continue;
+            }
+            if (name is "--rollout")
+            {
+                options = options with { Rollout = true };
                 continue;
             }
             if (name is "--verbose")
@@ -63,6 +68,7 @@ internal static class FleetOptionsParser
                     "--token-hash-iterations" => options with { TokenHashIterations = Integer(name, value) },
                     "--agbot-workers" => options with { AgbotWorkers = Integer(name, value) },
                     "--agbot-reply-timeout" => options with { AgbotReplyTimeout = Duration(name, value) },
+                    "--rollout-batch-size" => options with { RolloutBatchSize = Integer(name, value) },
                     "--state" => options with { StateDirectory = value },
                     _ => throw new FormatException($"unknown option {name}"),
                 };

@@ -36,5 +36,7 @@ internal sealed class FleetPlan
 
     public static string NodeId(int index) => $"node{index:D5}";
 
-    public static string TokenOf(int seed, int index) => $"sim-{seed}-{index}-token";
+    /// <summary>A 40-character token, as long as the random ones <c>hzn</c> generates (the exchange hashes 32+ character tokens cheaply).</summary>
+    public static string TokenOf(int seed, int index) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"fleet-sim/{seed}/{index}")))[..40];
 }
