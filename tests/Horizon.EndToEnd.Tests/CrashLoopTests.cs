@@ -17,7 +17,7 @@ public sealed class CrashLoopTests(InstallationFixture fixture)
         // 2.0.0 dies a second after each start; 1.0.0 stays up. (The second matters: a container that
         // exits before the agent has recorded it is not supervised at all — see the README.)
         var crashing = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "2.0.0", """["sh", "-c", "echo crashing; sleep 1; exit 3"]""");
-        var steady = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "1.0.0", """["sh", "-c", "echo steady; while true; do sleep 5; done"]""");
+        var steady = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "1.0.0", """["sh", "-c", "echo steady; trap \"exit 0\" TERM; while true; do sleep 5 & wait $!; done"]""");
         await site.Hzn.RunCheckedAsync(["exchange", "service", "publish", "-f", ServiceFiles.WriteService(site, Service, "2.0.0", crashing), "-r", site.RegistryAuth]);
         await site.Hzn.RunCheckedAsync(["exchange", "service", "publish", "-f", ServiceFiles.WriteService(site, Service, "1.0.0", steady), "-r", site.RegistryAuth]);
         // One restart on the node per agreement, and one renegotiation of 2.0.0 before the agbot gives up on it.

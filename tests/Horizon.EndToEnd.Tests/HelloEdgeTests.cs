@@ -32,8 +32,11 @@ public sealed class HelloEdgeTests(InstallationFixture fixture)
 
         // The consumer prints what it read from http://hello-producer:8080/ every five seconds: the
         // producer's page, which it writes from HELLO_MESSAGE at start.
-        var served = (await Installation.Docker.RunCheckedAsync(["exec", producer, "cat", "/www/index.html"])).Trim();
-        Assert.NotEmpty(served);
+        var served = await Eventually.ReachedAsync($"{producer} has written its page", async () =>
+        {
+            var page = await Installation.Docker.RunAsync(["exec", producer, "cat", "/www/index.html"]);
+            return page.Succeeded && page.StandardOutput.Trim() is { Length: > 0 } text ? text : null;
+        }, site, TimeSpan.FromSeconds(10));
         await Eventually.TrueAsync($"{consumer}'s log shows the producer's page \"{served}\"",
             async () => (await Logs(consumer)).Split('\n').Any(l => l.EndsWith(" " + served, StringComparison.Ordinal)), site, Patience, TimeSpan.FromSeconds(1));
 

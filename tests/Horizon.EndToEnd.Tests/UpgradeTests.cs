@@ -14,8 +14,8 @@ public sealed class UpgradeTests(InstallationFixture fixture)
     {
         var installation = fixture.Installation;
         await using var site = await installation.CreateSiteAsync();
-        var first = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "1.0.0", """["sh", "-c", "echo ticker 1.0.0; while true; do sleep 5; done"]""");
-        var second = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "1.1.0", """["sh", "-c", "echo ticker 1.1.0; while true; do sleep 5; done"]""");
+        var first = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "1.0.0", """["sh", "-c", "echo ticker 1.0.0; trap \"exit 0\" TERM; while true; do sleep 5 & wait $!; done"]""");
+        var second = await installation.BuildAndPushImageAsync($"{site.Org}/{Service}", "1.1.0", """["sh", "-c", "echo ticker 1.1.0; trap \"exit 0\" TERM; while true; do sleep 5 & wait $!; done"]""");
         await site.Hzn.RunCheckedAsync(["exchange", "service", "publish", "-f", ServiceFiles.WriteService(site, Service, "1.0.0", first), "-r", site.RegistryAuth]);
         await site.Hzn.RunCheckedAsync(["exchange", "pattern", "publish", "-f", ServiceFiles.WritePattern(site, Service, Service, ["1.0.0"], retries: 1, retryDurations: 3600)]);
         await site.Hzn.RunCheckedAsync(["exchange", "agbot", "addpattern", site.AgbotId, site.Org, Service]);

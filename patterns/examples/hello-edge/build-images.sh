@@ -33,15 +33,18 @@ commit_image() {
   echo "built $tag" >&2
 }
 
-# The producer serves HELLO_MESSAGE (a user input the node agent injects) on port 8080.
+# The producer serves HELLO_MESSAGE (a user input the node agent injects) on port 8080. httpd as
+# PID 1 would ignore SIGTERM, so sh stays PID 1 with a trap and waits for it (see the consumer).
 commit_image producer "$PRODUCER" \
-  '["sh", "-c", "mkdir -p /www && echo \"${HELLO_MESSAGE:-hello}\" > /www/index.html && exec httpd -f -p 8080 -h /www"]' \
+  '["sh", "-c", "trap \"exit 0\" TERM; mkdir -p /www && echo \"${HELLO_MESSAGE:-hello}\" > /www/index.html && httpd -f -p 8080 -h /www & wait $!"]' \
   'mkdir -p /www'
 
 # The consumer reads the producer by its service name over the producer's private network.
-# busybox `wget -T` segfaults here, so `timeout` bounds each call instead.
+# busybox `wget -T` segfaults here, so `timeout` bounds each call instead. As PID 1, sh ignores
+# SIGTERM unless it traps it; the trap plus an interruptible `wait` lets `docker stop` (and the
+# node agent's teardown) end it at once instead of after the 10 s kill timeout.
 commit_image consumer "$CONSUMER" \
-  '["sh", "-c", "while true; do echo \"$(date -u +%H:%M:%S) $(timeout 3 wget -q -O - http://${PRODUCER_HOST:-hello-producer}:8080/ 2>&1 || echo unreachable)\"; sleep 5; done"]' \
+  '["sh", "-c", "trap \"exit 0\" TERM; while true; do echo \"$(date -u +%H:%M:%S) $(timeout 3 wget -q -O - http://${PRODUCER_HOST:-hello-producer}:8080/ 2>&1 || echo unreachable)\"; sleep 5 & wait $!; done"]' \
   'true'
 
 if [[ -n "${REGISTRY_USER:-}" && -n "${REGISTRY_PASSWORD:-}" ]]; then
