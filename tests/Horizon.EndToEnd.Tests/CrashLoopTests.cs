@@ -5,7 +5,7 @@ namespace Horizon.EndToEnd.Tests;
 
 /// <summary>A version whose container keeps dying: the node gives up past its retry budget and the agbot falls back.</summary>
 [Collection(EndToEndTests.Name)]
-public sealed class CrashLoopTests(InstallationFixture fixture)
+public sealed class CrashLoopTests(InstallationFixture fixture, ITestOutputHelper output)
 {
     private const string Service = "crashy";
 
@@ -28,13 +28,16 @@ public sealed class CrashLoopTests(InstallationFixture fixture)
 
         var register = await site.Hzn.RunAsync(["register", "-n", $"{site.NodeId}:{site.NodeToken}", "-p", Service]);
         Assert.True(register.Succeeded, $"hzn register exited {register.ExitCode}:\n{register.StandardOutput}\n{register.StandardError}\n{site.Diagnostics()}");
+        output.WriteLine(register.StandardOutput);
 
+        var registered = System.Diagnostics.Stopwatch.StartNew();
         var fallback = await Eventually.ReachedAsync("an active agreement on 1.0.0 after 2.0.0 crash-looped", async () =>
         {
             var agreements = await site.AgbotAgreementsAsync();
             return agreements.Any(a => Status(a) == "active" && Version(a) == "1.0.0") ? agreements : null;
         }, site, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(1));
 
+        output.WriteLine($"active on 1.0.0 {registered.Elapsed.TotalSeconds:0.0} s after registration");
         var failed = fallback.Where(a => Version(a) == "2.0.0").ToList();
         Assert.True(failed.Count >= 2, $"2.0.0 was tried {failed.Count} times before the fallback:\n{Describe(fallback)}");
         Assert.All(failed, a =>

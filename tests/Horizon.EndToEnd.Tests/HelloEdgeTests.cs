@@ -5,7 +5,7 @@ namespace Horizon.EndToEnd.Tests;
 
 /// <summary>The hello-edge sample from publish to running containers and back, driven with hzn like a user.</summary>
 [Collection(EndToEndTests.Name)]
-public sealed class HelloEdgeTests(InstallationFixture fixture)
+public sealed class HelloEdgeTests(InstallationFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
@@ -22,6 +22,8 @@ public sealed class HelloEdgeTests(InstallationFixture fixture)
         var register = await HelloEdgeSample.RegisterAndWaitAsync(site);
 
         Assert.True(register.Succeeded, $"hzn register --wait exited {register.ExitCode}:\n{register.StandardOutput}\n{register.StandardError}\n{site.Diagnostics()}");
+
+        output.WriteLine(register.StandardOutput);
         Assert.Contains("done: agreement finalized", register.StandardOutput, StringComparison.Ordinal);
         var agreement = Assert.Single(await site.AgbotAgreementsAsync());
         Assert.Equal("active", agreement.GetProperty("status").GetString());
@@ -63,6 +65,7 @@ public sealed class HelloEdgeTests(InstallationFixture fixture)
         await site.StartAgbotAsync();
         var register = await HelloEdgeSample.RegisterAndWaitAsync(site);
         Assert.True(register.Succeeded, $"hzn register --wait exited {register.ExitCode}:\n{register.StandardOutput}\n{register.StandardError}\n{site.Diagnostics()}");
+        output.WriteLine(register.StandardOutput);
         Assert.NotEmpty(await site.NetworksAsync());
 
         var unregister = await site.Hzn.RunAsync(["unregister"]);

@@ -5,7 +5,7 @@ namespace Horizon.EndToEnd.Tests;
 
 /// <summary>A newer version published while an agreement runs: the agreement moves to it (docs/upgrades.md).</summary>
 [Collection(EndToEndTests.Name)]
-public sealed class UpgradeTests(InstallationFixture fixture)
+public sealed class UpgradeTests(InstallationFixture fixture, ITestOutputHelper output)
 {
     private const string Service = "ticker";
 
@@ -23,11 +23,13 @@ public sealed class UpgradeTests(InstallationFixture fixture)
         await site.StartAgbotAsync();
         var register = await site.Hzn.RunAsync(["register", "-n", $"{site.NodeId}:{site.NodeToken}", "-p", Service, "--wait", "--timeout", "90"], TimeSpan.FromSeconds(120));
         Assert.True(register.Succeeded, $"hzn register --wait exited {register.ExitCode}:\n{register.StandardOutput}\n{register.StandardError}\n{site.Diagnostics()}");
+        output.WriteLine(register.StandardOutput);
         var original = Assert.Single(await site.AgbotAgreementsAsync());
         var agreementId = original.GetProperty("id").GetString();
         Assert.Equal("1.0.0", original.GetProperty("version").GetString());
 
         // The publisher ships 1.1.0 and puts it first in the pattern.
+        var published = System.Diagnostics.Stopwatch.StartNew();
         await site.Hzn.RunCheckedAsync(["exchange", "service", "publish", "-f", ServiceFiles.WriteService(site, Service, "1.1.0", second), "-r", site.RegistryAuth]);
         await site.Hzn.RunCheckedAsync(["exchange", "pattern", "publish", "-f", ServiceFiles.WritePattern(site, Service, Service, ["1.1.0", "1.0.0"], retries: 1, retryDurations: 3600)]);
 
@@ -37,6 +39,7 @@ public sealed class UpgradeTests(InstallationFixture fixture)
             return agreements.Any(a => a.GetProperty("version").GetString() == "1.1.0" && a.GetProperty("status").GetString() == "active") ? agreements : null;
         }, site, TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(1));
 
+        output.WriteLine($"the agbot's agreement ran 1.1.0 {published.Elapsed.TotalSeconds:0.0} s after publishing started");
         // The same agreement, updated in place: nothing was cancelled and no second agreement made.
         var agreement = Assert.Single(upgraded);
         Assert.Equal(agreementId, agreement.GetProperty("id").GetString());
