@@ -19,6 +19,7 @@ public sealed partial class DiscoveryService(
     ServedCatalog catalog,
     ServiceCatalog services,
     AgreementNegotiator negotiator,
+    Leases.LeaseKeeper leases,
     NegotiationBacklog backlog,
     IAgreementStore store,
     ExchangeClient exchange,
@@ -27,7 +28,7 @@ public sealed partial class DiscoveryService(
     TimeProvider time,
     ILogger<DiscoveryService> logger) : BackgroundService
 {
-    private const string FeedCursor = "changes";
+    private readonly string _feedCursor = $"changes:{options.InstanceId}";
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Dictionary<string, CancellationTokenSource> _subscriptions = new(StringComparer.Ordinal);
     private volatile bool _reloadRequested;
@@ -35,16 +36,18 @@ public sealed partial class DiscoveryService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         negotiator.Stopping = stoppingToken;
+        leases.Acquired += OnPartitionsAcquired;
         await registration.RegisterAsync(stoppingToken);
         await catalog.ReloadAsync(stoppingToken);
-        var resumed = await negotiator.ResumeAsync(stoppingToken);
+        await leases.WaitReadyAsync(stoppingToken);
+        var resumed = await negotiator.ResumeAsync(a => leases.Owns(a.NodeOrg, a.NodeId), stoppingToken);
         LogResumed(resumed);
         Subscribe(stoppingToken);
-        if (await store.GetCursorAsync(FeedCursor, stoppingToken) == 0)
+        if (await store.GetCursorAsync(_feedCursor, stoppingToken) == 0)
         {
             // First start: the full scan below covers everything up to now.
             var status = await exchange.GetStatusAsync(stoppingToken);
-            await store.SetCursorAsync(FeedCursor, status.MostRecentChangeId + 1, stoppingToken);
+            await store.SetCursorAsync(_feedCursor, status.MostRecentChangeId + 1, stoppingToken);
         }
         else
         {
@@ -65,6 +68,13 @@ public sealed partial class DiscoveryService(
             }
             try
             {
+                if (Interlocked.Exchange(ref _takenOver, 0) == 1)
+                {
+                    // Partitions taken from a stopped or dead instance: finish what it left unsent, and find its nodes.
+                    var taken = await negotiator.ResumeAsync(a => leases.Owns(a.NodeOrg, a.NodeId), stoppingToken);
+                    LogResumed(taken);
+                    _reloadRequested = true;
+                }
                 if (_reloadRequested || time.GetUtcNow() >= nextRescan)
                 {
                     _reloadRequested = false;
@@ -128,7 +138,7 @@ public sealed partial class DiscoveryService(
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        var cursor = await store.GetCursorAsync(FeedCursor, cancellationToken);
+        var cursor = await store.GetCursorAsync(_feedCursor, cancellationToken);
         while (true)
         {
             var page = await exchange.GetChangesAsync(options.Org, new ChangesRequest { ChangeId = cursor, OrgList = [.. catalog.WatchedOrgs] }, cancellationToken);
@@ -137,7 +147,7 @@ public sealed partial class DiscoveryService(
                 await DispatchAsync(change, cancellationToken);
             }
             cursor = page.MostRecentChangeId + 1;
-            await store.SetCursorAsync(FeedCursor, cursor, cancellationToken);
+            await store.SetCursorAsync(_feedCursor, cursor, cancellationToken);
             if (!page.HitMaxRecords)
             {
                 return;
@@ -167,6 +177,14 @@ public sealed partial class DiscoveryService(
                 RequestReload();
                 break;
         }
+    }
+
+    private int _takenOver;
+
+    private void OnPartitionsAcquired(IReadOnlyCollection<int> partitions)
+    {
+        Interlocked.Exchange(ref _takenOver, 1);
+        _wake.Release();
     }
 
     private void RequestReload()
@@ -220,6 +238,7 @@ public sealed partial class DiscoveryService(
 
     public override void Dispose()
     {
+        leases.Acquired -= OnPartitionsAcquired;
         _wake.Dispose();
         base.Dispose();
     }

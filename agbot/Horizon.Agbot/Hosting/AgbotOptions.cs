@@ -65,6 +65,18 @@ public sealed record AgbotOptions
     /// <summary>How long published services are cached (changes to them also clear the cache).</summary>
     public TimeSpan ServiceCacheLifetime { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Names this instance among several running as the same agbot on one PostgreSQL (its change-feed
+    /// position is its own). Default: the machine name.
+    /// </summary>
+    public string InstanceId { get; init; } = Environment.MachineName;
+
+    /// <summary>Where the agbot's key pair lives; instances of one agbot share the same keys. Default: <c>keys</c> in the state directory.</summary>
+    public string? KeysDirectory { get; init; }
+
+    /// <summary>Node partitions leased among instances.</summary>
+    public LeaseOptions Leases { get; init; } = new();
+
     /// <summary>Batches and success threshold of upgrades.</summary>
     public UpgradeOptions Upgrades { get; init; } = new();
 
@@ -87,6 +99,10 @@ public sealed record AgbotOptions
         if (ReplyTimeout <= TimeSpan.Zero || GovernanceInterval <= TimeSpan.Zero || FeedPollInterval <= TimeSpan.Zero || RescanInterval <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("Agbot timeouts and intervals must be positive");
+        }
+        if (string.IsNullOrWhiteSpace(InstanceId) || Leases.Partitions < 1 || Leases.RenewInterval <= TimeSpan.Zero || Leases.Duration <= Leases.RenewInterval)
+        {
+            throw new InvalidOperationException("Agbot:InstanceId must be set, Agbot:Leases:Partitions at least 1 and Agbot:Leases:Duration longer than Agbot:Leases:RenewInterval");
         }
         if (Upgrades.BatchSize < 1 || Upgrades.SuccessThreshold is < 0 or > 1 || double.IsNaN(Upgrades.SuccessThreshold))
         {

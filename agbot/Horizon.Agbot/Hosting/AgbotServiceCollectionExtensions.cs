@@ -1,6 +1,7 @@
 using Horizon.Agbot.Api;
 using Horizon.Agbot.Discovery;
 using Horizon.Agbot.Governance;
+using Horizon.Agbot.Leases;
 using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
 using Horizon.Agbot.Upgrades;
@@ -25,7 +26,7 @@ public static class AgbotServiceCollectionExtensions
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(_ => PartyKeys.LoadOrCreate(Path.Combine(options.StateDirectory, "keys")));
+        services.AddSingleton(_ => PartyKeys.LoadOrCreate(options.KeysDirectory ?? Path.Combine(options.StateDirectory, "keys")));
         services.AddSingleton(_ => new ExchangeClient(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
         services.AddSingleton(_ => new ExchangeDefinitions(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
         services.AddSingleton(sp => new ExchangeKeyDirectory(sp.GetRequiredService<ExchangeClient>()));
@@ -48,7 +49,9 @@ public static class AgbotServiceCollectionExtensions
         services.AddSingleton<NodeEvaluator>();
         services.AddSingleton<WorkloadTerms>();
         services.AddSingleton<AgbotRegistration>();
+        services.AddSingleton<LeaseKeeper>();
         services.AddHostedService<AgbotStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         services.AddHostedService<AgreementInbox>();
         services.AddHostedService<NegotiationWorkers>();
         services.AddHostedService<DiscoveryService>();

@@ -13,11 +13,15 @@ public sealed partial class AgreementNegotiator
     /// a cancel. Proposals past their deadline are left to the governor, which cancels them (201).
     /// Returns how many messages were sent.
     /// </summary>
-    public async Task<int> ResumeAsync(CancellationToken cancellationToken = default)
+    public async Task<int> ResumeAsync(Func<AgreementRecord, bool>? include = null, CancellationToken cancellationToken = default)
     {
         var sent = 0;
         foreach (var agreement in await store.ListAsync(new AgreementQuery { PendingOnly = true }, cancellationToken))
         {
+            if (include is not null && !include(agreement))
+            {
+                continue;
+            }
             switch (agreement.Pending)
             {
                 case PendingMessage.Proposal when agreement.State == AgreementState.Proposed && agreement.ReplyDeadline > time.GetUtcNow():

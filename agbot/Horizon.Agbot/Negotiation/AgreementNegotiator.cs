@@ -159,7 +159,7 @@ public sealed partial class AgreementNegotiator(
             (int)CancelReason.NegativeReply => options.NegativeReplyRetry,
             _ => delay,
         };
-        queue.EnqueueLater(new NodeWork(cancelled.NodeOrg, cancelled.NodeId, cancelled.Workload, $"renegotiate after {cancelled.CancelReason}"), notBefore, Stopping);
+        queue.EnqueueLater(new NodeWork(cancelled.NodeOrg, cancelled.NodeId, cancelled.Workload, $"renegotiate after {cancelled.CancelReason}", AnyInstance: true), notBefore, Stopping);
     }
 
     private static PartyAddress NodeOf(AgreementRecord agreement) => PartyAddress.Node(agreement.NodeOrg, agreement.NodeId);

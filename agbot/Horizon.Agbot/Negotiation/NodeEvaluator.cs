@@ -18,6 +18,7 @@ public sealed partial class NodeEvaluator(
     WorkloadTerms termsFactory,
     IAgreementStore store,
     AgreementNegotiator negotiator,
+    Leases.LeaseKeeper leases,
     AgbotOptions options,
     TimeProvider time,
     ILogger<NodeEvaluator> logger)
@@ -26,7 +27,7 @@ public sealed partial class NodeEvaluator(
     {
         ArgumentNullException.ThrowIfNull(work);
         var workloads = catalog.Workloads.Where(w => w.NodeOrg == work.NodeOrg && (work.Workload is null || w.Key == work.Workload)).ToList();
-        if (workloads.Count == 0)
+        if (workloads.Count == 0 || !work.AnyInstance && !leases.Owns(work.NodeOrg, work.NodeId))
         {
             return;
         }

@@ -1,4 +1,8 @@
 namespace Horizon.Agbot.Negotiation;
 
-/// <summary>A node to evaluate against the served workloads (one, or all when <see cref="Workload"/> is null).</summary>
-public sealed record NodeWork(string NodeOrg, string NodeId, string? Workload, string Cause);
+/// <summary>
+/// A node to evaluate against the served workloads (one, or all when <see cref="Workload"/> is null).
+/// Only the instance leasing the node's partition evaluates it, unless <see cref="AnyInstance"/>
+/// (a renegotiation after a cancel this instance handled).
+/// </summary>
+public sealed record NodeWork(string NodeOrg, string NodeId, string? Workload, string Cause, bool AnyInstance = false);

@@ -67,4 +67,17 @@ public interface IAgreementStore : IAsyncDisposable
 
     /// <summary>Every member of the rollout, by batch.</summary>
     Task<IReadOnlyList<RolloutMember>> ListRolloutMembersAsync(string agbot, string workload, string version, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until
+    /// <paramref name="expiresAt"/>: succeeds when it is free, already the holder's, or expired at
+    /// <paramref name="now"/>; false when another holder's lease is still running.
+    /// </summary>
+    Task<bool> TryAcquireLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives the lease up, if <paramref name="holder"/> still has it.</summary>
+    Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken = default);
+
+    /// <summary>Every lease, expired or not.</summary>
+    Task<IReadOnlyList<LeaseRecord>> ListLeasesAsync(CancellationToken cancellationToken = default);
 }

@@ -47,6 +47,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
           outcome INTEGER NOT NULL, old_version TEXT NOT NULL, old_proposal TEXT NOT NULL, updated_ms BIGINT NOT NULL,
           PRIMARY KEY (agbot, workload, version, agreement_id))
         """,
+        "CREATE TABLE IF NOT EXISTS agbot_lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
     ];
 
     /// <summary>Runs <paramref name="work"/> on an open connection the implementation owns for the call.</summary>

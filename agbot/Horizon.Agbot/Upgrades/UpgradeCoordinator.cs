@@ -21,6 +21,7 @@ public sealed partial class UpgradeCoordinator(
     ServedCatalog catalog,
     IAgreementStore store,
     AgreementNegotiator negotiator,
+    Leases.LeaseKeeper leases,
     WorkloadTerms termsFactory,
     AgbotOptions options,
     TimeProvider time,
@@ -51,6 +52,10 @@ public sealed partial class UpgradeCoordinator(
     /// <summary>One pass: expires unanswered updates, then advances the rollout of every served workload.</summary>
     public async Task RunPassAsync(CancellationToken cancellationToken = default)
     {
+        if (!leases.IsLeader)
+        {
+            return; // One instance drives the rollouts, so batches are never interleaved.
+        }
         var now = time.GetUtcNow();
         foreach (var agreement in await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized }, cancellationToken))
         {

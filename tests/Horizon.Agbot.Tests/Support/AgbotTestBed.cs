@@ -152,14 +152,21 @@ internal sealed class AgbotTestBed : IAsyncDisposable
     }
 
     /// <summary>Starts the agbot application (again), on the same state folder each time.</summary>
-    public async Task StartAgbotAsync(Action<List<string>>? settings = null)
+    public async Task StartAgbotAsync(Action<List<string>>? settings = null) =>
+        _agbot = await StartInstanceAsync(State.Combine("agbot"), settings);
+
+    /// <summary>
+    /// Starts one more agbot application of the same agbot identity on its own state folder (the
+    /// caller stops or abandons it); instances of one agbot share their keys.
+    /// </summary>
+    public async Task<WebApplication> StartInstanceAsync(string stateDirectory, Action<List<string>>? settings = null)
     {
         await Provisioner.EnsureInboxAsync(PartyAddress.Agbot(Org, AgbotId));
         var args = new List<string>
         {
             $"--Agbot:Org={Org}", $"--Agbot:Id={AgbotId}", $"--Agbot:Token={Password}",
             $"--Agbot:ExchangeUrl={Exchange.BaseUrl}", $"--Agbot:NatsUrl={Nats.Url}",
-            $"--Agbot:StateDirectory={State.Combine("agbot")}", "--Agbot:LocalApiUrl=http://127.0.0.1:0",
+            $"--Agbot:StateDirectory={stateDirectory}", $"--Agbot:KeysDirectory={State.Combine("agbot-keys")}", "--Agbot:LocalApiUrl=http://127.0.0.1:0",
             "--Agbot:ReplyTimeout=00:00:02", "--Agbot:RetryBackoff=00:00:00.500", "--Agbot:NegativeReplyRetry=00:00:00.500",
             "--Agbot:RenegotiateDelay=00:00:00.100", "--Agbot:GovernanceInterval=00:00:00.200", "--Agbot:FeedPollInterval=00:00:01",
         };
@@ -167,9 +174,10 @@ internal sealed class AgbotTestBed : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.AddAgbot();
-        _agbot = builder.Build();
-        _agbot.MapAgbot();
-        await _agbot.StartAsync();
+        var agbot = builder.Build();
+        agbot.MapAgbot();
+        await agbot.StartAsync();
+        return agbot;
     }
 
     /// <summary>Stops the agbot application, as a process exit would.</summary>
