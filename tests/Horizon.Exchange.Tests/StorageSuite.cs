@@ -1,3 +1,4 @@
+using Dapper;
 using Horizon.Exchange.Storage;
 using Horizon.Testing;
 using Horizon.Testing.Postgres;
@@ -82,6 +83,102 @@ public abstract class StorageSuite : IAsyncLifetime
         await Nodes.SaveAsync(Node("n1"), 100);
         Assert.True(await Nodes.HeartbeatAsync("o", "n1", 12345));
         Assert.Equal(12345, (await Nodes.GetAsync("o", "n1"))!.LastHeartbeat);
+    }
+
+    [Fact]
+    public async Task HeartbeatMany_StoresKnownNodes_SkipsUnknownOnes_AndNeverMovesBackwards()
+    {
+        await Nodes.SaveAsync(Node("n1"), 100);
+        await Nodes.SaveAsync(Node("n2"), 100);
+        Assert.Equal(2, await Nodes.HeartbeatManyAsync([new("o", "n1", 500), new("o", "n2", 700), new("o", "gone", 900)]));
+        Assert.Equal(1, await Nodes.HeartbeatManyAsync([new("o", "n1", 400), new("o", "n2", 800)]));
+        Assert.Equal(500, (await Nodes.GetAsync("o", "n1"))!.LastHeartbeat);
+        Assert.Equal(800, (await Nodes.GetAsync("o", "n2"))!.LastHeartbeat);
+    }
+
+    [Fact]
+    public async Task RecordedHeartbeat_IsReadAtOnceThroughItsStore_AndStoredByTheFlush()
+    {
+        var nodes = Nodes;
+        await nodes.SaveAsync(Node("n1"), 100);
+        nodes.RecordHeartbeat("o", "n1", 4000);
+        nodes.RecordHeartbeat("o", "n1", 3000); // an older beat arriving late never wins
+        Assert.Equal(4000, (await nodes.GetAsync("o", "n1"))!.LastHeartbeat);
+        Assert.Equal(4000, (await nodes.ListAsync("o", null, "", 10))[0].LastHeartbeat);
+        Assert.Equal(0, (await Nodes.GetAsync("o", "n1"))!.LastHeartbeat); // not in the database yet
+        Assert.Equal(1, await nodes.FlushHeartbeatsAsync());
+        Assert.Equal(4000, (await Nodes.GetAsync("o", "n1"))!.LastHeartbeat);
+        Assert.Equal(0, await nodes.FlushHeartbeatsAsync());
+    }
+
+    [Fact]
+    public async Task SearchesFilteringOnHeartbeatAge_SeeRecordedHeartbeats()
+    {
+        var nodes = Nodes;
+        await nodes.SaveAsync(Node("n1"), 100);
+        await nodes.SaveAsync(Node("n2"), 100);
+        nodes.RecordHeartbeat("o", "n2", 5000);
+        Assert.Equal(["n2"], (await nodes.SearchByPatternAsync("o/p", ["o"], null, 3000, ("", ""), 10)).Select(n => n.Id));
+        nodes.RecordHeartbeat("o", "n1", 6000);
+        Assert.Equal(["n1", "n2"], (await nodes.ListWithPolicyAsync("o", 3000, "", 10)).Select(r => r.Node.Id));
+    }
+
+    [Fact]
+    public async Task DeletedNode_LosesItsRecordedHeartbeat_AndANewNodeOfThatIdDoesNotInheritIt()
+    {
+        var nodes = Nodes;
+        await nodes.SaveAsync(Node("n1"), 100);
+        nodes.RecordHeartbeat("o", "n1", 4000);
+        await nodes.DeleteAsync("o", "n1");
+        await nodes.SaveAsync(Node("n1"), 100);
+        await nodes.FlushHeartbeatsAsync();
+        Assert.Equal(0, (await nodes.GetAsync("o", "n1"))!.LastHeartbeat);
+    }
+
+    [Fact]
+    public async Task ConcurrentWrites_AFailingOneFailsAlone_AndLeavesNothingBehind_TheOthersCommit()
+    {
+        // Writes arriving together share a transaction; each failure must roll back only its own part.
+        var writes = Enumerable.Range(0, 60).Select(i => Task.Run(async () =>
+        {
+            switch (i % 10)
+            {
+                case 3:
+                    await Storage.WriteAsync<int>(async (connection, transaction) =>
+                    {
+                        await connection.ExecuteAsync("INSERT INTO counters (name, value) VALUES (@name, 1)", new { name = $"half-done-{i}" }, transaction);
+                        throw new InvalidOperationException("the work failed after writing");
+                    });
+                    return;
+                case 7:
+                    await Storage.WriteAsync(async (connection, transaction) =>
+                        await connection.ExecuteAsync("INSERT INTO nosuchtable (x) VALUES (1)", transaction: transaction));
+                    return;
+                default:
+                    await Nodes.SaveAsync(Node($"ok{i}"), 1_000);
+                    return;
+            }
+        })).ToList();
+        foreach (var (write, i) in writes.Select((w, i) => (w, i)))
+        {
+            switch (i % 10)
+            {
+                case 3:
+                    await Assert.ThrowsAsync<InvalidOperationException>(() => write);
+                    break;
+                case 7:
+                    await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => write);
+                    break;
+                default:
+                    await write;
+                    break;
+            }
+        }
+        Assert.Equal(48, (await Nodes.ListAsync("o", null, "", 100)).Count);
+        await using var connection = await Storage.OpenAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM counters WHERE name LIKE 'half-done-%'"));
+        var (changes, _) = await Changes.ReadAsync(["o"], 1, 1000);
+        Assert.Equal(Enumerable.Range(1, 48).Select(i => (long)i), changes.Select(c => c.Id));
     }
 
     [Fact]

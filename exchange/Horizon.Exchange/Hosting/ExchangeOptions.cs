@@ -40,6 +40,13 @@ public sealed record ExchangeOptions
     /// <summary>How long a verified credential is trusted without hashing again.</summary>
     public TimeSpan CredentialCacheLifetime { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How often acknowledged node heartbeats are written to the database, together. Reads on the
+    /// same exchange see a heartbeat at once; other exchanges sharing the database see it after at
+    /// most this long. A clean shutdown writes them all; a crash loses at most this interval's.
+    /// </summary>
+    public TimeSpan HeartbeatFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Default cap on nodes per org; an org's own <c>limits.maxNodes</c> overrides it.</summary>
     public long MaxNodesPerOrg { get; init; } = 1_000_000;
 

@@ -36,6 +36,7 @@ public static class ExchangeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ChangeNotifier>());
         services.AddSingleton<ExchangeServices>();
         services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<HeartbeatFlusher>();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json =>

@@ -17,8 +17,10 @@ public interface IStorageProvider : IAsyncDisposable
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction and commits it. Writers may be serialized
-    /// (SQLite has one writer at a time; waiting in-process is cheaper than its busy-retry loop).
+    /// Runs <paramref name="work"/> in a transaction and commits it. Concurrent writes may share
+    /// one transaction, each in its own savepoint, and are serialized: <paramref name="work"/> sees
+    /// the writes before it, must only use the connection and transaction it is given, and must not
+    /// call <see cref="WriteAsync{T}"/> itself. The returned task completes after the commit.
     /// </summary>
     /// <exception cref="DbException">The transaction failed and was rolled back.</exception>
     Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default);

@@ -3,15 +3,16 @@ using Dapper;
 namespace Horizon.Exchange.Storage;
 
 /// <summary>Nodes: registration, partial updates, heartbeats and pattern search.</summary>
-public sealed class NodeStore(IStorageProvider storage, ChangeLog changes)
+public sealed partial class NodeStore(IStorageProvider storage, ChangeLog changes)
 {
     private const string Columns = "org, id, owner, tokenhash, name, nodetype, pattern, arch, publickey, encryptionkey, document, lastheartbeat, lastupdated";
 
     public async Task<NodeRecord?> GetAsync(string org, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<NodeRecord>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<NodeRecord>(new CommandDefinition(
             $"SELECT {Columns} FROM nodes WHERE org = @org AND id = @id", new { org, id }, cancellationToken: cancellationToken));
+        return row is null ? null : WithLatestHeartbeat(row);
     }
 
     /// <summary>A page of the org's nodes ordered by id, after <paramref name="afterId"/>; only <paramref name="owner"/>'s when given.</summary>
@@ -21,8 +22,8 @@ public sealed class NodeStore(IStorageProvider storage, ChangeLog changes)
         var sql = owner is null
             ? $"SELECT {Columns} FROM nodes WHERE org = @org AND id > @afterId ORDER BY id LIMIT @limit"
             : $"SELECT {Columns} FROM nodes WHERE org = @org AND owner = @owner AND id > @afterId ORDER BY id LIMIT @limit";
-        return (await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql,
-            new { org, owner, afterId, limit = (long)limit }, cancellationToken: cancellationToken))).AsList();
+        return WithLatestHeartbeats((await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql,
+            new { org, owner, afterId, limit = (long)limit }, cancellationToken: cancellationToken))).AsList());
     }
 
     /// <summary>
@@ -80,6 +81,7 @@ public sealed class NodeStore(IStorageProvider storage, ChangeLog changes)
                 return WriteResult.Refused(WriteOutcome.NotFound);
             }
             await connection.ExecuteAsync("DELETE FROM attachments WHERE org = @org AND parent = @id AND kind LIKE 'node%'", new { org, id }, transaction);
+            _heartbeats.Forget(org, id);
             await Counters.AddAsync(connection, transaction, $"nodes:{org}", -1);
             return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
                 [new ChangeIntent(org, "node", id, "deleted")]));
@@ -102,6 +104,7 @@ public sealed class NodeStore(IStorageProvider storage, ChangeLog changes)
     public async Task<IReadOnlyList<NodeRecord>> SearchByPatternAsync(string pattern, IReadOnlyList<string> nodeOrgs, string? arch,
         long minHeartbeat, (string Org, string Id) after, int limit, CancellationToken cancellationToken = default)
     {
+        await FlushBeforeAgeFilterAsync(minHeartbeat, cancellationToken);
         await using var connection = await storage.OpenAsync(cancellationToken);
         var parameters = new DynamicParameters(new { pattern, arch = arch ?? "", minHeartbeat, afterOrg = after.Org, afterId = after.Id, limit = (long)limit });
         var sql = $"""
@@ -110,17 +113,18 @@ public sealed class NodeStore(IStorageProvider storage, ChangeLog changes)
               AND (@arch = '' OR arch = @arch) AND lastheartbeat >= @minHeartbeat
             ORDER BY org, id LIMIT @limit
             """;
-        return (await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql, parameters,
-            cancellationToken: cancellationToken))).AsList();
+        return WithLatestHeartbeats((await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql, parameters,
+            cancellationToken: cancellationToken))).AsList());
     }
 
     /// <summary>Nodes of <paramref name="org"/> after <paramref name="afterId"/> with their policy document (empty when none).</summary>
     public async Task<IReadOnlyList<(NodeRecord Node, string Policy)>> ListWithPolicyAsync(string org, long minHeartbeat, string afterId, int limit, CancellationToken cancellationToken = default)
     {
+        await FlushBeforeAgeFilterAsync(minHeartbeat, cancellationToken);
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var nodes = (await connection.QueryAsync<NodeRecord>(new CommandDefinition(
+        var nodes = WithLatestHeartbeats((await connection.QueryAsync<NodeRecord>(new CommandDefinition(
             $"SELECT {Columns} FROM nodes WHERE org = @org AND id > @afterId AND lastheartbeat >= @minHeartbeat ORDER BY id LIMIT @limit",
-            new { org, afterId, minHeartbeat, limit = (long)limit }, cancellationToken: cancellationToken))).AsList();
+            new { org, afterId, minHeartbeat, limit = (long)limit }, cancellationToken: cancellationToken))).AsList());
         if (nodes.Count == 0)
         {
             return [];

@@ -12,6 +12,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
 {
     private const long MigrationLockKey = 0x487a6e4578; // "HznEx": any constant unique to the exchange
     private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommit _writer;
 
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <exception cref="ArgumentException">The connection string is malformed.</exception>
@@ -19,6 +20,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        _writer = new GroupCommit(OpenAsync);
     }
 
     public string Name => "postgresql";
@@ -26,15 +28,12 @@ public sealed class PostgresStorageProvider : IStorageProvider
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(work);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
-    }
+    /// <remarks>
+    /// Concurrent writes of this process share one transaction and commit (<see cref="GroupCommit"/>);
+    /// every change locks the change-counter row until commit, so they would queue there anyway.
+    /// </remarks>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(work, cancellationToken);
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
     {
@@ -50,5 +49,9 @@ public sealed class PostgresStorageProvider : IStorageProvider
         }
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 }
