@@ -33,7 +33,16 @@ Console.CancelKeyPress += (_, e) =>
     interrupt.Cancel();
 };
 Console.WriteLine("command: dotnet run -c Release --project tools/Horizon.FleetSim -- " + string.Join(' ', args));
-var report = await FleetSimulator.RunAsync(options, Console.Out, interrupt.Token);
+FleetReport report;
+try
+{
+    report = await FleetSimulator.RunAsync(options, Console.Out, interrupt.Token);
+}
+catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("fleet-sim: interrupted; everything it started is stopped");
+    return 130;
+}
 report.Print(Console.Out);
 return report.Settled && report.RejectingWithWorkload == 0 && report.Rollout is null or { Complete: true } ? 0 : 1;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Horizon.Agbot.Hosting;
+using Horizon.Agbot.Negotiation;
 using Horizon.Exchange.Client;
 using Horizon.FleetSim.Options;
 using Horizon.Nats;
@@ -14,6 +15,7 @@ using Horizon.Switchboard.Mailboxes;
 using Horizon.Testing.Exchange;
 using Horizon.Testing.Nats;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Horizon.FleetSim.Fleet;
@@ -185,6 +187,26 @@ internal sealed class FleetEnvironment : IAsyncDisposable
                 await Provisioner.EnsureInboxAsync(PartyAddress.Node(Org, id), ct);
                 progress(Interlocked.Increment(ref done));
             });
+    }
+
+    /// <summary>Waits until the agbot's queue of nodes to evaluate is empty; returns how long that took.</summary>
+    /// <exception cref="TimeoutException">The queue did not empty within <paramref name="limit"/>.</exception>
+    public async Task<TimeSpan> WaitForAgbotBacklogAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var backlog = AgbotServices.GetRequiredService<NegotiationBacklog>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var quiet = 0;
+        // Empty three polls in a row: the queue may be empty while the workers still evaluate the last nodes.
+        while (quiet < 3)
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"the agbot still had {backlog.Count} nodes to evaluate after {limit}");
+            }
+            quiet = backlog.Count == 0 ? quiet + 1 : 0;
+            await Task.Delay(200, cancellationToken);
+        }
+        return clock.Elapsed;
     }
 
     public async ValueTask DisposeAsync()
