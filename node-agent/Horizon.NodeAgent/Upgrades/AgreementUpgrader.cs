@@ -202,6 +202,12 @@ public sealed partial class AgreementUpgrader(
         try
         {
             await runner.StopAsync(id, cancellationToken);
+            if (agreements.Get(id) is not { IsActive: true })
+            {
+                // Cancelled meanwhile: neither version may run.
+                Finish(id, false, failure.Reason, failure.Message, "update.abandoned");
+                return;
+            }
             await runner.StartAsync(WorkloadPlanner.Build(id, record.OldTerms), logins.Credentials, cancellationToken);
         }
         catch (Exception e) when (e is WorkloadStartException or DockerApiException or HttpRequestException or IOException or TimeoutException)
