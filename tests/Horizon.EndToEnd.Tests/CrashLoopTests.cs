@@ -23,8 +23,7 @@ public sealed class CrashLoopTests(InstallationFixture fixture, ITestOutputHelpe
         // One restart on the node per agreement, and one renegotiation of 2.0.0 before the agbot gives up on it.
         await site.Hzn.RunCheckedAsync(["exchange", "pattern", "publish", "-f", ServiceFiles.WritePattern(site, Service, Service, ["2.0.0", "1.0.0"], retries: 1, retryDurations: 3600)]);
         await site.Hzn.RunCheckedAsync(["exchange", "agbot", "addpattern", site.AgbotId, site.Org, Service]);
-        await site.StartNodeAgentAsync();
-        await site.StartAgbotAsync();
+        await site.StartAgentsAsync();
 
         var register = await site.Hzn.RunAsync(["register", "-n", $"{site.NodeId}:{site.NodeToken}", "-p", Service]);
         Assert.True(register.Succeeded, $"hzn register exited {register.ExitCode}:\n{register.StandardOutput}\n{register.StandardError}\n{site.Diagnostics()}");

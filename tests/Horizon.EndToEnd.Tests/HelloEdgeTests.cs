@@ -16,8 +16,7 @@ public sealed class HelloEdgeTests(InstallationFixture fixture, ITestOutputHelpe
     {
         await using var site = await Installation.CreateSiteAsync();
         await HelloEdgeSample.PublishAsync(site);
-        await site.StartNodeAgentAsync();
-        await site.StartAgbotAsync();
+        await site.StartAgentsAsync();
 
         var register = await HelloEdgeSample.RegisterAndWaitAsync(site);
 
@@ -61,8 +60,7 @@ public sealed class HelloEdgeTests(InstallationFixture fixture, ITestOutputHelpe
     {
         await using var site = await Installation.CreateSiteAsync();
         await HelloEdgeSample.PublishAsync(site);
-        await site.StartNodeAgentAsync();
-        await site.StartAgbotAsync();
+        await site.StartAgentsAsync();
         var register = await HelloEdgeSample.RegisterAndWaitAsync(site);
         Assert.True(register.Succeeded, $"hzn register --wait exited {register.ExitCode}:\n{register.StandardOutput}\n{register.StandardError}\n{site.Diagnostics()}");
         output.WriteLine(register.StandardOutput);

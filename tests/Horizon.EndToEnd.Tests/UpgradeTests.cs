@@ -19,8 +19,7 @@ public sealed class UpgradeTests(InstallationFixture fixture, ITestOutputHelper 
         await site.Hzn.RunCheckedAsync(["exchange", "service", "publish", "-f", ServiceFiles.WriteService(site, Service, "1.0.0", first), "-r", site.RegistryAuth]);
         await site.Hzn.RunCheckedAsync(["exchange", "pattern", "publish", "-f", ServiceFiles.WritePattern(site, Service, Service, ["1.0.0"], retries: 1, retryDurations: 3600)]);
         await site.Hzn.RunCheckedAsync(["exchange", "agbot", "addpattern", site.AgbotId, site.Org, Service]);
-        await site.StartNodeAgentAsync();
-        await site.StartAgbotAsync();
+        await site.StartAgentsAsync();
         var register = await site.Hzn.RunAsync(["register", "-n", $"{site.NodeId}:{site.NodeToken}", "-p", Service, "--wait", "--timeout", "90"], TimeSpan.FromSeconds(120));
         Assert.True(register.Succeeded, $"hzn register --wait exited {register.ExitCode}:\n{register.StandardOutput}\n{register.StandardError}\n{site.Diagnostics()}");
         output.WriteLine(register.StandardOutput);

@@ -82,10 +82,16 @@ public sealed class EdgeSite : IAsyncDisposable
         var root = _installation.RootHzn;
         await root.RunCheckedAsync(["exchange", "org", "add", Org, "--label", "end-to-end test"], cancellationToken: cancellationToken);
         await root.RunCheckedAsync(["exchange", "user", "add", "-o", Org, PublisherUser, PublisherPassword, "--admin"], cancellationToken: cancellationToken);
-        await Hzn.RunCheckedAsync(["exchange", "agbot", "add", AgbotId, AgbotToken], cancellationToken: cancellationToken);
-        await Hzn.RunCheckedAsync(["exchange", "node", "add", NodeId, NodeToken, "-a", "amd64"], cancellationToken: cancellationToken);
-        await Hzn.RunCheckedAsync(["key", "create", "-d", _directory.Combine("keys")], cancellationToken: cancellationToken);
+        // Independent of each other once the publisher exists; each hzn call is a process start.
+        await Task.WhenAll(
+            Hzn.RunCheckedAsync(["exchange", "agbot", "add", AgbotId, AgbotToken], cancellationToken: cancellationToken),
+            Hzn.RunCheckedAsync(["exchange", "node", "add", NodeId, NodeToken, "-a", "amd64"], cancellationToken: cancellationToken),
+            Hzn.RunCheckedAsync(["key", "create", "-d", _directory.Combine("keys")], cancellationToken: cancellationToken));
     }
+
+    /// <summary>Starts the node agent and the agbot side by side and waits for both local APIs.</summary>
+    public Task StartAgentsAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(StartNodeAgentAsync(cancellationToken), StartAgbotAsync(cancellationToken: cancellationToken));
 
     /// <summary>Starts the node agent (credentials for NATS come from the switchboard) and waits for its local API.</summary>
     public async Task StartNodeAgentAsync(CancellationToken cancellationToken = default)

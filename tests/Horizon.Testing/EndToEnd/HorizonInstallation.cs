@@ -67,16 +67,29 @@ public sealed class HorizonInstallation : IAsyncDisposable
         _ = BuiltProgram.Hzn;
         await new DockerCli().RequireEngineAndBaseImageAsync(cancellationToken);
         var installation = new HorizonInstallation();
+        // The registry needs nothing else, so it starts while NATS and the exchange do.
+        var registry = RegistryServer.StartAsync(cancellationToken);
         try
         {
             await installation.StartNatsAsync(cancellationToken);
             await installation.StartExchangeAsync(cancellationToken);
-            installation._registry = await RegistryServer.StartAsync(cancellationToken);
+            installation._registry = await registry;
             await installation.StartSwitchboardAsync(cancellationToken);
             return installation;
         }
         catch
         {
+            if (installation._registry is null)
+            {
+                try
+                {
+                    await (await registry).DisposeAsync();
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or PrerequisiteMissingException or OperationCanceledException)
+                {
+                    // The registry failed too; the first failure is the one to report.
+                }
+            }
             await installation.DisposeAsync();
             throw;
         }
