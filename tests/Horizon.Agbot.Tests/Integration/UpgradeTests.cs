@@ -54,8 +54,9 @@ public sealed class UpgradeTests
         Assert.Equal(before.Select(a => a.Id).Order(), after.Select(a => a.Id).Order()); // updated in place, not renegotiated
         Assert.All(after, a => Assert.Contains("\"2.0.0\"", a.ProposalJson, StringComparison.Ordinal));
         Assert.All(nodes, n => Assert.Empty(n.Messages<CancelAgreement>()));
+        await WaitUntilAsync(async () => (await bed.Store.ListRolloutsAsync($"{bed.Org}/{AgbotTestBed.AgbotId}")).Any(r => r.State == RolloutState.Completed), "rollout not completed");
         var rollout = Assert.Single(await bed.Store.ListRolloutsAsync($"{bed.Org}/{AgbotTestBed.AgbotId}"));
-        Assert.Equal(("2.0.0", RolloutState.Completed), (rollout.Version, rollout.State));
+        Assert.Equal("2.0.0", rollout.Version);
         var members = await bed.Store.ListRolloutMembersAsync(rollout.Agbot, rollout.Workload, rollout.Version);
         Assert.Equal([1, 1, 2, 2], members.Select(m => m.Batch));
         Assert.All(members, m => Assert.Equal(UpdateOutcome.Accepted, m.Outcome));
