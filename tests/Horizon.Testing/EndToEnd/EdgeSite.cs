@@ -27,6 +27,7 @@ public sealed class EdgeSite : IAsyncDisposable
     {
         _installation = installation;
         Org = "e2e" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        installation.Janitor.WatchOrg(Org);
     }
 
     public string Org { get; }
@@ -112,6 +113,7 @@ public sealed class EdgeSite : IAsyncDisposable
             ["NodeAgent__Registries__0__UserName"] = _installation.Registry.UserName,
             ["NodeAgent__Registries__0__Password"] = _installation.Registry.Password,
         }), state);
+        _installation.Janitor.WatchProcess(_nodeAgent.Id);
         await HorizonInstallation.WaitForPortAsync(_nodeAgent, NodeAgentPort, cancellationToken);
     }
 
@@ -148,6 +150,7 @@ public sealed class EdgeSite : IAsyncDisposable
             arguments.Add($"--Agbot:{key}={value}");
         }
         _agbot = BuiltProgram.Agbot.Start(arguments, HorizonInstallation.QuietEnvironment(), state);
+        _installation.Janitor.WatchProcess(_agbot.Id);
         await HorizonInstallation.WaitForPortAsync(_agbot, AgbotPort, cancellationToken);
     }
 

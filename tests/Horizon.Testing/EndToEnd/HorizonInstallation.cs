@@ -28,7 +28,11 @@ public sealed class HorizonInstallation : IAsyncDisposable
 
     private HorizonInstallation()
     {
+        Janitor = new OrphanJanitor(_directory.Path);
     }
+
+    /// <summary>Cleans up after this installation and its sites should the test process be killed before they dispose.</summary>
+    internal OrphanJanitor Janitor { get; }
 
     public NatsServer Nats => _nats ?? throw NotStarted();
 
@@ -74,6 +78,10 @@ public sealed class HorizonInstallation : IAsyncDisposable
             await installation.StartNatsAsync(cancellationToken);
             await installation.StartExchangeAsync(cancellationToken);
             installation._registry = await registry;
+            if (installation._registry.ProcessId is { } registryProcess)
+            {
+                installation.Janitor.WatchProcess(registryProcess);
+            }
             await installation.StartSwitchboardAsync(cancellationToken);
             return installation;
         }
@@ -208,6 +216,7 @@ public sealed class HorizonInstallation : IAsyncDisposable
             ConfigSnippet = $"include \"{AuthorizationFileName}\"",
             Files = new Dictionary<string, string> { [AuthorizationFileName] = seed },
         }, cancellationToken);
+        Janitor.WatchPidFile(_nats.PidFile);
     }
 
     private string SwitchboardNatsUrl => $"nats://switchboard:{Uri.EscapeDataString(_switchboardNatsPassword)}@127.0.0.1:{Nats.Port}";
@@ -223,6 +232,7 @@ public sealed class HorizonInstallation : IAsyncDisposable
             $"--Exchange:SqlitePath={_directory.Combine("exchange.db")}",
             $"--Exchange:NatsUrl={SwitchboardNatsUrl}",
         ], QuietEnvironment(), _directory.Path);
+        Janitor.WatchProcess(_exchange.Id);
         await WaitForPortAsync(_exchange, ExchangePort, cancellationToken);
     }
 
@@ -240,6 +250,7 @@ public sealed class HorizonInstallation : IAsyncDisposable
             ["HZN_Switchboard__NatsPidFile"] = Nats.PidFile,
             ["HZN_Switchboard__StateDirectory"] = state,
         }), state);
+        Janitor.WatchProcess(_switchboard.Id);
         await WaitForPortAsync(_switchboard, SwitchboardPort, cancellationToken);
     }
 
@@ -282,6 +293,7 @@ public sealed class HorizonInstallation : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Janitor.DisposeAsync();
         await StopAsync(_switchboard);
         await StopAsync(_exchange);
         if (_registry is not null)

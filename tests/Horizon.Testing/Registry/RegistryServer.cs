@@ -26,6 +26,9 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The docker-registry process id while it runs, for a janitor that outlives the test process.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary><c>127.0.0.1:port</c>, the prefix of image references in this registry.</summary>
     public string Host => $"127.0.0.1:{Port}";
 
