@@ -35,9 +35,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
         {
             for (var i = 0; i < (plan.Count + plan.NodesPerConnection - 1) / plan.NodesPerConnection; i++)
             {
-                var connection = new NatsConnection(NatsOpts.Default with { Url = plan.NatsUrl, Name = $"fleet-sim-{plan.FirstIndex}-{i}" });
-                await connection.ConnectAsync(stopping);
-                connections.Add(connection);
+                connections.Add(await ConnectAsync($"fleet-sim-{plan.FirstIndex}-{i}", stopping));
             }
             sink(new FleetEvent(FleetEventKind.Ready, plan.FirstIndex, 0));
             await startSignal.WaitAsync(stopping);
@@ -69,6 +67,26 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             foreach (var connection in connections)
             {
                 await connection.DisposeAsync();
+            }
+        }
+    }
+
+    // Ten processes starting at once on a loaded 2-core machine can miss the client's 2 s handshake
+    // deadline; a simulator process must not die of that.
+    private async Task<NatsConnection> ConnectAsync(string name, CancellationToken stopping)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = new NatsConnection(NatsOpts.Default with { Url = plan.NatsUrl, Name = name, ConnectTimeout = TimeSpan.FromSeconds(20) });
+            try
+            {
+                await connection.ConnectAsync(stopping);
+                return connection;
+            }
+            catch (NatsConnectionException) when (attempt < 5)
+            {
+                await connection.DisposeAsync();
+                await Task.Delay(TimeSpan.FromSeconds(attempt), stopping);
             }
         }
     }
