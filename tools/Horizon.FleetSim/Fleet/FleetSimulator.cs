@@ -53,7 +53,8 @@ internal static class FleetSimulator
             var shards = ShardPlans(options, environment, runDirectory);
             var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var stopShards = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task inProcess = Task.CompletedTask;
+            // Never completes unless the fleet runs in this process: progress waits on it beside its 2 s tick.
+            Task inProcess = Task.Delay(Timeout.Infinite, stopShards.Token);
             var children = new List<ShardProcess>();
             try
             {
