@@ -198,6 +198,29 @@ public abstract class StorageSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PatternSearch_OverSeveralOrgs_PagesThroughEveryNodeOnce_InOrgThenIdOrder()
+    {
+        foreach (var (org, id) in new[] { ("o", "b"), ("o", "a"), ("q", "a"), ("o2", "c"), ("q", "b"), ("o", "c") })
+        {
+            await Nodes.SaveAsync(Node(id) with { Org = org }, 100);
+        }
+        await Nodes.SaveAsync(Node("z") with { Org = "q", Pattern = "o/other" }, 100);
+        var seen = new List<string>();
+        (string Org, string Id) after = ("", "");
+        for (var page = 0; page < 10; page++)
+        {
+            var rows = await Nodes.SearchByPatternAsync("o/p", ["q", "o", "o2"], null, 0, after, 2);
+            seen.AddRange(rows.Select(r => $"{r.Org}/{r.Id}"));
+            if (rows.Count < 2)
+            {
+                break;
+            }
+            after = (rows[^1].Org, rows[^1].Id);
+        }
+        Assert.Equal(["o/a", "o/b", "o/c", "o2/c", "q/a", "q/b"], seen);
+    }
+
+    [Fact]
     public async Task NodesWithPolicy_AndAgreementsSince_ComeBackForTheAskedNodes()
     {
         await Nodes.SaveAsync(Node("n1"), 100);

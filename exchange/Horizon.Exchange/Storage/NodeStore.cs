@@ -99,22 +99,37 @@ public sealed partial class NodeStore(IStorageProvider storage, ChangeLog change
 
     /// <summary>
     /// Nodes registered to <paramref name="pattern"/> ("org/name") in <paramref name="nodeOrgs"/>,
-    /// ordered by (org, id) after the cursor position.
+    /// ordered by (org, id) after the cursor position. The rows carry only what a search answers
+    /// with: org, id, node type, arch, keys and last heartbeat.
     /// </summary>
     public async Task<IReadOnlyList<NodeRecord>> SearchByPatternAsync(string pattern, IReadOnlyList<string> nodeOrgs, string? arch,
         long minHeartbeat, (string Org, string Id) after, int limit, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(nodeOrgs);
         await FlushBeforeAgeFilterAsync(minHeartbeat, cancellationToken);
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var parameters = new DynamicParameters(new { pattern, arch = arch ?? "", minHeartbeat, afterOrg = after.Org, afterId = after.Id, limit = (long)limit });
-        var sql = $"""
-            SELECT {Columns} FROM nodes
-            WHERE pattern = @pattern AND {SqlList.In("org", nodeOrgs, parameters, "o")} AND (org, id) > (@afterOrg, @afterId)
-              AND (@arch = '' OR arch = @arch) AND lastheartbeat >= @minHeartbeat
-            ORDER BY org, id LIMIT @limit
-            """;
-        return WithLatestHeartbeats((await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql, parameters,
-            cancellationToken: cancellationToken))).AsList());
+        var rows = new List<NodeRecord>(Math.Min(limit, 1_000));
+        // One org at a time, so each query is an equality on (pattern, org) and a range on id:
+        // both engines then walk the (pattern, org, id) index in order and stop at the limit. A
+        // row-value range over (org, id) made SQLite sort every remaining node of the pattern.
+        foreach (var org in nodeOrgs.Where(o => string.CompareOrdinal(o, after.Org) >= 0).Order(StringComparer.Ordinal))
+        {
+            var afterId = org == after.Org ? after.Id : "";
+            rows.AddRange(await connection.QueryAsync<NodeRecord>(new CommandDefinition(
+                """
+                SELECT org, id, nodetype, arch, publickey, encryptionkey, lastheartbeat FROM nodes
+                WHERE pattern = @pattern AND org = @org AND id > @afterId
+                  AND (@arch = '' OR arch = @arch) AND lastheartbeat >= @minHeartbeat
+                ORDER BY id LIMIT @limit
+                """,
+                new { pattern, org, afterId, arch = arch ?? "", minHeartbeat, limit = (long)(limit - rows.Count) },
+                cancellationToken: cancellationToken)));
+            if (rows.Count >= limit)
+            {
+                break;
+            }
+        }
+        return WithLatestHeartbeats(rows);
     }
 
     /// <summary>Nodes of <paramref name="org"/> after <paramref name="afterId"/> with their policy document (empty when none).</summary>

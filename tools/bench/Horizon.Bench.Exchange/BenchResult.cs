@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Horizon.Bench.Exchange;
 
 /// <summary>The figures of one storage provider.</summary>
-internal sealed record BenchResult(string Provider, int Nodes, double RegistrationsPerSecond, double SearchP50Ms, double SearchP99Ms,
-    int SearchPages, double HeartbeatsPerSecond, long HeartbeatErrors)
+internal sealed record BenchResult(string Provider, int Nodes, double RegistrationsPerSecond, double RegistrationCpuMs, double SearchP50Ms,
+    double SearchP99Ms, double SearchCpuMs, int SearchPages, double HeartbeatsPerSecond, double HeartbeatCpuMs, long HeartbeatErrors)
 {
     public static void Print(IReadOnlyList<BenchResult> results)
     {
@@ -13,10 +13,13 @@ internal sealed record BenchResult(string Provider, int Nodes, double Registrati
         Console.WriteLine("| --- |" + string.Concat(results.Select(_ => " --- |")));
         Row("registered nodes", results, r => r.Nodes.ToString("N0", CultureInfo.InvariantCulture));
         Row("registrations/s", results, r => r.RegistrationsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        Row("exchange CPU ms / registration", results, r => r.RegistrationCpuMs.ToString("F2", CultureInfo.InvariantCulture));
         Row("pattern search p50 ms / page of 1,000", results, r => r.SearchP50Ms.ToString("F1", CultureInfo.InvariantCulture));
         Row("pattern search p99 ms / page of 1,000", results, r => r.SearchP99Ms.ToString("F1", CultureInfo.InvariantCulture));
+        Row("exchange CPU ms / search page", results, r => r.SearchCpuMs.ToString("F1", CultureInfo.InvariantCulture));
         Row("pages searched", results, r => r.SearchPages.ToString(CultureInfo.InvariantCulture));
         Row("heartbeats/s sustained", results, r => r.HeartbeatsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        Row("exchange CPU ms / heartbeat", results, r => r.HeartbeatCpuMs.ToString("F3", CultureInfo.InvariantCulture));
         Row("heartbeat errors", results, r => r.HeartbeatErrors.ToString(CultureInfo.InvariantCulture));
     }
 
