@@ -78,6 +78,7 @@ public sealed class HorizonInstallation : IAsyncDisposable
             await installation.StartNatsAsync(cancellationToken);
             await installation.StartExchangeAsync(cancellationToken);
             installation._registry = await registry;
+            installation.Janitor.WatchImagePrefix(installation._registry.Host + "/");
             if (installation._registry.ProcessId is { } registryProcess)
             {
                 installation.Janitor.WatchProcess(registryProcess);
