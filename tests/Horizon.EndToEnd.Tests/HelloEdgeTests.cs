@@ -51,7 +51,8 @@ public sealed class HelloEdgeTests(InstallationFixture fixture, ITestOutputHelpe
         Assert.Contains("unreachable-by-name", outsider.StandardOutput, StringComparison.Ordinal);
 
         // The node owner's user input (userinput.json) is what the producer serves.
-        Assert.Equal(HelloEdgeSample.Message, served);
+        Assert.True(served == HelloEdgeSample.Message,
+            $"the producer serves \"{served}\", not the node owner's HELLO_MESSAGE \"{HelloEdgeSample.Message}\" from userinput.json");
     }
 
     [Fact]
