@@ -1,7 +1,8 @@
 // Node agent figures: time from "start agreement" to every container running (cold: images
 // pulled from an authenticated registry; warm: images already on the node), and the idle RSS of
 // the agent process. Needs the engine and base image from tools/setup.sh, and a Release build of
-// the agent: dotnet build node-agent/Horizon.NodeAgent -c Release.
+// the agent: dotnet build node-agent/Horizon.NodeAgent -c Release (or a NativeAOT publish, given as
+// --agent <executable>). --rss-only skips the start timings.
 using System.Diagnostics;
 using System.Globalization;
 using Horizon.Agreements;
@@ -69,8 +70,13 @@ async Task<double> StartOnceAsync(bool cold)
     return elapsed;
 }
 
-await StartOnceAsync(cold: false); // warm-up: JIT, connection pool
-foreach (var cold in new[] { true, false })
+// --rss-only: skip the start timings (minutes of pulls) and measure the agent process only.
+var timings = !args.Contains("--rss-only");
+if (timings)
+{
+    await StartOnceAsync(cold: false); // warm-up: JIT, connection pool
+}
+foreach (var cold in timings ? new[] { true, false } : [])
 {
     var samples = new List<double>();
     for (var i = 0; i < Rounds; i++)
@@ -82,31 +88,77 @@ foreach (var cold in new[] { true, false })
         $"start agreement -> 2 containers running ({(cold ? "cold: pull with auth + verify" : "warm: images on the node")}): median {samples[Rounds / 2]:0} ms, min {samples[0]:0} ms, max {samples[^1]:0} ms over {Rounds}"));
 }
 
-// Idle RSS of the real agent process (Release build), after start-up and one API call.
-var agentDll = Path.Combine(RepositoryRoot.Path, "node-agent/Horizon.NodeAgent/bin/Release/net10.0/Horizon.NodeAgent.dll");
-if (!File.Exists(agentDll))
+// Idle RSS of the real agent process: with nothing to run, and with one agreement (seeded into
+// its store, so the process restores it at start-up: pulls with credentials, starts 2 containers).
+var agentPath = AgentArgument(args) ?? Path.Combine(RepositoryRoot.Path, "node-agent/Horizon.NodeAgent/bin/Release/net10.0/Horizon.NodeAgent.dll");
+if (!File.Exists(agentPath))
 {
-    Console.WriteLine($"idle RSS: skipped, build first: dotnet build node-agent/Horizon.NodeAgent -c Release");
+    Console.WriteLine($"idle RSS: skipped, build first: dotnet build node-agent/Horizon.NodeAgent -c Release (or pass --agent <published executable>)");
     return;
 }
-var port = FreePort.Next();
-using var agent = Process.Start(new ProcessStartInfo("dotnet",
-    [agentDll, "--NodeAgent:NodeId=bench", "--NodeAgent:Organization=acme", $"--NodeAgent:StateDirectory={state.Combine("agent-process")}",
-     $"--NodeAgent:ApiUrl=http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning"])
-{ RedirectStandardOutput = true, RedirectStandardError = true })!;
+Console.WriteLine($"agent: {agentPath}");
+Console.WriteLine("idle agent process, nothing running (15 s after start-up): " + await IdleRssAsync(state.Combine("agent-idle"), null));
+var seeded = AgreementId.New();
 try
 {
-    await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => !agent.HasExited);
-    using (var http = new HttpClient())
-    {
-        await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/services"));
-    }
-    await Task.Delay(TimeSpan.FromSeconds(15));
-    var status = File.ReadAllLines($"/proc/{agent.Id}/status").Where(l => l.StartsWith("VmRSS", StringComparison.Ordinal) || l.StartsWith("RssAnon", StringComparison.Ordinal) || l.StartsWith("RssFile", StringComparison.Ordinal));
-    Console.WriteLine("idle agent process (15 s after start-up): " + string.Join(", ", status.Select(l => string.Join(' ', l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))));
+    Console.WriteLine("idle agent process, one agreement of 2 containers (15 s after they run): " + await IdleRssAsync(state.Combine("agent-one"), seeded));
 }
 finally
 {
-    agent.Kill();
-    await agent.WaitForExitAsync();
+    // The killed agent leaves its workload running by design; the bench's runner sweeps it by label.
+    await runner.StopAsync(seeded);
+}
+
+async Task<string> IdleRssAsync(string stateDirectory, string? agreementId)
+{
+    if (agreementId is not null)
+    {
+        new AgreementStore(new AgentDatabase(Path.Combine(stateDirectory, "agent.db")), TimeProvider.System).Add(agreementId, terms);
+        foreach (var reference in new[] { producerImage, consumerImage })
+        {
+            await registry.Docker.RunAsync(["rmi", reference]);
+        }
+    }
+    var port = FreePort.Next();
+    string[] settings = [
+        "--NodeAgent:NodeId=bench", "--NodeAgent:Organization=acme", $"--NodeAgent:StateDirectory={stateDirectory}",
+        $"--NodeAgent:ApiUrl=http://127.0.0.1:{port}", "--NodeAgent:InternalNetworks=true", "--Logging:LogLevel:Default=Warning",
+        $"--NodeAgent:Registries:0:Server={registry.Host}", $"--NodeAgent:Registries:0:UserName={registry.UserName}",
+        $"--NodeAgent:Registries:0:Password={registry.Password}"];
+    var start = agentPath.EndsWith(".dll", StringComparison.Ordinal)
+        ? new ProcessStartInfo("dotnet", [agentPath, .. settings])
+        : new ProcessStartInfo(agentPath, settings);
+    start.RedirectStandardOutput = true;
+    start.RedirectStandardError = true;
+    using var agent = Process.Start(start)!;
+    try
+    {
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(120), () => !agent.HasExited);
+        using (var http = new HttpClient())
+        {
+            await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/services"));
+            if (agreementId is not null)
+            {
+                var body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/agreements/{agreementId}"));
+                if (!body.Contains("\"running\"", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"the seeded agreement is not running: {body}");
+                }
+            }
+        }
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        var status = File.ReadAllLines($"/proc/{agent.Id}/status").Where(l => l.StartsWith("VmRSS", StringComparison.Ordinal) || l.StartsWith("Rss", StringComparison.Ordinal));
+        return string.Join(", ", status.Select(l => string.Join(' ', l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))));
+    }
+    finally
+    {
+        agent.Kill();
+        await agent.WaitForExitAsync();
+    }
+}
+
+static string? AgentArgument(string[] args)
+{
+    var at = Array.IndexOf(args, "--agent");
+    return at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null;
 }
