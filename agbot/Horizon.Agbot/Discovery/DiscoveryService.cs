@@ -41,6 +41,8 @@ public sealed partial class DiscoveryService(
         await catalog.ReloadAsync(stoppingToken);
         await leases.WaitReadyAsync(stoppingToken);
         var resumed = await negotiator.ResumeAsync(a => leases.Owns(a.NodeOrg, a.NodeId), stoppingToken);
+        Volatile.Write(ref _started, true);
+        negotiator.HasResumed = true;
         LogResumed(resumed);
         Subscribe(stoppingToken);
         if (await store.GetCursorAsync(_feedCursor, stoppingToken) == 0)
@@ -71,7 +73,10 @@ public sealed partial class DiscoveryService(
                 if (Interlocked.Exchange(ref _takenOver, 0) == 1)
                 {
                     // Partitions taken from a stopped or dead instance: finish what it left unsent, and find its nodes.
-                    var taken = await negotiator.ResumeAsync(a => leases.Owns(a.NodeOrg, a.NodeId), stoppingToken);
+                    // Only what the previous holder left: its records are at least a lease term old, while a
+                    // record this instance is sending right now is not, and must not go out twice.
+                    var cutoff = time.GetUtcNow() - (options.Leases.Duration - options.Leases.RenewInterval);
+                    var taken = await negotiator.ResumeAsync(a => leases.Owns(a.NodeOrg, a.NodeId) && a.UpdatedAt <= cutoff, stoppingToken);
                     LogResumed(taken);
                     _reloadRequested = true;
                 }
@@ -180,9 +185,14 @@ public sealed partial class DiscoveryService(
     }
 
     private int _takenOver;
+    private bool _started;
 
     private void OnPartitionsAcquired(IReadOnlyCollection<int> partitions)
     {
+        if (!Volatile.Read(ref _started))
+        {
+            return; // The start-up resume and scan cover the partitions taken before them.
+        }
         Interlocked.Exchange(ref _takenOver, 1);
         _wake.Release();
     }

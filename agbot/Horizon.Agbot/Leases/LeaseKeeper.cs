@@ -48,7 +48,7 @@ public sealed partial class LeaseKeeper(IAgreementStore store, AgbotOptions opti
                 {
                     await RunPassAsync(stoppingToken);
                 }
-                catch (System.Data.Common.DbException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // Held leases stay valid only until they expire; nothing is worked past that.
                     LogPassFailed(e.Message);

@@ -13,6 +13,18 @@ public sealed partial class AgreementNegotiator
     /// a cancel. Proposals past their deadline are left to the governor, which cancels them (201).
     /// Returns how many messages were sent.
     /// </summary>
+    /// <summary>
+    /// Set once the start-up resume is done. Work that sends messages on its own (rollouts) waits
+    /// for it, so a message being sent is never also resent as a leftover.
+    /// </summary>
+    public bool HasResumed
+    {
+        get => Volatile.Read(ref _hasResumed);
+        set => Volatile.Write(ref _hasResumed, value);
+    }
+
+    private bool _hasResumed;
+
     public async Task<int> ResumeAsync(Func<AgreementRecord, bool>? include = null, CancellationToken cancellationToken = default)
     {
         var sent = 0;

@@ -50,6 +50,25 @@ public abstract partial class SqlAgreementStore : IAgreementStore
         "CREATE TABLE IF NOT EXISTS agbot_lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
     ];
 
+    /// <summary>Columns added after the first release: a store created before them gains them on start.</summary>
+    private static readonly (string Column, string Type)[] AddedColumns =
+        [("update_version", "TEXT"), ("update_json", "TEXT"), ("update_rollout", "TEXT"), ("update_deadline_ms", "BIGINT")];
+
+    private static async Task<bool> HasColumnAsync(DbConnection connection, string column, CancellationToken cancellationToken)
+    {
+        // Asking the engine is portable where the catalogs (sqlite_master, information_schema) are not.
+        try
+        {
+            await using var command = Command(connection, $"SELECT {column} FROM agbot_agreement LIMIT 0");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> on an open connection the implementation owns for the call.</summary>
     protected abstract Task<T> UseAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken);
 
@@ -65,6 +84,14 @@ public abstract partial class SqlAgreementStore : IAgreementStore
             {
                 await using var command = Command(connection, statement);
                 await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            foreach (var (column, type) in AddedColumns)
+            {
+                if (!await HasColumnAsync(connection, column, cancellationToken))
+                {
+                    await using var command = Command(connection, $"ALTER TABLE agbot_agreement ADD COLUMN {column} {type} NULL");
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
             return 0;
         }, cancellationToken);

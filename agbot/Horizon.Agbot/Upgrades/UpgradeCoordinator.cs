@@ -52,9 +52,9 @@ public sealed partial class UpgradeCoordinator(
     /// <summary>One pass: expires unanswered updates, then advances the rollout of every served workload.</summary>
     public async Task RunPassAsync(CancellationToken cancellationToken = default)
     {
-        if (!leases.IsLeader)
+        if (!leases.IsLeader || !negotiator.HasResumed)
         {
-            return; // One instance drives the rollouts, so batches are never interleaved.
+            return; // One instance drives the rollouts, so batches are never interleaved; and not before the start-up resume.
         }
         var now = time.GetUtcNow();
         foreach (var agreement in await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized }, cancellationToken))

@@ -33,8 +33,7 @@ public sealed class AgreementFormationTests(ITestOutputHelper output)
         var rows = await bed.WaitForAgreementsAsync(r => r.Any(a => a.State == AgreementState.Finalized), "agreement not finalized");
         var agreement = Assert.Single(rows);
         Assert.Equal(proposal.AgreementId, agreement.Id);
-        var recorded = await bed.AgbotClient.ListAgbotAgreementsAsync(bed.Org, AgbotTestBed.AgbotId);
-        Assert.Contains(recorded, r => r.Id == agreement.Id && r.State == "finalized");
+        await bed.WaitForExchangeRecordsAsync(r => r.Any(a => a.Id == agreement.Id && a.State == "finalized"), "agreement not recorded in the exchange");
 
         using var http = new HttpClient { BaseAddress = bed.AgbotApi };
         var active = await http.GetFromJsonAsync<List<Horizon.Agbot.Api.AgreementView>>("agreements?status=active");
@@ -100,6 +99,6 @@ public sealed class AgreementFormationTests(ITestOutputHelper output)
         var rows = await bed.WaitForAgreementsAsync(r => r.Any(a => a.Id == fallback.AgreementId && a.State == AgreementState.Finalized), "fallback not finalized");
         var cancelled = Assert.Single(rows, r => r.Id == first.AgreementId);
         Assert.Equal((int?)103, cancelled.CancelReason);
-        Assert.DoesNotContain(await bed.AgbotClient.ListAgbotAgreementsAsync(bed.Org, AgbotTestBed.AgbotId), r => r.Id == first.AgreementId);
+        await bed.WaitForExchangeRecordsAsync(r => r.All(a => a.Id != first.AgreementId), "cancelled agreement still recorded in the exchange");
     }
 }

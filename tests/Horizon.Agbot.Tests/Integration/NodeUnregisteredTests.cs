@@ -18,7 +18,7 @@ public sealed class NodeUnregisteredTests
         var proposal = await node.NextAsync<Proposal>();
         await node.NextAsync<ReplyAck>();
         await bed.WaitForAgreementsAsync(r => r.Any(a => a.State == AgreementState.Finalized), "agreement not finalized");
-        Assert.Contains(await bed.AgbotClient.ListAgbotAgreementsAsync(bed.Org, AgbotTestBed.AgbotId), r => r.Id == proposal.AgreementId);
+        await bed.WaitForExchangeRecordsAsync(r => r.Any(a => a.Id == proposal.AgreementId), "agreement not recorded in the exchange");
 
         await bed.User.DeleteNodeAsync(bed.Org, "node1");
 
@@ -26,7 +26,7 @@ public sealed class NodeUnregisteredTests
         var cancelled = Assert.Single(rows);
         Assert.Equal(((int?)210, PendingMessage.None), (cancelled.CancelReason, cancelled.Pending));
         Assert.Equal(CancelReasons.Describe(210), cancelled.CancelMessage);
-        Assert.DoesNotContain(await bed.AgbotClient.ListAgbotAgreementsAsync(bed.Org, AgbotTestBed.AgbotId), r => r.Id == proposal.AgreementId);
+        await bed.WaitForExchangeRecordsAsync(r => r.All(a => a.Id != proposal.AgreementId), "agreement of the deleted node still recorded in the exchange");
         Assert.Empty(node.Messages<CancelAgreement>()); // nothing can be sealed for a node without keys
 
         // Nothing is left over that a restart would trip on, and the agbot goes on serving other nodes.

@@ -211,6 +211,26 @@ internal sealed class AgbotTestBed : IAsyncDisposable
         throw new TimeoutException($"{what}; agreements: {string.Join(", ", rows.Select(r => $"{r.Node} {r.ServiceVersion} {r.State} {r.CancelReason}"))}");
     }
 
+    /// <summary>
+    /// Polls the exchange's agbot agreement records until <paramref name="condition"/> holds: the
+    /// agbot mirrors its store there after each commit, so the store leads by one HTTP call.
+    /// </summary>
+    public async Task<IReadOnlyList<AgbotAgreement>> WaitForExchangeRecordsAsync(Func<IReadOnlyList<AgbotAgreement>, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        IReadOnlyList<AgbotAgreement> records = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            records = await AgbotClient.ListAgbotAgreementsAsync(Org, AgbotId);
+            if (condition(records))
+            {
+                return records;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{what}; exchange records: {string.Join(", ", records.Select(r => $"{r.Id} {r.State}"))}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var owned in _owned)
