@@ -6,7 +6,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Horizon.NodeAgent.Registration;
 
-/// <summary><c>POST /node</c> registers, <c>DELETE /node</c> unregisters; what <c>hzn register/unregister</c> call.</summary>
+/// <summary>
+/// <c>POST /node</c> registers, <c>DELETE /node</c> unregisters; what <c>hzn register/unregister</c> call.
+/// The exchange refusing the node's credentials (401/403) is answered 401; any other exchange error 502,
+/// an unreachable exchange 503.
+/// </summary>
 public static class RegistrationApi
 {
     public static IEndpointRouteBuilder MapRegistrationApi(this IEndpointRouteBuilder routes)
@@ -28,6 +32,12 @@ public static class RegistrationApi
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
+        catch (ExchangeException e) when (e is ExchangeUnauthorizedException or ExchangeForbiddenException)
+        {
+            // The node's own credentials were refused: the caller's fault (hzn exits 3), not a failing exchange.
+            return TypedResults.Problem($"the exchange refused the node's credentials ({(int)e.StatusCode}): {e.Message}",
+                statusCode: StatusCodes.Status401Unauthorized, title: "node credentials refused by the exchange");
+        }
         catch (ExchangeException e)
         {
             return TypedResults.Problem($"the exchange refused the registration: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
@@ -46,6 +56,11 @@ public static class RegistrationApi
             return registration is not null && await registrar.UnregisterAsync(cancellationToken)
                 ? TypedResults.Ok(new RegistrationView(registration.Org, registration.Id, registration.Pattern, "unregistered"))
                 : TypedResults.Problem("the node is not registered", statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (ExchangeException e) when (e is ExchangeUnauthorizedException or ExchangeForbiddenException)
+        {
+            return TypedResults.Problem($"the exchange refused the node's credentials ({(int)e.StatusCode}): {e.Message}",
+                statusCode: StatusCodes.Status401Unauthorized, title: "node credentials refused by the exchange");
         }
         catch (ExchangeException e)
         {

@@ -1,19 +1,29 @@
 using System.Globalization;
 using System.Text.Json;
 using Horizon.Agreements;
+using Horizon.Exchange.Client;
 
 namespace Horizon.NodeAgent.Workloads;
 
-/// <summary>The environment of a workload container: deployment entries, user inputs, then the <c>HZN_*</c> variables.</summary>
+/// <summary>
+/// The environment of a workload container: deployment entries, the pattern's or deployment
+/// policy's user input, the node owner's user input, then the <c>HZN_*</c> variables.
+/// </summary>
 public static class WorkloadEnvironment
 {
     /// <summary>
-    /// Builds the variables. Later sources win: user inputs override the deployment's defaults,
-    /// and the platform's <c>HZN_*</c> values cannot be overridden by either.
+    /// Builds the variables. Later sources win, as in Open Horizon: the agreement's user input
+    /// (pattern or deployment policy) overrides the deployment's defaults, the node's registered
+    /// user input overrides both, and the platform's <c>HZN_*</c> values cannot be overridden.
     /// </summary>
+    /// <param name="nodeUserInput">The user input the node was registered with (<c>hzn register -f</c>); null for none.</param>
     public static Dictionary<string, string> Build(string agreementId, AgreementTerms terms, WorkloadService service,
-        IReadOnlyList<string> deploymentEnvironment, NodeRuntimeInfo node)
+        IReadOnlyList<string> deploymentEnvironment, NodeRuntimeInfo node, IReadOnlyList<NodeUserInput>? nodeUserInput = null)
     {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(deploymentEnvironment);
+        ArgumentNullException.ThrowIfNull(node);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in deploymentEnvironment)
         {
@@ -23,12 +33,23 @@ public static class WorkloadEnvironment
                 environment[entry[..eq]] = entry[(eq + 1)..];
             }
         }
-        foreach (var section in terms.UserInput.Where(u => u.ServiceOrgid == service.Org && u.ServiceUrl == service.Url
-            && (string.IsNullOrEmpty(u.ServiceArch) || u.ServiceArch == service.Arch)))
+        foreach (var section in terms.UserInput.Where(u =>
+            UserInputScope.Covers(service, u.ServiceOrgid, u.ServiceUrl, u.ServiceArch, u.ServiceVersionRange)))
         {
             foreach (var input in section.Inputs)
             {
                 environment[input.Name] = ToText(input.Value);
+            }
+        }
+        foreach (var section in (nodeUserInput ?? []).Where(u =>
+            UserInputScope.Covers(service, u.ServiceOrgid, u.ServiceUrl, u.ServiceArch, u.ServiceVersionRange)))
+        {
+            foreach (var input in section.Inputs ?? [])
+            {
+                if (!string.IsNullOrEmpty(input.Name))
+                {
+                    environment[input.Name] = ToText(input.Value);
+                }
             }
         }
         environment["HZN_AGREEMENTID"] = agreementId;

@@ -37,12 +37,24 @@ public sealed partial class WorkloadRunner
             {
                 continue;
             }
-            var id = await EnsureContainerAsync(plan, service, name, container, cancellationToken);
-            lock (_containers)
+            await EnsureContainerAsync(plan, service, instance, name, container, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records a container as managed. Called before it is started: a container that exits at once
+    /// sends its <c>die</c> event while the start call is still answering, and the supervisor must
+    /// already know it then, or the death is lost and the agreement looks healthy with nothing running.
+    /// </summary>
+    private void Track(ServiceInstance instance, string name, string id)
+    {
+        lock (_containers)
+        {
+            if (!instance.Containers.Any(c => c.Id == id))
             {
                 instance.Containers.Add((name, id));
-                _containers[id] = (instance, name);
             }
+            _containers[id] = (instance, name);
         }
     }
 
@@ -66,7 +78,7 @@ public sealed partial class WorkloadRunner
         eventLog.Record(plan.AgreementId, "network.created", $"{service.NetworkName} for {service.Service.Key}");
     }
 
-    private async Task<string> EnsureContainerAsync(WorkloadPlan plan, ServicePlan service, string name, DeploymentService container, CancellationToken cancellationToken)
+    private async Task EnsureContainerAsync(WorkloadPlan plan, ServicePlan service, ServiceInstance instance, string name, DeploymentService container, CancellationToken cancellationToken)
     {
         var containerName = service.ContainerNameFor(name);
         ContainerInspect? existing = null;
@@ -80,6 +92,7 @@ public sealed partial class WorkloadRunner
         if (existing is not null)
         {
             RequireOurs(existing.Config.Labels, service, "container", containerName);
+            Track(instance, name, existing.Id);
             if (existing.State.Running)
             {
                 Log.ContainerAdopted(logger, plan.AgreementId, containerName);
@@ -90,11 +103,12 @@ public sealed partial class WorkloadRunner
                 await docker.Containers.StartAsync(existing.Id, cancellationToken);
                 eventLog.Record(plan.AgreementId, "container.started", $"{containerName} existed stopped and was started again");
             }
-            return existing.Id;
+            return;
         }
 
         var hostNetwork = container.Network == "host";
         var created = await docker.Containers.CreateAsync(BuildSpec(plan, service, name, container, hostNetwork), cancellationToken);
+        Track(instance, name, created.Id);
         if (!hostNetwork)
         {
             foreach (var producer in service.Producers)
@@ -106,7 +120,6 @@ public sealed partial class WorkloadRunner
         await docker.Containers.StartAsync(created.Id, cancellationToken);
         Log.ContainerStarted(logger, plan.AgreementId, containerName, container.Image);
         eventLog.Record(plan.AgreementId, "container.started", $"{containerName} ({service.Service.Key}) from {container.Image}");
-        return created.Id;
     }
 
     private ContainerSpec BuildSpec(WorkloadPlan plan, ServicePlan service, string name, DeploymentService container, bool hostNetwork)
@@ -118,7 +131,8 @@ public sealed partial class WorkloadRunner
             Image = $"{image.Name}@{image.Digest}",
             Name = service.ContainerNameFor(name),
             Hostname = hostNetwork ? null : name,
-            Environment = WorkloadEnvironment.Build(plan.AgreementId, plan.Terms, service.Service, container.Environment, node),
+            Environment = WorkloadEnvironment.Build(plan.AgreementId, plan.Terms, service.Service, container.Environment, node,
+                registrations?.Current?.UserInput),
             Labels = LabelsFor(plan, service, name),
             Command = container.Command,
             Entrypoint = container.Entrypoint,

@@ -1,5 +1,6 @@
 using Horizon.Agreements;
 using Horizon.Docker;
+using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.Patterns.Model;
 
@@ -11,13 +12,18 @@ namespace Horizon.NodeAgent.Workloads;
 /// is idempotent: containers that already run with this agent's labels are adopted, not restarted,
 /// which is how a restarted agent picks up its workloads. One operation at a time.
 /// </summary>
+/// <param name="registrations">
+/// Where the node's registered user input is read from each time a container is created (start,
+/// upgrade, restore); null runs with the agreement's user input only.
+/// </param>
 public sealed partial class WorkloadRunner(
     IDockerClient docker,
     ImageFetcher images,
     EventLog eventLog,
     NodeRuntimeInfo node,
     WorkloadRunnerOptions options,
-    ILogger<WorkloadRunner> logger) : IDisposable
+    ILogger<WorkloadRunner> logger,
+    RegistrationStore? registrations = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, AgreementWorkload> _agreements = new(StringComparer.Ordinal);

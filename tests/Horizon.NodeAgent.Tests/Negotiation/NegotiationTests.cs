@@ -135,7 +135,7 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
     }
 
     [Fact]
-    public async Task Register_WithAWrongToken_IsRefusedByTheExchangeAndNotKept()
+    public async Task Register_WithAWrongToken_IsAnswered401AndNotKept()
     {
         await using var bed = await NegotiationBed.StartAsync();
         await bed.StartAgentAsync(docker, registry.Server, register: false);
@@ -144,7 +144,10 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
         using var unregister = await bed.AgentApi.DeleteAsync("/node");
         var node = await bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId);
 
-        Assert.Equal(System.Net.HttpStatusCode.BadGateway, response.StatusCode);
+        // 401, not 502: the exchange works, it refused the caller's token (hzn exits 3 on this).
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("the exchange refused the node's credentials (401)", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unregister.StatusCode);
         Assert.True(string.IsNullOrEmpty(node.PublicKey));
     }
