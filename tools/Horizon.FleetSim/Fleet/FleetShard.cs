@@ -115,6 +115,12 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
                 {
                     await register(node);
                 }
+#pragma warning disable CA1031 // One node's failure is reported and counted; it must not end the other nodes' simulation.
+                catch (Exception e) when (!stopping.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    sink(new FleetEvent(FleetEventKind.Failed, node.Index, 0, 0, $"registration: {e.GetType().Name}: {e.Message}"));
+                }
                 finally
                 {
                     slots.Release();

@@ -50,6 +50,8 @@ internal sealed class SimulatedNode : IAsyncDisposable
         };
     }
 
+    private const int RegistrationAttempts = 5;
+
     public int Index { get; }
 
     public NodeBehaviour Behaviour { get; }
@@ -67,14 +69,31 @@ internal sealed class SimulatedNode : IAsyncDisposable
     /// <returns>False when the exchange refused; the observer has the reason.</returns>
     public async Task<bool> RegisterAndRunAsync(NatsConnection connection, HttpClient exchangeHttp, CancellationToken cancellationToken)
     {
-        try
+        // As an operator re-running `hzn register` would: an exchange that is unreachable, overloaded
+        // or too slow to answer (the HTTP client gives up after 100 s) gets a few more attempts.
+        for (var attempt = 1; ; attempt++)
         {
-            await _parts.Registrar.RegisterAsync(_registration, cancellationToken);
-        }
-        catch (Exception e) when (e is HttpRequestException or Exchange.Client.ExchangeException or ArgumentException)
-        {
-            _observer.Failed(Index, $"registration: {e.Message}");
-            return false;
+            try
+            {
+                await _parts.Registrar.RegisterAsync(_registration, cancellationToken);
+                break;
+            }
+            catch (ArgumentException e)
+            {
+                _observer.Failed(Index, $"registration: {e.Message}");
+                return false;
+            }
+            catch (Exception e) when (e is HttpRequestException or Exchange.Client.ExchangeException
+                || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                if (attempt == RegistrationAttempts)
+                {
+                    _observer.Failed(Index, $"registration: {attempt} attempts failed, the last with {e.GetType().Name}: {e.Message}");
+                    return false;
+                }
+                _observer.Failed(Index, $"retrying registration after {e.GetType().Name}: {e.Message}");
+                await Task.Delay(TimeSpan.FromSeconds(2 * attempt), cancellationToken);
+            }
         }
         _observer.Registered(Index);
         if (Behaviour == NodeBehaviour.Offline)
