@@ -8,11 +8,18 @@ namespace Horizon.Exchange.Changes;
 /// <summary>
 /// Publishes each committed change on core NATS as <c>hzn.changes.&lt;org&gt;.&lt;resource&gt;</c>
 /// with the change entry as JSON. The connection is opened on first use and the client reconnects
-/// by itself; a failed publish is the notifier's to log.
+/// by itself; a failed publish is the notifier's to log. Credentials come from <paramref name="user"/>
+/// and <paramref name="password"/>, or from the URL (<c>nats://user:password@host:port</c>), which wins.
 /// </summary>
-public sealed class NatsChangePublisher(string url) : IChangePublisher, IAsyncDisposable
+public sealed class NatsChangePublisher(string url, string? user = null, string? password = null) : IChangePublisher, IAsyncDisposable
 {
-    private readonly NatsConnection _connection = new(NatsOpts.Default with { Url = url, Name = "horizon-exchange" });
+    private readonly NatsConnection _connection = new(NatsOpts.Default with
+    {
+        Url = url,
+        Name = "horizon-exchange",
+        Username = string.IsNullOrEmpty(user) ? null : user,
+        Password = string.IsNullOrEmpty(user) ? null : password,
+    });
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private bool _connected;
 

@@ -25,6 +25,15 @@ public sealed record ExchangeOptions
     /// <summary>When set, each committed change is announced on <c>hzn.changes.&lt;org&gt;.&lt;resource&gt;</c>.</summary>
     public string? NatsUrl { get; init; }
 
+    /// <summary>
+    /// The NATS user the exchange publishes as (user/password authentication). Credentials written
+    /// into <see cref="NatsUrl"/> (<c>nats://user:password@host:port</c>) still work and take precedence.
+    /// </summary>
+    public string? NatsUser { get; init; }
+
+    /// <summary>The password of <see cref="NatsUser"/>.</summary>
+    public string? NatsPassword { get; init; }
+
     /// <summary>The largest request body accepted, in bytes; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 
