@@ -4,6 +4,7 @@ using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Workloads;
+using Horizon.Patterns.Versions;
 
 namespace Horizon.NodeAgent.Registration;
 
@@ -35,6 +36,7 @@ public sealed partial class NodeRegistrar(
         {
             problems.Add($"this agent is configured as {options.Organization}/{options.NodeId}, not {registration.Org}/{registration.Id}");
         }
+        problems.AddRange(UserInputProblems(registration.UserInput));
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join("; ", problems), nameof(registration));
@@ -90,6 +92,27 @@ public sealed partial class NodeRegistrar(
         eventLog.Record(null, "node.unregistered", $"unregistered {registration.Org}/{registration.Id}");
         Log.Unregistered(logger, registration.Org, registration.Id);
         return true;
+    }
+
+    /// <summary>The node's user input is applied to containers by service org, url and version range, so each must be usable.</summary>
+    private static IEnumerable<string> UserInputProblems(IReadOnlyList<NodeUserInput>? userInput)
+    {
+        foreach (var (section, index) in (userInput ?? []).Select((s, i) => (s, i)))
+        {
+            if (string.IsNullOrWhiteSpace(section.ServiceOrgid) || string.IsNullOrWhiteSpace(section.ServiceUrl))
+            {
+                yield return $"userInput[{index}] needs serviceOrgid and serviceUrl";
+            }
+            if (!string.IsNullOrWhiteSpace(section.ServiceVersionRange)
+                && !VersionRange.TryParse(section.ServiceVersionRange, out _, out var error))
+            {
+                yield return $"userInput[{index}].serviceVersionRange '{section.ServiceVersionRange}' is not a version range: {error}";
+            }
+            if ((section.Inputs ?? []).Any(i => string.IsNullOrWhiteSpace(i.Name)))
+            {
+                yield return $"userInput[{index}] has an input without a name";
+            }
+        }
     }
 
     private static partial class Log

@@ -1,4 +1,5 @@
 using Horizon.Docker;
+using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Workloads;
@@ -14,7 +15,8 @@ namespace Horizon.NodeAgent.Tests.Support;
 /// </summary>
 internal sealed class AgentHarness : IAsyncDisposable
 {
-    public AgentHarness(DockerFixture docker, RegistryFixture registry, string stateDirectory)
+    /// <param name="registrations">The node's registration (its user input reaches the containers); null for none.</param>
+    public AgentHarness(DockerFixture docker, RegistryFixture registry, string stateDirectory, RegistrationStore? registrations = null)
     {
         Docker = docker;
         Registry = registry.Server;
@@ -30,7 +32,7 @@ internal sealed class AgentHarness : IAsyncDisposable
                 StopTimeout = TimeSpan.FromSeconds(1),
                 ExtraLabels = new Dictionary<string, string> { [DockerFixture.RunLabelKey] = docker.RunId },
             },
-            NullLogger<WorkloadRunner>.Instance);
+            NullLogger<WorkloadRunner>.Instance, registrations);
         Lifecycle = new AgreementLifecycle(Agreements, EventLog, Runner, NullLogger<AgreementLifecycle>.Instance);
         Supervisor = new ContainerSupervisor(Client, Runner, Lifecycle, Agreements, EventLog,
             new SupervisionOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaximumBackoff = TimeSpan.FromMilliseconds(400) },
