@@ -104,6 +104,10 @@ public sealed record AgbotOptions
         {
             throw new InvalidOperationException("Agbot:InstanceId must be set, Agbot:Leases:Partitions at least 1 and Agbot:Leases:Duration longer than Agbot:Leases:RenewInterval");
         }
+        if (Upgrades.RollbackRetryDelay <= TimeSpan.Zero || Upgrades.RollbackAttempts < 1)
+        {
+            throw new InvalidOperationException("Agbot:Upgrades:RollbackRetryDelay must be positive and Agbot:Upgrades:RollbackAttempts at least 1");
+        }
         if (Upgrades.BatchSize < 1 || Upgrades.SuccessThreshold is < 0 or > 1 || double.IsNaN(Upgrades.SuccessThreshold))
         {
             throw new InvalidOperationException("Agbot:Upgrades:BatchSize must be at least 1 and Agbot:Upgrades:SuccessThreshold a fraction from 0 to 1");

@@ -55,4 +55,10 @@ public sealed partial class AgreementNegotiator
 
     [LoggerMessage(EventId = 8118, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: the cancel cannot be delivered to {Node} ({Error}); recorded as done")]
     private partial void LogCancelUndeliverable(string agreementId, string node, string error);
+
+    [LoggerMessage(EventId = 8119, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: late update reply (accepted {Accepted}, reason {Reason}) matched to the unanswered update to {Version}; the node runs {RunningVersion}")]
+    private partial void LogLateUpdateMatched(string agreementId, bool accepted, int? reason, string version, string runningVersion);
+
+    [LoggerMessage(EventId = 8120, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: the rollback to {Version} is due again ({Due}, attempt {Attempts})")]
+    private partial void LogRollbackDue(string agreementId, string version, bool due, int attempts);
 }

@@ -36,35 +36,71 @@ public sealed partial class AgreementNegotiator
         return true;
     }
 
-    /// <summary>Gives up an update that got no reply in time: the agreement keeps the terms it had, and the update counts as failed.</summary>
+    /// <summary>
+    /// Gives up an update that got no reply in time: the agreement keeps the terms it had, and the
+    /// update counts as failed. The update is remembered as unanswered, since the node may still be
+    /// applying it and answer late.
+    /// </summary>
     public async Task<bool> ExpireUpdateAsync(AgreementRecord agreement, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(agreement);
-        if (!agreement.IsUpdating || !await store.TryChangeUpdateAsync(agreement.UpdateVersion, EndUpdate(agreement), cancellationToken))
+        if (!agreement.IsUpdating)
+        {
+            return false;
+        }
+        var unanswered = UnansweredUpdate.Decode(agreement.UnansweredJson)
+            .Where(u => u.UpdateJson != agreement.UpdateJson)
+            .Append(new UnansweredUpdate { Version = agreement.UpdateVersion!, UpdateJson = agreement.UpdateJson!, Rollout = agreement.UpdateRollout })
+            .TakeLast(UnansweredUpdate.Limit)
+            .ToList();
+        if (!await store.TryChangeUpdateAsync(agreement.UpdateVersion, EndUpdate(agreement) with { UnansweredJson = UnansweredUpdate.Encode(unanswered) }, cancellationToken))
         {
             return false;
         }
         LogUpdateTimedOut(agreement.Id, agreement.Node, agreement.UpdateVersion!);
-        await RecordOutcomeAsync(agreement, accepted: null, cancellationToken);
+        await RecordOutcomeAsync(agreement, accepted: null, reason: null, cancellationToken);
         return true;
     }
 
+    /// <summary>
+    /// A reply carries no terms, so it is matched to an update: the one in flight, unless updates
+    /// that timed out are still unanswered. The node applies one update of an agreement at a time
+    /// and refuses another meanwhile without a reason code, so such a refusal is for the update in
+    /// flight, while an acceptance or a refusal with a reason is for the oldest unanswered update.
+    /// </summary>
     private async Task OnUpdateReplyAsync(AgreementRecord agreement, UpdateAgreementReply reply, CancellationToken cancellationToken)
     {
-        if (agreement.State != AgreementState.Finalized || !agreement.IsUpdating)
+        if (agreement.State != AgreementState.Finalized)
         {
-            // After the update timed out: the rollout already counted it as failed, and a rollback sends the old terms.
             LogLateUpdateReply(agreement.Id, reply.Accepted);
             return;
         }
+        var unanswered = UnansweredUpdate.Decode(agreement.UnansweredJson);
+        if (agreement.IsUpdating && (unanswered.Count == 0 || (!reply.Accepted && reply.Reason is null) || unanswered[0].UpdateJson == agreement.UpdateJson))
+        {
+            await OnInFlightReplyAsync(agreement, unanswered, reply, cancellationToken);
+        }
+        else if (unanswered.Count > 0)
+        {
+            await OnLateReplyAsync(agreement, unanswered, reply, cancellationToken);
+        }
+        else
+        {
+            LogLateUpdateReply(agreement.Id, reply.Accepted);
+        }
+    }
+
+    private async Task OnInFlightReplyAsync(AgreementRecord agreement, IReadOnlyList<UnansweredUpdate> unanswered, UpdateAgreementReply reply, CancellationToken cancellationToken)
+    {
         var done = EndUpdate(agreement);
         if (reply.Accepted)
         {
-            var update = (UpdateAgreement)AgreementCodec.Decode(Encoding.UTF8.GetBytes(agreement.UpdateJson!));
+            // Earlier sends of the same terms need no reply any more: the node runs them.
             done = done with
             {
                 ServiceVersion = agreement.UpdateVersion!,
-                ProposalJson = Encoding.UTF8.GetString(AgreementCodec.Encode(new Proposal { AgreementId = agreement.Id, Terms = update.Terms })),
+                ProposalJson = ProposalOf(agreement.Id, agreement.UpdateJson!),
+                UnansweredJson = UnansweredUpdate.Encode(unanswered.Where(u => u.UpdateJson != agreement.UpdateJson).ToList()),
             };
         }
         if (!await store.TryChangeUpdateAsync(agreement.UpdateVersion, done, cancellationToken))
@@ -72,7 +108,46 @@ public sealed partial class AgreementNegotiator
             return;
         }
         LogUpdateReply(agreement.Id, reply.Accepted, reply.Reason, agreement.UpdateVersion!, reply.Message);
-        await RecordOutcomeAsync(agreement, reply.Accepted, cancellationToken);
+        await RecordOutcomeAsync(agreement, reply.Accepted, reply.Reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// The answer to an update that had timed out. Accepted: the node now runs its terms, so they
+    /// become the agreement's; when its rollout decided to roll back, the rollback is sent again.
+    /// </summary>
+    private async Task OnLateReplyAsync(AgreementRecord agreement, IReadOnlyList<UnansweredUpdate> unanswered, UpdateAgreementReply reply, CancellationToken cancellationToken)
+    {
+        var late = unanswered[0];
+        var rest = unanswered.Skip(1).Where(u => !reply.Accepted || u.UpdateJson != late.UpdateJson).ToList();
+        var changed = agreement with { UnansweredJson = UnansweredUpdate.Encode(rest), UpdatedAt = time.GetUtcNow() };
+        if (reply.Accepted)
+        {
+            changed = changed with { ServiceVersion = late.Version, ProposalJson = ProposalOf(agreement.Id, late.UpdateJson) };
+        }
+        if (!await store.TryChangeUpdateAsync(agreement.UpdateVersion, changed, cancellationToken))
+        {
+            return;
+        }
+        LogLateUpdateMatched(agreement.Id, reply.Accepted, reply.Reason, late.Version, changed.ServiceVersion);
+        if (reply.Accepted && late.Rollout is { } rollout)
+        {
+            await RollBackAgainAsync(changed, rollout, cancellationToken);
+        }
+    }
+
+    /// <summary>A rollback the late acceptance undid is due again (after the retry delay), within the attempt bound.</summary>
+    private async Task RollBackAgainAsync(AgreementRecord agreement, string rollout, CancellationToken cancellationToken)
+    {
+        if (await FindMemberAsync(agreement.Id, rollout, cancellationToken) is not { } member
+            || member.Outcome is not (UpdateOutcome.RollingBack or UpdateOutcome.RolledBack or UpdateOutcome.RollbackFailed)
+            || agreement.ServiceVersion == member.OldVersion)
+        {
+            return;
+        }
+        var retry = member.Outcome == UpdateOutcome.RollingBack ? member : Retry(member);
+        // Written after the agreement, so the coordinator does not read the change as the rollback's outcome.
+        await store.SaveRolloutMemberAsync(retry with { UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        LogRollbackDue(agreement.Id, member.OldVersion, retry.Outcome == UpdateOutcome.RollingBack, retry.RollbackAttempts);
     }
 
     private AgreementRecord EndUpdate(AgreementRecord agreement) => agreement with
@@ -85,24 +160,61 @@ public sealed partial class AgreementNegotiator
         UpdatedAt = time.GetUtcNow(),
     };
 
-    /// <summary>Writes the update's outcome on its rollout member; <paramref name="accepted"/> null means no reply in time.</summary>
-    private async Task RecordOutcomeAsync(AgreementRecord agreement, bool? accepted, CancellationToken cancellationToken)
+    private static string ProposalOf(string agreementId, string updateJson)
     {
-        if (agreement.UpdateRollout is not { } key || key.LastIndexOf('@') is var at && at < 0)
+        var update = (UpdateAgreement)AgreementCodec.Decode(Encoding.UTF8.GetBytes(updateJson));
+        return Encoding.UTF8.GetString(AgreementCodec.Encode(new Proposal { AgreementId = agreementId, Terms = update.Terms }));
+    }
+
+    /// <summary>
+    /// Writes the update's outcome on its rollout member; <paramref name="accepted"/> null means no
+    /// reply in time. A rollback refused without a reason (the node is busy with an earlier update)
+    /// or unanswered stays due and is sent again later, within the attempt bound.
+    /// </summary>
+    private async Task RecordOutcomeAsync(AgreementRecord agreement, bool? accepted, int? reason, CancellationToken cancellationToken)
+    {
+        if (agreement.UpdateRollout is not { } key || await FindMemberAsync(agreement.Id, key, cancellationToken) is not { } member)
         {
             return;
         }
-        var (workload, version) = (key[..at], key[(at + 1)..]);
-        var member = (await store.ListRolloutMembersAsync(options.Identity, workload, version, cancellationToken)).FirstOrDefault(m => m.AgreementId == agreement.Id);
-        var outcome = member?.Outcome switch
+        var settled = member.Outcome switch
         {
-            UpdateOutcome.Pending => accepted switch { true => UpdateOutcome.Accepted, false => UpdateOutcome.Refused, null => UpdateOutcome.TimedOut },
-            UpdateOutcome.RollingBack => accepted == true ? UpdateOutcome.RolledBack : UpdateOutcome.RollbackFailed,
-            _ => (UpdateOutcome?)null,
+            UpdateOutcome.Pending => member with { Outcome = accepted switch { true => UpdateOutcome.Accepted, false => UpdateOutcome.Refused, null => UpdateOutcome.TimedOut } },
+            UpdateOutcome.RollingBack when accepted == true => member with { Outcome = UpdateOutcome.RolledBack, RetryAt = null },
+            UpdateOutcome.RollingBack when reason is null => Retry(member),
+            UpdateOutcome.RollingBack => member with { Outcome = UpdateOutcome.RollbackFailed, RetryAt = null },
+            _ => null,
         };
-        if (outcome is { } value)
+        if (settled is not null)
         {
-            await store.SaveRolloutMemberAsync(member! with { Outcome = value, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            await store.SaveRolloutMemberAsync(settled with { UpdatedAt = time.GetUtcNow() }, cancellationToken);
         }
+    }
+
+    /// <summary>The member with one more rollback attempt counted: due again after a doubling delay, or failed once the attempts are spent.</summary>
+    private RolloutMember Retry(RolloutMember member)
+    {
+        var attempts = member.RollbackAttempts + 1;
+        if (attempts >= options.Upgrades.RollbackAttempts)
+        {
+            return member with { Outcome = UpdateOutcome.RollbackFailed, RollbackAttempts = attempts, RetryAt = null };
+        }
+        var delay = options.Upgrades.RollbackRetryDelay * Math.Pow(2, Math.Min(attempts - 1, 10));
+        return member with
+        {
+            Outcome = UpdateOutcome.RollingBack,
+            RollbackAttempts = attempts,
+            RetryAt = time.GetUtcNow() + (delay < options.MaxRetryBackoff ? delay : options.MaxRetryBackoff),
+        };
+    }
+
+    private async Task<RolloutMember?> FindMemberAsync(string agreementId, string rolloutKey, CancellationToken cancellationToken)
+    {
+        if (rolloutKey.LastIndexOf('@') is var at && at < 0)
+        {
+            return null;
+        }
+        var (workload, version) = (rolloutKey[..at], rolloutKey[(at + 1)..]);
+        return (await store.ListRolloutMembersAsync(options.Identity, workload, version, cancellationToken)).FirstOrDefault(m => m.AgreementId == agreementId);
     }
 }

@@ -74,6 +74,12 @@ public sealed record AgreementRecord
     /// <summary>When an update without reply counts as failed.</summary>
     public DateTimeOffset? UpdateDeadline { get; init; }
 
+    /// <summary>
+    /// Updates that got no reply in time but that the node may still be applying (<see cref="UnansweredUpdate"/>,
+    /// JSON, oldest first); null when none. A late reply is matched against them, since a reply carries no terms.
+    /// </summary>
+    public string? UnansweredJson { get; init; }
+
     /// <summary>An update of the agreement's terms is in flight.</summary>
     public bool IsUpdating => UpdateVersion is not null;
 

@@ -43,4 +43,10 @@ public sealed record RolloutMember
     public required string OldProposalJson { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Rollback updates sent so far that the node refused without a reason (busy) or left unanswered.</summary>
+    public int RollbackAttempts { get; init; }
+
+    /// <summary>While <see cref="UpdateOutcome.RollingBack"/>: the rollback is not (re)sent before this time.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
 }

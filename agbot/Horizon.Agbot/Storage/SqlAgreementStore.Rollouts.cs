@@ -42,9 +42,10 @@ public abstract partial class SqlAgreementStore
         return UseAsync(async connection =>
         {
             await using var command = Command(connection,
-                "INSERT INTO agbot_rollout_member (agbot, workload, version, agreement_id, batch, outcome, old_version, old_proposal, updated_ms) " +
-                "VALUES (@agbot, @workload, @version, @agreement, @batch, @outcome, @old_version, @old_proposal, @updated) " +
-                "ON CONFLICT (agbot, workload, version, agreement_id) DO UPDATE SET outcome = excluded.outcome, updated_ms = excluded.updated_ms");
+                "INSERT INTO agbot_rollout_member (agbot, workload, version, agreement_id, batch, outcome, old_version, old_proposal, updated_ms, attempts, retry_ms) " +
+                "VALUES (@agbot, @workload, @version, @agreement, @batch, @outcome, @old_version, @old_proposal, @updated, @attempts, @retry) " +
+                "ON CONFLICT (agbot, workload, version, agreement_id) DO UPDATE SET outcome = excluded.outcome, updated_ms = excluded.updated_ms, " +
+                "attempts = excluded.attempts, retry_ms = excluded.retry_ms");
             Add(command, "agbot", member.Agbot);
             Add(command, "workload", member.Workload);
             Add(command, "version", member.Version);
@@ -54,6 +55,8 @@ public abstract partial class SqlAgreementStore
             Add(command, "old_version", member.OldVersion);
             Add(command, "old_proposal", member.OldProposalJson);
             Add(command, "updated", member.UpdatedAt.ToUnixTimeMilliseconds());
+            Add(command, "attempts", member.RollbackAttempts);
+            Add(command, "retry", member.RetryAt?.ToUnixTimeMilliseconds());
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
     }
@@ -62,7 +65,7 @@ public abstract partial class SqlAgreementStore
         UseAsync<IReadOnlyList<RolloutMember>>(async connection =>
         {
             await using var command = Command(connection,
-                "SELECT agreement_id, batch, outcome, old_version, old_proposal, updated_ms FROM agbot_rollout_member " +
+                "SELECT agreement_id, batch, outcome, old_version, old_proposal, updated_ms, attempts, retry_ms FROM agbot_rollout_member " +
                 "WHERE agbot = @agbot AND workload = @workload AND version = @version ORDER BY batch, agreement_id");
             Add(command, "agbot", agbot);
             Add(command, "workload", workload);
@@ -82,6 +85,8 @@ public abstract partial class SqlAgreementStore
                     OldVersion = reader.GetString(3),
                     OldProposalJson = reader.GetString(4),
                     UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                    RollbackAttempts = reader.IsDBNull(6) ? 0 : Convert.ToInt32(reader.GetValue(6), CultureInfo.InvariantCulture),
+                    RetryAt = reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(7), CultureInfo.InvariantCulture)),
                 });
             }
             return result;

@@ -12,7 +12,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
     private const string Columns =
         "id, node_org, node_id, workload, source, service_org, service_url, service_version, arch, state, pending, agbot, proposal, " +
         "cancel_reason, cancel_message, missing_heartbeat, check_status, created_ms, updated_ms, reply_deadline_ms, finalized_ms, " +
-        "cancelled_ms, verify_sent_ms, verified_ms, update_version, update_json, update_rollout, update_deadline_ms";
+        "cancelled_ms, verify_sent_ms, verified_ms, update_version, update_json, update_rollout, update_deadline_ms, update_unanswered";
 
     /// <summary>Schema statements, run in order; each must be idempotent.</summary>
     protected static readonly string[] SchemaStatements =
@@ -25,7 +25,8 @@ public abstract partial class SqlAgreementStore : IAgreementStore
           cancel_reason INTEGER NULL, cancel_message TEXT NULL, missing_heartbeat INTEGER NOT NULL, check_status INTEGER NOT NULL,
           created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, reply_deadline_ms BIGINT NULL, finalized_ms BIGINT NULL,
           cancelled_ms BIGINT NULL, verify_sent_ms BIGINT NULL, verified_ms BIGINT NULL,
-          update_version TEXT NULL, update_json TEXT NULL, update_rollout TEXT NULL, update_deadline_ms BIGINT NULL)
+          update_version TEXT NULL, update_json TEXT NULL, update_rollout TEXT NULL, update_deadline_ms BIGINT NULL,
+          update_unanswered TEXT NULL)
         """,
         $"CREATE UNIQUE INDEX IF NOT EXISTS agbot_agreement_live ON agbot_agreement (node_org, node_id, workload) WHERE state <> {(int)AgreementState.Cancelled}",
         "CREATE INDEX IF NOT EXISTS agbot_agreement_node ON agbot_agreement (node_org, node_id, workload, created_ms)",
@@ -45,21 +46,26 @@ public abstract partial class SqlAgreementStore : IAgreementStore
         CREATE TABLE IF NOT EXISTS agbot_rollout_member (
           agbot TEXT NOT NULL, workload TEXT NOT NULL, version TEXT NOT NULL, agreement_id TEXT NOT NULL, batch INTEGER NOT NULL,
           outcome INTEGER NOT NULL, old_version TEXT NOT NULL, old_proposal TEXT NOT NULL, updated_ms BIGINT NOT NULL,
+          attempts INTEGER NULL, retry_ms BIGINT NULL,
           PRIMARY KEY (agbot, workload, version, agreement_id))
         """,
         "CREATE TABLE IF NOT EXISTS agbot_lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
     ];
 
     /// <summary>Columns added after the first release: a store created before them gains them on start.</summary>
-    private static readonly (string Column, string Type)[] AddedColumns =
-        [("update_version", "TEXT"), ("update_json", "TEXT"), ("update_rollout", "TEXT"), ("update_deadline_ms", "BIGINT")];
+    private static readonly (string Table, string Column, string Type)[] AddedColumns =
+    [
+        ("agbot_agreement", "update_version", "TEXT"), ("agbot_agreement", "update_json", "TEXT"), ("agbot_agreement", "update_rollout", "TEXT"),
+        ("agbot_agreement", "update_deadline_ms", "BIGINT"), ("agbot_agreement", "update_unanswered", "TEXT"),
+        ("agbot_rollout_member", "attempts", "INTEGER"), ("agbot_rollout_member", "retry_ms", "BIGINT"),
+    ];
 
-    private static async Task<bool> HasColumnAsync(DbConnection connection, string column, CancellationToken cancellationToken)
+    private static async Task<bool> HasColumnAsync(DbConnection connection, string table, string column, CancellationToken cancellationToken)
     {
         // Asking the engine is portable where the catalogs (sqlite_master, information_schema) are not.
         try
         {
-            await using var command = Command(connection, $"SELECT {column} FROM agbot_agreement LIMIT 0");
+            await using var command = Command(connection, $"SELECT {column} FROM {table} LIMIT 0");
             await command.ExecuteNonQueryAsync(cancellationToken);
             return true;
         }
@@ -85,11 +91,11 @@ public abstract partial class SqlAgreementStore : IAgreementStore
                 await using var command = Command(connection, statement);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
-            foreach (var (column, type) in AddedColumns)
+            foreach (var (table, column, type) in AddedColumns)
             {
-                if (!await HasColumnAsync(connection, column, cancellationToken))
+                if (!await HasColumnAsync(connection, table, column, cancellationToken))
                 {
-                    await using var command = Command(connection, $"ALTER TABLE agbot_agreement ADD COLUMN {column} {type} NULL");
+                    await using var command = Command(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type} NULL");
                     await command.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
@@ -107,7 +113,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
                     $"INSERT INTO agbot_agreement ({Columns}) VALUES (@id, @node_org, @node_id, @workload, @source, @service_org, @service_url, " +
                     "@service_version, @arch, @state, @pending, @agbot, @proposal, @cancel_reason, @cancel_message, @missing_heartbeat, @check_status, " +
                     "@created_ms, @updated_ms, @reply_deadline_ms, @finalized_ms, @cancelled_ms, @verify_sent_ms, @verified_ms, " +
-                    "@update_version, @update_json, @update_rollout, @update_deadline_ms)");
+                    "@update_version, @update_json, @update_rollout, @update_deadline_ms, @update_unanswered)");
                 Bind(command, agreement);
                 await command.ExecuteNonQueryAsync(cancellationToken);
                 return true;
@@ -154,7 +160,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
 
     private const string MutableUpdateColumns =
         "service_version = @service_version, update_version = @update_version, update_json = @update_json, " +
-        "update_rollout = @update_rollout, update_deadline_ms = @update_deadline_ms";
+        "update_rollout = @update_rollout, update_deadline_ms = @update_deadline_ms, update_unanswered = @update_unanswered";
 
     public async Task<bool> TryChangeUpdateAsync(string? expectedUpdateVersion, AgreementRecord updated, CancellationToken cancellationToken = default)
     {
@@ -174,6 +180,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
             Add(command, "update_json", updated.UpdateJson);
             Add(command, "update_rollout", updated.UpdateRollout);
             Add(command, "update_deadline_ms", Ms(updated.UpdateDeadline));
+            Add(command, "update_unanswered", updated.UnansweredJson);
             Add(command, "expected_update", expectedUpdateVersion ?? "");
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken) == 1;
@@ -386,6 +393,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
         Add(command, "update_json", a.UpdateJson);
         Add(command, "update_rollout", a.UpdateRollout);
         Add(command, "update_deadline_ms", Ms(a.UpdateDeadline));
+        Add(command, "update_unanswered", a.UnansweredJson);
     }
 
     private static AgreementRecord Read(DbDataReader r)
@@ -422,6 +430,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
             UpdateJson = r.IsDBNull(25) ? null : r.GetString(25),
             UpdateRollout = r.IsDBNull(26) ? null : r.GetString(26),
             UpdateDeadline = Time(r, 27),
+            UnansweredJson = r.IsDBNull(28) ? null : r.GetString(28),
         };
     }
 }

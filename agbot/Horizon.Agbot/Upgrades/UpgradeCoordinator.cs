@@ -162,24 +162,26 @@ public sealed partial class UpgradeCoordinator(
                 {
                     // The reply or the timeout settles it.
                 }
-                else if (agreement.UpdatedAt > member.UpdatedAt)
+                else if (agreement.ServiceVersion == wanted && agreement.UpdatedAt > member.UpdatedAt)
                 {
                     // The update ended after the member was written; its outcome is being (or was never) recorded.
-                    var applied = agreement.ServiceVersion == wanted;
-                    settled = member with { Outcome = (rollingBack, applied) switch
-                    {
-                        (true, true) => UpdateOutcome.RolledBack,
-                        (true, false) => UpdateOutcome.RollbackFailed,
-                        (false, true) => UpdateOutcome.Accepted,
-                        (false, false) => UpdateOutcome.Refused,
-                    } };
+                    settled = member with { Outcome = rollingBack ? UpdateOutcome.RolledBack : UpdateOutcome.Accepted, RetryAt = null };
+                }
+                else if (!rollingBack && agreement.UpdatedAt > member.UpdatedAt)
+                {
+                    settled = member with { Outcome = UpdateOutcome.Refused };
                 }
                 else if (!rollingBack && agreement.ServiceVersion == wanted)
                 {
                     settled = member with { Outcome = UpdateOutcome.Accepted };
                 }
+                else if (rollingBack && member.RetryAt > time.GetUtcNow())
+                {
+                    // A refused, unanswered or undone rollback waits out its retry delay.
+                }
                 else
                 {
+                    // A rollback is sent until the node takes it (the attempts are bounded where its outcomes are written).
                     await BeginAsync(agreement, member, rollout, cancellationToken);
                 }
                 if (settled != member)
