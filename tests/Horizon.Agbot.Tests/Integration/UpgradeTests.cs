@@ -113,7 +113,7 @@ public sealed class UpgradeTests
     }
 
     /// <summary>Starts and registers nodes one after the other, each agreement finalized before the next node registers.</summary>
-    private static async Task<List<ScriptedNode>> StartNodesAsync(AgbotTestBed bed, int count)
+    internal static async Task<List<ScriptedNode>> StartNodesAsync(AgbotTestBed bed, int count)
     {
         var nodes = new List<ScriptedNode>();
         for (var i = 1; i <= count; i++)
@@ -136,9 +136,9 @@ public sealed class UpgradeTests
         return Updated(nodes);
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+    internal static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!await condition())
