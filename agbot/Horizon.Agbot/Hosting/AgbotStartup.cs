@@ -5,14 +5,46 @@ using Horizon.Nats;
 namespace Horizon.Agbot.Hosting;
 
 /// <summary>Runs before the agbot's workers: creates the store's schema and connects to NATS.</summary>
-internal sealed class AgbotStartup(IAgreementStore store, NatsConnection nats, AgreementNegotiator negotiator, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed partial class AgbotStartup(
+    IAgreementStore store,
+    NatsConnection nats,
+    AgreementNegotiator negotiator,
+    IHostApplicationLifetime lifetime,
+    ILogger<AgbotStartup> logger) : IHostedService
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(10);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         negotiator.Stopping = lifetime.ApplicationStopping;
         await store.InitializeAsync(cancellationToken);
-        await nats.ConnectAsync(cancellationToken);
+        await ConnectAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // A NATS server that is still starting, or too busy to finish the handshake in time, is no
+    // reason to exit: the agbot waits for it as it would after losing it later.
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var delay = FirstRetry;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await nats.ConnectAsync(cancellationToken);
+                return;
+            }
+            catch (NatsConnectionException error)
+            {
+                LogConnectFailed(attempt, delay.TotalSeconds, error.Message);
+            }
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetry.Ticks));
+        }
+    }
+
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Warning, Message = "NATS connection attempt {Attempt} failed, retrying in {DelaySeconds} s: {Reason}")]
+    private partial void LogConnectFailed(int attempt, double delaySeconds, string reason);
 }
