@@ -153,4 +153,27 @@ public abstract class AgreementStoreContract
         Assert.Equal([member with { Outcome = UpdateOutcome.Accepted, UpdatedAt = T0.AddSeconds(1) }], await store.ListRolloutMembersAsync("o/a1", "w", "2.0.0"));
         Assert.Empty(await store.ListRolloutMembersAsync("o/a2", "w", "2.0.0"));
     }
+
+    [Fact]
+    public async Task UnansweredUpdates_AndRollbackRetries_AreKeptAndReplaced()
+    {
+        await using var store = await OpenAsync();
+        var finalized = Proposal() with { State = AgreementState.Finalized, Pending = PendingMessage.None, FinalizedAt = T0 };
+        await store.TryInsertAsync(finalized);
+        var late = UnansweredUpdate.Encode([new UnansweredUpdate { Version = "2.0.0", UpdateJson = "{\"v\":2}", Rollout = "w@2.0.0" }]);
+        Assert.True(await store.TryChangeUpdateAsync(null, finalized with { UnansweredJson = late }));
+        var read = await store.GetAsync(finalized.Id);
+        Assert.Equal(finalized with { UnansweredJson = late }, read);
+        Assert.Equal("2.0.0", Assert.Single(UnansweredUpdate.Decode(read!.UnansweredJson)).Version);
+        Assert.True(await store.TryChangeUpdateAsync(null, finalized));
+        Assert.Null((await store.GetAsync(finalized.Id))!.UnansweredJson);
+
+        var member = new RolloutMember { Agbot = "o/a1", Workload = "w", Version = "2.0.0", AgreementId = "x", Batch = 1, OldVersion = "1.0.0", OldProposalJson = "{}", UpdatedAt = T0 };
+        await store.SaveRolloutMemberAsync(member);
+        var due = member with { Outcome = UpdateOutcome.RollingBack, RollbackAttempts = 2, RetryAt = T0.AddSeconds(10), UpdatedAt = T0.AddSeconds(1) };
+        await store.SaveRolloutMemberAsync(due);
+        Assert.Equal([due], await store.ListRolloutMembersAsync("o/a1", "w", "2.0.0"));
+        await store.SaveRolloutMemberAsync(due with { Outcome = UpdateOutcome.RolledBack, RetryAt = null });
+        Assert.Equal([due with { Outcome = UpdateOutcome.RolledBack, RetryAt = null }], await store.ListRolloutMembersAsync("o/a1", "w", "2.0.0"));
+    }
 }

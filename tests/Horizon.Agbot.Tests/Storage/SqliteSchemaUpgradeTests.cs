@@ -28,6 +28,11 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
                   cancelled_ms BIGINT NULL, verify_sent_ms BIGINT NULL, verified_ms BIGINT NULL);
                 INSERT INTO agbot_agreement VALUES ('a1', 'o', 'n1', 'w', 'o/p', 'o', 'svc', '1.0.0', 'amd64', 2, 0, 'o/agbot', '{}',
                   NULL, NULL, 0, 0, 1000, 1000, NULL, 1000, NULL, NULL, NULL);
+                CREATE TABLE agbot_rollout_member (
+                  agbot TEXT NOT NULL, workload TEXT NOT NULL, version TEXT NOT NULL, agreement_id TEXT NOT NULL, batch INTEGER NOT NULL,
+                  outcome INTEGER NOT NULL, old_version TEXT NOT NULL, old_proposal TEXT NOT NULL, updated_ms BIGINT NOT NULL,
+                  PRIMARY KEY (agbot, workload, version, agreement_id));
+                INSERT INTO agbot_rollout_member VALUES ('o/agbot', 'w', '2.0.0', 'a1', 1, 0, '1.0.0', '{}', 1000);
                 """;
             await command.ExecuteNonQueryAsync();
         }
@@ -38,6 +43,10 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         Assert.Equal((AgreementState.Finalized, "1.0.0", false), (old!.State, old.ServiceVersion, old.IsUpdating));
         Assert.True(await store.TryChangeUpdateAsync(null, old with { UpdateVersion = "2.0.0", UpdateJson = "{}", Pending = PendingMessage.Update }));
         Assert.Equal("2.0.0", (await store.GetAsync("a1"))!.UpdateVersion);
+        var member = Assert.Single(await store.ListRolloutMembersAsync("o/agbot", "w", "2.0.0"));
+        Assert.Equal((0, (DateTimeOffset?)null), (member.RollbackAttempts, member.RetryAt));
+        await store.SaveRolloutMemberAsync(member with { Outcome = UpdateOutcome.RollingBack, RollbackAttempts = 1, RetryAt = DateTimeOffset.FromUnixTimeMilliseconds(5000) });
+        Assert.Equal(1, Assert.Single(await store.ListRolloutMembersAsync("o/agbot", "w", "2.0.0")).RollbackAttempts);
     }
 
     public void Dispose() => _directory.Dispose();
