@@ -21,8 +21,7 @@ public sealed partial class SwitchboardWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await nats.ConnectAsync(stoppingToken);
-        await provisioner.EnsureStreamAsync(options.MessageTtl, stoppingToken);
+        await ConnectAsync(stoppingToken);
         var listener = ListenForChangesAsync(stoppingToken);
         var timer = TickAsync(stoppingToken);
         _triggers.Writer.TryWrite(true);
@@ -73,6 +72,31 @@ public sealed partial class SwitchboardWorker(
         {
         }
     }
+
+    // A NATS server still starting, or too busy to answer in time, is waited for: exiting would
+    // leave every party without credentials until someone restarts the switchboard.
+    private async Task ConnectAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await nats.ConnectAsync(stoppingToken);
+                await provisioner.EnsureStreamAsync(options.MessageTtl, stoppingToken);
+                return;
+            }
+            catch (NatsException e)
+            {
+                LogConnectFailed(logger, attempt, delay.TotalSeconds, e.Message);
+            }
+            await Task.Delay(delay, stoppingToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+        }
+    }
+
+    [LoggerMessage(EventId = 6403, Level = LogLevel.Warning, Message = "NATS not ready (attempt {Attempt}), retrying in {DelaySeconds} s: {Error}")]
+    private static partial void LogConnectFailed(ILogger logger, int attempt, double delaySeconds, string error);
 
     [LoggerMessage(EventId = 6401, Level = LogLevel.Debug, Message = "NATS access in step with the exchange: {Parties} parties")]
     private static partial void LogSynced(ILogger logger, int parties);
