@@ -69,7 +69,11 @@ public sealed partial class ContainerSupervisor(
             return;
         }
         _budgets.TryRemove(died.ContainerId, out _);
-        var message = $"{binding.ContainerName} died ({exit}) after {budget.Retries} restarts within {budget.Window.TotalSeconds:0} s";
+        await FailAgreementsAsync(binding, $"{binding.ContainerName} died ({exit}) after {budget.Retries} restarts within {budget.Window.TotalSeconds:0} s", cancellationToken);
+    }
+
+    private async Task FailAgreementsAsync(ContainerBinding binding, string message, CancellationToken cancellationToken)
+    {
         foreach (var agreementId in binding.Agreements)
         {
             var reason = binding.TopLevelFor.Contains(agreementId) ? CancelReason.ContainerFailure : CancelReason.DependencyFailure;
@@ -95,6 +99,13 @@ public sealed partial class ContainerSupervisor(
                 {
                     eventLog.Record(agreementId, "container.restarted", binding.ContainerName);
                 }
+            }
+            else if (runner.FindContainer(binding.ContainerId) is not null)
+            {
+                // Still ours but gone from the engine (removed behind the agent's back): it can never
+                // be restarted, so its agreements end and the agbot negotiates them afresh.
+                _budgets.TryRemove(binding.ContainerId, out _);
+                await FailAgreementsAsync(binding, $"{binding.ContainerName} was removed from the engine", cancellationToken);
             }
         }
         catch (OperationCanceledException)

@@ -1,0 +1,55 @@
+using Horizon.Agreements;
+using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Tests.Support;
+using Horizon.Testing;
+using Horizon.Testing.Docker;
+using Horizon.Testing.Registry;
+using Xunit;
+
+namespace Horizon.NodeAgent.Tests.Workloads;
+
+/// <summary>
+/// A container removed behind the agent's back (<c>docker rm -f</c>, or another agent on the same
+/// engine tearing down what it thought was its own) can never be restarted: the agreement must
+/// fail and be reported, not stay "running" with nothing behind it.
+/// </summary>
+[Collection(EngineTests.Name)]
+public sealed class RemovedContainerTests(DockerFixture docker, RegistryFixture registry) : IAsyncLifetime, IDisposable
+{
+    private readonly TempDirectory _state = new("hzn-agent");
+    private string? _image;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_image is not null)
+        {
+            await Images.ForgetAsync(docker, _image);
+        }
+    }
+
+    public void Dispose() => _state.Dispose();
+
+    [Fact]
+    public async Task ContainerRemovedFromTheEngine_FailsTheAgreementWith103_AndLeavesNothing()
+    {
+        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await agent.StartSupervisionAsync();
+        _image = await Images.PublishAsync(registry.Server, $"removed-{Guid.NewGuid():N}"[..24]);
+        var service = Services.Service("removed.test", Services.Deployment(("sleeper", _image, Services.Sleeper())));
+        var agreementId = AgreementId.New();
+        var terms = Services.Terms(service) with { Retries = 3, RetryDurations = 120 };
+        Assert.True((await agent.Lifecycle.StartAsync(agreementId, terms, agent.Credentials)).Succeeded);
+        var container = Assert.Single(await DockerProbe.ContainersOfAsync(docker, agreementId));
+
+        await docker.Cli.RunCheckedAsync(["rm", "-f", container]);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var failure = await agent.Lifecycle.Failures.ReadAsync(timeout.Token);
+        Assert.Equal((agreementId, CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
+        Assert.Contains("removed from the engine", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
+        Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
+    }
+}
