@@ -32,19 +32,13 @@ public static class RegistrationApi
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
-        catch (ExchangeException e) when (e is ExchangeUnauthorizedException or ExchangeForbiddenException)
-        {
-            // The node's own credentials were refused: the caller's fault (hzn exits 3), not a failing exchange.
-            return TypedResults.Problem($"the exchange refused the node's credentials ({(int)e.StatusCode}): {e.Message}",
-                statusCode: StatusCodes.Status401Unauthorized, title: "node credentials refused by the exchange");
-        }
         catch (ExchangeException e)
         {
-            return TypedResults.Problem($"the exchange refused the registration: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
+            return Refused(e, "registration");
         }
         catch (HttpRequestException e)
         {
-            return TypedResults.Problem($"the exchange cannot be reached: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Unreachable(e);
         }
     }
 
@@ -57,20 +51,25 @@ public static class RegistrationApi
                 ? TypedResults.Ok(new RegistrationView(registration.Org, registration.Id, registration.Pattern, "unregistered"))
                 : TypedResults.Problem("the node is not registered", statusCode: StatusCodes.Status404NotFound);
         }
-        catch (ExchangeException e) when (e is ExchangeUnauthorizedException or ExchangeForbiddenException)
-        {
-            return TypedResults.Problem($"the exchange refused the node's credentials ({(int)e.StatusCode}): {e.Message}",
-                statusCode: StatusCodes.Status401Unauthorized, title: "node credentials refused by the exchange");
-        }
         catch (ExchangeException e)
         {
-            return TypedResults.Problem($"the exchange refused the deletion: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
+            return Refused(e, "deletion");
         }
         catch (HttpRequestException e)
         {
-            return TypedResults.Problem($"the exchange cannot be reached: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Unreachable(e);
         }
     }
+
+    // The node's own credentials refused is the caller's fault (401, so hzn exits 3), not a failing exchange (502).
+    private static ProblemHttpResult Refused(ExchangeException e, string request) =>
+        e is ExchangeUnauthorizedException or ExchangeForbiddenException
+            ? TypedResults.Problem($"the exchange refused the node's credentials ({(int)e.StatusCode}): {e.Message}",
+                statusCode: StatusCodes.Status401Unauthorized, title: "node credentials refused by the exchange")
+            : TypedResults.Problem($"the exchange refused the {request}: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
+
+    private static ProblemHttpResult Unreachable(HttpRequestException e) =>
+        TypedResults.Problem($"the exchange cannot be reached: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
 }
 
 /// <summary>The answer to a registration call.</summary>

@@ -9,11 +9,14 @@ using Xunit;
 namespace Horizon.NodeAgent.Tests.Workloads;
 
 /// <summary>
-/// A container that exits the moment it starts sends its <c>die</c> event while the start call is
-/// still answering; the supervisor must still see it, restart it, and give up with 103.
+/// Containers the supervisor cannot simply restart. One that exits the moment it starts sends its
+/// <c>die</c> event while the start call is still answering; the supervisor must still see it,
+/// restart it, and give up with 103. One removed behind the agent's back (<c>docker rm -f</c>, or
+/// another agent on the same engine tearing down what it thought was its own) can never be
+/// restarted: its agreement must fail and be reported, not stay "running" with nothing behind it.
 /// </summary>
 [Collection(EngineTests.Name)]
-public sealed class InstantExitTests(DockerFixture docker, RegistryFixture registry) : IAsyncLifetime, IDisposable
+public sealed class VanishingContainerTests(DockerFixture docker, RegistryFixture registry) : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _state = new("hzn-agent");
     private string? _image;
@@ -49,6 +52,28 @@ public sealed class InstantExitTests(DockerFixture docker, RegistryFixture regis
         Assert.Equal(2, agent.EventLog.Query(agreementId).Count(e => e.Kind == "container.restarted"));
         Assert.Contains(agent.EventLog.Query(agreementId), e => e.Kind == "container.died" && e.Message.Contains("exit code 1", StringComparison.Ordinal));
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
+        Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
+    }
+
+    [Fact]
+    public async Task ContainerRemovedFromTheEngine_FailsTheAgreementWith103_AndLeavesNothing()
+    {
+        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await agent.StartSupervisionAsync();
+        _image = await Images.PublishAsync(registry.Server, $"removed-{Guid.NewGuid():N}"[..24]);
+        var service = Services.Service("removed.test", Services.Deployment(("sleeper", _image, Services.Sleeper())));
+        var agreementId = AgreementId.New();
+        var terms = Services.Terms(service) with { Retries = 3, RetryDurations = 120 };
+        Assert.True((await agent.Lifecycle.StartAsync(agreementId, terms, agent.Credentials)).Succeeded);
+        var container = Assert.Single(await DockerProbe.ContainersOfAsync(docker, agreementId));
+
+        await docker.Cli.RunCheckedAsync(["rm", "-f", container]);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var failure = await agent.Lifecycle.Failures.ReadAsync(timeout.Token);
+        Assert.Equal((agreementId, CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
+        Assert.Contains("removed from the engine", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
     }
 }
