@@ -88,7 +88,7 @@ public sealed partial class ContainerSupervisor(
         }
     }
 
-    private async Task RestartLaterAsync(ContainerBinding binding, TimeSpan delay, CancellationToken cancellationToken)
+    private async Task RestartLaterAsync(ContainerBinding binding, TimeSpan delay, CancellationToken cancellationToken, int conflictsLeft = 3)
     {
         try
         {
@@ -110,6 +110,12 @@ public sealed partial class ContainerSupervisor(
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (DockerConflictException) when (conflictsLeft > 0)
+        {
+            // The engine is still busy with the container (a removal in progress refuses the start):
+            // look again once it has settled, when it is either startable or gone.
+            await RestartLaterAsync(binding, delay, cancellationToken, conflictsLeft - 1);
         }
         catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
         {
