@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Horizon.Docker;
+using Horizon.Testing.EndToEnd;
+
+namespace Horizon.Bench.HelloEdge;
+
+/// <summary>
+/// Watches the Docker engine for the containers the node agent made for one org (by the label it puts
+/// on each), polling its API every 50 ms: the granularity of the figures.
+/// </summary>
+internal sealed class WorkloadProbe(DockerClient docker, string org)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+    private readonly string[] _labels = [$"{EdgeSite.ServiceOrgLabel}={org}"];
+
+    /// <summary>Waits until the engine runs the producer and the consumer of hello-edge.</summary>
+    /// <exception cref="TimeoutException">They did not both run within <paramref name="timeout"/>.</exception>
+    public async Task WaitUntilBothRunAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            var running = (await docker.Containers.ListAsync(_labels, cancellationToken)).Where(c => c.State == "running").ToList();
+            if (running.Any(c => Named(c.Names, "-hello-producer")) && running.Any(c => Named(c.Names, "-hello-consumer")))
+            {
+                return;
+            }
+            await Task.Delay(Interval, cancellationToken);
+        }
+        throw new TimeoutException($"the hello-edge containers of {org} did not both run within {timeout.TotalSeconds:0} s");
+    }
+
+    /// <summary>Waits until no container of the org is left (running or not).</summary>
+    /// <exception cref="TimeoutException">Containers were still there after <paramref name="timeout"/>.</exception>
+    public async Task WaitUntilNoneAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if ((await docker.Containers.ListAsync(_labels, cancellationToken)).Count == 0)
+            {
+                return;
+            }
+            await Task.Delay(Interval, cancellationToken);
+        }
+        throw new TimeoutException($"containers of {org} were still on the engine after {timeout.TotalSeconds:0} s");
+    }
+
+    private static bool Named(IReadOnlyList<string> names, string suffix) => names.Any(n => n.EndsWith(suffix, StringComparison.Ordinal));
+}
