@@ -182,6 +182,49 @@ public abstract class StorageSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentRegistrations_RefusedOnesAndAFailingWrite_LeaveTheOthersWhole_WithOneChangeEach()
+    {
+        // Registrations arriving together share a transaction and its change-feed write; a refusal
+        // (limit, key conflict) or a write that throws must not cost the others their node or change.
+        await Nodes.SaveAsync(Node("keyed", "key-a"), 1_000);
+        var writes = Enumerable.Range(0, 80).Select(i => Task.Run(async () => i switch
+        {
+            < 60 => (await Nodes.SaveAsync(Node($"r{i:D2}") with { Document = $$"""{"i":{{i}}}""" }, 41)).Outcome,
+            < 70 => (await Nodes.SaveAsync(Node("keyed", "key-b"), 1_000)).Outcome,
+            _ => await Storage.WriteAsync<WriteOutcome>(async (connection, transaction) =>
+            {
+                await connection.ExecuteAsync("INSERT INTO nodes (org, id) VALUES ('o', 'broken')", transaction: transaction);
+                return WriteOutcome.Created;
+            }),
+        })).ToList();
+        var outcomes = new List<WriteOutcome>();
+        foreach (var (write, i) in writes.Select((w, i) => (w, i)))
+        {
+            if (i >= 70)
+            {
+                await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => write);
+                continue;
+            }
+            outcomes.Add(await write);
+        }
+        Assert.Equal(40, outcomes.Take(60).Count(o => o == WriteOutcome.Created));
+        Assert.Equal(20, outcomes.Take(60).Count(o => o == WriteOutcome.LimitReached));
+        Assert.All(outcomes.Skip(60), o => Assert.Equal(WriteOutcome.KeyConflict, o));
+        var stored = (await Nodes.ListAsync("o", null, "", 1_000)).Where(n => n.Id.StartsWith('r')).ToList();
+        Assert.Equal(40, stored.Count);
+        Assert.All(stored, n => Assert.Equal($$"""{"i":{{int.Parse(n.Id[1..], System.Globalization.CultureInfo.InvariantCulture)}}}""", n.Document));
+        Assert.Equal("key-a", (await Nodes.GetAsync("o", "keyed"))!.PublicKey);
+        var (changes, watermark) = await Changes.ReadAsync(["o"], 1, 1_000);
+        Assert.Equal(Enumerable.Range(1, 41).Select(i => (long)i), changes.Select(c => c.Id));
+        Assert.Equal(41, watermark);
+        Assert.Equal(stored.Select(n => n.Id).Append("keyed").Order(StringComparer.Ordinal),
+            changes.Select(c => c.ResourceId).Order(StringComparer.Ordinal));
+        // The node count kept in step: one more node fits under a cap of 42, the next does not.
+        Assert.Equal(WriteOutcome.Created, (await Nodes.SaveAsync(Node("last"), 42)).Outcome);
+        Assert.Equal(WriteOutcome.LimitReached, (await Nodes.SaveAsync(Node("over"), 42)).Outcome);
+    }
+
+    [Fact]
     public async Task PatternSearch_PagesByOrgAndId_AndFiltersStaleNodes()
     {
         for (var i = 0; i < 5; i++)

@@ -13,35 +13,48 @@ namespace Horizon.Exchange.Storage;
 /// </summary>
 public sealed class ChangeLog(IStorageProvider storage, TimeProvider time)
 {
-    /// <summary>Appends changes within the caller's transaction; returns them with their ids.</summary>
+    /// <summary>
+    /// Appends changes within the caller's transaction; returns them with their ids. In a
+    /// group-committed transaction they are written with the batch's others just before its commit,
+    /// and the returned list is filled then (the caller reads it after the commit).
+    /// </summary>
     public async Task<IReadOnlyList<ChangeRecord>> AppendAsync(DbConnection connection, DbTransaction transaction,
         IEnumerable<ChangeIntent> changes)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(changes);
         var list = changes.ToList();
         if (list.Count == 0)
         {
             return [];
         }
-        var last = await connection.ExecuteScalarAsync<long>(
-            "UPDATE counters SET value = value + @count WHERE name = 'changes' RETURNING value",
-            new { count = (long)list.Count }, transaction);
         var at = time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        var records = list.Select((c, i) => new ChangeRecord
+        if (BatchChanges.Of(transaction) is { } batch)
         {
-            Id = last - list.Count + 1 + i,
-            Org = c.Org,
-            Resource = c.Resource,
-            ResourceId = c.ResourceId,
-            Operation = c.Operation,
-            ChangedAt = at,
-        }).ToList();
-        await connection.ExecuteAsync(
-            "INSERT INTO changes (id, org, resource, resourceid, operation, changedat) VALUES (@Id, @Org, @Resource, @ResourceId, @Operation, @ChangedAt)",
-            records, transaction);
+            return batch.Add(list, at);
+        }
+        var last = await TakeIdsAsync(connection, transaction, list.Count);
+        var records = list.Select((c, i) => Record(last - list.Count + 1 + i, c, at)).ToList();
+        await BatchChanges.InsertAsync(connection, transaction, records);
         return records;
     }
+
+    /// <summary>Takes <paramref name="count"/> ids from the counter row (locking it until commit); returns the last.</summary>
+    internal static async Task<long> TakeIdsAsync(DbConnection connection, DbTransaction transaction, int count) =>
+        await connection.ExecuteScalarAsync<long>(
+            "UPDATE counters SET value = value + @count WHERE name = 'changes' RETURNING value",
+            new { count = (long)count }, transaction);
+
+    internal static ChangeRecord Record(long id, ChangeIntent change, string at) => new()
+    {
+        Id = id,
+        Org = change.Org,
+        Resource = change.Resource,
+        ResourceId = change.ResourceId,
+        Operation = change.Operation,
+        ChangedAt = at,
+    };
 
     /// <summary>
     /// Changes of <paramref name="orgs"/> with id ≥ <paramref name="fromId"/>, oldest first, and the

@@ -5,12 +5,13 @@ namespace Horizon.Exchange.Storage;
 
 /// <summary>
 /// Runs the write transactions of concurrent requests together: the writes waiting when one batch
-/// finishes go into the next, each inside its own savepoint of one transaction, and the batch
-/// commits once. A write that throws is rolled back to its savepoint and fails alone; a failed
-/// commit fails the whole batch. Every caller learns its result only after the commit, so what a
-/// caller is told is exactly what is durable. Both engines serialize writers anyway (SQLite has
-/// one writer; on PostgreSQL every change takes the change-counter row lock until commit), so one
-/// commit per batch instead of one per request is where the write throughput comes from.
+/// finishes go into the next, one transaction commits them all, and their change-feed entries are
+/// written together as its last statements (<see cref="BatchChanges"/>). A write that throws fails
+/// alone and leaves nothing behind (the batch is run again without it, each write in its own
+/// savepoint); a failed commit fails the whole batch. Every caller learns its result only after the
+/// commit, so what a caller is told is exactly what is durable. Both engines serialize writers
+/// anyway (SQLite has one writer; on PostgreSQL every change takes the change-counter row lock until
+/// commit), so one commit per batch instead of one per request is where the write throughput comes from.
 /// </summary>
 internal sealed class GroupCommit : IAsyncDisposable
 {
@@ -67,23 +68,41 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
+    // Savepoints cost two statements per write (two round trips on PostgreSQL), and writes rarely
+    // throw, so a batch first runs without them. When a write throws, the transaction is rolled back
+    // and that write fails: it saw exactly the writes before it, so it would throw again at the same
+    // place. The others run again, each in its own savepoint. At most two passes per batch.
     private async Task CommitAsync(List<PendingWrite> batch)
     {
-        var written = new List<PendingWrite>(batch.Count);
-        try
+        var remaining = batch;
+        var savepoints = false;
+        while (remaining.Count > 0)
         {
-            await using var connection = await _open(CancellationToken.None);
-            await using var transaction = await connection.BeginTransactionAsync();
-            if (batch.Count == 1)
+            var (written, failed) = (new List<PendingWrite>(remaining.Count), (PendingWrite?)null);
+            try
             {
-                // Alone in its batch, a write needs no savepoint: a failure rolls back the transaction.
-                await batch[0].RunAsync(connection, transaction);
-                written.Add(batch[0]);
-            }
-            else
-            {
-                foreach (var pending in batch)
+                await using var connection = await _open(CancellationToken.None);
+                await using var transaction = await connection.BeginTransactionAsync();
+                var changes = BatchChanges.Begin(transaction);
+                foreach (var pending in remaining)
                 {
+                    if (!savepoints)
+                    {
+                        try
+                        {
+                            await pending.RunAsync(connection, transaction);
+                        }
+                        catch (Exception e) when (e is not OutOfMemoryException)
+                        {
+                            await transaction.RollbackAsync();
+                            pending.Fail(e);
+                            failed = pending;
+                            break;
+                        }
+                        written.Add(pending);
+                        continue;
+                    }
+                    var mark = changes.Count;
                     await transaction.SaveAsync("w");
                     try
                     {
@@ -92,26 +111,37 @@ internal sealed class GroupCommit : IAsyncDisposable
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
                         await transaction.RollbackAsync("w");
+                        changes.TruncateTo(mark);
                         pending.Fail(e);
                         continue;
                     }
                     await transaction.ReleaseAsync("w");
                     written.Add(pending);
                 }
+                if (failed is null)
+                {
+                    await changes.WriteAsync(connection, transaction);
+                    await transaction.CommitAsync();
+                }
             }
-            await transaction.CommitAsync();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            foreach (var pending in batch)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                pending.Fail(e); // ignored by those that already failed alone
+                foreach (var pending in remaining)
+                {
+                    pending.Fail(e); // ignored by those that already failed alone
+                }
+                return;
             }
-            return;
-        }
-        foreach (var pending in written)
-        {
-            pending.Complete();
+            if (failed is null)
+            {
+                foreach (var pending in written)
+                {
+                    pending.Complete();
+                }
+                return;
+            }
+            remaining = remaining.Where(p => !ReferenceEquals(p, failed)).ToList();
+            savepoints = true;
         }
     }
 
