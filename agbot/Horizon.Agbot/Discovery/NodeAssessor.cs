@@ -9,8 +9,9 @@ namespace Horizon.Agbot.Discovery;
 /// <summary>
 /// Reads a node from the exchange and judges it against a served workload with the
 /// deployment-model library: registration, arch, constraints both ways, user input, privilege.
+/// The node's public keys in the same record go to <see cref="NodeKeyCache"/> for sealing.
 /// </summary>
-public sealed class NodeAssessor(ExchangeClient exchange, ServiceCatalog services)
+public sealed class NodeAssessor(ExchangeClient exchange, ServiceCatalog services, NodeKeyCache keys)
 {
     /// <summary>The node as compatibility checks see it, or null when the exchange no longer has it.</summary>
     /// <exception cref="ExchangeException">The exchange refused or failed.</exception>
@@ -28,8 +29,10 @@ public sealed class NodeAssessor(ExchangeClient exchange, ServiceCatalog service
         }
         catch (ExchangeNotFoundException)
         {
+            keys.Forget(Horizon.Switchboard.Addressing.PartyAddress.Node(org, id));
             return null;
         }
+        keys.Prime(Horizon.Switchboard.Addressing.PartyAddress.Node(org, id), node.PublicKey, node.EncryptionKey);
         var pattern = string.IsNullOrWhiteSpace(node.Pattern) ? null : node.Pattern;
         Horizon.Patterns.Model.NodePolicy? policy = null;
         if (pattern is null)

@@ -11,11 +11,13 @@ namespace Horizon.Agbot.Governance;
 /// Watches agreements on a period: proposals past their reply deadline are cancelled (201);
 /// agreements whose node stopped heart-beating for longer than the workload's
 /// <c>missing_heartbeat_interval</c> are cancelled (208); agreements due a status check are
-/// verified with the node, which answers whether it still holds them (missing → 209).
+/// verified with the node, which answers whether it still holds them (missing → 209). Each pass
+/// also makes sure every finalized agreement was mirrored into the exchange once by this process.
 /// </summary>
 public sealed partial class AgreementGovernor(
     IAgreementStore store,
     AgreementNegotiator negotiator,
+    ExchangeAgreementRecorder recorder,
     Leases.LeaseKeeper leases,
     ExchangeClient exchange,
     AgbotOptions options,
@@ -68,6 +70,7 @@ public sealed partial class AgreementGovernor(
         var heartbeats = await LastHeartbeatsAsync(finalized.Where(a => a.MissingHeartbeatInterval > 0).Select(a => a.NodeOrg).Distinct(StringComparer.Ordinal), cancellationToken);
         foreach (var agreement in finalized)
         {
+            recorder.EnsureRecorded(agreement);
             if (agreement.MissingHeartbeatInterval > 0)
             {
                 var seen = heartbeats.TryGetValue(agreement.Node, out var beat) && beat > agreement.FinalizedAt ? beat : agreement.FinalizedAt ?? agreement.UpdatedAt;

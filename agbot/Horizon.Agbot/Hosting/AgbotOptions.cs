@@ -35,6 +35,15 @@ public sealed record AgbotOptions
     /// <summary>Nodes evaluated and proposed to at the same time.</summary>
     public int MaxConcurrentNegotiations { get; init; } = 32;
 
+    /// <summary>
+    /// Pull loops reading the agbot's inbox at the same time (messages of one node are still handled
+    /// in order). One loop handled replies one by one and fell behind a registration wave.
+    /// </summary>
+    public int InboxConcurrency { get; init; } = 8;
+
+    /// <summary>Writers mirroring finalized agreements into the exchange, off the negotiation path.</summary>
+    public int RecorderConcurrency { get; init; } = 4;
+
     /// <summary>Nodes waiting for evaluation; producers wait when it is full (nothing is dropped).</summary>
     public int QueueCapacity { get; init; } = 20_000;
 
@@ -92,9 +101,9 @@ public sealed record AgbotOptions
         {
             throw new InvalidOperationException("the agbot needs Agbot:Org, Agbot:Id and Agbot:Token (its exchange identity)");
         }
-        if (MaxConcurrentNegotiations < 1 || QueueCapacity < 1)
+        if (MaxConcurrentNegotiations < 1 || QueueCapacity < 1 || InboxConcurrency < 1 || RecorderConcurrency < 1)
         {
-            throw new InvalidOperationException("Agbot:MaxConcurrentNegotiations and Agbot:QueueCapacity must be at least 1");
+            throw new InvalidOperationException("Agbot:MaxConcurrentNegotiations, Agbot:QueueCapacity, Agbot:InboxConcurrency and Agbot:RecorderConcurrency must be at least 1");
         }
         if (ReplyTimeout <= TimeSpan.Zero || GovernanceInterval <= TimeSpan.Zero || FeedPollInterval <= TimeSpan.Zero || RescanInterval <= TimeSpan.Zero)
         {

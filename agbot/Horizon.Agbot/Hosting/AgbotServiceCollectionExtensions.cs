@@ -30,6 +30,7 @@ public static class AgbotServiceCollectionExtensions
         services.AddSingleton(_ => new ExchangeClient(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
         services.AddSingleton(_ => new ExchangeDefinitions(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
         services.AddSingleton(sp => new ExchangeKeyDirectory(sp.GetRequiredService<ExchangeClient>()));
+        services.AddSingleton<NodeKeyCache>();
         services.AddSingleton<IAgreementStore>(_ => string.IsNullOrWhiteSpace(options.PostgresConnectionString)
             ? new SqliteAgreementStore(Path.Combine(options.StateDirectory, "agreements.db"))
             : new PostgresAgreementStore(options.PostgresConnectionString));
@@ -52,6 +53,7 @@ public static class AgbotServiceCollectionExtensions
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService<AgbotStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
+        services.AddHostedService(sp => sp.GetRequiredService<ExchangeAgreementRecorder>());
         services.AddHostedService<AgreementInbox>();
         services.AddHostedService<NegotiationWorkers>();
         services.AddHostedService<DiscoveryService>();
@@ -64,7 +66,7 @@ public static class AgbotServiceCollectionExtensions
 
     private static Mailbox CreateMailbox(IServiceProvider sp, AgbotOptions options) =>
         Mailbox.Create(options.Address, sp.GetRequiredService<NatsConnection>(), sp.GetRequiredService<PartyKeys>(),
-            sp.GetRequiredService<ExchangeKeyDirectory>(), options.StateDirectory, MailboxOptions.Default,
+            sp.GetRequiredService<NodeKeyCache>(), options.StateDirectory, MailboxOptions.Default,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
 
     /// <summary>Maps the local API.</summary>

@@ -1,3 +1,4 @@
+using Horizon.Agbot.Hosting;
 using Horizon.Agreements;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Mailboxes;
@@ -9,9 +10,21 @@ namespace Horizon.Agbot.Negotiation;
 /// acknowledged only after it was handled and its state change committed; a failure sends it
 /// back for redelivery. Malformed payloads are logged and acknowledged: they never become valid.
 /// </summary>
-public sealed partial class AgreementInbox(Mailbox mailbox, AgreementNegotiator negotiator, ILogger<AgreementInbox> logger) : BackgroundService
+/// <remarks>
+/// <see cref="AgbotOptions.InboxConcurrency"/> pull loops share the one durable consumer. With a
+/// single loop, every reply waited for the previous one's store writes and replyack; after a
+/// registration wave a fetched batch of 64 then took longer than the pull's 10 s deadline, the
+/// rest of the batch was abandoned unacknowledged and came back only after the consumer's 30 s
+/// ack wait. Messages of one node still run one at a time (<see cref="NodeLanes"/>).
+/// </remarks>
+public sealed partial class AgreementInbox(Mailbox mailbox, AgreementNegotiator negotiator, AgbotOptions options, ILogger<AgreementInbox> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly NodeLanes _lanes = new(Math.Max(64, options.InboxConcurrency * 8));
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.InboxConcurrency).Select(_ => ReceiveAsync(stoppingToken)));
+
+    private async Task ReceiveAsync(CancellationToken stoppingToken)
     {
         await foreach (var delivery in mailbox.ReceiveAsync(HandleAsync, stoppingToken))
         {
@@ -34,7 +47,16 @@ public sealed partial class AgreementInbox(Mailbox mailbox, AgreementNegotiator 
             LogMalformed(envelope.Id, envelope.From.ToString(), e.Message);
             return;
         }
-        await negotiator.HandleAsync(envelope.From, message, cancellationToken);
+        using (await _lanes.EnterAsync(envelope.From.ToString(), cancellationToken))
+        {
+            await negotiator.HandleAsync(envelope.From, message, cancellationToken);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _lanes.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(EventId = 8401, Level = LogLevel.Warning, Message = "Envelope {EnvelopeId} from {Sender} is not a protocol message; dropped: {Error}")]

@@ -84,7 +84,7 @@ public sealed partial class AgreementNegotiator
         if (await store.TryTransitionAsync(AgreementState.Accepted, finalized, cancellationToken))
         {
             LogFinalized(accepted.Id, accepted.Node, accepted.ServiceUrl, accepted.ServiceVersion, (now - accepted.CreatedAt).TotalMilliseconds);
-            await recorder.RecordAsync(finalized, cancellationToken);
+            recorder.Record(finalized);
         }
     }
 
@@ -112,7 +112,7 @@ public sealed partial class AgreementNegotiator
         LogNodeCancelled(agreement.Id, agreement.Node, cancel.Reason, cancelled.CancelMessage);
         if (agreement.State == AgreementState.Finalized)
         {
-            await recorder.RemoveAsync(agreement.Id, cancellationToken);
+            recorder.Remove(agreement.Id);
         }
         ScheduleRenegotiation(cancelled);
     }

@@ -102,7 +102,7 @@ public sealed partial class AgreementNegotiator(
         }
         if (agreement.State == AgreementState.Finalized)
         {
-            await recorder.RemoveAsync(agreement.Id, cancellationToken);
+            recorder.Remove(agreement.Id);
         }
         ScheduleRenegotiation(cancelled);
         return true;

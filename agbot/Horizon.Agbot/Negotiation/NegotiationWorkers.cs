@@ -17,7 +17,7 @@ public sealed partial class NegotiationWorkers(NegotiationBacklog backlog, NodeE
     {
         try
         {
-            await foreach (var work in backlog.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var work in backlog.ReadAllAsync(stoppingToken))
             {
                 try
                 {
