@@ -45,6 +45,8 @@ public static class NodeAgentServices
         services.AddSingleton<ProposalStore>();
         services.AddSingleton(new RegistrationStore(options.StateDirectory));
         services.AddSingleton<NodeIdentity>();
+        services.AddSingleton(_ => new ExchangeConnectionPool(options));
+        services.TryAddSingleton(MailboxConnectionSource.Dedicated);
         services.AddSingleton<NodeRegistrar>();
         services.AddSingleton<NodeStatusSignal>();
         services.AddSingleton<UpgradeStore>();

@@ -20,6 +20,7 @@ public sealed partial class ExchangeReporter(
     WorkloadRunner runner,
     NodeStatusSignal signal,
     TimeProvider timeProvider,
+    ExchangeConnectionPool exchangePool,
     ILogger<ExchangeReporter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,6 +28,10 @@ public sealed partial class ExchangeReporter(
         var failures = 0;
         var statusDue = true;
         var nextHeartbeat = DateTimeOffset.MinValue;
+        // What the exchange holds as this registration's status (services and their states, not the
+        // timestamp): a status that would not change it is not written again.
+        NodeRegistration? reportedFor = null;
+        string? reported = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = failures == 0
@@ -36,7 +41,7 @@ public sealed partial class ExchangeReporter(
             {
                 try
                 {
-                    using var exchange = new ExchangeClient(new Uri(options.ExchangeUrl), registration.Credentials);
+                    using var exchange = exchangePool.ClientFor(registration.Credentials);
                     if (timeProvider.GetUtcNow() >= nextHeartbeat)
                     {
                         await exchange.HeartbeatNodeAsync(registration.Org, registration.Id, stoppingToken);
@@ -44,7 +49,18 @@ public sealed partial class ExchangeReporter(
                     }
                     if (statusDue)
                     {
-                        await exchange.PutNodeStatusAsync(registration.Org, registration.Id, BuildStatus(), stoppingToken);
+                        var current = BuildStatus();
+                        var fingerprint = Fingerprint(current);
+                        if (!ReferenceEquals(reportedFor, registration))
+                        {
+                            reported = await ReportedFingerprintAsync(exchange, registration, fingerprint, stoppingToken);
+                            reportedFor = registration;
+                        }
+                        if (fingerprint != reported)
+                        {
+                            await exchange.PutNodeStatusAsync(registration.Org, registration.Id, current, stoppingToken);
+                            reported = fingerprint;
+                        }
                         statusDue = false;
                     }
                     failures = 0;
@@ -69,6 +85,30 @@ public sealed partial class ExchangeReporter(
             }
         }
     }
+
+    // Right after a registration the node usually runs nothing yet: when the exchange holds no
+    // status for it either (a read, far cheaper for the exchange than a write), an empty status
+    // would tell it nothing, so the first write waits for the first agreement. Anything else
+    // (services to report, a status left by an earlier registration) is written as before.
+    private static async Task<string?> ReportedFingerprintAsync(ExchangeClient exchange, NodeRegistration registration, string fingerprint, CancellationToken cancellationToken)
+    {
+        if (fingerprint.Length > 0)
+        {
+            return null;
+        }
+        try
+        {
+            var stored = await exchange.GetNodeStatusAsync(registration.Org, registration.Id, cancellationToken);
+            return Fingerprint(stored);
+        }
+        catch (ExchangeNotFoundException)
+        {
+            return "";
+        }
+    }
+
+    private static string Fingerprint(NodeStatus status) => string.Join('\n', (status.Services ?? []).Select(s =>
+        $"{s.AgreementId} {s.Orgid}/{s.ServiceUrl} {s.Version} {s.Arch} {s.ConfigState} {string.Join(',', (s.ContainerStatus ?? []).Select(c => c.Name + "=" + c.State))}"));
 
     private NodeStatus BuildStatus()
     {

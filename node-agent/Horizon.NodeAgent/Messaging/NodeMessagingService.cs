@@ -1,6 +1,4 @@
 using Horizon.Agreements;
-using Horizon.Exchange.Client;
-using Horizon.Nats;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
@@ -30,9 +28,18 @@ public sealed partial class NodeMessagingService(
     EventLog eventLog,
     MailboxOptions mailboxOptions,
     TimeProvider timeProvider,
+    ExchangeConnectionPool exchangePool,
+    MailboxConnectionSource connections,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<NodeMessagingService>();
+
+    /// <summary>
+    /// Called after each protocol message the node's mailbox sent (replies, cancels, update
+    /// replies), with its recipient; for observers such as the fleet simulator. It runs on the
+    /// session's path, so it must be quick and must not throw.
+    /// </summary>
+    public Action<PartyAddress, AgreementMessage>? Sent { get; init; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -81,23 +88,16 @@ public sealed partial class NodeMessagingService(
     private async Task RunSessionAsync(NodeRegistration registration, CancellationToken cancellationToken)
     {
         var self = PartyAddress.Node(registration.Org, registration.Id);
-        var credentials = await NatsCredentials.ObtainAsync(options, registration.Credentials, cancellationToken);
-        await using var connection = new NatsConnection(NatsOpts.Default with
-        {
-            Url = options.NatsUrl,
-            Name = self.ToString(),
-            Username = credentials?.User,
-            Password = credentials?.Password,
-            InboxPrefix = MailboxNames.InboxPrefix(self),
-            LoggerFactory = loggerFactory,
-        });
-        await connection.ConnectAsync(cancellationToken);
-        var exchangeUrl = new Uri(options.ExchangeUrl);
-        using var exchange = new ExchangeClient(exchangeUrl, registration.Credentials);
-        using var publisherKeys = new PublisherKeyReader(exchangeUrl, registration.Credentials);
+        await using var lease = await connections.OpenAsync(options, registration.Credentials, self, loggerFactory, cancellationToken);
+        using var exchange = exchangePool.ClientFor(registration.Credentials);
+        using var publisherKeys = new PublisherKeyReader(exchangePool.Http, exchangePool.ExchangeUrl, registration.Credentials);
         var directory = new ExchangeKeyDirectory(exchange);
-        using var mailbox = Mailbox.Create(self, connection, identity.Keys, directory, options.StateDirectory, mailboxOptions, timeProvider, loggerFactory);
-        Task SendAsync(PartyAddress to, AgreementMessage message, CancellationToken ct) => mailbox.SendAsync(to, AgreementCodec.Encode(message), ct);
+        using var mailbox = Mailbox.Create(self, lease.Connection, identity.Keys, directory, options.StateDirectory, mailboxOptions, timeProvider, loggerFactory);
+        async Task SendAsync(PartyAddress to, AgreementMessage message, CancellationToken ct)
+        {
+            await mailbox.SendAsync(to, AgreementCodec.Encode(message), ct);
+            Sent?.Invoke(to, message);
+        }
         eventLog.Record(null, "mailbox.opened", $"receiving as {self}");
         Log.Opened(_logger, self);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -11,11 +11,35 @@ namespace Horizon.NodeAgent.Messaging;
 /// Reads the publisher signing keys of services from the exchange (<c>GET /orgs/{org}/services</c>,
 /// each service's <c>publicKey</c>); the typed exchange client has no service calls yet.
 /// </summary>
-public sealed class PublisherKeyReader(Uri exchangeUrl, ExchangeCredentials credentials) : IDisposable
+public sealed class PublisherKeyReader : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(exchangeUrl.ToString().TrimEnd('/') + "/") };
-    private readonly AuthenticationHeaderValue _auth = new("Basic",
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.Org}/{credentials.Id}:{credentials.Token}")));
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly Uri _baseUrl;
+    private readonly AuthenticationHeaderValue _auth;
+
+    /// <summary>A reader with an HTTP client of its own.</summary>
+    public PublisherKeyReader(Uri exchangeUrl, ExchangeCredentials credentials)
+        : this(new HttpClient(), exchangeUrl, credentials, ownsHttp: true)
+    {
+    }
+
+    /// <summary>A reader on a client the caller owns (the agent's <see cref="Hosting.ExchangeConnectionPool"/>).</summary>
+    public PublisherKeyReader(HttpClient sharedHttp, Uri exchangeUrl, ExchangeCredentials credentials)
+        : this(sharedHttp, exchangeUrl, credentials, ownsHttp: false)
+    {
+    }
+
+    private PublisherKeyReader(HttpClient http, Uri exchangeUrl, ExchangeCredentials credentials, bool ownsHttp)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(exchangeUrl);
+        ArgumentNullException.ThrowIfNull(credentials);
+        _http = http;
+        _ownsHttp = ownsHttp;
+        _baseUrl = new Uri(exchangeUrl.ToString().TrimEnd('/') + "/");
+        _auth = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.Org}/{credentials.Id}:{credentials.Token}")));
+    }
 
     /// <summary>The keys of each service of <paramref name="services"/>, by <see cref="WorkloadService.Key"/>; a service the exchange does not publish has none.</summary>
     /// <exception cref="ExchangeException">The exchange refused or failed; the caller retries rather than declines.</exception>
@@ -26,7 +50,7 @@ public sealed class PublisherKeyReader(Uri exchangeUrl, ExchangeCredentials cred
         foreach (var byOrg in services.GroupBy(s => s.Org, StringComparer.Ordinal))
         {
             var path = $"orgs/{Uri.EscapeDataString(byOrg.Key)}/services";
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUrl, path));
             request.Headers.Authorization = _auth;
             using var response = await _http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -62,5 +86,11 @@ public sealed class PublisherKeyReader(Uri exchangeUrl, ExchangeCredentials cred
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
 }

@@ -22,6 +22,7 @@ public sealed partial class NodeRegistrar(
     AgreementStore agreements,
     EventLog eventLog,
     Messaging.NodeStatusSignal status,
+    ExchangeConnectionPool exchangePool,
     ILogger<NodeRegistrar> logger)
 {
     /// <summary>Registers (or re-registers) the node and persists the registration.</summary>
@@ -42,7 +43,7 @@ public sealed partial class NodeRegistrar(
             throw new ArgumentException(string.Join("; ", problems), nameof(registration));
         }
         var keys = identity.Keys;
-        using var exchange = new ExchangeClient(new Uri(options.ExchangeUrl), registration.Credentials);
+        using var exchange = exchangePool.ClientFor(registration.Credentials);
         await exchange.PutNodeAsync(registration.Org, registration.Id, new ExchangeNode
         {
             Token = registration.Token,
@@ -59,7 +60,7 @@ public sealed partial class NodeRegistrar(
             await exchange.PutNodePolicyJsonAsync(registration.Org, registration.Id, policy.GetRawText(), cancellationToken);
         }
         registrations.Set(registration);
-        // The first heartbeat and status go out now, not a heartbeat interval later.
+        // The first heartbeat goes out now, not a heartbeat interval later (and the status, when there is one to tell).
         status.Signal();
         eventLog.Record(null, "node.registered", $"registered as {registration.Org}/{registration.Id} with {(registration.Pattern is { } p ? "pattern " + p : "a node policy")}");
         Log.Registered(logger, registration.Org, registration.Id);
@@ -79,7 +80,7 @@ public sealed partial class NodeRegistrar(
         {
             await lifecycle.CancelAsync(agreement.Id, CancelReason.NodeUserRequested, "the node was unregistered", cancellationToken);
         }
-        using var exchange = new ExchangeClient(new Uri(options.ExchangeUrl), registration.Credentials);
+        using var exchange = exchangePool.ClientFor(registration.Credentials);
         try
         {
             await exchange.DeleteNodeAsync(registration.Org, registration.Id, cancellationToken);
