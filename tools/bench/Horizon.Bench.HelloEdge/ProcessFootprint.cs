@@ -6,7 +6,7 @@ namespace Horizon.Bench.HelloEdge;
 
 /// <summary>What one process held and used over a window, read from /proc/&lt;pid&gt;/status and /proc/&lt;pid&gt;/stat.</summary>
 internal sealed record ProcessFootprint(
-    TimeSpan Window, double CpuSeconds, long RssKb, long MinRssKb, long MaxRssKb, long PeakRssKb, long AnonKb, long FileKb, int Threads)
+    TimeSpan Window, double CpuSeconds, long RssKb, long MinRssKb, long MaxRssKb, long PeakRssKb, long AnonKb, long FileKb, long SharedKb, int Threads)
 {
     /// <summary>CPU time over the window as a share of one core.</summary>
     public double CpuPercentOfOneCore => CpuSeconds / Window.TotalSeconds * 100;
@@ -30,12 +30,12 @@ internal sealed record ProcessFootprint(
         var status = Status(pid);
         rss.Add(status["VmRSS"]);
         return new ProcessFootprint(elapsed, cpuSeconds, status["VmRSS"], rss.Min(), rss.Max(), status["VmHWM"],
-            status["RssAnon"], status["RssFile"], (int)status["Threads"]);
+            status["RssAnon"], status["RssFile"], status["RssShmem"], (int)status["Threads"]);
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"RSS {RssKb / 1024.0:0.0} MB at the end (min {MinRssKb / 1024.0:0.0}, max {MaxRssKb / 1024.0:0.0} sampled each second; " +
-        $"peak since start VmHWM {PeakRssKb / 1024.0:0.0} MB; anonymous {AnonKb / 1024.0:0.0} MB, file {FileKb / 1024.0:0.0} MB), {Threads} threads; " +
+        $"peak since start VmHWM {PeakRssKb / 1024.0:0.0} MB; anonymous {AnonKb / 1024.0:0.0} MB, file {FileKb / 1024.0:0.0} MB, shared memory {SharedKb / 1024.0:0.0} MB), {Threads} threads; " +
         $"CPU {CpuSeconds:0.00} s over {Window.TotalSeconds:0.0} s = {CpuPercentOfOneCore:0.00} % of one core");
 
     // utime and stime are fields 14 and 15 of /proc/<pid>/stat; counting from after the ")" that ends
@@ -47,11 +47,11 @@ internal sealed record ProcessFootprint(
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
-    // Values in kB (VmRSS, VmHWM, RssAnon, RssFile) or counts (Threads).
+    // Values in kB (VmRSS, VmHWM, RssAnon, RssFile, RssShmem: where .NET keeps its W^X double-mapped executable memory) or counts (Threads).
     private static Dictionary<string, long> Status(int pid) =>
         Read($"/proc/{pid}/status").Split('\n')
             .Select(line => line.Split(':', 2))
-            .Where(pair => pair.Length == 2 && pair[0] is "VmRSS" or "VmHWM" or "RssAnon" or "RssFile" or "Threads")
+            .Where(pair => pair.Length == 2 && pair[0] is "VmRSS" or "VmHWM" or "RssAnon" or "RssFile" or "RssShmem" or "Threads")
             .ToDictionary(pair => pair[0], pair => long.Parse(pair[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
 
     private static string Read(string path)
