@@ -3,6 +3,8 @@
 // the agent process. Needs the engine and base image from tools/setup.sh, and a Release build of
 // the agent: dotnet build node-agent/Horizon.NodeAgent -c Release (or a NativeAOT publish, given as
 // --agent <executable>). --rss-only skips the start timings.
+// The whole path (hzn register -> agreement -> both containers running, over separate processes) and
+// the agent's RSS and CPU with one agreement are measured by tools/bench/Horizon.Bench.HelloEdge.
 using System.Diagnostics;
 using System.Globalization;
 using Horizon.Agreements;
