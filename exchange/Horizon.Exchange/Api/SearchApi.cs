@@ -69,11 +69,7 @@ internal static partial class SearchApi
         var limit = Paging.Size(request.Limit, exchange);
         var rows = await exchange.Nodes.SearchByPatternAsync($"{org}/{pattern}", nodeOrgs, request.Arch,
             MinHeartbeat(request.SecondsStale, exchange), (position[0], position[1]), limit, http.RequestAborted);
-        return TypedResults.Ok(new NodeSearchResponse
-        {
-            Nodes = rows.Select(ToSearched).ToList(),
-            Cursor = rows.Count == limit ? Cursor.Encode(rows[^1].Org, rows[^1].Id) : null,
-        });
+        return new NodeSearchPage(rows, rows.Count == limit ? Cursor.Encode(rows[^1].Org, rows[^1].Id) : null);
     }
 
     private static async Task<IResult> NodeHealthAsync(string org, HttpContext http, ExchangeServices exchange)

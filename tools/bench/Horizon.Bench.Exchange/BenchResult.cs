@@ -4,24 +4,35 @@ namespace Horizon.Bench.Exchange;
 
 /// <summary>The figures of one storage provider.</summary>
 internal sealed record BenchResult(string Provider, int Nodes, double RegistrationsPerSecond, double RegistrationCpuMs, double SearchP50Ms,
-    double SearchP99Ms, double SearchCpuMs, int SearchPages, double HeartbeatsPerSecond, double HeartbeatCpuMs, long HeartbeatErrors)
+    double SearchP99Ms, double SearchCpuMs, int SearchPages, double HeartbeatsPerSecond, double HeartbeatCpuMs, long HeartbeatErrors,
+    string RegistrationLoad, string SearchLoad, string HeartbeatLoad)
 {
-    public static void Print(IReadOnlyList<BenchResult> results)
+    public static void Print(IReadOnlyList<BenchResult> results, string commandLine)
     {
+        Console.WriteLine();
+        Console.WriteLine($"command: {commandLine}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores; load average (1/5/15 min) is read from /proc/loadavg at the end of each phase");
         Console.WriteLine();
         Console.WriteLine("| figure | " + string.Join(" | ", results.Select(r => r.Provider)) + " |");
         Console.WriteLine("| --- |" + string.Concat(results.Select(_ => " --- |")));
         Row("registered nodes", results, r => r.Nodes.ToString("N0", CultureInfo.InvariantCulture));
         Row("registrations/s", results, r => r.RegistrationsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        Row("load average after registering", results, r => r.RegistrationLoad);
         Row("exchange CPU ms / registration", results, r => r.RegistrationCpuMs.ToString("F2", CultureInfo.InvariantCulture));
         Row("pattern search p50 ms / page of 1,000", results, r => r.SearchP50Ms.ToString("F1", CultureInfo.InvariantCulture));
         Row("pattern search p99 ms / page of 1,000", results, r => r.SearchP99Ms.ToString("F1", CultureInfo.InvariantCulture));
         Row("exchange CPU ms / search page", results, r => r.SearchCpuMs.ToString("F1", CultureInfo.InvariantCulture));
         Row("pages searched", results, r => r.SearchPages.ToString(CultureInfo.InvariantCulture));
+        Row("load average after searching", results, r => r.SearchLoad);
         Row("heartbeats/s sustained", results, r => r.HeartbeatsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
         Row("exchange CPU ms / heartbeat", results, r => r.HeartbeatCpuMs.ToString("F3", CultureInfo.InvariantCulture));
         Row("heartbeat errors", results, r => r.HeartbeatErrors.ToString(CultureInfo.InvariantCulture));
+        Row("load average after heartbeating", results, r => r.HeartbeatLoad);
     }
+
+    /// <summary>The 1, 5 and 15 minute load averages, as the kernel reports them.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static void Row(string name, IReadOnlyList<BenchResult> results, Func<BenchResult, string> value) =>
         Console.WriteLine($"| {name} | " + string.Join(" | ", results.Select(value)) + " |");

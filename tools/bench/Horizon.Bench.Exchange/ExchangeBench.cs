@@ -58,7 +58,8 @@ internal static class ExchangeBench
             })));
             var registrationsPerSecond = nodes / registration.Elapsed.TotalSeconds;
             var registrationCpuMs = CpuPerOperation(exchange, ref cpu, nodes);
-            Console.WriteLine($"[{provider}] {registrationsPerSecond:N0} registrations/s, {registrationCpuMs:F2} ms exchange CPU each");
+            var registrationLoad = BenchResult.LoadAverage();
+            Console.WriteLine($"[{provider}] {registrationsPerSecond:N0} registrations/s, {registrationCpuMs:F2} ms exchange CPU each (load average {registrationLoad})");
 
             // One page first so the figures are of the warm server, not of compiling the endpoint.
             (await SendAsync(http, HttpMethod.Post, $"orgs/{Org}/patterns/p/search", """{"limit":10}""", root)).Dispose();
@@ -83,7 +84,8 @@ internal static class ExchangeBench
             }
             var searchCpuMs = CpuPerOperation(exchange, ref cpu, latencies.Count);
             latencies.Sort();
-            Console.WriteLine($"[{provider}] searched {latencies.Count} pages: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, {searchCpuMs:F1} ms exchange CPU per page");
+            var searchLoad = BenchResult.LoadAverage();
+            Console.WriteLine($"[{provider}] searched {latencies.Count} pages: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, {searchCpuMs:F1} ms exchange CPU per page (load average {searchLoad})");
 
             var beaters = Math.Min(HeartbeatNodes, nodes);
             var headers = Enumerable.Range(0, beaters).Select(i => Header(Org, $"n{i:D6}", NodeToken)).ToArray();
@@ -124,9 +126,11 @@ internal static class ExchangeBench
             })));
             var heartbeatsPerSecond = beats / clock.Elapsed.TotalSeconds;
             var heartbeatCpuMs = CpuPerOperation(exchange, ref cpu, Math.Max(1, beats));
-            Console.WriteLine($"[{provider}] {heartbeatsPerSecond:N0} heartbeats/s ({errors} errors), {heartbeatCpuMs:F3} ms exchange CPU each");
+            var heartbeatLoad = BenchResult.LoadAverage();
+            Console.WriteLine($"[{provider}] {heartbeatsPerSecond:N0} heartbeats/s ({errors} errors), {heartbeatCpuMs:F3} ms exchange CPU each (load average {heartbeatLoad})");
             return new BenchResult(provider, nodes, registrationsPerSecond, registrationCpuMs, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-                searchCpuMs, latencies.Count, heartbeatsPerSecond, heartbeatCpuMs, errors);
+                searchCpuMs, latencies.Count, heartbeatsPerSecond, heartbeatCpuMs, errors,
+                registrationLoad, searchLoad, heartbeatLoad);
         }
         finally
         {

@@ -4,6 +4,9 @@ using Horizon.Bench.Exchange;
 var nodes = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
 var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
 var which = args.Length > 2 ? args[2] : "both";
+var commandLine = "dotnet " + string.Join(' ', Environment.GetCommandLineArgs());
+Console.WriteLine($"command: {commandLine}");
+Console.WriteLine($"load average at start: {BenchResult.LoadAverage()}");
 var results = new List<BenchResult>();
 if (which is "sqlite" or "both")
 {
@@ -13,4 +16,4 @@ if (which is "postgresql" or "both")
 {
     results.Add(await ExchangeBench.RunAsync("postgresql", nodes, seconds));
 }
-BenchResult.Print(results);
+BenchResult.Print(results, commandLine);
