@@ -48,19 +48,28 @@ var probe = new WorkloadProbe(docker, site.Org);
 var patience = TimeSpan.FromMinutes(2);
 
 // hzn register -> both containers running on the engine; the first one pulls the images.
-async Task<(double Total, double Hzn)> RegisterOnceAsync()
+using var timeline = new AgentTimeline(site.NodeAgentPort);
+await timeline.SkipAsync(cancellationToken);
+async Task<RunTimes> RegisterOnceAsync()
 {
+    var began = DateTimeOffset.UtcNow;
     var clock = Stopwatch.StartNew();
     await node.RegisterAsync(cancellationToken);
     var hzn = clock.Elapsed.TotalMilliseconds;
     await probe.WaitUntilBothRunAsync(patience, cancellationToken);
-    return (clock.Elapsed.TotalMilliseconds, hzn);
+    var total = clock.Elapsed.TotalMilliseconds;
+    var (accepted, starting, running) = await timeline.NextAgreementAsync(cancellationToken);
+    return new RunTimes(total, hzn, (accepted - began).TotalMilliseconds - hzn, (starting - accepted).TotalMilliseconds, (running - starting).TotalMilliseconds);
 }
+
+static string Steps(RunTimes t) => string.Create(CultureInfo.InvariantCulture,
+    $"hzn register {t.Hzn:0}, proposal accepted +{t.UntilAccepted:0}, workload starting +{t.UntilStarting:0}, containers running +{t.UntilRunning:0} ms");
 
 async Task CleanUpAsync()
 {
     await node.UnregisterAndRecreateNodeAsync(cancellationToken);
     await probe.WaitUntilNoneAsync(patience, cancellationToken);
+    await timeline.SkipAsync(cancellationToken);
 }
 
 var registered = false;
@@ -70,17 +79,14 @@ if (options.MeasureRegistrations)
     Console.WriteLine("5. hzn register -p hello-edge -> producer and consumer running on the engine (polled every 50 ms)");
     var cold = await RegisterOnceAsync();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  first registration (images pulled from the htpasswd registry): {cold.Total:0} ms (hzn register returned after {cold.Hzn:0} ms); {MachineInfo.LoadAverage()}"));
+        $"  first registration (images pulled from the htpasswd registry): {cold.Total:0} ms ({Steps(cold)}); {MachineInfo.LoadAverage()}"));
     await CleanUpAsync();
-    var totals = new List<double>();
-    var hznTimes = new List<double>();
+    var runs = new List<RunTimes>();
     for (var run = 1; run <= options.Runs; run++)
     {
-        var (total, hzn) = await RegisterOnceAsync();
-        totals.Add(total);
-        hznTimes.Add(hzn);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  run {run}: {total:0} ms (hzn register {hzn:0} ms); {MachineInfo.LoadAverage()}"));
+        var times = await RegisterOnceAsync();
+        runs.Add(times);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  run {run}: {times.Total:0} ms ({Steps(times)}); {MachineInfo.LoadAverage()}"));
         if (run < options.Runs || !options.MeasureFootprint)
         {
             await CleanUpAsync();
@@ -90,8 +96,11 @@ if (options.MeasureRegistrations)
             registered = true; // the footprint measures this agreement
         }
     }
-    Console.WriteLine($"register -> both containers running: {Percentiles.Summary(totals)}");
-    Console.WriteLine($"  of which hzn register (process start, agent registers with the exchange): {Percentiles.Summary(hznTimes)}");
+    Console.WriteLine($"register -> both containers running: {Percentiles.Summary([.. runs.Select(r => r.Total)])}");
+    Console.WriteLine($"  hzn register (process start; the agent registers with the exchange): {Percentiles.Summary([.. runs.Select(r => r.Hzn)])}");
+    Console.WriteLine($"  then until the node accepted the proposal (agbot): {Percentiles.Summary([.. runs.Select(r => r.UntilAccepted)])}");
+    Console.WriteLine($"  then until the agent starts the workload (reply, replyack): {Percentiles.Summary([.. runs.Select(r => r.UntilStarting)])}");
+    Console.WriteLine($"  then until every container runs (agent's event log): {Percentiles.Summary([.. runs.Select(r => r.UntilRunning)])}");
 }
 
 if (options.MeasureFootprint)
