@@ -115,7 +115,7 @@ bench() {
   set -e
   echo "machine after: $(machine)" >>"$log"
   local figures outcome
-  figures="$(grep -E "$pattern" "$log" | sed -E 's/^ +//; s/ +/ /g' | paste -sd'|' | sed 's/|/ | /g')"
+  figures="$({ grep -E "$pattern" "$log" || true; } | sed -E 's/^ +//; s/ +/ /g' | paste -sd'|' | sed 's/|/ | /g')"
   case "$status" in
     0) outcome=ok ;;
     124|137) outcome="TIMEOUT after $limit s"; FAILED=1 ;;
