@@ -13,8 +13,9 @@
 #               Horizon.Bench.NodeAgent (start-agreement timings and idle RSS, in process)
 # Options: --quick, --commit REV, --results DIR (default /tmp/horizon-bench-<UTC date-time>),
 #          --lock-wait SECONDS (default 7200).
-# The whole run holds /tmp/horizon-bench.lock (flock), the lock every benchmark on this machine takes,
-# so benchmarks never overlap. tools/setup.sh runs first (idempotent) to start dockerd and friends.
+# The benchmarks run while holding /tmp/horizon-bench.lock (flock), the lock every benchmark on this
+# machine takes, so benchmarks never overlap (the builds before do not hold it). tools/setup.sh runs
+# first (idempotent) to start dockerd and friends.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,7 +23,7 @@ ALL_SUITES=(exchange fleet nodeagent mailbox nats patterns)
 LOCK=/tmp/horizon-bench.lock
 QUICK=0 COMMIT="" RESULTS="" LOCK_WAIT=7200 SUITES=()
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail() { printf 'run-all.sh: %s\n' "$*" >&2; exit 1; }
 
 while (($#)); do
@@ -56,11 +57,6 @@ elif ! timeout 10 docker version >/dev/null 2>&1 || ! command -v nats-server >/d
   fail "the Docker engine or nats-server is missing: run tools/setup.sh as root first"
 fi
 
-exec 9>"$LOCK"
-if ! flock -n 9; then
-  echo "waiting for $LOCK (another benchmark runs; at most $LOCK_WAIT s)"
-  flock -w "$LOCK_WAIT" 9 || fail "$LOCK still held after $LOCK_WAIT s"
-fi
 
 # Source: the work tree, or a clean export of a commit (others' half-written files cannot break the build).
 SRC="$ROOT"
@@ -90,9 +86,17 @@ selected nats && PROJECTS+=(tools/bench/Horizon.Bench.Nats)
 selected patterns && PROJECTS+=(tools/bench/Horizon.Bench.Patterns)
 for project in "${PROJECTS[@]}"; do
   echo "building $project (Release)"
-  timeout 1800 dotnet build -c Release -nologo -v:q "$SRC/$project" 9>&- >>"$RESULTS/build.log" 2>&1 \
+  timeout 1800 dotnet build -c Release -nologo -v:q "$SRC/$project" >>"$RESULTS/build.log" 2>&1 \
     || fail "building $project failed (see $RESULTS/build.log)"
 done
+
+# Only the measurements hold the lock; builds (minutes on a loaded machine) do not keep others waiting.
+exec 9>"$LOCK"
+if ! flock -n 9; then
+  echo "waiting for $LOCK (another benchmark runs; at most $LOCK_WAIT s)"
+  flock -w "$LOCK_WAIT" 9 || fail "$LOCK still held after $LOCK_WAIT s"
+fi
+echo "holding $LOCK from $(date -u +%H:%M:%S) UTC"
 
 dll() { echo "$SRC/$1/bin/Release/net10.0/${2:-${1##*/}}.dll"; }
 
