@@ -23,7 +23,7 @@ ALL_SUITES=(exchange fleet nodeagent mailbox nats patterns)
 LOCK=/tmp/horizon-bench.lock
 QUICK=0 COMMIT="" RESULTS="" LOCK_WAIT=7200 SUITES=()
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail() { printf 'run-all.sh: %s\n' "$*" >&2; exit 1; }
 
 while (($#)); do
