@@ -121,5 +121,9 @@ public sealed record AgbotOptions
         {
             throw new InvalidOperationException("Agbot:Upgrades:BatchSize must be at least 1 and Agbot:Upgrades:SuccessThreshold a fraction from 0 to 1");
         }
+        if (Upgrades.BatchPercent is < 0 or > 100 || double.IsNaN(Upgrades.BatchPercent) || Upgrades.SendConcurrency < 1)
+        {
+            throw new InvalidOperationException("Agbot:Upgrades:BatchPercent must be from 0 to 100 and Agbot:Upgrades:SendConcurrency at least 1");
+        }
     }
 }

@@ -42,6 +42,7 @@ public static class AgbotServiceCollectionExtensions
         }));
         services.AddSingleton(sp => CreateMailbox(sp, options));
         services.AddSingleton<NegotiationBacklog>();
+        services.AddSingleton<RolloutSignal>();
         services.AddSingleton<ExchangeAgreementRecorder>();
         services.AddSingleton<AgreementNegotiator>();
         services.AddSingleton<ServedCatalog>();

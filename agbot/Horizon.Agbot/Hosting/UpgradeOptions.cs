@@ -6,6 +6,20 @@ public sealed record UpgradeOptions
     /// <summary>Agreements updated at a time; the next batch starts when every update of this one has an outcome.</summary>
     public int BatchSize { get; init; } = 10;
 
+    /// <summary>
+    /// A batch as a percentage of the workload's agreements on this agbot (0 to 100; 0, the default,
+    /// means <see cref="BatchSize"/> alone). The batch is the larger of the two, so 10 % of 10,000
+    /// agreements moves them in 10 batches of 1,000 while a small fleet still gets <see cref="BatchSize"/>.
+    /// </summary>
+    public double BatchPercent { get; init; }
+
+    /// <summary>Updates sent at the same time when a batch starts (each is stored, then sent).</summary>
+    public int SendConcurrency { get; init; } = 16;
+
+    /// <summary>The batch size for a workload with <paramref name="agreements"/> agreements on this agbot.</summary>
+    public int BatchSizeFor(int agreements) =>
+        Math.Max(BatchSize, (int)Math.Ceiling(agreements * BatchPercent / 100));
+
     /// <summary>The fraction of a batch that must accept; below it the batch is rolled back and the rollout stops.</summary>
     public double SuccessThreshold { get; init; } = 0.9;
 

@@ -188,6 +188,7 @@ public sealed partial class AgreementNegotiator
         if (settled is not null)
         {
             await store.SaveRolloutMemberAsync(settled with { UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            rolloutSignal.Wake();
         }
     }
 
@@ -215,6 +216,6 @@ public sealed partial class AgreementNegotiator
             return null;
         }
         var (workload, version) = (rolloutKey[..at], rolloutKey[(at + 1)..]);
-        return (await store.ListRolloutMembersAsync(options.Identity, workload, version, cancellationToken)).FirstOrDefault(m => m.AgreementId == agreementId);
+        return await store.GetRolloutMemberAsync(options.Identity, workload, version, agreementId, cancellationToken);
     }
 }

@@ -20,6 +20,7 @@ public sealed partial class AgreementNegotiator(
     Mailbox mailbox,
     NegotiationBacklog queue,
     ExchangeAgreementRecorder recorder,
+    Upgrades.RolloutSignal rolloutSignal,
     AgbotOptions options,
     TimeProvider time,
     ILogger<AgreementNegotiator> logger)

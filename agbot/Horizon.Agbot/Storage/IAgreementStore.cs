@@ -65,6 +65,9 @@ public interface IAgreementStore : IAsyncDisposable
     /// <summary>Adds the member or replaces its outcome.</summary>
     Task SaveRolloutMemberAsync(RolloutMember member, CancellationToken cancellationToken = default);
 
+    /// <summary>One member of the rollout, or null when the agreement is not in it.</summary>
+    Task<RolloutMember?> GetRolloutMemberAsync(string agbot, string workload, string version, string agreementId, CancellationToken cancellationToken = default);
+
     /// <summary>Every member of the rollout, by batch.</summary>
     Task<IReadOnlyList<RolloutMember>> ListRolloutMembersAsync(string agbot, string workload, string version, CancellationToken cancellationToken = default);
 

@@ -62,14 +62,29 @@ public abstract partial class SqlAgreementStore
     }
 
     public Task<IReadOnlyList<RolloutMember>> ListRolloutMembersAsync(string agbot, string workload, string version, CancellationToken cancellationToken = default) =>
+        QueryMembersAsync(agbot, workload, version, null, cancellationToken);
+
+    public async Task<RolloutMember?> GetRolloutMemberAsync(string agbot, string workload, string version, string agreementId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agreementId);
+        var rows = await QueryMembersAsync(agbot, workload, version, agreementId, cancellationToken);
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    private Task<IReadOnlyList<RolloutMember>> QueryMembersAsync(string agbot, string workload, string version, string? agreementId, CancellationToken cancellationToken) =>
         UseAsync<IReadOnlyList<RolloutMember>>(async connection =>
         {
             await using var command = Command(connection,
                 "SELECT agreement_id, batch, outcome, old_version, old_proposal, updated_ms, attempts, retry_ms FROM agbot_rollout_member " +
-                "WHERE agbot = @agbot AND workload = @workload AND version = @version ORDER BY batch, agreement_id");
+                "WHERE agbot = @agbot AND workload = @workload AND version = @version" + (agreementId is null ? "" : " AND agreement_id = @agreement_id") +
+                " ORDER BY batch, agreement_id");
             Add(command, "agbot", agbot);
             Add(command, "workload", workload);
             Add(command, "version", version);
+            if (agreementId is not null)
+            {
+                Add(command, "agreement_id", agreementId);
+            }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var result = new List<RolloutMember>();
             while (await reader.ReadAsync(cancellationToken))

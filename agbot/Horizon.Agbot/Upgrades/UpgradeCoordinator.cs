@@ -23,17 +23,27 @@ public sealed partial class UpgradeCoordinator(
     AgreementNegotiator negotiator,
     Leases.LeaseKeeper leases,
     WorkloadTerms termsFactory,
+    RolloutSignal signal,
     AgbotOptions options,
     TimeProvider time,
     ILogger<UpgradeCoordinator> logger) : BackgroundService
 {
+    private static readonly TimeSpan WakeDebounce = TimeSpan.FromMilliseconds(200);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.GovernanceInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                // A pass on every period, and at once when an update outcome was written: a batch
+                // that completes in half a second must not wait the rest of the period for the next.
+                if (await signal.WaitAsync(options.GovernanceInterval, stoppingToken))
+                {
+                    // Outcomes of one batch arrive close together; one pass for a burst of them, since
+                    // each pass reads every finalized agreement.
+                    await Task.Delay(WakeDebounce, time, stoppingToken);
+                }
                 try
                 {
                     await RunPassAsync(stoppingToken);
@@ -128,10 +138,9 @@ public sealed partial class UpgradeCoordinator(
             }, cancellationToken);
         }
         LogBatchStarted(workload.Key, target.Version, rollout.Batch, batch.Count);
-        foreach (var (agreement, terms) in batch)
-        {
-            await negotiator.BeginUpdateAsync(agreement, target.Version, terms, rollout.Key, cancellationToken);
-        }
+        var key = rollout.Key;
+        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.Upgrades.SendConcurrency, CancellationToken = cancellationToken },
+            async (item, ct) => await negotiator.BeginUpdateAsync(item.Agreement, target.Version, item.Terms, key, ct));
     }
 
     /// <summary>
@@ -248,9 +257,13 @@ public sealed partial class UpgradeCoordinator(
         var now = time.GetUtcNow();
         var inRollout = members.Select(m => m.AgreementId).ToHashSet(StringComparer.Ordinal);
         var batch = new List<(AgreementRecord, AgreementTerms)>();
-        foreach (var agreement in agreements.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id, StringComparer.Ordinal))
+        var all = agreements.ToList();
+        var size = options.Upgrades.BatchSizeFor(all.Count);
+        // Terms depend only on the workload, the version and the arch: built once per arch, not per agreement.
+        var termsByArch = new Dictionary<string, (AgreementTerms? Terms, string? Problem)>(StringComparer.Ordinal);
+        foreach (var agreement in all.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id, StringComparer.Ordinal))
         {
-            if (batch.Count == options.Upgrades.BatchSize)
+            if (batch.Count == size)
             {
                 break;
             }
@@ -264,7 +277,12 @@ public sealed partial class UpgradeCoordinator(
             {
                 continue;
             }
-            var (terms, problem) = await termsFactory.BuildAsync(workload, target, agreement.Arch, cancellationToken);
+            if (!termsByArch.TryGetValue(agreement.Arch, out var built))
+            {
+                built = await termsFactory.BuildAsync(workload, target, agreement.Arch, cancellationToken);
+                termsByArch[agreement.Arch] = built;
+            }
+            var (terms, problem) = built;
             if (terms is null)
             {
                 LogNoTerms(agreement.Id, target.Version, problem ?? "");
