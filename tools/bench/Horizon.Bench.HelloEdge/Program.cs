@@ -59,11 +59,11 @@ async Task<RunTimes> RegisterOnceAsync()
     await probe.WaitUntilBothRunAsync(patience, cancellationToken);
     var total = clock.Elapsed.TotalMilliseconds;
     var (accepted, starting, running) = await timeline.NextAgreementAsync(cancellationToken);
-    return new RunTimes(total, hzn, (accepted - began).TotalMilliseconds - hzn, (starting - accepted).TotalMilliseconds, (running - starting).TotalMilliseconds);
+    return new RunTimes(total, hzn, (accepted - began).TotalMilliseconds, (starting - accepted).TotalMilliseconds, (running - starting).TotalMilliseconds);
 }
 
 static string Steps(RunTimes t) => string.Create(CultureInfo.InvariantCulture,
-    $"hzn register {t.Hzn:0}, proposal accepted +{t.UntilAccepted:0}, workload starting +{t.UntilStarting:0}, containers running +{t.UntilRunning:0} ms");
+    $"hzn register returned at {t.Hzn:0}, proposal accepted at {t.UntilAccepted:0}, then workload starting +{t.UntilStarting:0}, containers running +{t.UntilRunning:0} ms");
 
 async Task CleanUpAsync()
 {
@@ -97,8 +97,8 @@ if (options.MeasureRegistrations)
         }
     }
     Console.WriteLine($"register -> both containers running: {Percentiles.Summary([.. runs.Select(r => r.Total)])}");
-    Console.WriteLine($"  hzn register (process start; the agent registers with the exchange): {Percentiles.Summary([.. runs.Select(r => r.Hzn)])}");
-    Console.WriteLine($"  then until the node accepted the proposal (agbot): {Percentiles.Summary([.. runs.Select(r => r.UntilAccepted)])}");
+    Console.WriteLine($"  hzn register returned (process start; the agent registers with the exchange): {Percentiles.Summary([.. runs.Select(r => r.Hzn)])}");
+    Console.WriteLine($"  hzn register started -> the node accepted the agbot's proposal: {Percentiles.Summary([.. runs.Select(r => r.UntilAccepted)])}");
     Console.WriteLine($"  then until the agent starts the workload (reply, replyack): {Percentiles.Summary([.. runs.Select(r => r.UntilStarting)])}");
     Console.WriteLine($"  then until every container runs (agent's event log): {Percentiles.Summary([.. runs.Select(r => r.UntilRunning)])}");
 }
