@@ -75,20 +75,32 @@ fi
   echo "command: $0 $([[ $QUICK == 1 ]] && echo --quick) ${COMMIT:+--commit $COMMIT} ${SUITES[*]}"
 } | tee "$RESULTS/machine.txt"
 
-# Release builds of what the selected suites run.
-PROJECTS=()
-selected exchange && PROJECTS+=(tools/bench/Horizon.Bench.Exchange)
-selected fleet && PROJECTS+=(tools/Horizon.FleetSim)
-selected nodeagent && PROJECTS+=(exchange/Horizon.Exchange switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot
-  node-agent/Horizon.NodeAgent tools/Horizon.Cli tools/bench/Horizon.Bench.HelloEdge tools/bench/Horizon.Bench.NodeAgent)
-selected mailbox && PROJECTS+=(tools/bench/Horizon.Bench.Mailbox)
-selected nats && PROJECTS+=(tools/bench/Horizon.Bench.Nats)
-selected patterns && PROJECTS+=(tools/bench/Horizon.Bench.Patterns)
-for project in "${PROJECTS[@]}"; do
-  echo "building $project (Release)"
-  timeout 1800 dotnet build -c Release -nologo -v:q "$SRC/$project" >>"$RESULTS/build.log" 2>&1 \
-    || fail "building $project failed (see $RESULTS/build.log)"
-done
+# Release builds of what the selected suites run. A suite whose build fails is reported and skipped;
+# the others still run.
+FAILED=0
+BUILT=" "
+build() { # SUITE PROJECT...
+  local suite="$1" project; shift
+  selected "$suite" || return 0
+  for project in "$@"; do
+    echo "building $project (Release)"
+    if ! timeout 1800 dotnet build -c Release -nologo -v:q "$SRC/$project" >>"$RESULTS/build.log" 2>&1; then
+      echo "building $project FAILED (see $RESULTS/build.log); skipping the $suite suite"
+      printf '%-22s %-10s %5ss  %s\n' "$suite" "NOT BUILT" 0 "building $project failed: $(grep -m1 -oE 'error [A-Z]+[0-9]+: .{0,120}' "$RESULTS/build.log" | tail -1)" >>"$SUMMARY"
+      FAILED=1
+      return 0
+    fi
+  done
+  BUILT+="$suite "
+}
+ready() { [[ "$BUILT" == *" $1 "* ]]; }
+build exchange tools/bench/Horizon.Bench.Exchange
+build fleet tools/Horizon.FleetSim
+build nodeagent exchange/Horizon.Exchange switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot node-agent/Horizon.NodeAgent \
+  tools/Horizon.Cli tools/bench/Horizon.Bench.HelloEdge tools/bench/Horizon.Bench.NodeAgent
+build mailbox tools/bench/Horizon.Bench.Mailbox
+build nats tools/bench/Horizon.Bench.Nats
+build patterns tools/bench/Horizon.Bench.Patterns
 
 # Only the measurements hold the lock; builds (minutes on a loaded machine) do not keep others waiting.
 exec 9>"$LOCK"
@@ -102,7 +114,6 @@ dll() { echo "$SRC/$1/bin/Release/net10.0/${2:-${1##*/}}.dll"; }
 
 # bench NAME SECONDS SUMMARY-REGEX COMMAND...: runs one benchmark bounded by timeout, tees its output,
 # and appends a one-line summary (status, duration, the lines matching the regex).
-FAILED=0
 bench() {
   local name="$1" limit="$2" pattern="$3"; shift 3
   local log="$RESULTS/$name.log" started status
@@ -130,31 +141,31 @@ bench() {
 
 q() { [[ $QUICK == 1 ]] && echo "$1" || echo "$2"; } # q QUICK FULL
 
-if selected exchange; then
+if ready exchange; then
   bench exchange "$(q 600 5400)" 'registrations/s|search p99|heartbeats/s sustained|heartbeat errors' \
     dotnet "$(dll tools/bench/Horizon.Bench.Exchange)" "$(q 2000 100000)" "$(q 5 20)" both
 fi
-if selected fleet; then
+if ready fleet; then
   fleet="$(dll tools/Horizon.FleetSim)"
   finalized='registered -> agreement finalized|fleet-sim summary|rollout of'
   bench fleet-latency "$(q 600 3600)" "$finalized" dotnet "$fleet" --count "$(q 50 1000)" --sequential
   bench fleet-formation "$(q 600 1800)" "$finalized" dotnet "$fleet" --count "$(q 200 10000)" --timeout "$(q 300s 1500s)"
   bench fleet-rollout "$(q 600 3600)" "$finalized" dotnet "$fleet" --count "$(q 50 1000)" --rollout --rollout-batch-size "$(q 10 100)"
 fi
-if selected nodeagent; then
+if ready nodeagent; then
   bench nodeagent-hello-edge "$(q 900 1800)" 'register -> both containers running|node agent footprint' \
     dotnet "$(dll tools/bench/Horizon.Bench.HelloEdge)" $(q "--runs 3 --settle-seconds 2 --footprint-seconds 10" "")
   bench nodeagent-inprocess "$(q 600 1800)" 'start agreement|idle agent process' \
     dotnet "$(dll tools/bench/Horizon.Bench.NodeAgent)" $(q --rss-only "")
 fi
-if selected mailbox; then
+if ready mailbox; then
   bench mailbox "$(q 300 1800)" 'p50' dotnet "$(dll tools/bench/Horizon.Bench.Mailbox)" "$(q 100 1000)"
 fi
-if selected nats; then
+if ready nats; then
   bench nats "$(q 300 1800)" 'publish throughput|request round trip' \
     dotnet "$(dll tools/bench/Horizon.Bench.Nats)" $(q "--messages 20000 --requests 1000 --rounds 1" "")
 fi
-if selected patterns; then
+if ready patterns; then
   bench patterns "$(q 300 1800)" 'nodes in' dotnet "$(dll tools/bench/Horizon.Bench.Patterns)" "$(q 1000 100000)"
 fi
 
