@@ -225,6 +225,22 @@ public abstract class StorageSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentSavesOfOneNewNode_CreateItOnce_AndUpdateItForTheRest()
+    {
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+            (await Nodes.SaveAsync(Node("same") with { Name = $"v{i}" }, 1_000)).Outcome)));
+        Assert.Equal(1, outcomes.Count(o => o == WriteOutcome.Created));
+        Assert.Equal(19, outcomes.Count(o => o == WriteOutcome.Updated));
+        Assert.Single(await Nodes.ListAsync("o", null, "", 100));
+        var (changes, _) = await Changes.ReadAsync(["o"], 1, 100);
+        Assert.Equal(["created"], changes.Where(c => c.Operation == "created").Select(c => c.Operation));
+        Assert.Equal(20, changes.Count);
+        // Counted once: a cap of 2 leaves room for exactly one more node.
+        Assert.Equal(WriteOutcome.Created, (await Nodes.SaveAsync(Node("other"), 2)).Outcome);
+        Assert.Equal(WriteOutcome.LimitReached, (await Nodes.SaveAsync(Node("third"), 2)).Outcome);
+    }
+
+    [Fact]
     public async Task PatternSearch_PagesByOrgAndId_AndFiltersStaleNodes()
     {
         for (var i = 0; i < 5; i++)

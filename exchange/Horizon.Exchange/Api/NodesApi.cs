@@ -97,9 +97,12 @@ internal static class NodesApi
         {
             return Problems.BadRequest(invalid);
         }
-        var existing = await exchange.Nodes.GetAsync(org, id, http.RequestAborted);
-        // One read of the org serves both the existence check and its node cap.
-        var orgRow = await exchange.Identities.GetOrgAsync(org, http.RequestAborted);
+        // Both reads at once (two round trips in parallel on PostgreSQL). One read of the org serves
+        // both the existence check and its node cap.
+        var existingRead = exchange.Nodes.GetAsync(org, id, http.RequestAborted);
+        var orgRead = exchange.Identities.GetOrgAsync(org, http.RequestAborted);
+        var existing = await existingRead;
+        var orgRow = await orgRead;
         string owner;
         if (existing is not null)
         {

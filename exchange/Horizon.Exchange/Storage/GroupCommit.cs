@@ -43,6 +43,21 @@ internal sealed class GroupCommit : IAsyncDisposable
         return await pending.Result;
     }
 
+    public async Task<TResult> WriteAsync<TItem, TResult>(IBulkWrite<TItem, TResult> bulk, TItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bulk);
+        var pending = new PendingBulkItem<TItem, TResult>(bulk, item, cancellationToken);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(GroupCommit), "the storage is shutting down");
+        }
+        return await pending.Result;
+    }
+
     private async Task RunAsync()
     {
         var batch = new List<PendingWrite>(MaxBatch);
@@ -69,56 +84,64 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     // Savepoints cost two statements per write (two round trips on PostgreSQL), and writes rarely
-    // throw, so a batch first runs without them. When a write throws, the transaction is rolled back
-    // and that write fails: it saw exactly the writes before it, so it would throw again at the same
-    // place. The others run again, each in its own savepoint. At most two passes per batch.
+    // throw, so a batch first runs without them, with neighbouring items of one bulk write handed
+    // over together. When anything throws, the transaction is rolled back and the batch runs again,
+    // each write alone in its own savepoint, so only the one that throws fails. At most two passes.
     private async Task CommitAsync(List<PendingWrite> batch)
     {
-        var remaining = batch;
-        var savepoints = false;
-        while (remaining.Count > 0)
+        foreach (var savepoints in new[] { false, true })
         {
-            var (written, failed) = (new List<PendingWrite>(remaining.Count), (PendingWrite?)null);
+            var written = new List<PendingWrite>(batch.Count);
+            var rolledBack = false;
             try
             {
                 await using var connection = await _open(CancellationToken.None);
                 await using var transaction = await connection.BeginTransactionAsync();
                 var changes = BatchChanges.Begin(transaction);
-                foreach (var pending in remaining)
+                for (var i = 0; i < batch.Count;)
                 {
+                    var pending = batch[i];
                     if (!savepoints)
                     {
+                        var end = i + 1;
+                        while (pending.Bulk is { } bulk && end < batch.Count && ReferenceEquals(batch[end].Bulk, bulk))
+                        {
+                            end++;
+                        }
+                        var group = batch.GetRange(i, end - i);
                         try
                         {
-                            await pending.RunAsync(connection, transaction);
+                            await pending.RunAsync(connection, transaction, group);
                         }
                         catch (Exception e) when (e is not OutOfMemoryException)
                         {
                             await transaction.RollbackAsync();
-                            pending.Fail(e);
-                            failed = pending;
+                            rolledBack = true;
                             break;
                         }
-                        written.Add(pending);
+                        written.AddRange(group);
+                        i = end;
                         continue;
                     }
                     var mark = changes.Count;
                     await transaction.SaveAsync("w");
                     try
                     {
-                        await pending.RunAsync(connection, transaction);
+                        await pending.RunAsync(connection, transaction, [pending]);
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
                         await transaction.RollbackAsync("w");
                         changes.TruncateTo(mark);
                         pending.Fail(e);
+                        i++;
                         continue;
                     }
                     await transaction.ReleaseAsync("w");
                     written.Add(pending);
+                    i++;
                 }
-                if (failed is null)
+                if (!rolledBack)
                 {
                     await changes.WriteAsync(connection, transaction);
                     await transaction.CommitAsync();
@@ -126,13 +149,13 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                foreach (var pending in remaining)
+                foreach (var pending in batch)
                 {
                     pending.Fail(e); // ignored by those that already failed alone
                 }
                 return;
             }
-            if (failed is null)
+            if (!rolledBack)
             {
                 foreach (var pending in written)
                 {
@@ -140,8 +163,6 @@ internal sealed class GroupCommit : IAsyncDisposable
                 }
                 return;
             }
-            remaining = remaining.Where(p => !ReferenceEquals(p, failed)).ToList();
-            savepoints = true;
         }
     }
 
@@ -156,7 +177,11 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public abstract Task RunAsync(DbConnection connection, DbTransaction transaction);
+        /// <summary>The bulk write this item belongs to; null for a write of its own.</summary>
+        public virtual object? Bulk => null;
+
+        /// <summary>Runs <paramref name="group"/>: this write alone, or this and the neighbouring items of its bulk write.</summary>
+        public abstract Task RunAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingWrite> group);
 
         public abstract void Complete();
 
@@ -165,21 +190,47 @@ internal sealed class GroupCommit : IAsyncDisposable
         public abstract void Cancel();
     }
 
-    private sealed class PendingWrite<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-        : PendingWrite(cancellationToken)
+    private abstract class PendingWriteOf<T>(CancellationToken cancellationToken) : PendingWrite(cancellationToken)
     {
         private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _value;
 
         public Task<T> Result => _result.Task;
 
-        public override async Task RunAsync(DbConnection connection, DbTransaction transaction) =>
-            _value = await work(connection, transaction);
+        public T? Value { get; set; }
 
-        public override void Complete() => _result.TrySetResult(_value!);
+        public override void Complete() => _result.TrySetResult(Value!);
 
         public override void Fail(Exception exception) => _result.TrySetException(exception);
 
         public override void Cancel() => _result.TrySetCanceled(CancellationToken);
+    }
+
+    private sealed class PendingWrite<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+        : PendingWriteOf<T>(cancellationToken)
+    {
+        public override async Task RunAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingWrite> group) =>
+            Value = await work(connection, transaction);
+    }
+
+    private sealed class PendingBulkItem<TItem, TResult>(IBulkWrite<TItem, TResult> bulk, TItem item, CancellationToken cancellationToken)
+        : PendingWriteOf<TResult>(cancellationToken)
+    {
+        public override object Bulk => bulk;
+
+        public override async Task RunAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingWrite> group)
+        {
+            var items = group.Cast<PendingBulkItem<TItem, TResult>>().ToList();
+            var results = await bulk.RunAsync(connection, transaction, items.Select(p => p.Item).ToList());
+            if (results.Count != items.Count)
+            {
+                throw new InvalidOperationException($"a bulk write returned {results.Count} results for {items.Count} items");
+            }
+            for (var i = 0; i < items.Count; i++)
+            {
+                items[i].Value = results[i];
+            }
+        }
+
+        private TItem Item => item;
     }
 }

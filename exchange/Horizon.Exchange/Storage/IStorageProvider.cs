@@ -25,6 +25,13 @@ public interface IStorageProvider : IAsyncDisposable
     /// <exception cref="DbException">The transaction failed and was rolled back.</exception>
     Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Like <see cref="WriteAsync{T}"/> for one item of a <see cref="IBulkWrite{TItem, TResult}"/>:
+    /// items of the same <paramref name="bulk"/> that wait together are written together.
+    /// </summary>
+    /// <exception cref="DbException">The transaction failed and was rolled back.</exception>
+    Task<TResult> WriteAsync<TItem, TResult>(IBulkWrite<TItem, TResult> bulk, TItem item, CancellationToken cancellationToken = default);
+
     /// <summary>Brings the schema to the newest version; safe to run from several processes at once.</summary>
     Task<int> MigrateAsync(CancellationToken cancellationToken = default);
 }

@@ -35,11 +35,11 @@ public sealed partial class NodeStore(IStorageProvider storage, ChangeLog change
     public async Task<WriteResult> SaveAsync(NodeRecord node, long maxNodes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return await storage.WriteAsync((connection, transaction) => SaveInTransactionAsync(connection, transaction, node, maxNodes, retry: true), cancellationToken);
+        return await storage.WriteAsync(Saves, (node, maxNodes), cancellationToken);
     }
 
-    // Registering a new node is the write that comes by the thousand, so it goes first and costs
-    // two statements (insert, count); an update is tried only when the insert meets the node.
+    // Alone (or after the bulk insert of NodeSaves met it): insert first, since registering a new
+    // node is the write that comes by the thousand; an update is tried only when the insert meets the node.
     private async Task<WriteResult> SaveInTransactionAsync(DbConnection connection, DbTransaction transaction, NodeRecord node, long maxNodes, bool retry)
     {
         var inserted = await connection.ExecuteAsync(

@@ -61,6 +61,9 @@ public sealed class SqliteStorageProvider : IStorageProvider
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         _writer.WriteAsync(work, cancellationToken);
 
+    public Task<TResult> WriteAsync<TItem, TResult>(IBulkWrite<TItem, TResult> bulk, TItem item, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(bulk, item, cancellationToken);
+
     public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
