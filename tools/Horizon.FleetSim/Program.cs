@@ -7,6 +7,10 @@ if (args is [ShardArguments.Marker, var plan])
 {
     return await ShardHost.RunAsync(plan);
 }
+if (args is [ExchangeHost.Marker, .. var exchangeArguments])
+{
+    return await ExchangeHost.RunAsync(exchangeArguments);
+}
 if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(FleetOptionsParser.Usage);

@@ -12,7 +12,6 @@ using Horizon.NodeAgent.Workloads;
 using Horizon.Patterns.Signing;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
-using Horizon.Testing.Exchange;
 using Horizon.Testing.Nats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +21,7 @@ namespace Horizon.FleetSim.Fleet;
 
 /// <summary>
 /// The real components a fleet talks to: a nats-server process with the mailbox stream, the
-/// exchange on Kestrel (announcing changes on that NATS), an org with a publisher, one signed
+/// exchange on Kestrel in a child process (announcing changes on that NATS), an org with a publisher, one signed
 /// service and a pattern deploying it, and an agbot serving the pattern, started as its hosted
 /// application. Node records are created the way <c>hzn exchange node create</c> does, before the
 /// nodes register themselves.
@@ -38,7 +37,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     private readonly ECDsa _publisherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private WebApplication? _agbot;
 
-    private FleetEnvironment(FleetOptions options, NatsServer nats, NatsConnection admin, ExchangeServer exchange)
+    private FleetEnvironment(FleetOptions options, NatsServer nats, NatsConnection admin, ExchangeProcess exchange)
     {
         _options = options;
         Nats = nats;
@@ -51,9 +50,22 @@ internal sealed class FleetEnvironment : IAsyncDisposable
 
     public NatsConnection Admin { get; }
 
-    public ExchangeServer Exchange { get; }
+    public ExchangeProcess Exchange { get; }
 
     public MailboxProvisioner Provisioner { get; }
+
+    /// <summary>The nats-server's process id from its pid file, or null when it cannot be read.</summary>
+    public int? NatsPid()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(Nats.PidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     public IServiceProvider AgbotServices => _agbot?.Services ?? throw new InvalidOperationException("the agbot is not running");
 
@@ -70,11 +82,11 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         }, cancellationToken);
         var admin = new NatsConnection(NatsOpts.Default with { Url = nats.Url, Name = "fleet-switchboard" });
         await admin.ConnectAsync(cancellationToken);
-        var exchange = await ExchangeServer.StartAsync(settings: new Dictionary<string, string>
+        var exchange = await ExchangeProcess.StartAsync(new Dictionary<string, string>
         {
             ["NatsUrl"] = nats.Url,
             ["TokenHashIterations"] = options.TokenHashIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        }, cancellationToken);
         var environment = new FleetEnvironment(options, nats, admin, exchange);
         await environment.Provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30), cancellationToken);
         await environment.PublishAsync(cancellationToken);

@@ -40,6 +40,12 @@ internal sealed record FleetReport
 
     public required double PeakResidentMb { get; init; }
 
+    /// <summary>Peak resident memory of the node processes alone; null when the nodes ran in the simulator's process.</summary>
+    public double? PeakNodeProcessesResidentMb { get; init; }
+
+    /// <summary>Per-process CPU by phase (formation, rollout).</summary>
+    public IReadOnlyList<CpuPhase> Cpu { get; init; } = [];
+
     /// <summary>The rollout of 2.0.0, when <c>--rollout</c> asked for one and the fleet had settled.</summary>
     public RolloutFigures? Rollout { get; init; }
 
@@ -78,7 +84,21 @@ internal sealed record FleetReport
         {
             output.WriteLine(string.Create(c, $"  rollout of 2.0.0 in batches of {Options.RolloutBatchSize}: {r.Upgraded}/{r.Agreements} upgraded, {r.Refused} refused, {(r.Complete ? "complete" : "INCOMPLETE")} after {r.DurationMs / 1000:0.00} s"));
         }
-        output.WriteLine(string.Create(c, $"  peak resident memory (simulator + shards): {PeakResidentMb:0} MB"));
+        output.WriteLine(string.Create(c, $"  peak resident memory (agbot + exchange + node processes): {PeakResidentMb:0} MB"));
+        if (PeakNodeProcessesResidentMb is { } nodes)
+        {
+            output.WriteLine(string.Create(c, $"  peak resident memory of the node processes: {nodes:0} MB ({nodes / Math.Max(Options.Count, 1):0.00} MB per simulated node)"));
+        }
+        foreach (var phase in Cpu)
+        {
+            var first = phase.FirstSaturated;
+            output.WriteLine(string.Create(c, $"  cpu during {phase.Name} (machine {phase.MachineBusy:P0} busy): first to saturate (>= {CpuMonitor.SaturationCores} core over a tick): {(first is null ? "none" : $"{first.Name} at t={first.FirstSaturatedAt!.Value.TotalSeconds:0.0} s")}"));
+            foreach (var component in phase.Components.OrderByDescending(x => x.CpuSeconds))
+            {
+                var saturated = component.FirstSaturatedAt is { } at ? string.Create(c, $"saturated from t={at.TotalSeconds:0.0} s") : "never saturated";
+                output.WriteLine(string.Create(c, $"    {component.Name,-12} {component.CpuSeconds,8:0.0} cpu-s, mean {component.MeanCores:0.00} cores, peak {component.PeakCores:0.00}, {saturated}"));
+            }
+        }
     }
 }
 

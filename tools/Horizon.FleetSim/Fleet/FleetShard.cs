@@ -26,11 +26,11 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             Seed = plan.Seed,
             HeartbeatInterval = TimeSpan.FromSeconds(plan.HeartbeatSeconds),
         };
+        using var exchangeHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 });
         var nodes = Enumerable.Range(plan.FirstIndex, plan.Count)
-            .Select(index => new SimulatedNode(index, fleet.BehaviourOf(index), settings, observer))
+            .Select(index => new SimulatedNode(index, fleet.BehaviourOf(index), settings, exchangeHttp, observer))
             .ToList();
         var connections = new List<NatsConnection>();
-        using var exchangeHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 });
         try
         {
             for (var i = 0; i < (plan.Count + plan.NodesPerConnection - 1) / plan.NodesPerConnection; i++)
@@ -45,7 +45,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             {
                 foreach (var node in nodes)
                 {
-                    if (await node.RegisterAndRunAsync(ConnectionOf(node), exchangeHttp, stopping))
+                    if (await node.RegisterAndRunAsync(ConnectionOf(node), stopping))
                     {
                         await observer.SettledAsync(node.Index).WaitAsync(stopping);
                     }
@@ -53,7 +53,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             }
             else
             {
-                await RegisterPacedAsync(nodes, node => node.RegisterAndRunAsync(ConnectionOf(node), exchangeHttp, stopping), stopping);
+                await RegisterPacedAsync(nodes, node => node.RegisterAndRunAsync(ConnectionOf(node), stopping), stopping);
             }
             await Task.Delay(Timeout.Infinite, stopping);
         }

@@ -70,29 +70,34 @@ internal static class FleetSimulator
                 await WaitReadyAsync(tally, shards.Count, children, inProcess, cancellationToken);
 
                 output.WriteLine(string.Create(c, $"fleet-sim: go ({(options.Sequential ? "one registration at a time" : options.RegistrationRate > 0 ? $"{options.RegistrationRate} registrations/s" : "all at once")})"));
+                var cpu = new CpuMonitor(CpuComponents(environment, children));
                 var clock = Stopwatch.StartNew();
+                cpu.BeginPhase("formation", clock.Elapsed);
                 go.TrySetResult();
                 foreach (var child in children)
                 {
                     await child.GoAsync();
                 }
                 var peak = 0.0;
+                var peakNodes = 0.0;
                 while (!tally.IsSettled && clock.Elapsed < options.Timeout)
                 {
                     await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(2), cancellationToken), inProcess);
                     cancellationToken.ThrowIfCancellationRequested();
                     ThrowIfDied(children, inProcess);
-                    var rss = ResidentMb(children);
+                    var rss = ResidentMb(environment, children);
                     peak = Math.Max(peak, rss);
+                    peakNodes = Math.Max(peakNodes, NodesResidentMb(children));
                     var n = tally.Counts();
                     output.WriteLine(string.Create(c,
-                        $"  t={clock.Elapsed.TotalSeconds,6:0.0}s registered {n.Registered,6} running {n.Started,6} declined {n.Declined,5} cancelled {n.Cancelled,5} failed-registration {n.RegistrationFailed,4} settled {n.Settled,6}/{options.Count} rss {rss:0} MB"));
+                        $"  t={clock.Elapsed.TotalSeconds,6:0.0}s registered {n.Registered,6} running {n.Started,6} declined {n.Declined,5} cancelled {n.Cancelled,5} failed-registration {n.RegistrationFailed,4} settled {n.Settled,6}/{options.Count} rss {rss:0} MB {cpu.Sample(clock.Elapsed)}"));
                 }
-                peak = Math.Max(peak, ResidentMb(children));
+                peak = Math.Max(peak, ResidentMb(environment, children));
                 var rollout = options.Rollout && tally.IsSettled
-                    ? await RolloutAsync(options, environment, tally, plan.CountOf(NodeBehaviour.Healthy), clock, children, inProcess, output, cancellationToken)
+                    ? await RolloutAsync(options, environment, tally, plan.CountOf(NodeBehaviour.Healthy), clock, children, inProcess, cpu, output, cancellationToken)
                     : null;
-                peak = Math.Max(peak, ResidentMb(children));
+                peak = Math.Max(peak, ResidentMb(environment, children));
+                peakNodes = Math.Max(peakNodes, NodesResidentMb(children));
 
                 var store = environment.AgbotServices.GetRequiredService<IAgreementStore>();
                 var finalized = await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = 1_000_000 }, cancellationToken);
@@ -117,6 +122,8 @@ internal static class FleetSimulator
                     AgbotFinalized = finalized.Count,
                     AgbotCancelled = cancelled.Count,
                     PeakResidentMb = peak,
+                    PeakNodeProcessesResidentMb = children.Count > 0 ? peakNodes : null,
+                    Cpu = cpu.Phases,
                     Rollout = rollout,
                 };
             }
@@ -135,11 +142,12 @@ internal static class FleetSimulator
 
     /// <summary>Publishes 2.0.0 and waits until every healthy node answered its update with success (or the timeout passed).</summary>
     private static async Task<RolloutFigures> RolloutAsync(FleetOptions options, FleetEnvironment environment, FleetTally tally, int healthy,
-        Stopwatch clock, List<ShardProcess> children, Task inProcess, TextWriter output, CancellationToken cancellationToken)
+        Stopwatch clock, List<ShardProcess> children, Task inProcess, CpuMonitor cpu, TextWriter output, CancellationToken cancellationToken)
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"fleet-sim: publishing web 2.0.0; the agbot upgrades {healthy} agreements in batches of {options.RolloutBatchSize}"));
         var startedAt = clock.Elapsed;
+        cpu.BeginPhase("rollout", clock.Elapsed);
         await environment.PublishNewVersionAsync("2.0.0", cancellationToken);
         while (tally.Upgrades().Upgraded < healthy && clock.Elapsed - startedAt < options.Timeout)
         {
@@ -147,7 +155,7 @@ internal static class FleetSimulator
             cancellationToken.ThrowIfCancellationRequested();
             ThrowIfDied(children, inProcess);
             var (upgraded, _, refused) = tally.Upgrades();
-            output.WriteLine(string.Create(c, $"  t={(clock.Elapsed - startedAt).TotalSeconds,6:0.0}s upgraded {upgraded,6}/{healthy} refused {refused}"));
+            output.WriteLine(string.Create(c, $"  t={(clock.Elapsed - startedAt).TotalSeconds,6:0.0}s upgraded {upgraded,6}/{healthy} refused {refused} {cpu.Sample(clock.Elapsed)}"));
         }
         var (done, lastAt, refusals) = tally.Upgrades();
         return new RolloutFigures(healthy, done, refusals, done == 0 ? double.NaN : lastAt - startedAt.TotalMilliseconds, done == healthy);
@@ -211,10 +219,25 @@ internal static class FleetSimulator
         }
     }
 
-    private static double ResidentMb(List<ShardProcess> children)
+    private static double ResidentMb(FleetEnvironment environment, List<ShardProcess> children)
     {
         using var self = Process.GetCurrentProcess();
-        return (self.WorkingSet64 + children.Sum(child => child.ResidentBytes())) / (1024.0 * 1024.0);
+        return (self.WorkingSet64 + environment.Exchange.ResidentBytes() + children.Sum(child => child.ResidentBytes())) / (1024.0 * 1024.0);
+    }
+
+    private static double NodesResidentMb(List<ShardProcess> children) => children.Sum(child => child.ResidentBytes()) / (1024.0 * 1024.0);
+
+    // Nodes in child processes leave this process to the agbot (and the simulator's bookkeeping, which is light).
+    private static List<CpuComponent> CpuComponents(FleetEnvironment environment, List<ShardProcess> children)
+    {
+        var nats = environment.NatsPid();
+        return
+        [
+            CpuComponent.Of("exchange", () => [environment.Exchange.Id]),
+            CpuComponent.Of(children.Count > 0 ? "agbot" : "agbot+nodes", () => [Environment.ProcessId]),
+            CpuComponent.Of("nats-server", () => nats is { } pid ? [pid] : []),
+            .. children.Count > 0 ? [CpuComponent.Of("nodes", () => children.Select(child => child.Id))] : Array.Empty<CpuComponent>(),
+        ];
     }
 
     private static void TryDelete(string directory)

@@ -32,16 +32,7 @@ internal sealed class ShardProcess : IAsyncDisposable
 
     public static ShardProcess Start(ShardPlan plan, Action<FleetEvent> sink)
     {
-        var apphost = Path.Combine(AppContext.BaseDirectory, "Horizon.FleetSim");
-        var start = File.Exists(apphost)
-            ? new ProcessStartInfo(apphost)
-            : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Horizon.FleetSim.dll") } };
-        start.ArgumentList.Add(ShardArguments.Marker);
-        start.ArgumentList.Add(plan.Encode());
-        start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
+        var start = SelfProcess.StartInfo(ShardArguments.Marker, plan.Encode());
         var process = new Process { StartInfo = start };
         var shard = new ShardProcess(process);
         process.OutputDataReceived += (_, e) =>

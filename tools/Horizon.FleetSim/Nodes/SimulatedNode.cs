@@ -1,8 +1,11 @@
+using Horizon.Agreements;
 using Horizon.FleetSim.Engine;
 using Horizon.FleetSim.Options;
 using Horizon.Nats;
 using Horizon.NodeAgent.Hosting;
+using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.Registration;
+using Horizon.Switchboard.Addressing;
 
 namespace Horizon.FleetSim.Nodes;
 
@@ -17,10 +20,10 @@ internal sealed class SimulatedNode : IAsyncDisposable
     private readonly NodeRegistration _registration;
     private readonly INodeObserver _observer;
     private readonly CancellationTokenSource _stop = new();
-    private Task _session = Task.CompletedTask;
+    private NodeMessagingService? _messaging;
     private int _started;
 
-    public SimulatedNode(int index, NodeBehaviour behaviour, NodeSettings settings, INodeObserver observer)
+    public SimulatedNode(int index, NodeBehaviour behaviour, NodeSettings settings, HttpClient exchangeHttp, INodeObserver observer)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Index = index;
@@ -39,7 +42,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
         var engine = new RecordingDockerEngine(
             behaviour == NodeBehaviour.CrashLooping ? TimeSpan.FromMilliseconds(50) : null,
             _ => OnWorkloadStarted());
-        _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null);
+        _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null, exchangeHttp);
         _registration = new NodeRegistration
         {
             Id = id,
@@ -67,7 +70,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
     /// with them and the pattern), then starts the node's loops.
     /// </summary>
     /// <returns>False when the exchange refused; the observer has the reason.</returns>
-    public async Task<bool> RegisterAndRunAsync(NatsConnection connection, HttpClient exchangeHttp, CancellationToken cancellationToken)
+    public async Task<bool> RegisterAndRunAsync(NatsConnection connection, CancellationToken cancellationToken)
     {
         // As an operator re-running `hzn register` would: an exchange that is unreachable, overloaded
         // or too slow to answer (the HTTP client gives up after 100 s) gets a few more attempts.
@@ -103,9 +106,26 @@ internal sealed class SimulatedNode : IAsyncDisposable
         }
         await _parts.Supervisor.StartAsync(_stop.Token);
         await _parts.Reporter.StartAsync(_stop.Token);
-        var session = new NodeMailboxSession(_parts, connection, exchangeHttp, _observer, Index);
-        _session = Task.Run(() => session.RunAsync(_registration, _stop.Token), CancellationToken.None);
+        _messaging = _parts.Messaging(connection, OnSent);
+        await _messaging.StartAsync(_stop.Token);
         return true;
+    }
+
+    // The simulator counts protocol messages; the mailbox's own outcomes (refused, poisoned) are not counted.
+    private void OnSent(PartyAddress to, AgreementMessage message)
+    {
+        switch (message)
+        {
+            case ProposalReply { Decision: false } declined:
+                _observer.Declined(Index, declined.Reason ?? 0);
+                break;
+            case CancelAgreement cancel:
+                _observer.CancelSent(Index, cancel.Reason);
+                break;
+            case UpdateAgreementReply reply:
+                _observer.UpdateReplied(Index, reply.Accepted, reply.Reason ?? 0);
+                break;
+        }
     }
 
     private void OnWorkloadStarted()
@@ -120,7 +140,11 @@ internal sealed class SimulatedNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _session.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_messaging is not null)
+        {
+            await _messaging.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _messaging.Dispose();
+        }
         await _parts.Reporter.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _parts.Supervisor.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _parts.Dispose();

@@ -1,4 +1,6 @@
+using Horizon.Agreements;
 using Horizon.FleetSim.Engine;
+using Horizon.Nats;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.Registration;
@@ -6,6 +8,7 @@ using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
+using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,11 +17,11 @@ namespace Horizon.FleetSim.Nodes;
 /// <summary>
 /// The node agent's own parts for one simulated node, wired as <c>AddNodeAgent</c> wires them but
 /// without a host per node: its SQLite state, keys, registration, workload runner and lifecycle on
-/// a recording engine, supervisor, proposal handler and exchange reporter.
+/// a recording engine, supervisor, proposal handler, exchange reporter and mailbox service.
 /// </summary>
 internal sealed class SimulatedNodeParts : IDisposable
 {
-    public SimulatedNodeParts(NodeAgentOptions options, RecordingDockerEngine engine, string? claimedArch)
+    public SimulatedNodeParts(NodeAgentOptions options, RecordingDockerEngine engine, string? claimedArch, HttpClient exchangeHttp)
     {
         Options = options;
         Engine = engine;
@@ -43,8 +46,9 @@ internal sealed class SimulatedNodeParts : IDisposable
         var decidingRuntime = claimedArch is null ? runtime : runtime with { Arch = claimedArch };
         Handler = new AgreementMessageHandler(options, decidingRuntime, Registrations, proposals, Agreements, Lifecycle,
             logins, EventLog, Status, Upgrader, NullLogger<AgreementMessageHandler>.Instance);
-        Registrar = new NodeRegistrar(options, runtime, Identity, Registrations, Lifecycle, Agreements, EventLog, Status, NullLogger<NodeRegistrar>.Instance);
-        Reporter = new ExchangeReporter(options, Registrations, Agreements, Runner, Status, time, NullLogger<ExchangeReporter>.Instance);
+        ExchangePool = new ExchangeConnectionPool(exchangeHttp, options);
+        Registrar = new NodeRegistrar(options, runtime, Identity, Registrations, Lifecycle, Agreements, EventLog, Status, ExchangePool, NullLogger<NodeRegistrar>.Instance);
+        Reporter = new ExchangeReporter(options, Registrations, Agreements, Runner, Status, time, ExchangePool, NullLogger<ExchangeReporter>.Instance);
         Supervisor = new ContainerSupervisor(engine, Runner, Lifecycle, Agreements, EventLog, SupervisionOptions, time, NullLogger<ContainerSupervisor>.Instance);
     }
 
@@ -55,6 +59,9 @@ internal sealed class SimulatedNodeParts : IDisposable
     public static UpgradeOptions UpgradeOptions { get; } = UpgradeOptions.Default with { SettleTime = TimeSpan.FromMilliseconds(100) };
 
     public NodeAgentOptions Options { get; }
+
+    /// <summary>The exchange connections of the shard, shared by its nodes.</summary>
+    public ExchangeConnectionPool ExchangePool { get; }
 
     public UpgradeStore Upgrades { get; }
 
@@ -85,6 +92,17 @@ internal sealed class SimulatedNodeParts : IDisposable
     public ContainerSupervisor Supervisor { get; }
 
     public MailboxOptions MailboxOptions { get; } = MailboxOptions.Default;
+
+    /// <summary>
+    /// The agent's own mailbox service on a NATS connection shared with other simulated nodes;
+    /// <paramref name="sent"/> learns of each protocol message the node sent.
+    /// </summary>
+    public NodeMessagingService Messaging(NatsConnection connection, Action<PartyAddress, AgreementMessage> sent) =>
+        new(Options, Registrations, Identity, Handler, Lifecycle, Upgrader, Upgrades, EventLog, MailboxOptions, TimeProvider.System,
+            ExchangePool, MailboxConnectionSource.Shared(connection), NullLoggerFactory.Instance)
+        {
+            Sent = sent,
+        };
 
     public void Dispose()
     {

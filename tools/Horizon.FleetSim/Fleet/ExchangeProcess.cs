@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Horizon.Exchange.Client;
+
+namespace Horizon.FleetSim.Fleet;
+
+/// <summary>
+/// A real exchange (Kestrel, its own SQLite file) in a child process of the simulator, so the
+/// exchange's CPU is sampled apart from the agbot's and the nodes'. Clients reach it over HTTP only.
+/// </summary>
+internal sealed class ExchangeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<ExchangeClient> _clients = [];
+
+    private ExchangeProcess(Process process, Uri baseUrl, string rootPassword)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        RootPassword = rootPassword;
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public Uri BaseUrl { get; }
+
+    public string RootPassword { get; }
+
+    /// <summary>Starts the exchange with <paramref name="settings"/> (its <c>Exchange:</c> options) and waits until it listens.</summary>
+    /// <exception cref="InvalidOperationException">The child exited or did not announce its address within a minute.</exception>
+    public static async Task<ExchangeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var rootPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var process = new Process { StartInfo = SelfProcess.StartInfo([ExchangeHost.Marker, rootPassword, .. settings.Select(s => $"{s.Key}={s.Value}")]) };
+        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errors = new Queue<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.StartsWith(ExchangeHost.ReadyPrefix, StringComparison.Ordinal))
+            {
+                ready.TrySetResult(new Uri(line[ExchangeHost.ReadyPrefix.Length..]));
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrEmpty(e.Data))
+            {
+                lock (errors)
+                {
+                    errors.Enqueue(e.Data);
+                    if (errors.Count > 20)
+                    {
+                        errors.Dequeue();
+                    }
+                }
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync(cancellationToken);
+        var first = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(1), cancellationToken));
+        if (first != ready.Task)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            string recent;
+            lock (errors)
+            {
+                recent = string.Join(Environment.NewLine, errors);
+            }
+            process.Dispose();
+            throw new InvalidOperationException("the exchange process did not start: " + recent);
+        }
+        return new ExchangeProcess(process, await ready.Task, rootPassword);
+    }
+
+    /// <summary>A client acting as <paramref name="org"/>/<paramref name="id"/>; disposed with the process.</summary>
+    public ExchangeClient Client(string org, string id, string token)
+    {
+        var client = new ExchangeClient(BaseUrl, new ExchangeCredentials(org, id, token));
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+        return client;
+    }
+
+    public ExchangeClient Root => Client("root", "root", RootPassword);
+
+    /// <summary>A plain HTTP client on the exchange's address, for requests the typed client would not send.</summary>
+    public HttpClient Http() => new() { BaseAddress = BaseUrl };
+
+    /// <summary>Resident memory of the exchange process, in bytes (0 once it exited).</summary>
+    public long ResidentBytes()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? 0 : _process.WorkingSet64;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+        try
+        {
+            await _process.StandardInput.WriteLineAsync("stop");
+            _process.StandardInput.Close();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+    }
+}
