@@ -15,6 +15,11 @@ internal static class ShardHost
             await Console.Error.WriteLineAsync($"fleet-sim shard: {e.Message}");
             return 2;
         }
+        // Before any SQLite connection of this process opens.
+        if (Nodes.SqliteMemory.Trim() is { } problem)
+        {
+            await Console.Error.WriteLineAsync("fleet-sim shard: " + problem);
+        }
         var output = Console.Out;
         var gate = new Lock();
         void Sink(FleetEvent fleetEvent)
