@@ -32,7 +32,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
             DefaultTimeout = 30,
         }.ToString();
         DatabasePath = full;
-        _writer = new GroupCommit(OpenAsync);
+        _writer = new GroupCommit(OpenWriterAsync);
     }
 
     /// <summary>The absolute path of the database file.</summary>
@@ -45,10 +45,9 @@ public sealed class SqliteStorageProvider : IStorageProvider
         var connection = new SqliteConnection(_connectionString);
         try
         {
+            // Reads need no settings: in WAL mode they never wait for the writer, and the
+            // connection string's timeout covers the rare busy moment (a checkpoint).
             await connection.OpenAsync(cancellationToken);
-            // Per-connection settings: NORMAL sync is durable in WAL mode except on power loss,
-            // where at most the last transactions are lost, never the file's consistency.
-            await connection.ExecuteAsync("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;");
             return connection;
         }
         catch
@@ -56,6 +55,16 @@ public sealed class SqliteStorageProvider : IStorageProvider
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    // The writer's connection. NORMAL sync in WAL mode fsyncs at checkpoints, not at each commit: a
+    // commit survives a crash of the exchange process, but a power loss or kernel crash may lose
+    // the last transactions before the latest checkpoint (never the file's consistency).
+    private async Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;");
+        return connection;
     }
 
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
