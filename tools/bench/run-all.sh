@@ -130,7 +130,7 @@ bench() {
   set -e
   echo "machine after: $(machine)" >>"$log"
   local figures outcome
-  figures="$({ grep -E "$pattern" "$log" || true; } | sed -E 's/^ +//; s/ +/ /g' | paste -sd'|' | sed 's/|/ | /g')"
+  figures="$({ grep -E "$pattern" "$log" || true; } | awk 'NF { gsub(/^ +| +$/, ""); gsub(/ +/, " "); out = out (out == "" ? "" : "; ") $0 } END { print out }')"
   case "$status" in
     0) outcome=ok ;;
     124|137) outcome="TIMEOUT after $limit s"; FAILED=1 ;;
