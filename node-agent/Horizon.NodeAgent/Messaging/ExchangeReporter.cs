@@ -105,6 +105,11 @@ public sealed partial class ExchangeReporter(
         {
             return "";
         }
+        catch (ExchangeException)
+        {
+            // Not allowed to read it, or the exchange failed the read: write the status as before.
+            return null;
+        }
     }
 
     private static string Fingerprint(NodeStatus status) => string.Join('\n', (status.Services ?? []).Select(s =>
