@@ -64,6 +64,40 @@ public sealed class NodeApiTests(SqliteExchangeFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task PatternSearch_OverHttp_PagesThroughEveryNodeOnce_WithTheNodesKeysAndHeartbeats()
+    {
+        var tenant = await Tenant.CreateAsync(fixture.Server);
+        var key = Tenant.NewPublicKey();
+        for (var i = 0; i < 4; i++)
+        {
+            await tenant.User.PutNodeAsync(tenant.Org, $"n{i}", new ExchangeNode
+            {
+                Token = Tenant.Password, Pattern = $"{tenant.Org}/{Tenant.Pattern}", Arch = "arm64", PublicKey = i == 2 ? key : null,
+            });
+        }
+        await tenant.Node.HeartbeatNodeAsync(tenant.Org, "node1");
+        var seen = new List<SearchedNode>();
+        string? cursor = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var result = await tenant.Agbot.SearchPatternNodesAsync(tenant.Org, Tenant.Pattern, new PatternSearchRequest { Limit = 2, Cursor = cursor });
+            seen.AddRange(result.Nodes);
+            cursor = result.Cursor;
+            if (cursor is null)
+            {
+                break;
+            }
+        }
+        Assert.Equal(["n0", "n1", "n2", "n3", "node1"], seen.Select(n => n.Id![(tenant.Org.Length + 1)..]));
+        Assert.All(seen, n => Assert.StartsWith($"{tenant.Org}/", n.Id, StringComparison.Ordinal));
+        Assert.Equal(key, seen[2].PublicKey);
+        Assert.Equal(("device", "arm64", "", ""), (seen[0].NodeType, seen[0].Arch, seen[0].PublicKey, seen[0].LastHeartbeat));
+        var beat = DateTimeOffset.Parse(seen[4].LastHeartbeat!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(beat, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal(seen[4].LastHeartbeat, (await tenant.Node.GetNodeAsync(tenant.Org, "node1")).LastHeartbeat);
+    }
+
+    [Fact]
     public async Task StatusErrorsPolicyAndAgreements_RoundTrip()
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
