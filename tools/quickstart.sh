@@ -148,7 +148,7 @@ PUBLISHER_PASSWORD="$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')"
 HZN_EXCHANGE_USER_AUTH="root/root:$ROOT_PASSWORD" hzn exchange org add "$ORG" --label "hello-edge quickstart" >/dev/null
 HZN_EXCHANGE_USER_AUTH="root/root:$ROOT_PASSWORD" hzn exchange user add -o "$ORG" "$USER_NAME" "$PUBLISHER_PASSWORD" --admin >/dev/null
 export HZN_ORG_ID="$ORG" HZN_EXCHANGE_USER_AUTH="$USER_NAME:$PUBLISHER_PASSWORD"
-AGBOT_TOKEN="$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')"
+AGBOT_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
 hzn exchange agbot add agbot1 "$AGBOT_TOKEN" >/dev/null
 printf 'HZN_EXCHANGE_URL=%s\nHZN_ORG_ID=%s\nHZN_EXCHANGE_USER_AUTH=%s\n' "$HZN_EXCHANGE_URL" "$ORG" "$HZN_EXCHANGE_USER_AUTH" >"$STATE/hzn.env"
 chmod 600 "$STATE/hzn.env"
@@ -169,7 +169,7 @@ hzn exchange pattern publish -f "$SAMPLE/pattern.json"
 hzn exchange agbot addpattern agbot1 "$ORG" hello-edge >/dev/null
 
 step "checking the pattern against this node"
-NODE_TOKEN="$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')"
+NODE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
 hzn exchange node add "$NODE_ID" "$NODE_TOKEN" -p hello-edge -a amd64 >/dev/null
 hzn deploycheck -n "$NODE_ID" -p hello-edge
 
