@@ -10,6 +10,9 @@ namespace Horizon.Agbot.Negotiation;
 /// </summary>
 public sealed partial class NegotiationWorkers(NegotiationBacklog backlog, NodeEvaluator evaluator, AgbotOptions options, ILogger<NegotiationWorkers> logger) : BackgroundService
 {
+    private const int RetryAttempts = 5;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.MaxConcurrentNegotiations).Select(_ => RunAsync(stoppingToken)));
 
@@ -23,10 +26,19 @@ public sealed partial class NegotiationWorkers(NegotiationBacklog backlog, NodeE
                 {
                     await evaluator.EvaluateAsync(work, stoppingToken);
                 }
-                catch (Exception e) when (e is ExchangeException or HttpRequestException or NatsJSException or Horizon.Nats.NatsException or Horizon.Switchboard.Mailboxes.MailboxException or System.Data.Common.DbException)
+                catch (Exception e) when (e is ExchangeException or HttpRequestException or NatsJSException or Horizon.Nats.NatsException or Horizon.Switchboard.Mailboxes.MailboxException or System.Data.Common.DbException
+                    || e is TaskCanceledException && !stoppingToken.IsCancellationRequested)
                 {
-                    // The rescan or the change feed brings the node back; one failure must not stop a worker.
-                    LogFailed(work.NodeOrg, work.NodeId, work.Cause, e.Message);
+                    // One failure must not stop a worker. An overloaded exchange or NATS server fails
+                    // a few evaluations in a registration wave: they are tried again after a short,
+                    // doubling wait rather than only on the next full rescan (10 min); past the
+                    // attempts, the rescan still brings the node back.
+                    var retry = work.Attempt < RetryAttempts;
+                    LogFailed(work.NodeOrg, work.NodeId, work.Cause, e.Message, retry);
+                    if (retry)
+                    {
+                        backlog.EnqueueLater(work with { Attempt = work.Attempt + 1 }, RetryDelay * Math.Pow(2, work.Attempt), stoppingToken);
+                    }
                 }
             }
         }
@@ -35,6 +47,6 @@ public sealed partial class NegotiationWorkers(NegotiationBacklog backlog, NodeE
         }
     }
 
-    [LoggerMessage(EventId = 8204, Level = LogLevel.Warning, Message = "Node {NodeOrg}/{NodeId} ({Cause}): evaluation failed, retried on the next scan: {Error}")]
-    private partial void LogFailed(string nodeOrg, string nodeId, string cause, string error);
+    [LoggerMessage(EventId = 8204, Level = LogLevel.Warning, Message = "Node {NodeOrg}/{NodeId} ({Cause}): evaluation failed (tried again shortly: {Retried}; else on the next scan): {Error}")]
+    private partial void LogFailed(string nodeOrg, string nodeId, string cause, string error, bool retried);
 }
