@@ -65,7 +65,8 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
             containers => containers.Count == 1, "the agreement's container to run");
         await bed.SendToNodeAsync(NewVerify(agreementId));
         var exists = await bed.ReceiveAsync<VerifyAgreementReply>(agreementId);
-        var status = await WaitForAsync(() => bed.Exchange.Root.GetNodeStatusAsync(bed.Org, NegotiationBed.NodeId),
+        // A node writes no status before it has something to report: until then the exchange holds none.
+        var status = await WaitForAsync(() => StatusOrEmptyAsync(bed),
             s => s.Services?.Any(x => x.AgreementId == agreementId && x.ConfigState == "running") == true, "the node status to report the agreement running");
         var node = await bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId);
 
@@ -216,6 +217,31 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
 
         Assert.True(reply.Decision, reply.Message);
         Assert.Single(running);
+    }
+
+    [Fact]
+    public async Task Registration_WithoutAgreements_Heartbeats_ButWritesNoEmptyStatus()
+    {
+        await using var bed = await NegotiationBed.StartAsync();
+        await bed.StartAgentAsync(docker, registry.Server);
+
+        var node = await WaitForAsync(() => bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId),
+            n => !string.IsNullOrEmpty(n.LastHeartbeat), "the first heartbeat");
+
+        Assert.False(string.IsNullOrEmpty(node.LastHeartbeat));
+        await Assert.ThrowsAsync<Horizon.Exchange.Client.ExchangeNotFoundException>(() => bed.Exchange.Root.GetNodeStatusAsync(bed.Org, NegotiationBed.NodeId));
+    }
+
+    private static async Task<Horizon.Exchange.Client.NodeStatus> StatusOrEmptyAsync(NegotiationBed bed)
+    {
+        try
+        {
+            return await bed.Exchange.Root.GetNodeStatusAsync(bed.Org, NegotiationBed.NodeId);
+        }
+        catch (Horizon.Exchange.Client.ExchangeNotFoundException)
+        {
+            return new Horizon.Exchange.Client.NodeStatus();
+        }
     }
 
     private static VerifyAgreement NewVerify(string agreementId) => new() { AgreementId = agreementId };
