@@ -36,6 +36,12 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     interrupt.Cancel();
 };
+// SIGTERM (kill, a CI timeout) ends the run the same way, so nats-server and the child processes are stopped too.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    interrupt.Cancel();
+});
 Console.WriteLine("command: dotnet run -c Release --project tools/Horizon.FleetSim -- " + string.Join(' ', args));
 FleetReport report;
 try

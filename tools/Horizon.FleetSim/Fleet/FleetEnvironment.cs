@@ -178,6 +178,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         }
         builder.AddAgbot();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, SimulatorOwnedLifetime>();
         _agbot = builder.Build();
         _agbot.MapAgbot();
         await _agbot.StartAsync(cancellationToken);
