@@ -21,6 +21,7 @@ public sealed partial class NodeEvaluator(
     Leases.LeaseKeeper leases,
     AgbotOptions options,
     TimeProvider time,
+    NegotiationBacklog backlog,
     ILogger<NodeEvaluator> logger)
 {
     public async Task EvaluateAsync(NodeWork work, CancellationToken cancellationToken = default)
@@ -47,12 +48,20 @@ public sealed partial class NodeEvaluator(
             }
             if (seen.Add(workload.Key))
             {
-                await EvaluateAsync(node, registered.KeysRegistered, workload, cancellationToken);
+                var waitUntil = await EvaluateAsync(node, registered.KeysRegistered, workload, cancellationToken);
+                if (waitUntil is { } due && work.AnyInstance)
+                {
+                    // A renegotiation is the node's only scheduled retry: if it ran before its
+                    // retry time (a timer firing early, a clock step), dropping it would leave the
+                    // node without an agreement until the next full rescan.
+                    backlog.EnqueueLater(work, due - time.GetUtcNow(), cancellationToken);
+                }
             }
         }
     }
 
-    private async Task EvaluateAsync(NodeDescription node, bool keysRegistered, ServedWorkload workload, CancellationToken cancellationToken)
+    /// <returns>The time before which the workload may not be proposed again, when that held it back.</returns>
+    private async Task<DateTimeOffset?> EvaluateAsync(NodeDescription node, bool keysRegistered, ServedWorkload workload, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var verdict = await assessor.AssessAsync(node, workload, cancellationToken);
@@ -61,7 +70,7 @@ public sealed partial class NodeEvaluator(
             // No proposal can be sealed for it yet. Registering the keys is a node change, whose
             // notification brings the node back here; nothing is recorded that would need a retry wait.
             await RecordProblemAsync(node, workload, NoKeysReason, cancellationToken);
-            return;
+            return null;
         }
         await store.SaveCompatibilityAsync(new NodeCompatibility(node.Org, node.Id, workload.Key, verdict.IsCompatible, verdict.Reasons, now), cancellationToken);
         var live = await store.GetLiveAsync(node.Org, node.Id, workload.Key, cancellationToken);
@@ -73,30 +82,30 @@ public sealed partial class NodeEvaluator(
             {
                 await negotiator.CancelAsync(live, CancelReason.AgbotPolicyChanged, reasons, cancellationToken);
             }
-            return;
+            return null;
         }
         if (live is not null)
         {
-            return;
+            return null;
         }
         var history = await store.ListAsync(new AgreementQuery { NodeOrg = node.Org, NodeId = node.Id, Workload = workload.Key, Limit = 100 }, cancellationToken);
         var notBefore = RetryPolicy.NotBefore(history, options);
         if (notBefore > now)
         {
             LogWaiting(node.Org, node.Id, workload.Key, notBefore);
-            return;
+            return notBefore;
         }
         var version = WorkloadSelector.Choose(workload.Versions, RetryPolicy.Failures(history), now);
         if (version is null)
         {
             LogExhausted(node.Org, node.Id, workload.Key);
-            return;
+            return null;
         }
         var (terms, problem) = await termsFactory.BuildAsync(workload, version, node.Arch, cancellationToken);
         if (terms is null)
         {
             await RecordProblemAsync(node, workload, problem!, cancellationToken);
-            return;
+            return null;
         }
         await negotiator.ProposeAsync(new AgreementRecord
         {
@@ -112,6 +121,7 @@ public sealed partial class NodeEvaluator(
             MissingHeartbeatInterval = workload.NodeHealth?.MissingHeartbeatInterval ?? 0,
             CheckAgreementStatus = workload.NodeHealth?.CheckAgreementStatus ?? 0,
         }, terms, cancellationToken);
+        return null;
     }
 
     internal const string NoKeysReason = "the node has no registered encryption key yet; it is proposed to once its agent registers its keys";
