@@ -25,6 +25,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             StateDirectory = plan.StateDirectory,
             Seed = plan.Seed,
             HeartbeatInterval = TimeSpan.FromSeconds(plan.HeartbeatSeconds),
+            InboxPullExpiry = TimeSpan.FromSeconds(plan.InboxPullExpirySeconds),
         };
         using var exchangeHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 });
         var nodes = Enumerable.Range(plan.FirstIndex, plan.Count)

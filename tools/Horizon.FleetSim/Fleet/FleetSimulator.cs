@@ -187,6 +187,7 @@ internal static class FleetSimulator
                 RegistrationConcurrency = options.RegistrationConcurrency,
                 Sequential = options.Sequential,
                 HeartbeatSeconds = options.HeartbeatInterval.TotalSeconds,
+                InboxPullExpirySeconds = options.InboxPullExpiry.TotalSeconds,
                 NodesPerConnection = options.NodesPerConnection,
             });
         }

@@ -39,6 +39,8 @@ internal sealed record ShardPlan
 
     public double HeartbeatSeconds { get; init; } = 60;
 
+    public double InboxPullExpirySeconds { get; init; } = 5;
+
     public int NodesPerConnection { get; init; } = 250;
 
     public string Encode() => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this, ShardPlanJsonContext.Default.ShardPlan));

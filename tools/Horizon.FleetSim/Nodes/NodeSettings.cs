@@ -16,4 +16,6 @@ internal sealed record NodeSettings
     public required int Seed { get; init; }
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan InboxPullExpiry { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -42,7 +42,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
         var engine = new RecordingDockerEngine(
             behaviour == NodeBehaviour.CrashLooping ? TimeSpan.FromMilliseconds(50) : null,
             _ => OnWorkloadStarted());
-        _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null, exchangeHttp);
+        _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null, exchangeHttp, settings.InboxPullExpiry);
         _registration = new NodeRegistration
         {
             Id = id,

@@ -21,8 +21,9 @@ namespace Horizon.FleetSim.Nodes;
 /// </summary>
 internal sealed class SimulatedNodeParts : IDisposable
 {
-    public SimulatedNodeParts(NodeAgentOptions options, RecordingDockerEngine engine, string? claimedArch, HttpClient exchangeHttp)
+    public SimulatedNodeParts(NodeAgentOptions options, RecordingDockerEngine engine, string? claimedArch, HttpClient exchangeHttp, TimeSpan inboxPullExpiry)
     {
+        MailboxOptions = MailboxOptions.Default with { FetchExpires = inboxPullExpiry };
         Options = options;
         Engine = engine;
         var time = TimeProvider.System;
@@ -91,7 +92,7 @@ internal sealed class SimulatedNodeParts : IDisposable
 
     public ContainerSupervisor Supervisor { get; }
 
-    public MailboxOptions MailboxOptions { get; } = MailboxOptions.Default;
+    public MailboxOptions MailboxOptions { get; }
 
     /// <summary>
     /// The agent's own mailbox service on a NATS connection shared with other simulated nodes;

@@ -25,6 +25,9 @@ internal sealed record FleetOptions
     /// <summary>The node agents' heartbeat interval. Default 60 s, the agent's own default.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a node's inbox pull waits on the server before it is renewed (the agent's default is 5 s).</summary>
+    public TimeSpan InboxPullExpiry { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Share of nodes that decline every proposal (their agent believes it runs another architecture).</summary>
     public double RejectFraction { get; init; }
 
@@ -89,6 +92,10 @@ internal sealed record FleetOptions
         if (RegistrationConcurrency < 1)
         {
             problems.Add($"--registration-concurrency must be at least 1, not {RegistrationConcurrency}");
+        }
+        if (InboxPullExpiry < TimeSpan.FromSeconds(1) || InboxPullExpiry > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"--inbox-pull-expiry must be between 1s and 5m, not {InboxPullExpiry}");
         }
         if (HeartbeatInterval < TimeSpan.FromSeconds(1))
         {
