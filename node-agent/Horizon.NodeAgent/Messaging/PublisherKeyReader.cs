@@ -9,7 +9,9 @@ namespace Horizon.NodeAgent.Messaging;
 
 /// <summary>
 /// Reads the publisher signing keys of services from the exchange (<c>GET /orgs/{org}/services</c>,
-/// each service's <c>publicKey</c>); the typed exchange client has no service calls yet.
+/// each service's <c>publicKey</c>). It reads the listing loosely rather than through the typed
+/// client's <c>ListServicesAsync</c>: it needs only the keys, accepts Open Horizon's object shape as
+/// well as a list, and a missing org means no keys rather than an error.
 /// </summary>
 public sealed class PublisherKeyReader : IDisposable
 {

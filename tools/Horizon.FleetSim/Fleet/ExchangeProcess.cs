@@ -96,18 +96,7 @@ internal sealed class ExchangeProcess : IAsyncDisposable
     public HttpClient Http() => new() { BaseAddress = BaseUrl };
 
     /// <summary>Resident memory of the exchange process, in bytes (0 once it exited).</summary>
-    public long ResidentBytes()
-    {
-        try
-        {
-            _process.Refresh();
-            return _process.HasExited ? 0 : _process.WorkingSet64;
-        }
-        catch (InvalidOperationException)
-        {
-            return 0;
-        }
-    }
+    public long ResidentBytes() => SelfProcess.ResidentBytes(_process);
 
     public async ValueTask DisposeAsync()
     {

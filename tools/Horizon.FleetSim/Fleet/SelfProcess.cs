@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Horizon.FleetSim.Fleet;
 
-/// <summary>How the simulator starts a child process of itself (a shard, the exchange), with stdio redirected.</summary>
+/// <summary>How the simulator starts a child process of itself (a shard, the exchange), with stdio redirected, and reads its memory.</summary>
 internal static class SelfProcess
 {
     public static ProcessStartInfo StartInfo(params string[] arguments)
@@ -20,5 +20,19 @@ internal static class SelfProcess
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         return start;
+    }
+
+    /// <summary>Resident memory of <paramref name="process"/>, in bytes (0 once it exited).</summary>
+    public static long ResidentBytes(Process process)
+    {
+        try
+        {
+            process.Refresh();
+            return process.HasExited ? 0 : process.WorkingSet64;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
     }
 }

@@ -81,18 +81,7 @@ internal sealed class ShardProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the child, in bytes (0 once it exited).</summary>
-    public long ResidentBytes()
-    {
-        try
-        {
-            _process.Refresh();
-            return _process.HasExited ? 0 : _process.WorkingSet64;
-        }
-        catch (InvalidOperationException)
-        {
-            return 0;
-        }
-    }
+    public long ResidentBytes() => SelfProcess.ResidentBytes(_process);
 
     public async ValueTask DisposeAsync()
     {
