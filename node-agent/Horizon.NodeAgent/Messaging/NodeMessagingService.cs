@@ -41,6 +41,13 @@ public sealed partial class NodeMessagingService(
     /// </summary>
     public Action<PartyAddress, AgreementMessage>? Sent { get; init; }
 
+    /// <summary>
+    /// A replay window and poison log shared with other mailboxes of this process (the fleet
+    /// simulator's thousand nodes per process). Null, as in the agent: each session opens the
+    /// node's own in its state directory.
+    /// </summary>
+    public MailboxStores? SharedStores { get; init; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (string.IsNullOrEmpty(options.NatsUrl))
@@ -92,7 +99,9 @@ public sealed partial class NodeMessagingService(
         using var exchange = exchangePool.ClientFor(registration.Credentials);
         using var publisherKeys = new PublisherKeyReader(exchangePool.Http, exchangePool.ExchangeUrl, registration.Credentials);
         var directory = new ExchangeKeyDirectory(exchange);
-        using var mailbox = Mailbox.Create(self, lease.Connection, identity.Keys, directory, options.StateDirectory, mailboxOptions, timeProvider, loggerFactory);
+        using var mailbox = SharedStores is { } stores
+            ? Mailbox.Create(self, lease.Connection, identity.Keys, directory, stores, mailboxOptions, timeProvider, loggerFactory)
+            : Mailbox.Create(self, lease.Connection, identity.Keys, directory, options.StateDirectory, mailboxOptions, timeProvider, loggerFactory);
         async Task SendAsync(PartyAddress to, AgreementMessage message, CancellationToken ct)
         {
             await mailbox.SendAsync(to, AgreementCodec.Encode(message), ct);

@@ -36,22 +36,35 @@ public sealed partial class Mailbox(
         where TDirectory : ISigningKeyDirectory, IEncryptionKeyDirectory
     {
         var time = timeProvider ?? TimeProvider.System;
-        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         Directory.CreateDirectory(stateDirectory);
         var replay = new SqliteReplayWindow(Path.Combine(stateDirectory, "replay.db"), time, EnvelopeOptions.Default.ClockSkew);
         var poison = new PoisonMessageLog(Path.Combine(stateDirectory, "poison.db"), time);
-        var mailbox = new Mailbox(
-            self,
-            new NatsJSContext(connection),
-            new EnvelopeSealer(self, keys, EnvelopeOptions.Default, time),
-            new EnvelopeOpener(self, keys, keyDirectory, replay, EnvelopeOptions.Default, time, loggers.CreateLogger<EnvelopeOpener>()),
-            keyDirectory,
-            poison,
-            options ?? MailboxOptions.Default,
-            loggers.CreateLogger<Mailbox>());
+        var mailbox = Create(self, connection, keys, keyDirectory, new MailboxStores(replay, poison), options, time, loggerFactory);
         mailbox._owned.Add(replay);
         mailbox._owned.Add(poison);
         return mailbox;
+    }
+
+    /// <summary>
+    /// Opens the mailbox of <paramref name="self"/> on a replay window and poison log the caller
+    /// owns (see <see cref="MailboxStores"/>); disposing the mailbox leaves them open.
+    /// </summary>
+    public static Mailbox Create<TDirectory>(PartyAddress self, NatsConnection connection, PartyKeys keys, TDirectory keyDirectory,
+        MailboxStores stores, MailboxOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        where TDirectory : ISigningKeyDirectory, IEncryptionKeyDirectory
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        var time = timeProvider ?? TimeProvider.System;
+        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        return new Mailbox(
+            self,
+            new NatsJSContext(connection),
+            new EnvelopeSealer(self, keys, EnvelopeOptions.Default, time),
+            new EnvelopeOpener(self, keys, keyDirectory, stores.ReplayWindow, EnvelopeOptions.Default, time, loggers.CreateLogger<EnvelopeOpener>()),
+            keyDirectory,
+            stores.PoisonLog,
+            options ?? MailboxOptions.Default,
+            loggers.CreateLogger<Mailbox>());
     }
 
     public PartyAddress Self { get; } = self;

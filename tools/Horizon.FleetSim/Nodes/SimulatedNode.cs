@@ -6,6 +6,7 @@ using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.Registration;
 using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Mailboxes;
 
 namespace Horizon.FleetSim.Nodes;
 
@@ -70,7 +71,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
     /// with them and the pattern), then starts the node's loops.
     /// </summary>
     /// <returns>False when the exchange refused; the observer has the reason.</returns>
-    public async Task<bool> RegisterAndRunAsync(NatsConnection connection, CancellationToken cancellationToken)
+    public async Task<bool> RegisterAndRunAsync(NatsConnection connection, MailboxStores stores, CancellationToken cancellationToken)
     {
         // As an operator re-running `hzn register` would: an exchange that is unreachable, overloaded
         // or too slow to answer (the HTTP client gives up after 100 s) gets a few more attempts.
@@ -106,7 +107,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
         }
         await _parts.Supervisor.StartAsync(_stop.Token);
         await _parts.Reporter.StartAsync(_stop.Token);
-        _messaging = _parts.Messaging(connection, OnSent);
+        _messaging = _parts.Messaging(connection, stores, OnSent);
         await _messaging.StartAsync(_stop.Token);
         return true;
     }

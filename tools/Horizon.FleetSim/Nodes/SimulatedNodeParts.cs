@@ -95,14 +95,15 @@ internal sealed class SimulatedNodeParts : IDisposable
     public MailboxOptions MailboxOptions { get; }
 
     /// <summary>
-    /// The agent's own mailbox service on a NATS connection shared with other simulated nodes;
-    /// <paramref name="sent"/> learns of each protocol message the node sent.
+    /// The agent's own mailbox service on a NATS connection, replay window and poison log shared
+    /// with other simulated nodes; <paramref name="sent"/> learns of each protocol message the node sent.
     /// </summary>
-    public NodeMessagingService Messaging(NatsConnection connection, Action<PartyAddress, AgreementMessage> sent) =>
+    public NodeMessagingService Messaging(NatsConnection connection, MailboxStores stores, Action<PartyAddress, AgreementMessage> sent) =>
         new(Options, Registrations, Identity, Handler, Lifecycle, Upgrader, Upgrades, EventLog, MailboxOptions, TimeProvider.System,
             ExchangePool, MailboxConnectionSource.Shared(connection), NullLoggerFactory.Instance)
         {
             Sent = sent,
+            SharedStores = stores,
         };
 
     public void Dispose()
