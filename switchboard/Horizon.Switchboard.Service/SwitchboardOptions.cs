@@ -28,7 +28,7 @@ public sealed record SwitchboardOptions
     public string StateDirectory { get; init; } = "switchboard-state";
 
     /// <summary>Mailbox message lifetime (stream max age). Default 30 min.</summary>
-    public TimeSpan MessageTtl { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan MessageTtl { get; init; } = Mailboxes.MailboxProvisioner.DefaultMessageTtl;
 
     /// <summary>Full resync period, the safety net behind change notifications. Default 60 s.</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(60);

@@ -46,8 +46,7 @@ public sealed partial class SwitchboardWorker(
         {
             await foreach (var change in nats.SubscribeAsync("hzn.changes.>", cancellationToken: stoppingToken))
             {
-                if (change.Subject.EndsWith(".nodes", StringComparison.Ordinal) || change.Subject.EndsWith(".agbots", StringComparison.Ordinal)
-                    || change.Subject.Contains(".agbot", StringComparison.Ordinal))
+                if (AccessChangeSubjects.AffectsAccess(change.Subject))
                 {
                     _triggers.Writer.TryWrite(true);
                 }

@@ -9,6 +9,12 @@ namespace Horizon.Switchboard.Mailboxes;
 /// </summary>
 public sealed class MailboxProvisioner(NatsJSContext jetStream)
 {
+    /// <summary>How long an undelivered message waits for its recipient unless configured otherwise: 30 min.</summary>
+    public static TimeSpan DefaultMessageTtl { get; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long JetStream remembers a <c>Nats-Msg-Id</c> to drop a resent copy: 2 min.</summary>
+    public static TimeSpan DuplicateWindow { get; } = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// Creates or updates <c>HZN_MAILBOX</c>: file storage, work-queue retention (a message lives
     /// until its recipient acknowledges it), <paramref name="messageTtl"/> as max age, and a
@@ -22,7 +28,7 @@ public sealed class MailboxProvisioner(NatsJSContext jetStream)
             Retention = StreamRetention.WorkQueue,
             Storage = StreamStorage.File,
             MaxAge = messageTtl,
-            DuplicateWindow = TimeSpan.FromMinutes(2),
+            DuplicateWindow = DuplicateWindow,
         }, cancellationToken);
 
     /// <summary>

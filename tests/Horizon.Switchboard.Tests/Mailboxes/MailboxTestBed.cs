@@ -52,7 +52,7 @@ internal sealed class MailboxTestBed : IAsyncDisposable
         var admin = new NatsConnection(NatsOpts.Default with { Url = server.Url, Name = "switchboard" });
         await admin.ConnectAsync();
         var bed = new MailboxTestBed(server, admin);
-        await bed.Provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30));
+        await bed.Provisioner.EnsureStreamAsync(MailboxProvisioner.DefaultMessageTtl);
         return bed;
     }
 

@@ -33,6 +33,64 @@ public sealed class MailboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MailboxStream_IsAFileStoredWorkQueue_WithTheMessageTtlAsMaxAge_AndADuplicateWindow()
+    {
+        var stream = await new NatsJSContext(_bed.Admin).GetStreamAsync(MailboxNames.Stream);
+
+        Assert.Equal(["hzn.mbox.>"], stream.Config.Subjects);
+        Assert.Equal(StreamStorage.File, stream.Config.Storage);
+        Assert.Equal(StreamRetention.WorkQueue, stream.Config.Retention);
+        Assert.Equal(TimeSpan.FromMinutes(30), stream.Config.MaxAge);
+        Assert.Equal(TimeSpan.FromMinutes(2), stream.Config.DuplicateWindow);
+    }
+
+    [Fact]
+    public async Task InboxConsumer_IsDurable_WithExplicitAck_OnTheInboxSubject()
+    {
+        await _bed.Provisioner.EnsureInboxAsync(Node);
+
+        var consumer = await new NatsJSContext(_bed.Admin).GetConsumerAsync(MailboxNames.Stream, Node.ConsumerName);
+
+        Assert.Equal(Node.ConsumerName, consumer.Config.DurableName);
+        Assert.Equal("hzn.mbox.myorg.node.node_2E1", consumer.Config.FilterSubject);
+        Assert.Equal(ConsumerAckPolicy.Explicit, consumer.Config.AckPolicy);
+    }
+
+    [Fact]
+    public async Task OfflineRecipient_ReceivesOnReturn_AndTheSenderCannotTellItWasAway()
+    {
+        var (agbot, _) = await _bed.AddPartyAsync(Agbot);
+        var (node, _) = await _bed.AddPartyAsync(Node);
+        await agbot.SendAsync(Node, "while online"u8.ToArray());
+        Assert.Equal("while online", Text(Assert.Single(await CollectAsync(node, 1))));
+
+        // The node's process is gone: nobody pulls its inbox. The sender's call looks exactly as before.
+        var whileAway = await agbot.SendAsync(Node, "while away"u8.ToArray());
+        var (returned, _) = await _bed.OpenMailboxAsync(Node, _bed.KeysOf(Node));
+
+        var delivery = Assert.Single(await CollectAsync(returned, 1));
+        Assert.Equal("while away", Text(delivery));
+        Assert.Equal(whileAway, delivery.Envelope!.Id);
+    }
+
+    [Fact]
+    public async Task SendingToARegisteredPartyWithoutAnInboxYet_SucceedsLikeAnyOtherSend()
+    {
+        var (agbot, _) = await _bed.AddPartyAsync(Agbot);
+        var (online, _) = await _bed.AddPartyAsync(Node);
+        var unprovisioned = PartyAddress.Node("myorg", "not-yet-synced");
+        await _bed.AddPartyAsync(unprovisioned, provisionInbox: false);
+
+        // Neither call reveals whether the recipient is connected or even has a consumer yet: both store the message.
+        var toOnline = await agbot.SendAsync(Node, "a"u8.ToArray());
+        var toUnprovisioned = await agbot.SendAsync(unprovisioned, "b"u8.ToArray());
+
+        Assert.Equal(32, toOnline.Length);
+        Assert.Equal(32, toUnprovisioned.Length);
+        Assert.Equal("a", Text(Assert.Single(await CollectAsync(online, 1))));
+    }
+
+    [Fact]
     public async Task MessagesSentBeforeTheInboxExisted_WaitForTheRecipient()
     {
         var (agbot, _) = await _bed.AddPartyAsync(Agbot);
@@ -104,15 +162,14 @@ public sealed class MailboxTests : IAsyncLifetime
     public async Task ReplayedEnvelope_IsDropped_EvenAfterTheRecipientRestarts()
     {
         var (agbot, _) = await _bed.AddPartyAsync(Agbot);
-        var keysFolderParty = Node;
-        var (node, _) = await _bed.AddPartyAsync(keysFolderParty);
+        var (node, _) = await _bed.AddPartyAsync(Node);
         var sealedEnvelope = new EnvelopeSealer(Agbot, PartyKeysOf(agbot), EnvelopeOptions.Default, TimeProvider.System)
             .Seal(Node, (await _bed.Keys.GetEncryptionKeyAsync(Node))!, "once"u8);
         await agbot.SendSealedAsync(Node, sealedEnvelope);
         Assert.Equal(DeliveryOutcome.Handled, Assert.Single(await CollectAsync(node, 1)).Outcome);
 
         // An eavesdropper re-injects the same bytes under a new de-duplication id, to a restarted node.
-        var (restarted, _) = await _bed.OpenMailboxAsync(Node, _nodeKeys!);
+        var (restarted, _) = await _bed.OpenMailboxAsync(Node, _bed.KeysOf(Node));
         await new NatsJSContext(_bed.Admin).PublishAsync(Node.InboxSubject, sealedEnvelope.Bytes, "another-id");
 
         Assert.Equal(DeliveryOutcome.Replayed, Assert.Single(await CollectAsync(restarted, 1)).Outcome);
@@ -160,11 +217,5 @@ public sealed class MailboxTests : IAsyncLifetime
         Assert.Contains("node:myorg/ghost has no registered encryption key", error.Message);
     }
 
-    private PartyKeys? _nodeKeys;
-
-    private PartyKeys PartyKeysOf(Mailbox mailbox)
-    {
-        _nodeKeys ??= _bed.KeysOf(Node);
-        return _bed.KeysOf(mailbox.Self);
-    }
+    private PartyKeys PartyKeysOf(Mailbox mailbox) => _bed.KeysOf(mailbox.Self);
 }
