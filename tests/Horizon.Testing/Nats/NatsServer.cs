@@ -38,6 +38,9 @@ public sealed class NatsServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The nats-server process id while it runs.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary>Starts a server and waits until it greets clients with INFO.</summary>
     /// <exception cref="PrerequisiteMissingException">nats-server is not installed.</exception>
     public static async Task<NatsServer> StartAsync(NatsServerOptions? options = null, CancellationToken cancellationToken = default)
@@ -156,6 +159,7 @@ public sealed class NatsServer : IAsyncDisposable
         if (_process is not null)
         {
             await _process.DisposeAsync();
+            _process = null;
         }
         _directory.Dispose();
     }

@@ -28,6 +28,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public string Password { get; }
 
+    /// <summary>The id of the process the fixture started (the postmaster, or <c>runuser</c> above it as root) while it runs.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     private string DataDirectory => _directory.Combine("data");
 
     /// <summary>An Npgsql connection string for <paramref name="database"/> as the cluster's superuser.</summary>
@@ -50,16 +53,9 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private static string FindBinDirectory()
-    {
-        const string root = "/usr/lib/postgresql";
-        var bin = Directory.Exists(root)
-            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "initdb")))
-                .OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
-            : null;
-        return bin ?? throw new PrerequisiteMissingException("PostgreSQL server binaries (initdb, postgres) not found under /usr/lib/postgresql");
-    }
+    private static string FindBinDirectory() =>
+        Prerequisites.FindProgramFolder("/usr/lib/postgresql", "bin", "initdb")
+        ?? throw new PrerequisiteMissingException("PostgreSQL server binaries (initdb, postgres) not found under /usr/lib/postgresql");
 
     private static bool IsRoot => Environment.UserName == "root";
 

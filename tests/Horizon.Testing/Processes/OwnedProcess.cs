@@ -13,6 +13,7 @@ public sealed partial class OwnedProcess : IAsyncDisposable
     private const int MaxKeptLines = 400;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private bool _disposed;
 
     private OwnedProcess(Process process, string description)
     {
@@ -24,7 +25,8 @@ public sealed partial class OwnedProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether the process has ended; true once this object is disposed (dispose ends it).</summary>
+    public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>The last lines the process wrote to stdout and stderr, for failure messages.</summary>
     public string RecentOutput => string.Join('\n', _output);
@@ -74,7 +76,7 @@ public sealed partial class OwnedProcess : IAsyncDisposable
     /// <summary>Sends a POSIX signal (e.g. 15 for SIGTERM) to the process.</summary>
     public void Signal(int signal)
     {
-        if (!_process.HasExited && NativeMethods.Kill(_process.Id, signal) != 0)
+        if (!HasExited && NativeMethods.Kill(_process.Id, signal) != 0)
         {
             throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
@@ -100,7 +102,7 @@ public sealed partial class OwnedProcess : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
+            if (!HasExited)
             {
                 _process.Kill(entireProcessTree: true);
             }
@@ -113,8 +115,13 @@ public sealed partial class OwnedProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
         Kill();
         await _process.WaitForExitAsync(CancellationToken.None);
+        _disposed = true;
         _process.Dispose();
     }
 
