@@ -71,6 +71,22 @@ public sealed class NatsServerFixtureTests(NatsServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task ConfigSnippet_Permissions_DenyAPublish()
+    {
+        await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with
+        {
+            JetStream = false,
+            ConfigSnippet = "authorization { users = [ { user: edge, password: pw, permissions: { publish: { deny: [\"secret.>\"] } } } ] }",
+        });
+        await using var connection = await RawNatsConnection.ConnectAsync(server.Port, "edge", "pw");
+
+        await connection.SendAsync("PUB open.topic 2\r\nok\r\nPUB secret.topic 2\r\nno\r\n");
+        var errors = await connection.LinesUntilPongAsync();
+
+        Assert.Equal(["-ERR 'Permissions Violation for Publish to \"secret.topic\"'"], errors);
+    }
+
+    [Fact]
     public async Task Dispose_KillsTheServer()
     {
         var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
