@@ -23,10 +23,12 @@ public interface IDockerClient : IDisposable
 
     /// <summary>
     /// The API version in use: fixed by <see cref="DockerClientOptions.ApiVersion"/>, or negotiated
-    /// from <c>/version</c> on the first call (and cached).
+    /// from <c>/version</c> on the first call (and cached), as the docker CLI does
+    /// (<c>docker version --format '{{.Client.APIVersion}}'</c> shows its choice).
     /// </summary>
     /// <exception cref="HttpRequestException">The engine cannot be reached.</exception>
     /// <exception cref="DockerApiException">The engine's versions and this client's do not overlap.</exception>
+    /// <exception cref="TimeoutException">No answer within the request timeout.</exception>
     Task<Version> GetApiVersionAsync(CancellationToken cancellationToken = default);
 }
 

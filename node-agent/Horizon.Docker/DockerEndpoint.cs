@@ -3,7 +3,10 @@ namespace Horizon.Docker;
 /// <summary>Reads and checks the engine address the way the docker CLI does.</summary>
 public static class DockerEndpoint
 {
-    /// <summary><c>DOCKER_HOST</c> when set and non-empty, else <see cref="DockerClientOptions.DefaultEndpoint"/>.</summary>
+    /// <summary>
+    /// <c>DOCKER_HOST</c> when set and non-empty, else <see cref="DockerClientOptions.DefaultEndpoint"/>:
+    /// the engine <c>docker</c> itself would talk to without <c>-H</c>.
+    /// </summary>
     /// <exception cref="ArgumentException"><c>DOCKER_HOST</c> is not a unix:// or tcp:// address.</exception>
     public static Uri FromEnvironment()
     {
@@ -11,7 +14,7 @@ public static class DockerEndpoint
         return string.IsNullOrWhiteSpace(value) ? DockerClientOptions.DefaultEndpoint : Parse(value);
     }
 
-    /// <summary>Parses <c>unix:///path</c> or <c>tcp://host:port</c>.</summary>
+    /// <summary>Parses <c>unix:///path</c> or <c>tcp://host:port</c>, as <c>docker -H</c> takes them.</summary>
     /// <exception cref="ArgumentException">Another scheme (ssh://, npipe://) or a malformed address.</exception>
     public static Uri Parse(string value)
     {

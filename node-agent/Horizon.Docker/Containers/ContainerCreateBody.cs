@@ -11,6 +11,7 @@ internal sealed record ContainerCreateBody
     public IReadOnlyList<string>? Cmd { get; init; }
     public IReadOnlyList<string>? Entrypoint { get; init; }
     public IReadOnlyDictionary<string, EmptyObject>? ExposedPorts { get; init; }
+    public IReadOnlyDictionary<string, EmptyObject>? Volumes { get; init; }
     public required HostConfigBody HostConfig { get; init; }
     public NetworkingConfigBody? NetworkingConfig { get; init; }
 }

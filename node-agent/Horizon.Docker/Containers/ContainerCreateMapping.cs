@@ -19,6 +19,7 @@ internal static class ContainerCreateMapping
             Cmd = spec.Command,
             Entrypoint = spec.Entrypoint,
             ExposedPorts = ports.Count == 0 ? null : ports.Select(p => p.Key).Distinct().ToDictionary(k => k, _ => new EmptyObject()),
+            Volumes = spec.Volumes.Count == 0 ? null : spec.Volumes.Distinct().ToDictionary(v => v, _ => new EmptyObject()),
             HostConfig = new HostConfigBody
             {
                 Binds = spec.Binds.Count == 0 ? null : spec.Binds,

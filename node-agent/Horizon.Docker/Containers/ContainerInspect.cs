@@ -21,6 +21,29 @@ public sealed record ContainerInspect
     public ContainerHostConfig HostConfig { get; init; } = new();
 
     public ContainerNetworkSettings NetworkSettings { get; init; } = new();
+
+    /// <summary>Binds and volumes mounted into the container.</summary>
+    public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
+}
+
+/// <summary>One mount of a container: a host path (<c>bind</c>) or an engine volume (<c>volume</c>).</summary>
+public sealed record ContainerMount
+{
+    /// <summary><c>bind</c>, <c>volume</c> or <c>tmpfs</c>.</summary>
+    public string Type { get; init; } = "";
+
+    /// <summary>Volume name for <c>volume</c> mounts (<c>docker volume inspect</c> takes it); empty for binds.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Host path of the bind, or of the volume's data.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Path inside the container.</summary>
+    public string Destination { get; init; } = "";
+
+    /// <summary>False for read-only mounts (<c>:ro</c>).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("RW")]
+    public bool ReadWrite { get; init; }
 }
 
 /// <summary>Run state of a container.</summary>
@@ -77,6 +100,9 @@ public sealed record ContainerHostConfig
     public IReadOnlyList<string>? Binds { get; init; }
 
     public long Memory { get; init; }
+
+    /// <summary>Memory plus swap in bytes; equal to <see cref="Memory"/> when the container may not swap.</summary>
+    public long MemorySwap { get; init; }
 
     public long NanoCpus { get; init; }
 

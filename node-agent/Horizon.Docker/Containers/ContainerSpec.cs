@@ -28,6 +28,12 @@ public sealed record ContainerSpec
     /// <summary><c>--volume</c> in engine syntax: <c>/host/path:/container/path[:ro]</c> or <c>volume:/path</c>.</summary>
     public IReadOnlyList<string> Binds { get; init; } = [];
 
+    /// <summary>
+    /// <c>--volume /path</c> without a source: anonymous volumes the engine creates for this
+    /// container, removed with it by <see cref="IDockerContainers.RemoveAsync"/> (<c>docker rm -v</c>).
+    /// </summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+
     /// <summary><c>--publish</c>.</summary>
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 

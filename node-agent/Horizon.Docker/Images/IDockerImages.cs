@@ -1,6 +1,9 @@
 namespace Horizon.Docker;
 
-/// <summary>Image calls: pull with credentials, inspect, remove.</summary>
+/// <summary>
+/// Image calls: pull with credentials, inspect, remove. Every call may also throw
+/// <see cref="OperationCanceledException"/> when its token is cancelled.
+/// </summary>
 public interface IDockerImages
 {
     /// <summary>
@@ -19,21 +22,30 @@ public interface IDockerImages
     IAsyncEnumerable<ImagePullProgress> PullAsync(string reference, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default);
 
     /// <summary>Pulls to the end (<c>docker pull</c>, then <c>docker image inspect</c>) and returns the image.</summary>
+    /// <exception cref="ArgumentException"><paramref name="reference"/> is empty.</exception>
     /// <exception cref="DockerUnauthorizedException">The registry refused the credentials.</exception>
     /// <exception cref="DockerNotFoundException">No such repository, tag or digest.</exception>
     /// <exception cref="DockerApiException">Any other engine failure.</exception>
     /// <exception cref="HttpRequestException">The engine cannot be reached.</exception>
+    /// <exception cref="TimeoutException">The inspect after the pull got no answer within the request timeout.</exception>
     Task<ImageInspect> PullAndInspectAsync(string reference, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default);
 
     /// <summary>Id, tags and repo digests of a local image (<c>docker image inspect</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="reference"/> is empty.</exception>
     /// <exception cref="DockerNotFoundException">No such image here.</exception>
     /// <exception cref="DockerApiException">Any other engine failure.</exception>
+    /// <exception cref="HttpRequestException">The engine cannot be reached.</exception>
     /// <exception cref="TimeoutException">No answer within the request timeout.</exception>
     Task<ImageInspect> InspectAsync(string reference, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a tag or digest reference, and the image when nothing else refers to it (<c>docker image rm [-f]</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="reference"/> is empty.</exception>
     /// <exception cref="DockerNotFoundException">No such image here.</exception>
-    /// <exception cref="DockerConflictException">A container uses the image and <paramref name="force"/> is false.</exception>
+    /// <exception cref="DockerConflictException">
+    /// <paramref name="force"/> is false and a container uses the image through this, its last, reference.
+    /// </exception>
     /// <exception cref="DockerApiException">Any other engine failure.</exception>
+    /// <exception cref="HttpRequestException">The engine cannot be reached.</exception>
+    /// <exception cref="TimeoutException">No answer within the request timeout.</exception>
     Task RemoveAsync(string reference, bool force = false, CancellationToken cancellationToken = default);
 }

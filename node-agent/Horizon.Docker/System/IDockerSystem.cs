@@ -3,8 +3,12 @@ namespace Horizon.Docker;
 /// <summary>Engine-wide calls: is it there, which version, what machine is it on.</summary>
 public interface IDockerSystem
 {
-    /// <summary>Checks that the engine answers (<c>GET /_ping</c>; the CLI has no direct equivalent, <c>docker version</c> comes closest).</summary>
+    /// <summary>
+    /// Checks that the engine answers (<c>GET /_ping</c>, which every <c>docker</c> command sends
+    /// first; the closest command on its own is <c>docker version</c>).
+    /// </summary>
     /// <exception cref="HttpRequestException">The socket does not exist or nothing listens on it.</exception>
+    /// <exception cref="DockerApiException">Something answered, but not with success.</exception>
     /// <exception cref="TimeoutException">The engine did not answer within <see cref="DockerClientOptions.RequestTimeout"/>.</exception>
     Task PingAsync(CancellationToken cancellationToken = default);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Horizon.Testing;
 using Horizon.Testing.Docker;
 using Xunit;
@@ -48,32 +49,100 @@ public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<Docker
     }
 
     [Fact]
-    public async Task Create_AppliesLimitsPrivilegePortsAndRestartPolicyNo()
+    public async Task Create_WithEverySpecField_IsWhatInspectShows()
     {
         using var client = EngineTestKit.Client();
         var ct = EngineTestKit.Deadline();
-        var spec = EngineTestKit.Spec(fixture, "limits", "sleep", "1") with
+        using var folder = new TempDirectory("hzn-docker-fields");
+        var hostPort = FreePort.Next();
+        var spec = EngineTestKit.Spec(fixture, "fields", "httpd", "-f", "-p", "8080", "-h", "/www") with
         {
+            Environment = new Dictionary<string, string> { ["HZN_ORGANIZATION"] = "myorg", ["EMPTY"] = "" },
+            Labels = EngineTestKit.RunLabels(fixture, ("openhorizon.service", "web")),
+            Entrypoint = ["/bin/sh", "-c", "exec \"$@\"", "sh"],
+            Binds = [$"{folder.Path}:/www:ro"],
+            Volumes = ["/scratch"],
+            Ports = [new PortMapping(8080, hostPort, "127.0.0.1"), new PortMapping(9090, HostIp: "127.0.0.1", Protocol: "udp")],
             MemoryBytes = 64L * 1024 * 1024,
             Cpus = 0.5,
             Privileged = true,
-            Entrypoint = ["/bin/sh", "-c", "exec \"$@\"", "sh"],
-            Ports = [new PortMapping(8080, HostPort: null, HostIp: "127.0.0.1")],
             Hostname = "edge-service",
         };
 
         var created = await client.Containers.CreateAsync(spec, ct);
         var inspect = await client.Containers.InspectAsync(created.Id, ct);
 
+        Assert.Contains("HZN_ORGANIZATION=myorg", inspect.Config.Env ?? []);
+        Assert.Contains("EMPTY=", inspect.Config.Env ?? []);
+        Assert.Equal("web", inspect.Config.Labels!["openhorizon.service"]);
+        Assert.Equal(["/bin/sh", "-c", "exec \"$@\"", "sh"], inspect.Config.Entrypoint);
+        Assert.Equal(["httpd", "-f", "-p", "8080", "-h", "/www"], inspect.Config.Cmd);
+        Assert.Equal("edge-service", inspect.Config.Hostname);
+        Assert.Equal([$"{folder.Path}:/www:ro"], inspect.HostConfig.Binds);
+        var bind = Assert.Single(inspect.Mounts, m => m.Type == "bind");
+        Assert.Equal((folder.Path, "/www", false), (bind.Source, bind.Destination, bind.ReadWrite));
+        var volume = Assert.Single(inspect.Mounts, m => m.Type == "volume");
+        Assert.Equal("/scratch", volume.Destination);
+        Assert.NotEmpty(volume.Name);
+        var tcp = Assert.Single(inspect.HostConfig.PortBindings!["8080/tcp"]!);
+        Assert.Equal(("127.0.0.1", hostPort.ToString(CultureInfo.InvariantCulture)), (tcp.HostIp, tcp.HostPort));
+        var udp = Assert.Single(inspect.HostConfig.PortBindings!["9090/udp"]!);
+        Assert.Equal(("127.0.0.1", ""), (udp.HostIp, udp.HostPort));
         Assert.Equal(64L * 1024 * 1024, inspect.HostConfig.Memory);
+        Assert.Equal(64L * 1024 * 1024, inspect.HostConfig.MemorySwap);
         Assert.Equal(500_000_000, inspect.HostConfig.NanoCpus);
         Assert.True(inspect.HostConfig.Privileged);
         Assert.Equal("no", inspect.HostConfig.RestartPolicy.Name);
-        Assert.Equal(["/bin/sh", "-c", "exec \"$@\"", "sh"], inspect.Config.Entrypoint);
-        Assert.Equal(["sleep", "1"], inspect.Config.Cmd);
-        Assert.Equal("edge-service", inspect.Config.Hostname);
-        var binding = Assert.Single(Assert.Single(inspect.HostConfig.PortBindings!, p => p.Key == "8080/tcp").Value!);
-        Assert.Equal("127.0.0.1", binding.HostIp);
+    }
+
+    // Not privileged: this machine's engine runs inside a container that may not grant every
+    // capability, and the start would fail for that reason alone.
+    [Fact]
+    public async Task Start_WithLimitsBindAndPublishedPort_ServesTheBoundFolderOnTheHostPort()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        using var folder = new TempDirectory("hzn-docker-www");
+        await File.WriteAllTextAsync(folder.Combine("index.html"), "served-from-the-host\n", ct);
+        var hostPort = FreePort.Next();
+        var spec = EngineTestKit.Spec(fixture, "serve", "httpd", "-f", "-p", "8080", "-h", "/www") with
+        {
+            Entrypoint = ["/bin/sh", "-c", "exec \"$@\"", "sh"],
+            Binds = [$"{folder.Path}:/www:ro"],
+            Ports = [new PortMapping(8080, hostPort, "127.0.0.1")],
+            MemoryBytes = 64L * 1024 * 1024,
+            Cpus = 0.5,
+        };
+
+        var created = await client.Containers.CreateAsync(spec, ct);
+        await client.Containers.StartAsync(created.Id, ct);
+
+        Assert.Equal("served-from-the-host\n", await GetUntilServedAsync(new Uri($"http://127.0.0.1:{hostPort}/"), ct));
+        Assert.True((await client.Containers.InspectAsync(created.Id, ct)).State.Running);
+    }
+
+    [Fact]
+    public async Task Remove_TakesAnonymousVolumesAlong_UnlessAskedToKeepThem()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var withVolumes = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "vol-rm", "true") with { Volumes = ["/scratch"] }, ct);
+        var keeping = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "vol-keep", "true") with { Volumes = ["/scratch"] }, ct);
+        var removedVolume = Assert.Single((await client.Containers.InspectAsync(withVolumes.Id, ct)).Mounts).Name;
+        var keptVolume = Assert.Single((await client.Containers.InspectAsync(keeping.Id, ct)).Mounts).Name;
+        try
+        {
+            await client.Containers.RemoveAsync(withVolumes.Id, cancellationToken: ct);
+            await client.Containers.RemoveAsync(keeping.Id, removeVolumes: false, cancellationToken: ct);
+
+            Assert.False(await fixture.ExistsAsync("volume", removedVolume));
+            Assert.True(await fixture.ExistsAsync("volume", keptVolume));
+        }
+        finally
+        {
+            // Anonymous volumes carry no run label, so the fixture's sweep cannot find this one once its container is gone.
+            await fixture.Cli.RunAsync(["volume", "rm", keptVolume]);
+        }
     }
 
     [Fact]
@@ -151,5 +220,22 @@ public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<Docker
         Assert.Equal(137, await client.Containers.WaitAsync(created.Id, ct));
         await client.Containers.RemoveAsync(created.Id, force: true, cancellationToken: ct);
         Assert.False(await fixture.ExistsAsync("container", created.Id));
+    }
+
+    /// <summary>GETs until the container's server answers: the engine publishes the port before the process inside listens.</summary>
+    private static async Task<string> GetUntilServedAsync(Uri address, CancellationToken ct)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        while (true)
+        {
+            try
+            {
+                return await http.GetStringAsync(address, ct);
+            }
+            catch (HttpRequestException) when (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(100, ct);
+            }
+        }
     }
 }

@@ -1,35 +1,54 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace Horizon.Docker.Tests.Engine;
 
 /// <summary>
-/// A unix socket that relays byte for byte to the real engine's socket, and can cut every
-/// connection and refuse new ones on demand: a dropped connection to a real engine, not a mock.
+/// A listening socket (unix or loopback TCP) that relays byte for byte to the real engine's unix
+/// socket, and can cut every connection and refuse new ones on demand: another address for the
+/// real engine, and a dropped connection to it, not a mock.
 /// </summary>
-internal sealed class UnixSocketRelay : IAsyncDisposable
+internal sealed class EngineRelay : IAsyncDisposable
 {
-    private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private readonly Socket _listener;
     private readonly List<Socket> _open = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _upstream;
+    private readonly string? _socketPath;
     private readonly Task _acceptLoop;
     private bool _refusing;
     private int _accepted;
     private int _refused;
 
-    public UnixSocketRelay(string upstreamSocketPath)
+    private EngineRelay(string upstreamSocketPath, bool tcp)
     {
         _upstream = upstreamSocketPath;
-        SocketPath = Path.Combine(Path.GetTempPath(), $"hzn-relay-{Guid.NewGuid():N}.sock");
-        _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        if (tcp)
+        {
+            _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            Endpoint = new Uri($"tcp://127.0.0.1:{((IPEndPoint)_listener.LocalEndPoint!).Port}");
+        }
+        else
+        {
+            _socketPath = Path.Combine(Path.GetTempPath(), $"hzn-relay-{Guid.NewGuid():N}.sock");
+            _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            _listener.Bind(new UnixDomainSocketEndPoint(_socketPath));
+            Endpoint = new Uri("unix://" + _socketPath);
+        }
         _listener.Listen(16);
         _acceptLoop = AcceptLoopAsync();
     }
 
-    public string SocketPath { get; }
+    /// <summary>A relay listening on a fresh unix socket in the temp folder.</summary>
+    public static EngineRelay OnUnixSocket(string upstreamSocketPath) => new(upstreamSocketPath, tcp: false);
 
-    public Uri Endpoint => new("unix://" + SocketPath);
+    /// <summary>A relay listening on a free 127.0.0.1 port: the engine as <c>tcp://</c> without reconfiguring dockerd.</summary>
+    public static EngineRelay OnLoopbackTcp(string upstreamSocketPath) => new(upstreamSocketPath, tcp: true);
+
+    /// <summary>Where clients reach the relay: <c>unix:///tmp/…sock</c> or <c>tcp://127.0.0.1:port</c>.</summary>
+    public Uri Endpoint { get; }
 
     public int Accepted => Volatile.Read(ref _accepted);
 
@@ -129,6 +148,9 @@ internal sealed class UnixSocketRelay : IAsyncDisposable
         Drop(refuseNew: true);
         await _acceptLoop;
         _stopping.Dispose();
-        File.Delete(SocketPath);
+        if (_socketPath is not null)
+        {
+            File.Delete(_socketPath);
+        }
     }
 }

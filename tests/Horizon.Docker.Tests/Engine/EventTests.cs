@@ -71,7 +71,7 @@ public sealed class EventTests(DockerFixture fixture) : IClassFixture<DockerFixt
     public async Task Stream_AfterADroppedConnection_ResumesWithoutLosingOrRepeatingEvents()
     {
         var engineSocket = DockerClientOptions.Default.Endpoint.AbsolutePath;
-        await using var relay = new UnixSocketRelay(engineSocket);
+        await using var relay = EngineRelay.OnUnixSocket(engineSocket);
         using var watcher = EngineTestKit.Client(DockerClientOptions.Default with
         {
             Endpoint = relay.Endpoint,

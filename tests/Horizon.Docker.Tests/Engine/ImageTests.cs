@@ -9,6 +9,7 @@ public sealed class ImageTests(DockerFixture docker, RegistryFixture registry)
     : IClassFixture<DockerFixture>, IClassFixture<RegistryFixture>, IAsyncLifetime
 {
     private readonly List<string> _localReferences = [];
+    private readonly List<string> _containers = [];
 
     private RegistryServer Registry => registry.Server;
 
@@ -115,6 +116,28 @@ public sealed class ImageTests(DockerFixture docker, RegistryFixture registry)
         Assert.DoesNotContain(pinned, (await client.Images.InspectAsync(DockerCli.BaseImage, ct)).RepoDigests);
     }
 
+    [Fact]
+    public async Task Remove_OfTheLastReferenceAContainerUses_IsAConflict_UnlessForced()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        // An image of its own, so that this reference is its only one (the base image's are shared).
+        var reference = $"hzn-test-{docker.RunId}/in-use:{Guid.NewGuid():N}";
+        var source = docker.UniqueName("commit-src");
+        await docker.Cli.RunCheckedAsync(["create", "--name", source, "--label", docker.RunLabel, DockerCli.BaseImage, "true"], cancellationToken: ct);
+        // By id, because a forced removal only untags an image a container still uses.
+        _localReferences.Add(await docker.Cli.RunCheckedAsync(["commit", source, reference], cancellationToken: ct));
+        var user = await client.Containers.CreateAsync(EngineTestKit.Spec(docker, "image-user", "true") with { Image = reference }, ct);
+        _containers.Add(user.Id);
+
+        var error = await Assert.ThrowsAsync<DockerConflictException>(() => client.Images.RemoveAsync(reference, cancellationToken: ct));
+        Assert.Contains("must force", error.ResponseMessage, StringComparison.Ordinal);
+        Assert.Equal(reference, Assert.Single((await client.Images.InspectAsync(reference, ct)).RepoTags));
+
+        await client.Images.RemoveAsync(reference, force: true, cancellationToken: ct);
+        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Images.InspectAsync(reference, ct));
+    }
+
     /// <summary>
     /// Pushes the base image under a unique repository, then drops the local tag and digest
     /// reference the push left behind, so the pull under test has to go to the registry.
@@ -133,6 +156,12 @@ public sealed class ImageTests(DockerFixture docker, RegistryFixture registry)
 
     public async Task DisposeAsync()
     {
+        // Containers first: an image a container uses cannot be removed. The fixture would sweep
+        // them too, but only after this class's images are gone.
+        if (_containers.Count > 0)
+        {
+            await docker.Cli.RunAsync(["rm", "-f", "-v", .. _containers]);
+        }
         // The references share the base image's layers, so removing them only untags.
         foreach (var reference in _localReferences)
         {

@@ -93,7 +93,54 @@ public sealed class NetworkTests(DockerFixture fixture) : IClassFixture<DockerFi
 
         // Once disconnected, the consumer is an outsider too.
         await client.Networks.DisconnectAsync(producerNetwork, consumer.Id, cancellationToken: ct);
+        Assert.Equal([consumerNetwork], (await client.Containers.InspectAsync(consumer.Id, ct)).NetworkSettings.Networks.Keys);
         Assert.NotEqual(0, await RunAsync(client, consumer.Id, ct));
+    }
+
+    [Fact]
+    public async Task Disconnect_DetachesARunningContainer_AndRefusesOneThatIsNotAttached()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var home = await CreateInternalNetworkAsync(client, "home", ct);
+        var extra = await CreateInternalNetworkAsync(client, "extra", ct);
+        var container = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "detach", "sleep", "300") with { Network = home }, ct);
+        await client.Containers.StartAsync(container.Id, ct);
+        await client.Networks.ConnectAsync(extra, container.Id, ["extra-alias"], ct);
+        Assert.Contains(container.Id, (await client.Networks.InspectAsync(extra, ct)).Containers!.Keys);
+
+        await client.Networks.DisconnectAsync(extra, container.Id, cancellationToken: ct);
+
+        Assert.DoesNotContain(container.Id, (await client.Networks.InspectAsync(extra, ct)).Containers!.Keys);
+        Assert.Equal([home], (await client.Containers.InspectAsync(container.Id, ct)).NetworkSettings.Networks.Keys);
+        // The engine answers 500 for "not connected": neither a typed not-found nor a conflict.
+        var error = await Assert.ThrowsAsync<DockerApiException>(() => client.Networks.DisconnectAsync(extra, container.Id, cancellationToken: ct));
+        Assert.Contains("not connected", error.ResponseMessage, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Networks.DisconnectAsync(extra, fixture.UniqueName("nobody"), cancellationToken: ct));
+        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Networks.DisconnectAsync(fixture.UniqueName("nonet"), container.Id, cancellationToken: ct));
+    }
+
+    [Fact]
+    public async Task List_ByLabel_ReturnsOnlyTheNetworksCarryingIt()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        var service = Guid.NewGuid().ToString("N");
+        NetworkSpec Labelled(string prefix, string value) => new()
+        {
+            Name = fixture.UniqueName(prefix),
+            Internal = true,
+            Labels = EngineTestKit.RunLabels(fixture, ("test.service", service), ("test.role", value)),
+        };
+        var a = Labelled("list-a", "a");
+        var b = Labelled("list-b", "b");
+        await client.Networks.CreateAsync(a, ct);
+        await client.Networks.CreateAsync(b, ct);
+
+        Assert.Equal([a.Name, b.Name], (await client.Networks.ListAsync([$"test.service={service}"], ct)).Select(n => n.Name).Order());
+        Assert.Equal([a.Name], (await client.Networks.ListAsync([$"test.service={service}", "test.role=a"], ct)).Select(n => n.Name));
+        Assert.Contains(b.Name, (await client.Networks.ListAsync(["test.role"], ct)).Select(n => n.Name));
+        Assert.Empty(await client.Networks.ListAsync([$"test.service={service}", "test.role=c"], ct));
     }
 
     [Fact]

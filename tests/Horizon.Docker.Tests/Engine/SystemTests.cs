@@ -50,29 +50,6 @@ public sealed class SystemTests(DockerFixture fixture) : IClassFixture<DockerFix
     }
 
     [Fact]
-    public async Task DockerHost_WhenSet_IsTheEndpointNewOptionsUse()
-    {
-        await using var relay = new UnixSocketRelay(DockerClientOptions.Default.Endpoint.AbsolutePath);
-        var previous = Environment.GetEnvironmentVariable("DOCKER_HOST");
-        DockerClientOptions options;
-        try
-        {
-            Environment.SetEnvironmentVariable("DOCKER_HOST", relay.Endpoint.OriginalString);
-            options = new DockerClientOptions();
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("DOCKER_HOST", previous);
-        }
-        using var client = EngineTestKit.Client(options);
-
-        await client.System.PingAsync(EngineTestKit.Deadline());
-
-        Assert.Equal(relay.Endpoint, options.Endpoint);
-        Assert.True(relay.Accepted >= 1, "the ping should have gone through DOCKER_HOST's socket");
-    }
-
-    [Fact]
     public async Task Client_WhenNothingListensOnTheSocket_FailsWithAConnectionError()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"hzn-no-engine-{Guid.NewGuid():N}.sock");
