@@ -57,12 +57,12 @@ public sealed partial class AgreementGovernor(
     public async Task GovernAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        foreach (var expired in (await store.ListAsync(new AgreementQuery { ReplyDeadlineBefore = now }, cancellationToken)).Where(a => leases.Owns(a.NodeOrg, a.NodeId)))
+        foreach (var expired in (await store.ListAsync(new AgreementQuery { ReplyDeadlineBefore = now, Limit = AgreementQuery.All }, cancellationToken)).Where(a => leases.Owns(a.NodeOrg, a.NodeId)))
         {
             await negotiator.CancelAsync(expired, CancelReason.NoReply, $"no reply within {options.ReplyTimeout.TotalSeconds:0.#} s", cancellationToken);
         }
         // Only the nodes whose partition this instance leases: another instance governs the rest.
-        var finalized = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized }, cancellationToken)).Where(a => leases.Owns(a.NodeOrg, a.NodeId)).ToList();
+        var finalized = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = AgreementQuery.All }, cancellationToken)).Where(a => leases.Owns(a.NodeOrg, a.NodeId)).ToList();
         if (finalized.Count == 0)
         {
             return;

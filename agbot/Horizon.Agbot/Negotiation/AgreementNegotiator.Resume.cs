@@ -28,7 +28,7 @@ public sealed partial class AgreementNegotiator
     public async Task<int> ResumeAsync(Func<AgreementRecord, bool>? include = null, CancellationToken cancellationToken = default)
     {
         var sent = 0;
-        foreach (var agreement in await store.ListAsync(new AgreementQuery { PendingOnly = true }, cancellationToken))
+        foreach (var agreement in await store.ListAsync(new AgreementQuery { PendingOnly = true, Limit = AgreementQuery.All }, cancellationToken))
         {
             if (include is not null && !include(agreement))
             {

@@ -17,6 +17,12 @@ public sealed record AgreementQuery
     /// <summary>Only proposals whose reply deadline is at or before this time.</summary>
     public DateTimeOffset? ReplyDeadlineBefore { get; init; }
 
-    /// <summary>Newest first, at most this many. Default 10,000.</summary>
+    /// <summary>Only agreements with an update in flight whose reply deadline is at or before this time.</summary>
+    public DateTimeOffset? UpdateDeadlineBefore { get; init; }
+
+    /// <summary>Newest first, at most this many. Default 10,000 (a listing for people); <see cref="All"/> for the agbot's own passes.</summary>
     public int Limit { get; init; } = 10_000;
+
+    /// <summary>A <see cref="Limit"/> that leaves no agreement out, for passes that must see every one.</summary>
+    public const int All = int.MaxValue;
 }

@@ -246,6 +246,10 @@ public abstract partial class SqlAgreementStore : IAgreementStore
         {
             where.Add($"state = {(int)AgreementState.Proposed} AND reply_deadline_ms <= @deadline");
         }
+        if (query.UpdateDeadlineBefore is not null)
+        {
+            where.Add("update_deadline_ms IS NOT NULL AND update_deadline_ms <= @update_deadline");
+        }
         var clause = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
         return QueryAsync(clause, c =>
         {
@@ -269,6 +273,10 @@ public abstract partial class SqlAgreementStore : IAgreementStore
             if (query.ReplyDeadlineBefore is { } deadline)
             {
                 Add(c, "deadline", deadline.ToUnixTimeMilliseconds());
+            }
+            if (query.UpdateDeadlineBefore is { } updateDeadline)
+            {
+                Add(c, "update_deadline", updateDeadline.ToUnixTimeMilliseconds());
             }
         }, query.Limit, cancellationToken);
     }

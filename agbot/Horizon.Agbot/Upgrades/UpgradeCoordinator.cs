@@ -11,9 +11,9 @@ namespace Horizon.Agbot.Upgrades;
 
 /// <summary>
 /// Moves this agbot's finalized agreements to the version their workload now selects, following
-/// docs/upgrades.md: batches of <see cref="UpgradeOptions.BatchSize"/>, the next batch only once
-/// every update of the current one has an outcome, and a batch below
-/// <see cref="UpgradeOptions.SuccessThreshold"/> rolled back (old terms sent to every node that
+/// docs/upgrades.md: batches of <see cref="UpgradeOptions.BatchSize"/>, the next batch once the
+/// current one has met <see cref="UpgradeOptions.SuccessThreshold"/>, and a batch whose outcomes
+/// are all in below the threshold rolled back (old terms sent to every node that
 /// accepted or did not answer) with the rollout of that version stopped. Every step is in the
 /// store before its message goes out, so a restarted agbot resumes the rollout where it stood.
 /// </summary>
@@ -29,11 +29,13 @@ public sealed partial class UpgradeCoordinator(
     ILogger<UpgradeCoordinator> logger) : BackgroundService
 {
     private static readonly TimeSpan WakeDebounce = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxWakeDebounce = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
+            var lastPass = TimeSpan.Zero;
             while (true)
             {
                 // A pass on every period, and at once when an update outcome was written: a batch
@@ -41,9 +43,13 @@ public sealed partial class UpgradeCoordinator(
                 if (await signal.WaitAsync(options.GovernanceInterval, stoppingToken))
                 {
                     // Outcomes of one batch arrive close together; one pass for a burst of them, since
-                    // each pass reads every finalized agreement.
-                    await Task.Delay(WakeDebounce, time, stoppingToken);
+                    // each pass reads every finalized agreement. With tens of thousands of agreements a
+                    // pass takes long enough that back-to-back passes would starve the reply handling
+                    // they wait for: the wait grows with the pass, so passes use at most a third of the time.
+                    var debounce = TimeSpan.FromTicks(Math.Clamp(2 * lastPass.Ticks, WakeDebounce.Ticks, MaxWakeDebounce.Ticks));
+                    await Task.Delay(debounce, time, stoppingToken);
                 }
+                var started = time.GetTimestamp();
                 try
                 {
                     await RunPassAsync(stoppingToken);
@@ -52,6 +58,7 @@ public sealed partial class UpgradeCoordinator(
                 {
                     LogPassFailed(e.Message);
                 }
+                lastPass = time.GetElapsedTime(started);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -67,9 +74,9 @@ public sealed partial class UpgradeCoordinator(
             return; // One instance drives the rollouts, so batches are never interleaved; and not before the start-up resume.
         }
         var now = time.GetUtcNow();
-        foreach (var agreement in await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized }, cancellationToken))
+        foreach (var agreement in await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, UpdateDeadlineBefore = now, Limit = AgreementQuery.All }, cancellationToken))
         {
-            if (agreement.IsUpdating && agreement.Agbot == options.Identity && agreement.UpdateDeadline <= now)
+            if (agreement.IsUpdating && agreement.Agbot == options.Identity)
             {
                 await negotiator.ExpireUpdateAsync(agreement, cancellationToken);
             }
@@ -88,7 +95,7 @@ public sealed partial class UpgradeCoordinator(
         {
             return;
         }
-        var agreements = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Workload = workload.Key }, cancellationToken))
+        var agreements = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Workload = workload.Key, Limit = AgreementQuery.All }, cancellationToken))
             .Where(a => a.Agbot == options.Identity && CompatibilityChecker.ArchMatches(workload.ServiceArch, a.Arch))
             .ToDictionary(a => a.Id, StringComparer.Ordinal);
         var rollout = await store.GetRolloutAsync(options.Identity, workload.Key, target.Version, cancellationToken);
@@ -99,15 +106,19 @@ public sealed partial class UpgradeCoordinator(
             return;
         }
         var current = rollout is null ? [] : members.Where(m => m.Batch == rollout.Batch).ToList();
-        if (current.Any(m => m.Outcome == UpdateOutcome.Pending))
-        {
-            return; // The next batch waits until every update of this one has an outcome.
-        }
         if (rollout is not null && current.Count > 0)
         {
             var counted = current.Where(m => m.Outcome != UpdateOutcome.Gone).ToList();
             var accepted = counted.Count(m => m.Outcome == UpdateOutcome.Accepted);
-            if (counted.Count > 0 && (double)accepted / counted.Count < options.Upgrades.SuccessThreshold)
+            var met = counted.Count == 0 || (double)accepted / counted.Count >= options.Upgrades.SuccessThreshold;
+            if (!met && counted.Any(m => m.Outcome == UpdateOutcome.Pending))
+            {
+                return; // Undecided: the next batch, or the rollback, waits for more outcomes.
+            }
+            // Met, the batch has passed whatever its pending updates still answer (a refusal or a
+            // timeout only keeps that node on its old version), so its slowest nodes do not hold
+            // back the next batch. A batch that fails is judged on every outcome.
+            if (!met)
             {
                 await RollBackAsync(rollout, counted, agreements, accepted, cancellationToken);
                 return;
@@ -119,7 +130,7 @@ public sealed partial class UpgradeCoordinator(
         var batch = await ChooseBatchAsync(workload, target, targetVersion, agreements.Values, members, cancellationToken);
         if (batch.Count == 0)
         {
-            if (rollout is { State: RolloutState.Running })
+            if (rollout is { State: RolloutState.Running } && !members.Any(m => m.Outcome is UpdateOutcome.Pending or UpdateOutcome.RollingBack))
             {
                 await store.SaveRolloutAsync(rollout with { State = RolloutState.Completed, UpdatedAt = now }, cancellationToken);
                 LogCompleted(workload.Key, target.Version);

@@ -17,7 +17,7 @@ public sealed class UpgradeTests
     ]);
 
     [Fact]
-    public async Task NewVersion_MovesAgreementsInBatches_TheNextBatchOnlyAfterEveryOutcome_AcrossAnAgbotRestart()
+    public async Task NewVersion_MovesAgreementsInBatches_TheNextBatchNotBeforeAnOutcome_AcrossAnAgbotRestart()
     {
         await using var bed = await AgbotTestBed.StartAsync(patternVersions: ["1.0.0"]);
         await bed.StartAgbotAsync(Upgrades(2, 0.5));
@@ -60,6 +60,57 @@ public sealed class UpgradeTests
         var members = await bed.Store.ListRolloutMembersAsync(rollout.Agbot, rollout.Workload, rollout.Version);
         Assert.Equal([1, 1, 2, 2], members.Select(m => m.Batch));
         Assert.All(members, m => Assert.Equal(UpdateOutcome.Accepted, m.Outcome));
+    }
+
+    [Fact]
+    public async Task BatchThatMetTheThreshold_LetsTheNextStart_WhileItsSlowestNodeHasNotAnswered()
+    {
+        await using var bed = await AgbotTestBed.StartAsync(patternVersions: ["1.0.0"]);
+        await bed.StartAgbotAsync(Upgrades(2, 0.5));
+        var nodes = await StartNodesAsync(bed, 6);
+        await bed.WaitForAgreementsAsync(r => r.Count(a => a.State == AgreementState.Finalized) == 6, "agreements at 1.0.0");
+        foreach (var node in nodes)
+        {
+            node.UpdateAnswer = _ => null;
+        }
+
+        await bed.PutPatternAsync(["2.0.0", "1.0.0"]);
+        Assert.Equal(["node1", "node2"], (await WaitForUpdatedNodesAsync(nodes, 2)).Select(n => n.Address.Id));
+        await AcceptAsync(nodes[0]);
+        // One of two accepted meets 0.5: node2's silence no longer holds the rollout.
+        Assert.Equal(["node1", "node2", "node3", "node4"], (await WaitForUpdatedNodesAsync(nodes, 4)).Select(n => n.Address.Id));
+
+        await RefuseAsync(nodes[2]);
+        await Task.Delay(2000); // several upgrade passes
+        // One of two refused and one still silent: undecided, so the third batch waits.
+        Assert.Equal(4, Updated(nodes).Count);
+
+        await AcceptAsync(nodes[3]);
+        Assert.Equal(6, (await WaitForUpdatedNodesAsync(nodes, 6)).Count);
+        foreach (var node in new[] { nodes[1], nodes[4], nodes[5] })
+        {
+            await AcceptAsync(node);
+        }
+        await WaitUntilAsync(async () => (await bed.Store.ListRolloutsAsync($"{bed.Org}/{AgbotTestBed.AgbotId}")).Any(r => r.State == RolloutState.Completed), "rollout not completed");
+        var after = await bed.Store.ListAsync(new AgreementQuery { State = AgreementState.Finalized });
+        Assert.Equal(["1.0.0", "2.0.0", "2.0.0", "2.0.0", "2.0.0", "2.0.0"], after.OrderBy(a => a.NodeId == "node3" ? 0 : 1).Select(a => a.ServiceVersion));
+        var rollout = Assert.Single(await bed.Store.ListRolloutsAsync($"{bed.Org}/{AgbotTestBed.AgbotId}"));
+        var members = await bed.Store.ListRolloutMembersAsync(rollout.Agbot, rollout.Workload, rollout.Version);
+        Assert.Equal([1, 1, 2, 2, 3, 3], members.Select(m => m.Batch).Order());
+        Assert.Equal(5, members.Count(m => m.Outcome == UpdateOutcome.Accepted));
+        Assert.All(nodes, n => Assert.Empty(n.Messages<CancelAgreement>()));
+    }
+
+    private static Task AcceptAsync(ScriptedNode node) => AnswerAsync(node, true);
+
+    private static Task RefuseAsync(ScriptedNode node) => AnswerAsync(node, false);
+
+    private static async Task AnswerAsync(ScriptedNode node, bool accepted)
+    {
+        var update = node.Messages<UpdateAgreement>().Single();
+        await node.SendAsync(accepted
+            ? new UpdateAgreementReply { AgreementId = update.AgreementId, Accepted = true }
+            : new UpdateAgreementReply { AgreementId = update.AgreementId, Accepted = false, Reason = 113, Message = "pull failed" });
     }
 
     [Fact]

@@ -137,6 +137,22 @@ public abstract class AgreementStoreContract
     }
 
     [Fact]
+    public async Task UpdatesPastTheirDeadline_AreFound_WithoutTheOthers()
+    {
+        await using var store = await OpenAsync();
+        AgreementRecord Finalized(string node) => Proposal(node: node) with { State = AgreementState.Finalized, Pending = PendingMessage.None, FinalizedAt = T0 };
+        var late = Finalized("late") with { UpdateVersion = "2.0.0", UpdateJson = "{}", UpdateRollout = "w@2.0.0", UpdateDeadline = T0.AddSeconds(20), Pending = PendingMessage.Update };
+        var inTime = late with { Id = Horizon.Agreements.AgreementId.New(), NodeId = "in-time", UpdateDeadline = T0.AddSeconds(90) };
+        foreach (var agreement in new[] { late, inTime, Finalized("settled") })
+        {
+            Assert.True(await store.TryInsertAsync(agreement));
+        }
+        var expired = await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, UpdateDeadlineBefore = T0.AddSeconds(30), Limit = AgreementQuery.All });
+        Assert.Equal(["late"], expired.Select(a => a.NodeId));
+        Assert.Equal(3, (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = AgreementQuery.All })).Count);
+    }
+
+    [Fact]
     public async Task Rollouts_AndTheirMembers_AreKeptPerAgbot_AndTheirStateReplaced()
     {
         await using var store = await OpenAsync();
