@@ -25,6 +25,17 @@ public sealed class SystemTests(DockerFixture fixture) : IClassFixture<DockerFix
     }
 
     [Fact]
+    public async Task Version_ReportsWhatDockerVersionShows()
+    {
+        using var client = EngineTestKit.Client();
+        var cli = (await fixture.Cli.RunCheckedAsync(["version", "--format", "{{.Server.Version}} {{.Server.APIVersion}} {{.Server.MinAPIVersion}} {{.Server.Os}} {{.Server.Arch}}"])).Split(' ');
+
+        var version = await client.System.GetVersionAsync(EngineTestKit.Deadline());
+
+        Assert.Equal<string>(cli, [version.Version, version.ApiVersion, version.MinimumApiVersion, version.Os, version.Arch]);
+    }
+
+    [Fact]
     public async Task ApiVersion_FixedInOptions_IsUsedWithoutNegotiation()
     {
         using var client = EngineTestKit.Client(DockerClientOptions.Default with { ApiVersion = new Version(1, 40) });
