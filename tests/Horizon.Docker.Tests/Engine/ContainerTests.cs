@@ -122,6 +122,26 @@ public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<Docker
     }
 
     [Fact]
+    public async Task Stop_SendsSigtermFirst_SoAContainerThatHandlesItExitsCleanly()
+    {
+        using var client = EngineTestKit.Client();
+        var ct = EngineTestKit.Deadline();
+        // PID 1 ignores signals it has no handler for; this one traps TERM and exits 0, where the SIGKILL after the grace period would give 137.
+        var created = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "graceful", "sh", "-c",
+            "trap 'exit 0' TERM; echo ready; while true; do sleep 0.1; done"), ct);
+        await client.Containers.StartAsync(created.Id, ct);
+        while (!(await client.Containers.GetLogsAsync(created.Id, cancellationToken: ct)).Contains(new ContainerLogLine(LogSource.Stdout, "ready")))
+        {
+            await Task.Delay(50, ct);
+        }
+
+        Assert.True(await client.Containers.StopAsync(created.Id, TimeSpan.FromSeconds(30), ct));
+
+        var stopped = await client.Containers.InspectAsync(created.Id, ct);
+        Assert.Equal(("exited", 0), (stopped.State.Status, stopped.State.ExitCode));
+    }
+
+    [Fact]
     public async Task Remove_TakesAnonymousVolumesAlong_UnlessAskedToKeepThem()
     {
         using var client = EngineTestKit.Client();
