@@ -118,7 +118,7 @@ public sealed partial class NatsConnection
             {
                 foreach (var sub in _subs.Values)
                 {
-                    CommandWriter.WriteSub(buffer, sub.Sid, sub.Subject, sub.QueueGroup);
+                    CommandWriter.WriteSub(buffer, sub.Sid, sub.Subject, sub.QueueGroup, sub.Remaining);
                 }
             });
         }

@@ -19,7 +19,7 @@ public sealed partial class NatsConnection
         {
             foreach (var sub in _subs.Values)
             {
-                _writer.Unsubscribe(sub.Sid, null, () => { });
+                _writer.Unsubscribe(sub.Sid, () => { });
             }
             try
             {

@@ -20,7 +20,7 @@ public sealed partial class NatsConnection
                 var buffer = result.Buffer;
                 while (!ProtocolParser.Parse(ref buffer, handler))
                 {
-                    var (sub, msg) = handler.TakeBlocked();
+                    var (sub, msg, last) = handler.TakeBlocked();
                     try
                     {
                         await sub.DeliverAsync(msg, _disposing.Token);
@@ -28,6 +28,10 @@ public sealed partial class NatsConnection
                     catch (ChannelClosedException)
                     {
                         // The reader unsubscribed while we waited; the message has nowhere to go.
+                    }
+                    if (last)
+                    {
+                        sub.Complete();
                     }
                 }
                 session.Reader.AdvanceTo(buffer.Start, buffer.End);
@@ -46,12 +50,24 @@ public sealed partial class NatsConnection
         {
             failure = new NatsConnectionException("the connection is closing", e);
         }
+        catch (System.Security.Authentication.AuthenticationException e)
+        {
+            // With TLS 1.3 a server that rejects the client certificate says so in an alert after the handshake.
+            failure = new NatsConnectionException($"TLS session with {session.Address} failed: {e.Message}", e);
+        }
         catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             failure = new NatsConnectionException($"reading from {session.Address} failed: {e.Message}", e);
         }
         finally
         {
+            if (failure is not null && session.Failure is null && session.IsTls && session.Info.TlsVerify && !session.Handshake.Task.IsCompleted)
+            {
+                // With TLS 1.3 a rejected client certificate surfaces only as a dead socket after the handshake.
+                failure = new NatsConnectionException(
+                    $"TLS session with {session.Address} ended before the server accepted the connection ({failure.Message}); " +
+                    "the server verifies client certificates: is the client certificate signed by a CA it trusts?", failure);
+            }
             session.Failure ??= failure;
             session.Handshake.TrySetException(session.Failure ?? new NatsConnectionException($"{session.Address} closed the connection"));
             OnSessionEnded(session);
@@ -63,12 +79,15 @@ public sealed partial class NatsConnection
     {
         private NatsSubscription? _blockedSub;
         private NatsMsg _blockedMsg;
+        private bool _blockedLast;
 
-        public (NatsSubscription Sub, NatsMsg Msg) TakeBlocked()
+        /// <summary>The message the handler paused on, and whether it is its subscription's last.</summary>
+        public (NatsSubscription Sub, NatsMsg Msg, bool Last) TakeBlocked()
         {
-            var taken = (_blockedSub!, _blockedMsg);
+            var taken = (_blockedSub!, _blockedMsg, _blockedLast);
             _blockedSub = null;
             _blockedMsg = default;
+            _blockedLast = false;
             return taken;
         }
 
@@ -78,6 +97,7 @@ public sealed partial class NatsConnection
             {
                 return true; // in flight when we unsubscribed
             }
+            var last = sub.MaxMsgs is not null && connection.CountAndCheckLast(sub);
             var parsedHeaders = headers.IsEmpty ? null : HeaderCodec.Parse(headers);
             ReadOnlyMemory<byte> data = payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : payload.ToArray();
             if (sub.IsReplyMux)
@@ -90,16 +110,27 @@ public sealed partial class NatsConnection
             var msg = new NatsMsg(subjectText, reply, parsedHeaders, data, connection);
             if (sub.TryDeliver(msg))
             {
+                CompleteIfLast(sub, last);
                 return true;
             }
             if (connection.Opts.SubPendingFullMode == NatsSubFullMode.DropNewest)
             {
                 connection.Report(new NatsSlowConsumerException($"subscription to '{sub.Subject}' is {connection.Opts.SubPendingCapacity} messages behind; a message on '{subjectText}' was dropped"));
+                CompleteIfLast(sub, last);
                 return true;
             }
             _blockedSub = sub;
             _blockedMsg = msg;
+            _blockedLast = last;
             return false;
+        }
+
+        private static void CompleteIfLast(NatsSubscription sub, bool last)
+        {
+            if (last)
+            {
+                sub.Complete();
+            }
         }
 
         public void OnInfo(ReadOnlySpan<byte> json)
@@ -149,10 +180,16 @@ public sealed partial class NatsConnection
             session.Handshake.TrySetException(error);
             return;
         }
-        // The spec's fatal errors (authorization, parser, payload limit, stale) are followed by the server
-        // closing the socket; the reader then ends and the connection reconnects.
-        session.Failure ??= error;
         Report(error);
+        if (message.StartsWith("Invalid Subject", StringComparison.OrdinalIgnoreCase))
+        {
+            return; // the one error besides permissions that the protocol says leaves the connection open
+        }
+        // Every other -ERR (authorization, unknown operation, parser error, payload or control-line limit,
+        // stale connection, slow consumer) ends the connection per the protocol. The server closes its side;
+        // closing ours as well means a server that does not still cannot keep this session half alive.
+        session.Failure ??= error;
+        session.Abort();
     }
 
     private void OnPermissionViolation(string message)
@@ -170,7 +207,7 @@ public sealed partial class NatsConnection
             {
                 if (sub.Subject == subject)
                 {
-                    _writer.Unsubscribe(sub.Sid, null, () => _subs.TryRemove(sub.Sid, out _));
+                    _writer.Unsubscribe(sub.Sid, () => _subs.TryRemove(sub.Sid, out _));
                     sub.Complete(error);
                     if (sub.IsReplyMux)
                     {

@@ -62,8 +62,8 @@ public sealed partial class NatsConnection
                 return _muxPrefix;
             }
             var inbox = NewInbox();
-            var sub = new NatsSubscription(this, Interlocked.Increment(ref _nextSid), inbox + ".*", null, 1, isReplyMux: true);
-            _writer.Subscribe(sub.Sid, sub.Subject, null, () => _subs[sub.Sid] = sub);
+            var sub = new NatsSubscription(this, Interlocked.Increment(ref _nextSid), inbox + ".*", null, 1, maxMsgs: null, isReplyMux: true);
+            _writer.Subscribe(sub.Sid, sub.Subject, null, null, () => _subs[sub.Sid] = sub);
             Volatile.Write(ref _muxPrefix, inbox + ".");
             return _muxPrefix!;
         }

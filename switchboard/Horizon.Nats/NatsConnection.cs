@@ -121,6 +121,9 @@ public sealed partial class NatsConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The configured servers followed by those learned from INFO <c>connect_urls</c>; for tests.</summary>
+    internal IReadOnlyList<string> KnownServerUrls => [.. ServersSnapshot().Select(server => server.ToString())];
+
     private List<ServerAddress> ServersSnapshot()
     {
         lock (_serversLock)
@@ -145,7 +148,10 @@ public sealed partial class NatsConnection : IAsyncDisposable
                     var address = ServerAddress.Parse(url);
                     if (!_servers.Exists(known => known.SameEndpoint(address)))
                     {
-                        _servers.Add(address with { Tls = _servers[0].Tls });
+                        // connect_urls are bare host:port; a cluster shares TLS settings and users, so a learned
+                        // server is reached the way the first configured one is.
+                        var first = _servers[0];
+                        _servers.Add(address with { Tls = first.Tls, User = first.User, Password = first.Password, Token = first.Token });
                     }
                 }
                 catch (ArgumentException)

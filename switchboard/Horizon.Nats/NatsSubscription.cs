@@ -13,13 +13,15 @@ public sealed class NatsSubscription : IAsyncDisposable
     private readonly NatsConnection _connection;
     private readonly Channel<NatsMsg> _channel;
     private int _disposed;
+    private long _received;
 
-    internal NatsSubscription(NatsConnection connection, long sid, string subject, string? queueGroup, int capacity, bool isReplyMux = false)
+    internal NatsSubscription(NatsConnection connection, long sid, string subject, string? queueGroup, int capacity, int? maxMsgs = null, bool isReplyMux = false)
     {
         _connection = connection;
         Sid = sid;
         Subject = subject;
         QueueGroup = queueGroup;
+        MaxMsgs = maxMsgs;
         IsReplyMux = isReplyMux;
         _channel = Channel.CreateBounded<NatsMsg>(new BoundedChannelOptions(capacity)
         {
@@ -38,6 +40,9 @@ public sealed class NatsSubscription : IAsyncDisposable
     /// <summary>The queue group, or null when every subscriber gets every message.</summary>
     public string? QueueGroup { get; }
 
+    /// <summary>Messages after which the server ends this subscription, or null; see <see cref="NatsSubOpts.MaxMsgs"/>.</summary>
+    public int? MaxMsgs { get; }
+
     /// <summary>Messages in arrival order. Completes when the subscription ends; faults when the server denied it.</summary>
     public ChannelReader<NatsMsg> Msgs => _channel.Reader;
 
@@ -47,6 +52,15 @@ public sealed class NatsSubscription : IAsyncDisposable
 
     /// <summary>The subject's bytes when it has no wildcards, so that each message can reuse <see cref="Subject"/>.</summary>
     internal byte[]? LiteralSubject { get; }
+
+    /// <summary>
+    /// Messages still due before the server ends the subscription, for the UNSUB sent again after a reconnect;
+    /// null when unlimited. Read under the writer's lock, while the read loop of the lost session is over.
+    /// </summary>
+    internal long? Remaining => MaxMsgs is { } max ? Math.Max(max - Interlocked.Read(ref _received), 0) : null;
+
+    /// <summary>Counts one message from the server; true when it was the last one <see cref="MaxMsgs"/> allows.</summary>
+    internal bool CountDelivery() => Interlocked.Increment(ref _received) == MaxMsgs;
 
     internal bool TryDeliver(in NatsMsg msg) => _channel.Writer.TryWrite(msg);
 

@@ -212,6 +212,64 @@ public sealed class CoreMessagingTests(NatsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Dispose_DrainsPublishesMadeJustBefore_InOrder()
+    {
+        await using var receiver = Connect();
+        var subject = Unique("t.drain");
+        await using var sub = await receiver.SubscribeCoreAsync(subject);
+        await receiver.PingAsync();
+        var sender = Connect();
+
+        for (var i = 0; i < 2000; i++)
+        {
+            await sender.PublishAsync(subject, BitConverter.GetBytes(i));
+        }
+        await sender.DisposeAsync();
+
+        var received = await sub.TakeAsync(2000);
+        Assert.Equal(Enumerable.Range(0, 2000), received.Select(m => BitConverter.ToInt32(m.Data.Span)));
+    }
+
+    [Fact]
+    public async Task Dispose_LeavesMessagesAlreadyReceivedReadable_ThenEndsTheSubscription()
+    {
+        await using var sender = Connect();
+        var receiver = Connect();
+        var subject = Unique("t.drainrx");
+        var sub = await receiver.SubscribeCoreAsync(subject);
+        await receiver.PingAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await sender.PublishAsync(subject, BitConverter.GetBytes(i));
+        }
+        await sender.PingAsync();
+        await receiver.PingAsync(); // its PONG comes after the three messages
+
+        await receiver.DisposeAsync();
+
+        var left = await sub.ReadToEndAsync();
+        Assert.Equal([0, 1, 2], left.Select(m => BitConverter.ToInt32(m.Data.Span)));
+    }
+
+    [Fact]
+    public async Task EchoOff_OwnPublishesReachOthers_ButNotOwnSubscriptions()
+    {
+        await using var quiet = Connect(NatsOpts.Default with { Echo = false });
+        await using var other = Connect();
+        var subject = Unique("t.echo");
+        await using var own = await quiet.SubscribeCoreAsync(subject);
+        await using var others = await other.SubscribeCoreAsync(subject);
+        await quiet.PingAsync();
+        await other.PingAsync();
+
+        await quiet.PublishAsync(subject, "x"u8.ToArray());
+
+        Assert.Equal("x", Encoding.UTF8.GetString((await others.NextAsync()).Data.Span));
+        await quiet.PingAsync();
+        Assert.Equal(0, own.Msgs.Count);
+    }
+
+    [Fact]
     public async Task Connect_ToNothing_FailsWithConnectionException()
     {
         await using var nats = new NatsConnection(NatsOpts.Default with { Url = $"nats://127.0.0.1:{Horizon.Testing.FreePort.Next()}" });

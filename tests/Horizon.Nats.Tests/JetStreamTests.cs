@@ -196,6 +196,40 @@ public sealed class JetStreamTests(NatsServerFixture fixture) : IClassFixture<Na
     }
 
     [Fact]
+    public async Task Fetch_LargerThanTheConsumersMaxBatch_Fails_With409_NeverAsData()
+    {
+        await _js.CreateOrUpdateConsumerAsync(_stream, new ConsumerConfig("small") { FilterSubject = Subject("mb"), MaxBatch = 2 });
+        for (var i = 0; i < 3; i++)
+        {
+            await _js.PublishAsync(Subject("mb"), BitConverter.GetBytes(i));
+        }
+
+        var error = await Assert.ThrowsAsync<NatsJSException>(() => Fetch("small", 5, TimeSpan.FromSeconds(1)));
+        Assert.Contains("MaxRequestBatch", error.Message, StringComparison.Ordinal);
+
+        var within = await Fetch("small", 2, TimeSpan.FromSeconds(1));
+        Assert.Equal([0, 1], within.Select(m => BitConverter.ToInt32(m.Data.Span)));
+    }
+
+    [Fact]
+    public async Task Fetch_BeyondTheConsumersMaxWaiting_EndsEmpty_With409_WhileTheFirstPullStillWaits()
+    {
+        await _js.CreateOrUpdateConsumerAsync(_stream, new ConsumerConfig("narrow") { FilterSubject = Subject("mw"), MaxWaiting = 1 });
+        await using var first = _js.FetchAsync(_stream, "narrow", new NatsJSFetchOpts { MaxMsgs = 1, Expires = TimeSpan.FromSeconds(5) }).GetAsyncEnumerator();
+        // The first MoveNextAsync sends the pull request before it waits, so the server sees it first.
+        var firstPull = first.MoveNextAsync().AsTask();
+
+        var second = await Fetch("narrow", 1, TimeSpan.FromSeconds(5));
+
+        Assert.Empty(second);
+        Assert.False(firstPull.IsCompleted, "the first pull should still be waiting");
+        await _js.PublishAsync(Subject("mw"), "for the first"u8.ToArray());
+        Assert.True(await firstPull.WaitAsync(TestWait.Timeout));
+        Assert.Equal("for the first", Encoding.UTF8.GetString(first.Current.Data.Span));
+        await first.Current.AckAsync();
+    }
+
+    [Fact]
     public async Task Consumer_InfoAndDelete_AndMissingConsumer_Is404()
     {
         var created = await Consumer("info", Subject("i"));

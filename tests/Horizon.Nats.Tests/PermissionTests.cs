@@ -48,6 +48,24 @@ public sealed class PermissionTests(RestrictedUsersServer fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Connect_WithToken_Succeeds_AndWithAnotherToken_IsRefused()
+    {
+        await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with
+        {
+            JetStream = false,
+            ConfigSnippet = "authorization { token: \"s3cret-token\" }",
+        });
+        await using var good = new NatsConnection(NatsOpts.Default with { Url = server.Url, Token = "s3cret-token" });
+        await using var bad = new NatsConnection(NatsOpts.Default with { Url = server.Url, Token = "guess" });
+
+        await good.ConnectAsync();
+        await good.PingAsync();
+
+        Assert.Equal(NatsConnectionState.Open, good.State);
+        await Assert.ThrowsAsync<NatsAuthorizationException>(async () => await bad.ConnectAsync());
+    }
+
+    [Fact]
     public async Task DeniedSubscription_FailsOnlyThatSubscription_OthersKeepWorking()
     {
         await using var nats = Limited();

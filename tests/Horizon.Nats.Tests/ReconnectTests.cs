@@ -52,6 +52,32 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task SubscriptionWithMaxMsgs_AfterRestart_AsksTheNewServerOnlyForTheRemainingMessages()
+    {
+        await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
+        await using var nats = new NatsConnection(FastReconnect(server.Url));
+        await using var sub = await nats.SubscribeCoreAsync("re.max", opts: new NatsSubOpts { MaxMsgs = 3 });
+        await nats.PingAsync();
+        await nats.PublishAsync("re.max", "before"u8.ToArray());
+        Assert.Equal("before", Encoding.UTF8.GetString((await sub.NextAsync()).Data.Span));
+
+        await server.StopAsync(graceful: false);
+        await nats.WaitForStateAsync(NatsConnectionState.Reconnecting);
+        await server.StartAgainAsync();
+        await nats.WaitForStateAsync(NatsConnectionState.Open);
+        await nats.PingAsync();
+        await using var probe = new NatsConnection(FastReconnect(server.Url));
+        for (var i = 0; i < 4; i++)
+        {
+            await probe.PublishAsync("re.max", Encoding.UTF8.GetBytes($"after {i}"));
+        }
+        var rest = await sub.ReadToEndAsync();
+
+        Assert.Equal(["after 0", "after 1"], rest.Select(m => Encoding.UTF8.GetString(m.Data.Span)));
+        await Assert.ThrowsAsync<NatsNoRespondersException>(async () => await probe.RequestAsync("re.max", "anyone?"u8.ToArray()));
+    }
+
+    [Fact]
     public async Task ServerRestarted_SubscriberOnAnotherConnection_ReceivesAgain()
     {
         await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
@@ -88,6 +114,91 @@ public sealed class ReconnectTests
         Assert.Equal($"nats://127.0.0.1:{secondPort}", nats.ConnectedUrl);
         await nats.PublishAsync("re.z", "on the second server"u8.ToArray());
         Assert.Equal("on the second server", Encoding.UTF8.GetString((await sub.NextAsync()).Data.Span));
+    }
+
+    [Fact]
+    public async Task ServerJoiningTheCluster_IsLearnedFromAsyncInfo_AndTakenOverTo()
+    {
+        var routeA = FreePort.Next();
+        var routeB = FreePort.Next();
+        await using var a = await NatsServer.StartAsync(NatsServerOptions.Default with
+        {
+            JetStream = false,
+            ConfigSnippet = $"cluster {{ name: hzn, listen: \"127.0.0.1:{routeA}\" }}",
+        });
+        await using var nats = new NatsConnection(FastReconnect(a.Url));
+        await using var sub = await nats.SubscribeCoreAsync("re.cluster");
+        await nats.PingAsync();
+        Assert.Equal([a.Url], nats.KnownServerUrls);
+
+        // B joins after the client connected, so A can only tell the client about it in an asynchronous INFO.
+        await using var b = await NatsServer.StartAsync(NatsServerOptions.Default with
+        {
+            JetStream = false,
+            ConfigSnippet = $"cluster {{ name: hzn, listen: \"127.0.0.1:{routeB}\", routes: [\"nats-route://127.0.0.1:{routeA}\"] }}",
+        });
+        using var learned = new CancellationTokenSource(TestWait.Timeout);
+        while (!nats.KnownServerUrls.Contains(b.Url))
+        {
+            await Task.Delay(50, learned.Token);
+        }
+
+        await a.StopAsync(graceful: false);
+        await nats.WaitForStateAsync(NatsConnectionState.Reconnecting);
+        await nats.WaitForStateAsync(NatsConnectionState.Open);
+        await nats.PingAsync();
+
+        Assert.Equal(b.Url, nats.ConnectedUrl);
+        await nats.PublishAsync("re.cluster", "on B"u8.ToArray());
+        Assert.Equal("on B", Encoding.UTF8.GetString((await sub.NextAsync()).Data.Span));
+    }
+
+    [Fact]
+    public async Task ServerFrozen_MissedPongsMarkTheConnectionDead_AndItReconnectsOnceTheServerThaws()
+    {
+        await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });
+        await using var nats = new NatsConnection(FastReconnect(server.Url) with
+        {
+            PingInterval = TimeSpan.FromMilliseconds(200),
+            MaxPingOut = 2,
+            ConnectTimeout = TimeSpan.FromMilliseconds(500),
+        });
+        var lost = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        nats.ConnectionStateChanged += (_, e) =>
+        {
+            if (e.State == NatsConnectionState.Reconnecting)
+            {
+                lost.TrySetResult(e.Error);
+            }
+        };
+        await using var sub = await nats.SubscribeCoreAsync("re.frozen");
+        await nats.PingAsync();
+        var pid = int.Parse((await File.ReadAllTextAsync(server.PidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        // A stopped process keeps its sockets open: no zero-byte read, only the missing PONGs tell.
+        await SignalAsync("STOP", pid);
+        Exception? error;
+        try
+        {
+            error = await lost.Task.WaitAsync(TestWait.Timeout);
+        }
+        finally
+        {
+            await SignalAsync("CONT", pid);
+        }
+
+        Assert.Contains("did not answer", error?.Message, StringComparison.Ordinal);
+        await nats.WaitForStateAsync(NatsConnectionState.Open);
+        await nats.PingAsync();
+        await nats.PublishAsync("re.frozen", "thawed"u8.ToArray());
+        Assert.Equal("thawed", Encoding.UTF8.GetString((await sub.NextAsync()).Data.Span));
+    }
+
+    private static async Task SignalAsync(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     [Fact]

@@ -22,6 +22,18 @@ internal static class TestWait
         return list;
     }
 
+    /// <summary>Reads until the subscription ends; fails if it does not end within the timeout.</summary>
+    public static async Task<List<NatsMsg>> ReadToEndAsync(this NatsSubscription sub, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? Timeout);
+        var list = new List<NatsMsg>();
+        await foreach (var msg in sub.Msgs.ReadAllAsync(cts.Token))
+        {
+            list.Add(msg);
+        }
+        return list;
+    }
+
     /// <summary>Completes when the connection reaches <paramref name="state"/> (or is already in it).</summary>
     public static async Task WaitForStateAsync(this NatsConnection connection, NatsConnectionState state, TimeSpan? timeout = null)
     {

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Horizon.Testing;
 using Horizon.Testing.Nats;
@@ -12,40 +9,19 @@ namespace Horizon.Nats.Tests;
 public sealed class TlsServer : NatsServerFixture, IDisposable
 {
     private readonly TempDirectory _directory = new("hzn-nats-tls");
+    private readonly TestCertificates _certificates;
 
-    public TlsServer()
-    {
-        var now = DateTimeOffset.UtcNow;
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Horizon Test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-10), now.AddDays(2));
+    public TlsServer() => _certificates = new TestCertificates(_directory.Path);
 
-        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var serverRequest = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        serverRequest.CertificateExtensions.Add(san.Build());
-        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var server = serverRequest.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
-
-        CaFile = _directory.Combine("ca.pem");
-        File.WriteAllText(CaFile, ca.ExportCertificatePem());
-        File.WriteAllText(_directory.Combine("server.pem"), server.ExportCertificatePem());
-        File.WriteAllText(_directory.Combine("server-key.pem"), serverKey.ExportPkcs8PrivateKeyPem());
-    }
-
-    public string CaFile { get; }
+    public string CaFile => _certificates.CaFile;
 
     protected override NatsServerOptions Options => NatsServerOptions.Default with
     {
         JetStream = false,
         ConfigSnippet = $$"""
             tls {
-              cert_file: "{{_directory.Combine("server.pem")}}"
-              key_file: "{{_directory.Combine("server-key.pem")}}"
+              cert_file: "{{_certificates.ServerCertFile}}"
+              key_file: "{{_certificates.ServerKeyFile}}"
               timeout: 2
             }
             """,

@@ -157,10 +157,11 @@ internal sealed class CommandWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="register"/> and queues SUB if attached, under one lock; while detached the
-    /// subscription is sent on reattach from the table <paramref name="register"/> added it to.
+    /// Runs <paramref name="register"/> and queues SUB (followed by UNSUB with <paramref name="max"/> when given)
+    /// if attached, under one lock; while detached the subscription is sent on reattach from the table
+    /// <paramref name="register"/> added it to.
     /// </summary>
-    public void Subscribe(long sid, string subject, string? queueGroup, Action register)
+    public void Subscribe(long sid, string subject, string? queueGroup, long? max, Action register)
     {
         lock (_lock)
         {
@@ -169,13 +170,13 @@ internal sealed class CommandWriter : IAsyncDisposable
             {
                 return;
             }
-            WriteSub(_pending, sid, subject, queueGroup);
+            WriteSub(_pending, sid, subject, queueGroup, max);
             ScheduleFlush();
         }
     }
 
     /// <summary>Queues UNSUB if attached; a detached connection forgets the sid on its own.</summary>
-    public void Unsubscribe(long sid, int? max, Action unregister)
+    public void Unsubscribe(long sid, Action unregister)
     {
         lock (_lock)
         {
@@ -184,16 +185,7 @@ internal sealed class CommandWriter : IAsyncDisposable
             {
                 return;
             }
-            var span = _pending.GetSpan(48);
-            var n = Ascii("UNSUB ", span);
-            n += Number(sid, span[n..]);
-            if (max is { } m)
-            {
-                span[n++] = (byte)' ';
-                n += Number(m, span[n..]);
-            }
-            n += CrLf(span[n..]);
-            _pending.Advance(n);
+            WriteUnsub(_pending, sid, null);
             ScheduleFlush();
         }
     }
@@ -220,8 +212,11 @@ internal sealed class CommandWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Builds a SUB command into <paramref name="buffer"/>; used for the handshake too.</summary>
-    public static void WriteSub(PooledBuffer buffer, long sid, string subject, string? queueGroup)
+    /// <summary>
+    /// Builds a SUB command into <paramref name="buffer"/>, and with <paramref name="max"/> the UNSUB that has the
+    /// server end the subscription after that many messages; used for the handshake too.
+    /// </summary>
+    public static void WriteSub(PooledBuffer buffer, long sid, string subject, string? queueGroup, long? max)
     {
         var span = buffer.GetSpan(40 + Encoding.UTF8.GetByteCount(subject) + (queueGroup is null ? 0 : Encoding.UTF8.GetByteCount(queueGroup)));
         var n = Ascii("SUB ", span);
@@ -233,6 +228,24 @@ internal sealed class CommandWriter : IAsyncDisposable
             span[n++] = (byte)' ';
         }
         n += Number(sid, span[n..]);
+        n += CrLf(span[n..]);
+        buffer.Advance(n);
+        if (max is not null)
+        {
+            WriteUnsub(buffer, sid, max);
+        }
+    }
+
+    private static void WriteUnsub(PooledBuffer buffer, long sid, long? max)
+    {
+        var span = buffer.GetSpan(48);
+        var n = Ascii("UNSUB ", span);
+        n += Number(sid, span[n..]);
+        if (max is { } m)
+        {
+            span[n++] = (byte)' ';
+            n += Number(m, span[n..]);
+        }
         n += CrLf(span[n..]);
         buffer.Advance(n);
     }

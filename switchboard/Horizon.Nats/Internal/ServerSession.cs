@@ -82,6 +82,11 @@ internal sealed class ServerSession : IAsyncDisposable
             {
                 throw new NatsConnectionException($"{address} does not offer TLS, and TLS is required");
             }
+            if (useTls && info.TlsVerify && tls.CertFile is null && tls.ClientCertificate is null)
+            {
+                // Without this check the server's refusal arrives only as a TLS alert on the first read.
+                throw new NatsConnectionException($"{address} requires a client certificate (tls verify); set NatsTlsOpts.CertFile and KeyFile, or ClientCertificate");
+            }
             if (useTls)
             {
                 await plain.CompleteAsync();

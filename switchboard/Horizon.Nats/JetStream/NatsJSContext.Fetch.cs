@@ -8,10 +8,12 @@ public sealed partial class NatsJSContext
     /// <summary>
     /// Pulls up to <see cref="NatsJSFetchOpts.MaxMsgs"/> messages from a durable pull consumer, waiting at most
     /// <see cref="NatsJSFetchOpts.Expires"/>. The enumeration ends early when the server says there is nothing
-    /// (404) or the pull expired (408); those status messages are never yielded as data.
+    /// (404), the pull expired (408), or a 409 says the pull is over for now (e.g. Exceeded MaxWaiting); those
+    /// status messages are never yielded as data.
     /// </summary>
     /// <exception cref="ArgumentException">Names or options are invalid (thrown at the call).</exception>
-    /// <exception cref="NatsJSException">During enumeration: the consumer was deleted, is push-based, or the server ended the pull with another error.</exception>
+    /// <exception cref="NatsJSException">During enumeration: the consumer was deleted, is push-based, refuses a pull this large
+    /// (409 Exceeded MaxRequestBatch/MaxRequestExpires/MaxRequestMaxBytes), or the server ended the pull with another error.</exception>
     public IAsyncEnumerable<NatsJSMsg> FetchAsync(string stream, string consumer, NatsJSFetchOpts? opts = null, CancellationToken cancellationToken = default)
     {
         ValidateName(stream, nameof(stream));
@@ -79,7 +81,10 @@ public sealed partial class NatsJSContext
             case 404 or 408:
                 return true;  // no messages / request expired
             case 409 when status.Description.Contains("Consumer Deleted", StringComparison.OrdinalIgnoreCase)
-                || status.Description.Contains("push based", StringComparison.OrdinalIgnoreCase):
+                || status.Description.Contains("push based", StringComparison.OrdinalIgnoreCase)
+                || status.Description.Contains("Exceeded MaxRequest", StringComparison.OrdinalIgnoreCase):
+                // The consumer is gone or cannot serve a pull of this shape (batch, expires or max bytes above
+                // its limits): retrying the same fetch would fail the same way, so the caller must hear of it.
                 throw new NatsJSException($"fetch from {stream}/{consumer} ended: {status.Description}");
             case 409:
                 return true;  // max waiting/bytes/batch exceeded, leadership change: the pull is over, retry later
