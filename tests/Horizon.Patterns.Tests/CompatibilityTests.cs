@@ -62,6 +62,35 @@ public sealed class CompatibilityTests
     }
 
     [Fact]
+    public void PolicyWithoutRequiredUserInput_IsAReason_UntilThePolicySuppliesIt()
+    {
+        var bare = ModelJson.ParseDeploymentPolicy("""
+            {"service":{"name":"acme.web","org":"acme","arch":"amd64","serviceVersions":[{"version":"1.0.0"}]}}
+            """);
+        var supplied = bare with
+        {
+            UserInput = [new ServiceUserInput { ServiceOrgid = "acme", ServiceUrl = "acme.web", ServiceVersionRange = "[1.0.0,2.0.0)", Inputs = [new UserInputValue("TOKEN", "t")] }],
+        };
+
+        Assert.Equal(["service acme/acme.web 1.0.0 needs user input TOKEN, which neither the deployment nor the node supplies"],
+            CompatibilityChecker.CheckPolicy(Node(pattern: null), bare, Catalog).Reasons);
+        Assert.True(CompatibilityChecker.CheckPolicy(Node(pattern: null), supplied, Catalog).IsCompatible);
+    }
+
+    [Fact]
+    public void UserInput_ForAnotherVersionRange_DoesNotCount()
+    {
+        var node = Node() with
+        {
+            UserInput = [new ServiceUserInput { ServiceOrgid = "acme", ServiceUrl = "acme.web", ServiceVersionRange = "[2.0.0,3.0.0)", Inputs = [new UserInputValue("TOKEN", "x")] }],
+        };
+
+        var result = CompatibilityChecker.CheckPattern(node, "acme/web", WebPattern with { UserInput = [] }, Catalog);
+
+        Assert.Equal(["service acme/acme.web 1.0.0 needs user input TOKEN, which neither the deployment nor the node supplies"], result.Reasons);
+    }
+
+    [Fact]
     public void UserInputFromTheNode_Counts()
     {
         var node = Node() with { UserInput = [new ServiceUserInput { ServiceOrgid = "acme", ServiceUrl = "acme.web", Inputs = [new UserInputValue("TOKEN", "x")] }] };
