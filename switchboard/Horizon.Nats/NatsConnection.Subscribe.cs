@@ -7,7 +7,7 @@ public sealed partial class NatsConnection
     /// <summary>
     /// Subscribes and yields messages until the enumeration is cancelled or broken off, then unsubscribes.
     /// The subscription is sent when enumeration starts; to be sure it is registered before publishing, use
-    /// <see cref="SubscribeCoreAsync"/> and <see cref="PingAsync"/>.
+    /// <see cref="SubscribeCoreAsync(string, string?, NatsSubOpts?, CancellationToken)"/> and <see cref="PingAsync"/>.
     /// With <see cref="NatsSubOpts.MaxMsgs"/> the enumeration ends by itself after that many messages.
     /// </summary>
     /// <exception cref="ArgumentException">The subject or queue group is malformed (thrown at the call, not on enumeration).</exception>
@@ -18,6 +18,11 @@ public sealed partial class NatsConnection
         Validate(subject, queueGroup, opts);
         return SubscribeIteratorAsync(subject, queueGroup, opts, cancellationToken);
     }
+
+    /// <inheritdoc cref="SubscribeAsync(string, string?, NatsSubOpts?, CancellationToken)"/>
+    /// <remarks>Keeps <c>SubscribeAsync(subject, queueGroup, token)</c>, written before <see cref="NatsSubOpts"/>, compiling.</remarks>
+    public IAsyncEnumerable<NatsMsg> SubscribeAsync(string subject, string? queueGroup, CancellationToken cancellationToken) =>
+        SubscribeAsync(subject, queueGroup, opts: null, cancellationToken);
 
     private async IAsyncEnumerable<NatsMsg> SubscribeIteratorAsync(string subject, string? queueGroup, NatsSubOpts? opts, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -44,6 +49,11 @@ public sealed partial class NatsConnection
         _writer.Subscribe(sub.Sid, subject, queueGroup, sub.MaxMsgs, () => _subs[sub.Sid] = sub);
         return sub;
     }
+
+    /// <inheritdoc cref="SubscribeCoreAsync(string, string?, NatsSubOpts?, CancellationToken)"/>
+    /// <remarks>Keeps <c>SubscribeCoreAsync(subject, queueGroup, token)</c>, written before <see cref="NatsSubOpts"/>, compiling.</remarks>
+    public ValueTask<NatsSubscription> SubscribeCoreAsync(string subject, string? queueGroup, CancellationToken cancellationToken) =>
+        SubscribeCoreAsync(subject, queueGroup, opts: null, cancellationToken);
 
     private static void Validate(string subject, string? queueGroup, NatsSubOpts? opts)
     {
