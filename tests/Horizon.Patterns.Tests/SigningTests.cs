@@ -80,6 +80,25 @@ public sealed class SigningTests
     }
 
     [Fact]
+    public void SelfSignedCertificate_RejectsATamperedDeployment_AndAnotherKeysSignature()
+    {
+        var certificate = SigningKeys.CreateSelfSignedCertificatePem(Keys.PrivateKeyPem, "acme publisher", DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromDays(365));
+        var signature = DeploymentSigner.Sign(Deployment, Keys.PrivateKeyPem);
+        var otherSignature = DeploymentSigner.Sign(Deployment, SigningKeys.Create().PrivateKeyPem);
+
+        Assert.False(DeploymentSigner.Verify(Deployment.Replace("GREETING", "GREETINg", StringComparison.Ordinal), signature, certificate));
+        Assert.False(DeploymentSigner.Verify(Deployment, otherSignature, certificate));
+    }
+
+    [Fact]
+    public void MalformedCertificatePem_IsRejectedWithAClearError()
+    {
+        var ex = Assert.Throws<SigningKeyException>(() => DeploymentSigner.Verify(Deployment, "AAAA", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"));
+
+        Assert.Contains("certificate PEM is malformed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KeyIds_OfDifferentKeys_Differ() => Assert.NotEqual(Keys.KeyId, SigningKeys.Create().KeyId);
 
     [Fact]
