@@ -34,6 +34,25 @@ internal static class TestWait
         return list;
     }
 
+    /// <summary>
+    /// A task that completes the next time the connection changes to <paramref name="state"/>, whatever it is now.
+    /// Take it before causing the change, so that a quick change and back is not missed.
+    /// </summary>
+    public static Task NextStateAsync(this NatsConnection connection, NatsConnectionState state)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChange(object? sender, NatsConnectionStateChangedEventArgs e)
+        {
+            if (e.State == state)
+            {
+                connection.ConnectionStateChanged -= OnChange;
+                reached.TrySetResult();
+            }
+        }
+        connection.ConnectionStateChanged += OnChange;
+        return reached.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
     /// <summary>Completes when the connection reaches <paramref name="state"/> (or is already in it).</summary>
     public static async Task WaitForStateAsync(this NatsConnection connection, NatsConnectionState state, TimeSpan? timeout = null)
     {
