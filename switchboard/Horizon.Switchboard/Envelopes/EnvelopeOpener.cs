@@ -70,8 +70,17 @@ public sealed partial class EnvelopeOpener(
             throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, "nonce or ciphertext has the wrong size");
         }
         var header = EnvelopeCrypto.HeaderBytes(envelope);
-        await VerifySignatureAsync(from, EnvelopeCrypto.SignedBytes(header, ciphertext), signature, cancellationToken);
-        var payload = Decrypt(ephemeralKey, nonce, ciphertext, header);
+        if (!await SignatureVerifiesAsync(from, EnvelopeCrypto.SignedBytes(header, ciphertext), signature, cancellationToken))
+        {
+            // Tell an impostor from tampering: an envelope that still decrypts under its own header is
+            // as it was sealed, so another key signed it; one that does not was changed after sealing.
+            // (The header and the ciphertext are bound together, so which of the two changed cannot be told.)
+            throw TryDecrypt(ephemeralKey, nonce, ciphertext, header) is null
+                ? new EnvelopeRejectedException(EnvelopeRejection.BadSignature, $"the header or ciphertext was changed after {from} signed it")
+                : new EnvelopeRejectedException(EnvelopeRejection.UnregisteredKey, $"intact, but signed by a key {from} has not registered");
+        }
+        var payload = TryDecrypt(ephemeralKey, nonce, ciphertext, header)
+            ?? throw new EnvelopeRejectedException(EnvelopeRejection.DecryptionFailed, "the payload does not decrypt for this recipient");
         if (await replayWindow.HasSeenAsync(envelope.Id, cancellationToken))
         {
             throw new EnvelopeRejectedException(EnvelopeRejection.Replayed, $"id {envelope.Id} from {from} was already handled");
@@ -121,13 +130,14 @@ public sealed partial class EnvelopeOpener(
         }
     }
 
-    private async Task VerifySignatureAsync(PartyAddress from, byte[] signed, byte[] signature, CancellationToken cancellationToken)
+    /// <summary>Whether the sender's registered key (refreshed once on a mismatch) verifies the signature.</summary>
+    private async Task<bool> SignatureVerifiesAsync(PartyAddress from, byte[] signed, byte[] signature, CancellationToken cancellationToken)
     {
         var key = await signingKeys.GetSigningKeyAsync(from, refresh: false, cancellationToken)
             ?? throw new EnvelopeRejectedException(EnvelopeRejection.UnknownSender, $"{from} has no registered signing key");
         if (Verifies(key, signed, signature))
         {
-            return;
+            return true;
         }
         // The sender may have re-registered since the key was cached: ask once more before refusing.
         var fresh = await signingKeys.GetSigningKeyAsync(from, refresh: true, cancellationToken);
@@ -135,20 +145,14 @@ public sealed partial class EnvelopeOpener(
         {
             throw new EnvelopeRejectedException(EnvelopeRejection.UnknownSender, $"{from} has no registered signing key");
         }
-        if (!fresh.AsSpan().SequenceEqual(key) && Verifies(fresh, signed, signature))
-        {
-            return;
-        }
-        throw new EnvelopeRejectedException(EnvelopeRejection.BadSignature, $"signature does not verify against the key {from} registered");
+        return !fresh.AsSpan().SequenceEqual(key) && Verifies(fresh, signed, signature);
     }
 
     private static bool Verifies(byte[] spki, byte[] signed, byte[] signature)
     {
         try
         {
-            using var ecdsa = ECDsa.Create();
-            ecdsa.ImportSubjectPublicKeyInfo(spki, out _);
-            return ecdsa.VerifyData(signed, signature, HashAlgorithmName.SHA256);
+            return PublicKeyCache<ECDsa>.SigningKeys.Use(spki, ecdsa => ecdsa.VerifyData(signed, signature, HashAlgorithmName.SHA256));
         }
         catch (CryptographicException)
         {
@@ -156,13 +160,15 @@ public sealed partial class EnvelopeOpener(
         }
     }
 
-    private byte[] Decrypt(byte[] ephemeralKey, byte[] nonce, byte[] ciphertext, byte[] header)
+    /// <summary>The payload, or null when it does not decrypt for this recipient under this header.</summary>
+    private byte[]? TryDecrypt(byte[] ephemeralKey, byte[] nonce, byte[] ciphertext, byte[] header)
     {
         try
         {
             using var ephemeral = ECDiffieHellman.Create();
             ephemeral.ImportSubjectPublicKeyInfo(ephemeralKey, out _);
-            var secret = keys.Encryption.DeriveRawSecretAgreement(ephemeral.PublicKey);
+            using var ephemeralPublic = ephemeral.PublicKey;
+            var secret = keys.Encryption.DeriveRawSecretAgreement(ephemeralPublic);
             var key = EnvelopeCrypto.DeriveKey(secret, ephemeralKey, keys.EncryptionPublicKey, nonce);
             CryptographicOperations.ZeroMemory(secret);
             var payloadLength = ciphertext.Length - EnvelopeCrypto.TagSize;
@@ -172,9 +178,9 @@ public sealed partial class EnvelopeOpener(
             CryptographicOperations.ZeroMemory(key);
             return payload;
         }
-        catch (CryptographicException e)
+        catch (CryptographicException)
         {
-            throw new EnvelopeRejectedException(EnvelopeRejection.DecryptionFailed, "the payload does not decrypt for this recipient", e);
+            return null;
         }
     }
 

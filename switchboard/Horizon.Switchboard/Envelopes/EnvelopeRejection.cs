@@ -24,7 +24,7 @@ public enum EnvelopeRejection
     /// <summary>The sender has no signing key registered in the exchange.</summary>
     UnknownSender,
 
-    /// <summary>The signature does not verify against the sender's registered key: forged or tampered.</summary>
+    /// <summary>The signature does not verify and the header or ciphertext no longer decrypts as sealed: changed in transit.</summary>
     BadSignature,
 
     /// <summary>The signature verified but the ciphertext does not decrypt for this recipient.</summary>
@@ -32,6 +32,12 @@ public enum EnvelopeRejection
 
     /// <summary>An envelope with this id was already accepted.</summary>
     Replayed,
+
+    /// <summary>
+    /// The header and ciphertext are intact (they decrypt as sealed) but the signature is not by the
+    /// key the sender registered: an impostor sealed it, or only the signature itself was damaged.
+    /// </summary>
+    UnregisteredKey,
 }
 
 /// <summary>Thrown by <see cref="EnvelopeOpener"/> when an envelope must not be acted on.</summary>

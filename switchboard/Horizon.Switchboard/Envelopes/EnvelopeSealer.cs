@@ -20,12 +20,14 @@ public sealed class EnvelopeSealer(PartyAddress self, PartyKeys keys, EnvelopeOp
     public SealedEnvelope Seal(PartyAddress recipient, ReadOnlySpan<byte> recipientEncryptionKey, ReadOnlySpan<byte> payload, TimeSpan? timeToLive = null)
     {
         var recipientKeyBytes = recipientEncryptionKey.ToArray();
-        using var recipientKey = ECDiffieHellman.Create();
-        recipientKey.ImportSubjectPublicKeyInfo(recipientKeyBytes, out _);
         using var ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         var ephemeralPublic = ephemeral.ExportSubjectPublicKeyInfo();
         var nonce = RandomNumberGenerator.GetBytes(EnvelopeCrypto.NonceSize);
-        var secret = ephemeral.DeriveRawSecretAgreement(recipientKey.PublicKey);
+        var secret = EncryptionKeyCache.Keys.Use(recipientKeyBytes, recipient =>
+        {
+            using var recipientPublic = recipient.PublicKey;
+            return ephemeral.DeriveRawSecretAgreement(recipientPublic);
+        });
         var key = EnvelopeCrypto.DeriveKey(secret, ephemeralPublic, recipientKeyBytes, nonce);
         CryptographicOperations.ZeroMemory(secret);
 

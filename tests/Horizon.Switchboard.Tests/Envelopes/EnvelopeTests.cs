@@ -125,11 +125,11 @@ public sealed class EnvelopeTests : IDisposable
     }
 
     [Fact]
-    public async Task EnvelopeSignedByAnUnregisteredKey_IsRefusedAsBadSignature()
+    public async Task EnvelopeSignedByAnUnregisteredKey_IsRefusedAsUnregisteredKey()
     {
         using var impostor = PartyKeys.Generate();
 
-        await AssertRefusedAsync(_parties.SealForNode("payload", signedWith: impostor).Bytes, EnvelopeRejection.BadSignature);
+        await AssertRefusedAsync(_parties.SealForNode("payload", signedWith: impostor).Bytes, EnvelopeRejection.UnregisteredKey);
     }
 
     [Fact]

@@ -78,10 +78,33 @@ catch (OperationCanceledException)
 {
 }
 
+// Where the time goes, each stage alone: JetStream publish → PubAck of the same size, sealing, opening.
+var sealedSample = agbot.Seal(nodeAddress, node.EncryptionPublicKey, payload);
+var jsPublish = new List<double>();
+var seal = new List<double>();
+var open = new List<double>();
+var js = new NatsJSContext(admin);
+var opener = node.NewOpener(directory);
+for (var i = 0; i < messages; i++)
+{
+    var started = Stopwatch.GetTimestamp();
+    await js.PublishAsync("hzn.mbox.bench.node.sink", sealedSample.Bytes);
+    jsPublish.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    started = Stopwatch.GetTimestamp();
+    agbot.Seal(nodeAddress, node.EncryptionPublicKey, payload);
+    seal.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    started = Stopwatch.GetTimestamp();
+    await opener.OpenAsync(sealedSample.Bytes);
+    open.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+}
+
 var coreFigures = new LatencyFigures("core NATS publish → subscriber", core);
 var mailboxFigures = new LatencyFigures("mailbox send → handler (sealed)", mailbox);
 Console.WriteLine(coreFigures);
 Console.WriteLine(new LatencyFigures("of which SendAsync (seal + PubAck)", sendOnly));
 Console.WriteLine(mailboxFigures);
+Console.WriteLine(new LatencyFigures("stage: JetStream publish → PubAck", jsPublish));
+Console.WriteLine(new LatencyFigures("stage: seal (ECDH, AES-GCM, ECDSA)", seal));
+Console.WriteLine(new LatencyFigures("stage: open (verify, decrypt, replay)", open));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ratio p50 mailbox / core: {mailboxFigures.Percentile(50) / coreFigures.Percentile(50):0.0}x (target: mailbox p50 well under 5 ms)"));
