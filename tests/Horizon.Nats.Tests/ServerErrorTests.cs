@@ -62,6 +62,25 @@ public sealed class ServerErrorTests
         Assert.False(json.RootElement.TryGetProperty("user", out _));
     }
 
+    [Fact]
+    public async Task ServerPing_IsAnsweredWithPong_SoTheServerKeepsTheClient()
+    {
+        var answered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new FakeServer(async (stream, _, stopping) =>
+        {
+            await FakeServer.HandshakeAsync(stream);
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), stopping);
+            answered.TrySetResult(await FakeServer.ReadUntilAsync(stream, "PONG\r\n"));
+            await FakeServer.AnswerPingsAsync(stream, stopping);
+        });
+        await using var nats = new NatsConnection(NatsOpts.Default with { Url = server.Url });
+
+        await nats.ConnectAsync();
+
+        Assert.Contains("PONG\r\n", await answered.Task.WaitAsync(TestWait.Timeout), StringComparison.Ordinal);
+        Assert.Equal(NatsConnectionState.Open, nats.State);
+    }
+
     [Theory]
     [InlineData("Unknown Protocol Operation")]
     [InlineData("Maximum Payload Violation")]
