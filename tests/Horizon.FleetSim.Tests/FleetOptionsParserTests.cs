@@ -10,7 +10,7 @@ public sealed class FleetOptionsParserTests
     public void Parse_ReadsEveryOption()
     {
         var options = FleetOptionsParser.Parse(["--count", "1_000", "--rate", "250", "--heartbeat", "30s", "--reject", "0.1", "--crash-loop", "0.05",
-            "--offline", "0.02", "--seed", "9", "--timeout", "2m", "--agbot-reply-timeout", "500ms", "--inbox-pull-expiry", "30s", "--verbose"]);
+            "--offline", "0.02", "--seed", "9", "--timeout", "2m", "--agbot-reply-timeout", "500ms", "--inbox-pull-expiry", "20s", "--verbose"]);
 
         Assert.Equal(1_000, options.Count);
         Assert.Equal(250, options.RegistrationRate);
@@ -21,7 +21,7 @@ public sealed class FleetOptionsParserTests
         Assert.Equal(9, options.Seed);
         Assert.Equal(TimeSpan.FromMinutes(2), options.Timeout);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.AgbotReplyTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.InboxPullExpiry);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.InboxPullExpiry);
         Assert.True(options.Verbose);
     }
 

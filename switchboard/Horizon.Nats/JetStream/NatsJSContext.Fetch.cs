@@ -38,6 +38,24 @@ public sealed partial class NatsJSContext
         // The server ends the pull itself at Expires with a 408; the margin only guards against a lost server.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter((opts.NoWait ? Opts.RequestTimeout : opts.Expires) + Opts.RequestTimeout);
+        // A pull request lives only in the server session it was sent in: once the connection is lost the
+        // pull is over, and the caller had better ask the next server than wait out a long expiry for nothing.
+        void OnStateChanged(object? sender, NatsConnectionStateChangedEventArgs e)
+        {
+            if (e.State != NatsConnectionState.Open)
+            {
+                try
+                {
+                    deadline.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The pull ended meanwhile.
+                }
+            }
+        }
+        _connection.ConnectionStateChanged += OnStateChanged;
+        using var unhook = new Unhook(() => _connection.ConnectionStateChanged -= OnStateChanged);
         var received = 0;
         while (received < opts.MaxMsgs)
         {
@@ -57,6 +75,11 @@ public sealed partial class NatsJSContext
             received++;
             yield return new NatsJSMsg(msg, _connection);
         }
+    }
+
+    private sealed class Unhook(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 
     private static async Task<(bool Ok, NatsMsg Msg)> NextAsync(NatsSubscription sub, CancellationToken deadline, CancellationToken cancellationToken)

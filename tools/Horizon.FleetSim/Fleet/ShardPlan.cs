@@ -39,7 +39,7 @@ internal sealed record ShardPlan
 
     public double HeartbeatSeconds { get; init; } = 60;
 
-    public double InboxPullExpirySeconds { get; init; } = 5;
+    public double InboxPullExpirySeconds { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.FetchExpires.TotalSeconds;
 
     public int NodesPerConnection { get; init; } = 250;
 

@@ -26,7 +26,7 @@ internal sealed record FleetOptions
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a node's inbox pull waits on the server before it is renewed (the agent's default is 5 s).</summary>
-    public TimeSpan InboxPullExpiry { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan InboxPullExpiry { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.FetchExpires;
 
     /// <summary>Share of nodes that decline every proposal (their agent believes it runs another architecture).</summary>
     public double RejectFraction { get; init; }

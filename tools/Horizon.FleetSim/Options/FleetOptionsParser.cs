@@ -12,7 +12,7 @@ internal static class FleetOptionsParser
         usage: fleet-sim [--count N] [--rate R] [--sequential] [--heartbeat 60s] [--reject F] [--crash-loop F]
                          [--offline F] [--seed S] [--timeout 10m] [--nodes-per-process 1000] [--nodes-per-connection 250]
                          [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbot-workers 32]
-                         [--agbot-reply-timeout 60s] [--inbox-pull-expiry 5s] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
+                         [--agbot-reply-timeout 60s] [--inbox-pull-expiry 30s] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
         """;
 
     /// <exception cref="FleetOptionsException">An option is unknown, lacks its value, is not a number, or is out of range.</exception>
