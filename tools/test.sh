@@ -22,7 +22,8 @@ for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
   echo
   echo "==> dotnet test $name"
-  dotnet test "$ROOT/$project" --no-build -nologo \
+  # The configuration tools/setup.sh just built: --no-build must not test an older build of another one.
+  dotnet test "$ROOT/$project" --no-build -c "${CONFIGURATION:-Debug}" -nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
     "$@" >"$RESULTS/$name.log" 2>&1
   project_status=$?
