@@ -93,6 +93,20 @@ public sealed class NatsAuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NodeAndAgbot_MayReadTheirOrgsChangeNotifications_ButNotAnotherOrgs()
+    {
+        await using var node = await RawNatsConnection.ConnectAsync(_server.Port, Node1.ToString(), "pw-node1");
+        await using var agbot = await RawNatsConnection.ConnectAsync(_server.Port, Agbot.ToString(), "pw-agbot");
+
+        await node.SendAsync($"SUB {MailboxNames.OrgChanges("myorg")} 1\r\nSUB {MailboxNames.OrgChanges("otherorg")} 2\r\n");
+        await agbot.SendAsync($"SUB {MailboxNames.OrgChanges("myorg")} 1\r\nSUB {MailboxNames.OrgChanges("otherorg")} 2\r\n");
+
+        var denied = $"-ERR 'Permissions Violation for Subscription to \"{MailboxNames.OrgChanges("otherorg")}\"'";
+        Assert.Equal([denied], await node.LinesUntilPongAsync());
+        Assert.Equal([denied], await agbot.LinesUntilPongAsync());
+    }
+
+    [Fact]
     public async Task WrongPassword_IsRefused()
     {
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() =>
