@@ -1,7 +1,8 @@
 // Mailbox latency: one sealed message from SendAsync to the recipient's handler, on loopback,
 // against a real nats-server with JetStream (file storage). Printed next to a core-NATS publish →
 // subscriber round on the same server, so the cost of durability and sealing shows as a ratio.
-// Usage: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- [messages]
+// Usage: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- [messages] [idle inboxes]
+// With idle inboxes, the round is measured again after that many more inboxes joined the stream.
 using System.Diagnostics;
 using System.Globalization;
 using Horizon.Bench.Mailbox;
@@ -13,7 +14,8 @@ using Horizon.Testing;
 using Horizon.Testing.Nats;
 
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
-Console.WriteLine($"command: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- {messages}");
+var idleInboxes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+Console.WriteLine($"command: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- {messages} {idleInboxes}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
 await using var server = await NatsServer.StartAsync();
@@ -108,3 +110,17 @@ Console.WriteLine(new LatencyFigures("stage: seal (ECDH, AES-GCM, ECDSA)", seal)
 Console.WriteLine(new LatencyFigures("stage: open (verify, decrypt, replay)", open));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ratio p50 mailbox / core: {mailboxFigures.Percentile(50) / coreFigures.Percentile(50):0.0}x (target: mailbox p50 well under 5 ms)"));
+
+if (idleInboxes > 0)
+{
+    var pid = server.ProcessId ?? throw new InvalidOperationException("nats-server is not running");
+    var (few, fewCpu) = await IdleInboxRound.MeasureAsync("send → handler, 2 inboxes", agbot, node, pid, messages);
+    await IdleInboxRound.AddIdleInboxesAsync(provisioner, idleInboxes);
+    var (many, manyCpu) = await IdleInboxRound.MeasureAsync(string.Create(CultureInfo.InvariantCulture, $"send → handler, {idleInboxes + 2} inboxes"), agbot, node, pid, messages);
+    Console.WriteLine(few);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  nats-server CPU per message: {fewCpu:0.000} ms"));
+    Console.WriteLine(many);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  nats-server CPU per message: {manyCpu:0.000} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"ratio with {idleInboxes + 2} / 2 inboxes: p50 {many.Percentile(50) / few.Percentile(50):0.00}x, nats-server CPU per message {manyCpu / Math.Max(fewCpu, 0.001):0.00}x"));
+}
