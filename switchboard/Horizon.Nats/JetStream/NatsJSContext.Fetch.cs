@@ -55,31 +55,32 @@ public sealed partial class NatsJSContext
             }
         }
         _connection.ConnectionStateChanged += OnStateChanged;
-        using var unhook = new Unhook(() => _connection.ConnectionStateChanged -= OnStateChanged);
-        var received = 0;
-        while (received < opts.MaxMsgs)
+        try
         {
-            var (ok, msg) = await NextAsync(sub, deadline.Token, cancellationToken);
-            if (!ok)
+            var received = 0;
+            while (received < opts.MaxMsgs)
             {
-                yield break;
-            }
-            if (msg.Headers is { Code: > 0 } status && msg.ReplyTo is null)
-            {
-                if (IsEndOfPull(status, stream, consumer))
+                var (ok, msg) = await NextAsync(sub, deadline.Token, cancellationToken);
+                if (!ok)
                 {
                     yield break;
                 }
-                continue;
+                if (msg.Headers is { Code: > 0 } status && msg.ReplyTo is null)
+                {
+                    if (IsEndOfPull(status, stream, consumer))
+                    {
+                        yield break;
+                    }
+                    continue;
+                }
+                received++;
+                yield return new NatsJSMsg(msg, _connection);
             }
-            received++;
-            yield return new NatsJSMsg(msg, _connection);
         }
-    }
-
-    private sealed class Unhook(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
+        finally
+        {
+            _connection.ConnectionStateChanged -= OnStateChanged;
+        }
     }
 
     private static async Task<(bool Ok, NatsMsg Msg)> NextAsync(NatsSubscription sub, CancellationToken deadline, CancellationToken cancellationToken)

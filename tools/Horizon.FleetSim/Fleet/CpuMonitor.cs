@@ -1,4 +1,5 @@
 using System.Globalization;
+using Horizon.Testing.Processes;
 
 namespace Horizon.FleetSim.Fleet;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
+using Horizon.Testing.Processes;
 
 namespace Horizon.Bench.Mailbox;
 
@@ -25,12 +26,12 @@ internal static class IdleInboxRound
         });
         var payload = new byte[512];
         var samples = new List<double>(messages);
-        var cpuBefore = TimeSpan.Zero;
+        var cpuBefore = 0.0;
         for (var i = 0; i < messages + 50; i++)
         {
             if (i == 50)
             {
-                cpuBefore = ProcessCpuTime.Of(serverPid);
+                cpuBefore = CpuSecondsOf(serverPid);
             }
             arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var started = Stopwatch.GetTimestamp();
@@ -41,7 +42,7 @@ internal static class IdleInboxRound
                 samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
-        var serverCpu = ProcessCpuTime.Of(serverPid) - cpuBefore;
+        var serverCpuSeconds = CpuSecondsOf(serverPid) - cpuBefore;
         await stop.CancelAsync();
         try
         {
@@ -50,8 +51,10 @@ internal static class IdleInboxRound
         catch (OperationCanceledException)
         {
         }
-        return (new LatencyFigures(name, samples), serverCpu.TotalMilliseconds / messages);
+        return (new LatencyFigures(name, samples), serverCpuSeconds * 1000 / messages);
     }
+
+    private static double CpuSecondsOf(int pid) => ProcessCpu.SecondsOf(pid) ?? throw new InvalidOperationException($"cannot read the CPU time of process {pid}");
 
     /// <summary>Adds <paramref name="count"/> inboxes of nodes that never pull.</summary>
     public static async Task AddIdleInboxesAsync(MailboxProvisioner provisioner, int count)

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Horizon.FleetSim.Fleet;
+namespace Horizon.Testing.Processes;
 
 /// <summary>
 /// Reads the CPU time a process has used so far from <c>/proc/&lt;pid&gt;/stat</c> (user + system,
 /// children not included) and the machine's from <c>/proc/stat</c>. Linux only; elsewhere every
-/// reading is null and the simulator prints no CPU figures.
+/// reading is null (the fleet simulator then prints no CPU figures).
 /// </summary>
-internal static class ProcessCpu
+public static class ProcessCpu
 {
     // USER_HZ is 100 on every Linux ABI .NET runs on; /proc reports times in those ticks.
     private const double TicksPerSecond = 100;
