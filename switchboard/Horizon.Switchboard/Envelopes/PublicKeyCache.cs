@@ -6,31 +6,42 @@ namespace Horizon.Switchboard.Envelopes;
 /// <summary>
 /// Registered public keys already imported into OpenSSL, by their SPKI bytes. Importing a key costs
 /// about as much as the signature check it serves (the mailbox benchmark's open and seal stages), and
-/// a party talks to the same few peers over and over. Keys are public, so one cache serves every
-/// mailbox of a process. Each entry is used under its own lock: an OpenSSL key object is not
-/// documented as safe for concurrent use. At capacity the cache starts over rather than tracking age.
+/// a party talks to the same peers over and over. Keys are public, so one cache serves every mailbox
+/// of a process.
 /// </summary>
+/// <remarks>
+/// An OpenSSL key object is not documented as safe for concurrent use, so each caller borrows an
+/// instance of its own: a key in use is imported once more rather than waited for. A shared
+/// instance under a lock made a thousand simulated nodes sealing to their one agbot spend a quarter
+/// of their CPU spinning on that lock. An agbot talks to every node of its fleet, so the cache holds
+/// far more keys than a node ever needs; at capacity it starts over rather than tracking age.
+/// </remarks>
 internal sealed class PublicKeyCache<TKey>(Func<byte[], TKey> import) where TKey : AsymmetricAlgorithm
 {
-    private const int Capacity = 4096;
-    private readonly ConcurrentDictionary<string, TKey> _keys = new(StringComparer.Ordinal);
+    private const int Capacity = 65_536;
+    private readonly ConcurrentDictionary<string, ConcurrentStack<TKey>> _keys = new(StringComparer.Ordinal);
 
     /// <exception cref="CryptographicException"><paramref name="spki"/> is not a key of the expected kind.</exception>
     public TResult Use<TResult>(byte[] spki, Func<TKey, TResult> use)
     {
         var name = Convert.ToBase64String(spki);
-        if (!_keys.TryGetValue(name, out var key))
+        if (!_keys.TryGetValue(name, out var idle))
         {
             if (_keys.Count >= Capacity)
             {
-                // Keys still in use elsewhere stay valid; the dropped ones are finalized by their safe handles.
+                // Instances borrowed right now go back to their dropped stacks and are finalized with them.
                 _keys.Clear();
             }
-            key = _keys.GetOrAdd(name, _ => import(spki));
+            idle = _keys.GetOrAdd(name, _ => new ConcurrentStack<TKey>());
         }
-        lock (key)
+        var key = idle.TryPop(out var imported) ? imported : import(spki);
+        try
         {
             return use(key);
+        }
+        finally
+        {
+            idle.Push(key);
         }
     }
 

@@ -25,6 +25,20 @@ public sealed class EnvelopeTests : IDisposable
     }
 
     [Fact]
+    public async Task ManyEnvelopesSealedAtOnceForOneRecipient_AllOpenToTheirOwnPayloads()
+    {
+        // Every sealer of a process shares the imported recipient key; concurrent seals must not mix.
+        var sealedEnvelopes = await Task.WhenAll(Enumerable.Range(0, 400).Select(i =>
+            Task.Run(() => (Payload: $"payload {i}", Envelope: _parties.SealForNode($"payload {i}")))));
+
+        foreach (var (payload, envelope) in sealedEnvelopes)
+        {
+            var opened = await _parties.Opener.OpenAsync(envelope.Bytes);
+            Assert.Equal(payload, Encoding.UTF8.GetString(opened.Payload.Span));
+        }
+    }
+
+    [Fact]
     public void SealedEnvelope_DoesNotCarryThePayloadInClear()
     {
         var sealedEnvelope = _parties.SealForNode("secret-user-input-value");
