@@ -62,7 +62,9 @@ public sealed partial class AgreementGovernor(
             await negotiator.CancelAsync(expired, CancelReason.NoReply, $"no reply within {options.ReplyTimeout.TotalSeconds:0.#} s", cancellationToken);
         }
         // Only the nodes whose partition this instance leases: another instance governs the rest.
-        var finalized = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = AgreementQuery.All }, cancellationToken)).Where(a => leases.Owns(a.NodeOrg, a.NodeId)).ToList();
+        // Every few seconds over the whole fleet: without the proposal documents, read again only to cancel.
+        var finalized = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = AgreementQuery.All, WithoutDocuments = true }, cancellationToken))
+            .Where(a => leases.Owns(a.NodeOrg, a.NodeId)).ToList();
         if (finalized.Count == 0)
         {
             return;
@@ -77,8 +79,11 @@ public sealed partial class AgreementGovernor(
                 var silence = now - seen;
                 if (silence > TimeSpan.FromSeconds(agreement.MissingHeartbeatInterval))
                 {
-                    await negotiator.CancelAsync(agreement, CancelReason.NodeHeartbeatStopped,
-                        $"no heartbeat for {silence.TotalSeconds:0} s (limit {agreement.MissingHeartbeatInterval} s)", cancellationToken);
+                    if (await store.GetAsync(agreement.Id, cancellationToken) is { State: AgreementState.Finalized } current)
+                    {
+                        await negotiator.CancelAsync(current, CancelReason.NodeHeartbeatStopped,
+                            $"no heartbeat for {silence.TotalSeconds:0} s (limit {agreement.MissingHeartbeatInterval} s)", cancellationToken);
+                    }
                     continue;
                 }
             }

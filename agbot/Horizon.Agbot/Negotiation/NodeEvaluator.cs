@@ -88,7 +88,7 @@ public sealed partial class NodeEvaluator(
         {
             return null;
         }
-        var history = await store.ListAsync(new AgreementQuery { NodeOrg = node.Org, NodeId = node.Id, Workload = workload.Key, Limit = 100 }, cancellationToken);
+        var history = await store.ListAsync(new AgreementQuery { NodeOrg = node.Org, NodeId = node.Id, Workload = workload.Key, Limit = 100, WithoutDocuments = true }, cancellationToken);
         var notBefore = RetryPolicy.NotBefore(history, options);
         if (notBefore > now)
         {

@@ -20,6 +20,14 @@ public sealed record AgreementQuery
     /// <summary>Only agreements with an update in flight whose reply deadline is at or before this time.</summary>
     public DateTimeOffset? UpdateDeadlineBefore { get; init; }
 
+    /// <summary>
+    /// Leaves out the documents (<see cref="AgreementRecord.ProposalJson"/>, <see cref="AgreementRecord.UpdateJson"/>,
+    /// <see cref="AgreementRecord.UnansweredJson"/>): a few KB per agreement that passes over the whole fleet
+    /// every few seconds would read and drop again. The records come back with
+    /// <see cref="AgreementRecord.HasDocuments"/> false, and the store refuses to write them.
+    /// </summary>
+    public bool WithoutDocuments { get; init; }
+
     /// <summary>Newest first, at most this many. Default 10,000 (a listing for people); <see cref="All"/> for the agbot's own passes.</summary>
     public int Limit { get; init; } = 10_000;
 

@@ -83,6 +83,12 @@ public sealed record AgreementRecord
     /// <summary>An update of the agreement's terms is in flight.</summary>
     public bool IsUpdating => UpdateVersion is not null;
 
+    /// <summary>
+    /// False when listed <see cref="AgreementQuery.WithoutDocuments"/>: the documents are empty, so the
+    /// record must be read again (<see cref="IAgreementStore.GetAsync"/>) before it is written back.
+    /// </summary>
+    public bool HasDocuments { get; init; } = true;
+
     public bool IsLive => State != AgreementState.Cancelled;
 
     /// <summary>The node as <c>org/id</c>.</summary>

@@ -14,6 +14,12 @@ public abstract partial class SqlAgreementStore : IAgreementStore
         "cancel_reason, cancel_message, missing_heartbeat, check_status, created_ms, updated_ms, reply_deadline_ms, finalized_ms, " +
         "cancelled_ms, verify_sent_ms, verified_ms, update_version, update_json, update_rollout, update_deadline_ms, update_unanswered";
 
+    // The same columns in the same order, the documents left empty (AgreementQuery.WithoutDocuments).
+    private const string ColumnsWithoutDocuments =
+        "id, node_org, node_id, workload, source, service_org, service_url, service_version, arch, state, pending, agbot, '' AS proposal, " +
+        "cancel_reason, cancel_message, missing_heartbeat, check_status, created_ms, updated_ms, reply_deadline_ms, finalized_ms, " +
+        "cancelled_ms, verify_sent_ms, verified_ms, update_version, NULL AS update_json, update_rollout, update_deadline_ms, NULL AS update_unanswered";
+
     /// <summary>Schema statements, run in order; each must be idempotent.</summary>
     protected static readonly string[] SchemaStatements =
     [
@@ -165,6 +171,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
     public async Task<bool> TryChangeUpdateAsync(string? expectedUpdateVersion, AgreementRecord updated, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(updated);
+        RequireDocuments(updated);
         return await UseAsync(async connection =>
         {
             await using var command = Command(connection,
@@ -278,7 +285,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
             {
                 Add(c, "update_deadline", updateDeadline.ToUnixTimeMilliseconds());
             }
-        }, query.Limit, cancellationToken);
+        }, query.Limit, cancellationToken, documents: !query.WithoutDocuments);
     }
 
     public Task SaveCompatibilityAsync(NodeCompatibility verdict, CancellationToken cancellationToken = default)
@@ -337,17 +344,18 @@ public abstract partial class SqlAgreementStore : IAgreementStore
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
-    private Task<IReadOnlyList<AgreementRecord>> QueryAsync(string where, Action<DbCommand> bind, int limit, CancellationToken cancellationToken) =>
+    private Task<IReadOnlyList<AgreementRecord>> QueryAsync(string where, Action<DbCommand> bind, int limit, CancellationToken cancellationToken, bool documents = true) =>
         UseAsync<IReadOnlyList<AgreementRecord>>(async connection =>
         {
-            await using var command = Command(connection, $"SELECT {Columns} FROM agbot_agreement {where} ORDER BY created_ms DESC, id LIMIT @limit");
+            var columns = documents ? Columns : ColumnsWithoutDocuments;
+            await using var command = Command(connection, $"SELECT {columns} FROM agbot_agreement {where} ORDER BY created_ms DESC, id LIMIT @limit");
             bind(command);
             Add(command, "limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var result = new List<AgreementRecord>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                result.Add(Read(reader));
+                result.Add(documents ? Read(reader) : Read(reader) with { HasDocuments = false });
             }
             return result;
         }, cancellationToken);
@@ -367,12 +375,22 @@ public abstract partial class SqlAgreementStore : IAgreementStore
         command.Parameters.Add(parameter);
     }
 
+    // Writing a record listed without its documents would blank them in the store.
+    private static void RequireDocuments(AgreementRecord a)
+    {
+        if (!a.HasDocuments)
+        {
+            throw new InvalidOperationException($"agreement {a.Id} was listed without its documents; read it with GetAsync before writing it");
+        }
+    }
+
     private static AgreementRecord? First(IReadOnlyList<AgreementRecord> rows) => rows.Count > 0 ? rows[0] : null;
 
     private static long? Ms(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
     private static void Bind(DbCommand command, AgreementRecord a)
     {
+        RequireDocuments(a);
         Add(command, "id", a.Id);
         Add(command, "node_org", a.NodeOrg);
         Add(command, "node_id", a.NodeId);

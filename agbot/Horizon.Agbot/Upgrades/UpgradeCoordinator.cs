@@ -95,7 +95,8 @@ public sealed partial class UpgradeCoordinator(
         {
             return;
         }
-        var agreements = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Workload = workload.Key, Limit = AgreementQuery.All }, cancellationToken))
+        // Each pass looks at every agreement of the workload; documents are read only for those it writes.
+        var agreements = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Workload = workload.Key, Limit = AgreementQuery.All, WithoutDocuments = true }, cancellationToken))
             .Where(a => a.Agbot == options.Identity && CompatibilityChecker.ArchMatches(workload.ServiceArch, a.Arch))
             .ToDictionary(a => a.Id, StringComparer.Ordinal);
         var rollout = await store.GetRolloutAsync(options.Identity, workload.Key, target.Version, cancellationToken);
@@ -215,8 +216,12 @@ public sealed partial class UpgradeCoordinator(
         return result;
     }
 
-    private async Task BeginAsync(AgreementRecord agreement, RolloutMember member, RolloutRecord rollout, CancellationToken cancellationToken)
+    private async Task BeginAsync(AgreementRecord listed, RolloutMember member, RolloutRecord rollout, CancellationToken cancellationToken)
     {
+        if (await store.GetAsync(listed.Id, cancellationToken) is not { State: AgreementState.Finalized, IsUpdating: false } agreement)
+        {
+            return; // Ended or updating since the pass listed it: the next pass sees it as it is now.
+        }
         if (member.Outcome == UpdateOutcome.RollingBack)
         {
             var old = (Proposal)AgreementCodec.Decode(Encoding.UTF8.GetBytes(member.OldProposalJson));
@@ -283,7 +288,7 @@ public sealed partial class UpgradeCoordinator(
             {
                 continue;
             }
-            var history = await store.ListAsync(new AgreementQuery { NodeOrg = agreement.NodeOrg, NodeId = agreement.NodeId, Workload = workload.Key, Limit = 100 }, cancellationToken);
+            var history = await store.ListAsync(new AgreementQuery { NodeOrg = agreement.NodeOrg, NodeId = agreement.NodeId, Workload = workload.Key, Limit = 100, WithoutDocuments = true }, cancellationToken);
             if (WorkloadSelector.Choose(workload.Versions, RetryPolicy.Failures(history), now)?.Version != target.Version)
             {
                 continue;
@@ -299,7 +304,10 @@ public sealed partial class UpgradeCoordinator(
                 LogNoTerms(agreement.Id, target.Version, problem ?? "");
                 continue;
             }
-            batch.Add((agreement, terms));
+            if (await store.GetAsync(agreement.Id, cancellationToken) is { State: AgreementState.Finalized, IsUpdating: false } full)
+            {
+                batch.Add((full, terms));
+            }
         }
         return batch;
     }

@@ -78,6 +78,26 @@ public abstract class AgreementStoreContract
     }
 
     [Fact]
+    public async Task ListedWithoutDocuments_EveryOtherFieldIsThere_AndTheRecordCannotBeWrittenBack()
+    {
+        await using var store = await OpenAsync();
+        var proposal = Proposal() with { ProposalJson = "{\"terms\":\"several KB\"}", State = AgreementState.Finalized, Pending = PendingMessage.None, FinalizedAt = T0.AddSeconds(2) };
+        await store.TryInsertAsync(proposal);
+        var updating = proposal with { UpdateVersion = "2.0.0", UpdateJson = "{\"update\":1}", UpdateRollout = "r", UpdateDeadline = T0.AddSeconds(60), UnansweredJson = "[]" };
+        Assert.True(await store.TryChangeUpdateAsync(null, updating));
+
+        var listed = Assert.Single(await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, WithoutDocuments = true }));
+
+        Assert.False(listed.HasDocuments);
+        Assert.Equal(updating with { ProposalJson = "", UpdateJson = null, UnansweredJson = null, HasDocuments = false }, listed);
+        Assert.True(listed.IsUpdating);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.TryTransitionAsync(AgreementState.Finalized, listed with { State = AgreementState.Cancelled }));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.TryChangeUpdateAsync("2.0.0", listed with { UpdateVersion = null }));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.TryInsertAsync(listed with { Id = Horizon.Agreements.AgreementId.New(), NodeId = "n9" }));
+        Assert.Equal(updating, await store.GetAsync(proposal.Id));
+    }
+
+    [Fact]
     public async Task PendingMessages_AndExpiredProposals_AreFoundForResume()
     {
         await using var store = await OpenAsync();
