@@ -68,8 +68,12 @@ public interface IAgreementStore : IAsyncDisposable
     /// <summary>One member of the rollout, or null when the agreement is not in it.</summary>
     Task<RolloutMember?> GetRolloutMemberAsync(string agbot, string workload, string version, string agreementId, CancellationToken cancellationToken = default);
 
-    /// <summary>Every member of the rollout, by batch.</summary>
-    Task<IReadOnlyList<RolloutMember>> ListRolloutMembersAsync(string agbot, string workload, string version, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Every member of the rollout, by batch. <paramref name="withoutOldProposals"/> leaves
+    /// <see cref="RolloutMember.OldProposalJson"/> empty for passes over every member (saving such a
+    /// member keeps the stored one; read it with <see cref="GetRolloutMemberAsync"/> to roll back).
+    /// </summary>
+    Task<IReadOnlyList<RolloutMember>> ListRolloutMembersAsync(string agbot, string workload, string version, bool withoutOldProposals = false, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until

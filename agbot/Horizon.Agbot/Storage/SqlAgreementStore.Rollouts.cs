@@ -61,8 +61,8 @@ public abstract partial class SqlAgreementStore
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<RolloutMember>> ListRolloutMembersAsync(string agbot, string workload, string version, CancellationToken cancellationToken = default) =>
-        QueryMembersAsync(agbot, workload, version, null, cancellationToken);
+    public Task<IReadOnlyList<RolloutMember>> ListRolloutMembersAsync(string agbot, string workload, string version, bool withoutOldProposals = false, CancellationToken cancellationToken = default) =>
+        QueryMembersAsync(agbot, workload, version, null, cancellationToken, withoutOldProposals);
 
     public async Task<RolloutMember?> GetRolloutMemberAsync(string agbot, string workload, string version, string agreementId, CancellationToken cancellationToken = default)
     {
@@ -71,11 +71,12 @@ public abstract partial class SqlAgreementStore
         return rows.Count > 0 ? rows[0] : null;
     }
 
-    private Task<IReadOnlyList<RolloutMember>> QueryMembersAsync(string agbot, string workload, string version, string? agreementId, CancellationToken cancellationToken) =>
+    private Task<IReadOnlyList<RolloutMember>> QueryMembersAsync(string agbot, string workload, string version, string? agreementId, CancellationToken cancellationToken,
+        bool withoutOldProposals = false) =>
         UseAsync<IReadOnlyList<RolloutMember>>(async connection =>
         {
             await using var command = Command(connection,
-                "SELECT agreement_id, batch, outcome, old_version, old_proposal, updated_ms, attempts, retry_ms FROM agbot_rollout_member " +
+                $"SELECT agreement_id, batch, outcome, old_version, {(withoutOldProposals ? "''" : "old_proposal")}, updated_ms, attempts, retry_ms FROM agbot_rollout_member " +
                 "WHERE agbot = @agbot AND workload = @workload AND version = @version" + (agreementId is null ? "" : " AND agreement_id = @agreement_id") +
                 " ORDER BY batch, agreement_id");
             Add(command, "agbot", agbot);

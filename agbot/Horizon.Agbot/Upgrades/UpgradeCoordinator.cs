@@ -100,7 +100,7 @@ public sealed partial class UpgradeCoordinator(
             .Where(a => a.Agbot == options.Identity && CompatibilityChecker.ArchMatches(workload.ServiceArch, a.Arch))
             .ToDictionary(a => a.Id, StringComparer.Ordinal);
         var rollout = await store.GetRolloutAsync(options.Identity, workload.Key, target.Version, cancellationToken);
-        var members = rollout is null ? [] : await store.ListRolloutMembersAsync(options.Identity, workload.Key, target.Version, cancellationToken);
+        var members = rollout is null ? [] : await store.ListRolloutMembersAsync(options.Identity, workload.Key, target.Version, withoutOldProposals: true, cancellationToken);
         members = await SettleAsync(rollout, members, agreements, cancellationToken);
         if (rollout?.State == RolloutState.Stopped)
         {
@@ -224,7 +224,13 @@ public sealed partial class UpgradeCoordinator(
         }
         if (member.Outcome == UpdateOutcome.RollingBack)
         {
-            var old = (Proposal)AgreementCodec.Decode(Encoding.UTF8.GetBytes(member.OldProposalJson));
+            // Listed without it: the old proposal is read for the few members rolled back.
+            var stored = await store.GetRolloutMemberAsync(member.Agbot, member.Workload, member.Version, member.AgreementId, cancellationToken);
+            if (stored is null)
+            {
+                return;
+            }
+            var old = (Proposal)AgreementCodec.Decode(Encoding.UTF8.GetBytes(stored.OldProposalJson));
             await negotiator.BeginUpdateAsync(agreement, member.OldVersion, old.Terms, rollout.Key, cancellationToken);
             return;
         }

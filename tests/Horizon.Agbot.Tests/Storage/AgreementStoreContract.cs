@@ -191,6 +191,20 @@ public abstract class AgreementStoreContract
     }
 
     [Fact]
+    public async Task RolloutMembersListedWithoutOldProposals_CanBeSaved_WithoutLosingTheStoredOne()
+    {
+        await using var store = await OpenAsync();
+        var member = new RolloutMember { Agbot = "o/a1", Workload = "w", Version = "2.0.0", AgreementId = "x", Batch = 1, OldVersion = "1.0.0", OldProposalJson = "{\"old\":1}", UpdatedAt = T0 };
+        await store.SaveRolloutMemberAsync(member);
+
+        var listed = Assert.Single(await store.ListRolloutMembersAsync("o/a1", "w", "2.0.0", withoutOldProposals: true));
+        Assert.Equal(member with { OldProposalJson = "" }, listed);
+        await store.SaveRolloutMemberAsync(listed with { Outcome = UpdateOutcome.RollingBack, UpdatedAt = T0.AddSeconds(1) });
+
+        Assert.Equal(member with { Outcome = UpdateOutcome.RollingBack, UpdatedAt = T0.AddSeconds(1) }, await store.GetRolloutMemberAsync("o/a1", "w", "2.0.0", "x"));
+    }
+
+    [Fact]
     public async Task UnansweredUpdates_AndRollbackRetries_AreKeptAndReplaced()
     {
         await using var store = await OpenAsync();
