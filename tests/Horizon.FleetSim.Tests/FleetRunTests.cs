@@ -45,5 +45,10 @@ public sealed class FleetRunTests
         Assert.NotNull(report.Rollout);
         Assert.True(report.Rollout.Complete, "the rollout did not complete:\n" + output);
         Assert.Equal(0, report.Rollout.Refused);
+        // The summary says what each agreement and each upgrade cost the components together.
+        using var summary = new StringWriter();
+        report.Print(summary);
+        Assert.Matches(@"per agreement: [0-9.]+ cpu-ms \(.*exchange [0-9.]+.*\); [0-9]+ cpu-s on [0-9]+ cores is at least [0-9]+ s", summary.ToString());
+        Assert.Matches(@"per upgrade: [0-9.]+ cpu-ms", summary.ToString());
     }
 }

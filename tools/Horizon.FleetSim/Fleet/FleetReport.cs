@@ -98,7 +98,25 @@ internal sealed record FleetReport
                 var saturated = component.FirstSaturatedAt is { } at ? string.Create(c, $"saturated from t={at.TotalSeconds:0.0} s") : "never saturated";
                 output.WriteLine(string.Create(c, $"    {component.Name,-12} {component.CpuSeconds,8:0.0} cpu-s, mean {component.MeanCores:0.00} cores, peak {component.PeakCores:0.00}, {saturated}"));
             }
+            PrintCostPerOutcome(output, phase);
         }
+    }
+
+    // What each finished agreement (or upgrade) cost every component, and the shortest the phase
+    // could have been on this machine's cores had they all been busy from start to end.
+    private void PrintCostPerOutcome(TextWriter output, CpuPhase phase)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var (outcomes, what) = phase.Name == "rollout" ? (Rollout?.Upgraded ?? 0, "upgrade") : (LatenciesMs.Length, "agreement");
+        if (outcomes == 0)
+        {
+            return;
+        }
+        var total = phase.Components.Sum(x => x.CpuSeconds);
+        var each = string.Join(", ", phase.Components.OrderByDescending(x => x.CpuSeconds)
+            .Select(x => string.Create(c, $"{x.Name} {x.CpuSeconds * 1000 / outcomes:0.0}")));
+        output.WriteLine(string.Create(c,
+            $"    per {what}: {total * 1000 / outcomes:0.0} cpu-ms ({each}); {total:0} cpu-s on {Environment.ProcessorCount} cores is at least {total / Environment.ProcessorCount:0} s"));
     }
 }
 
