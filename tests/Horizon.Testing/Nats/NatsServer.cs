@@ -123,6 +123,12 @@ public sealed class NatsServer : IAsyncDisposable
             config.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{StoreDirectory}\" }}");
         }
         config.AppendLine(_options.ConfigSnippet);
+        // For benchmarks: nats-server's Go profiler on this loopback port, so a run can be profiled
+        // (curl http://127.0.0.1:PORT/debug/pprof/profile?seconds=20; go tool pprof -top).
+        if (Environment.GetEnvironmentVariable("HZN_NATS_PROF_PORT") is { Length: > 0 } profPort && int.TryParse(profPort, CultureInfo.InvariantCulture, out var port))
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"prof_port: {port}");
+        }
         return config.ToString();
     }
 
