@@ -65,14 +65,9 @@ public static class AgbotServiceCollectionExtensions
         return builder;
     }
 
-    // The inbox loops together hold at most one default batch. A message's ack wait runs from its
-    // delivery, so 8 loops of 64 each kept up to 512 replies waiting behind one another; when a
-    // registration wave slowed the handling, the last of them outlived the 30 s ack wait, came back
-    // and were opened a second time only to be dropped as replays (417 at 10,000 nodes).
     private static Mailbox CreateMailbox(IServiceProvider sp, AgbotOptions options) =>
         Mailbox.Create(options.Address, sp.GetRequiredService<NatsConnection>(), sp.GetRequiredService<PartyKeys>(),
-            sp.GetRequiredService<NodeKeyCache>(), options.StateDirectory,
-            MailboxOptions.Default with { FetchBatch = Math.Max(1, MailboxOptions.Default.FetchBatch / options.InboxConcurrency) },
+            sp.GetRequiredService<NodeKeyCache>(), options.StateDirectory, MailboxOptions.Default,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
 
     /// <summary>Maps the local API.</summary>
