@@ -27,7 +27,7 @@ public abstract partial class SqlAgreementStore
         }, cancellationToken);
 
     public Task<IReadOnlyList<LeaseRecord>> ListLeasesAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<LeaseRecord>>(async connection =>
+        UseAsync<IReadOnlyList<LeaseRecord>>(async connection =>
         {
             await using var command = Command(connection, "SELECT name, holder, expires_ms FROM agbot_lease ORDER BY name");
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

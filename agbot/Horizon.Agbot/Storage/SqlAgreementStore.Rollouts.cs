@@ -73,7 +73,7 @@ public abstract partial class SqlAgreementStore
 
     private Task<IReadOnlyList<RolloutMember>> QueryMembersAsync(string agbot, string workload, string version, string? agreementId, CancellationToken cancellationToken,
         bool withoutOldProposals = false) =>
-        ReadAsync<IReadOnlyList<RolloutMember>>(async connection =>
+        UseAsync<IReadOnlyList<RolloutMember>>(async connection =>
         {
             await using var command = Command(connection,
                 $"SELECT agreement_id, batch, outcome, old_version, {(withoutOldProposals ? "''" : "old_proposal")}, updated_ms, attempts, retry_ms FROM agbot_rollout_member " +
@@ -109,7 +109,7 @@ public abstract partial class SqlAgreementStore
         }, cancellationToken);
 
     private Task<IReadOnlyList<RolloutRecord>> QueryRolloutsAsync(string where, Action<DbCommand> bind, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<RolloutRecord>>(async connection =>
+        UseAsync<IReadOnlyList<RolloutRecord>>(async connection =>
         {
             await using var command = Command(connection, $"SELECT agbot, workload, version, state, batch, created_ms, updated_ms FROM agbot_rollout {where} ORDER BY created_ms");
             bind(command);

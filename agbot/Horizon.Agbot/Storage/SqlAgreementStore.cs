@@ -84,12 +84,6 @@ public abstract partial class SqlAgreementStore : IAgreementStore
     /// <summary>Runs <paramref name="work"/> on an open connection the implementation owns for the call.</summary>
     protected abstract Task<T> UseAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Runs a query that writes nothing. By default like <see cref="UseAsync{T}"/>; an implementation
-    /// whose writes are serialized can let readers run beside them.
-    /// </summary>
-    protected virtual Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) => UseAsync(work, cancellationToken);
-
     /// <summary>Whether <paramref name="exception"/> is a unique-constraint violation.</summary>
     protected abstract bool IsUniqueViolation(DbException exception);
 
@@ -314,7 +308,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
     }
 
     public Task<IReadOnlyList<NodeCompatibility>> ListCompatibilityAsync(string nodeOrg, string nodeId, CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<NodeCompatibility>>(async connection =>
+        UseAsync<IReadOnlyList<NodeCompatibility>>(async connection =>
         {
             await using var command = Command(connection,
                 "SELECT workload, compatible, reasons, checked_ms FROM agbot_compatibility WHERE node_org = @node_org AND node_id = @node_id ORDER BY workload");
@@ -332,7 +326,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
         }, cancellationToken);
 
     public Task<long> GetCursorAsync(string name, CancellationToken cancellationToken = default) =>
-        ReadAsync(async connection =>
+        UseAsync(async connection =>
         {
             await using var command = Command(connection, "SELECT value FROM agbot_cursor WHERE name = @name");
             Add(command, "name", name);
@@ -351,7 +345,7 @@ public abstract partial class SqlAgreementStore : IAgreementStore
         }, cancellationToken);
 
     private Task<IReadOnlyList<AgreementRecord>> QueryAsync(string where, Action<DbCommand> bind, int limit, CancellationToken cancellationToken, bool documents = true) =>
-        ReadAsync<IReadOnlyList<AgreementRecord>>(async connection =>
+        UseAsync<IReadOnlyList<AgreementRecord>>(async connection =>
         {
             var columns = documents ? Columns : ColumnsWithoutDocuments;
             await using var command = Command(connection, $"SELECT {columns} FROM agbot_agreement {where} ORDER BY created_ms DESC, id LIMIT @limit");

@@ -4,17 +4,13 @@ using Microsoft.Data.Sqlite;
 namespace Horizon.Agbot.Storage;
 
 /// <summary>
-/// The default store: one SQLite file, one writing connection with its calls serialized.
-/// <c>synchronous=FULL</c> because a state change must survive a power cut before the next message
-/// goes out. Queries run on pooled read-only connections beside the writer (WAL gives each its
-/// committed snapshot), so the governor's and the rollout's passes over the whole fleet do not hold
-/// up every reply waiting to be recorded.
+/// The default store: one SQLite file, one connection, calls serialized. <c>synchronous=FULL</c>
+/// because a state change must survive a power cut before the next message goes out.
 /// </summary>
 public sealed class SqliteAgreementStore : SqlAgreementStore
 {
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly string _readConnectionString;
 
     /// <param name="path">The database file; created with its folder when absent.</param>
     public SqliteAgreementStore(string path)
@@ -26,7 +22,6 @@ public sealed class SqliteAgreementStore : SqlAgreementStore
             Directory.CreateDirectory(folder);
         }
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
         _connection.Open();
         using var command = _connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;";
@@ -46,23 +41,12 @@ public sealed class SqliteAgreementStore : SqlAgreementStore
         }
     }
 
-    protected override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection(_readConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        return await work(connection);
-    }
-
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 };
 
     public override async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();
-        using (var pooled = new SqliteConnection(_readConnectionString))
-        {
-            SqliteConnection.ClearPool(pooled);
-        }
         _gate.Dispose();
     }
 }
