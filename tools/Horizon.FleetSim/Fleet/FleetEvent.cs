@@ -12,6 +12,7 @@ internal enum FleetEventKind
     CancelSent,
     UpdateReplied,
     Failed,
+    ReplacedAgreementStarted,
 }
 
 /// <summary>One observation of a node, as a shard reports it (in process, or as a line on a child's stdout).</summary>

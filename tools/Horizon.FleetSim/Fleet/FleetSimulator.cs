@@ -147,6 +147,7 @@ internal static class FleetSimulator
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"fleet-sim: publishing web 2.0.0; the agbot upgrades {healthy} agreements in batches of {options.RolloutBatchSize}"));
         var startedAt = clock.Elapsed;
+        tally.RolloutStarted(startedAt.TotalMilliseconds);
         cpu.BeginPhase("rollout", clock.Elapsed);
         await environment.PublishNewVersionAsync("2.0.0", cancellationToken);
         while (tally.Upgrades().Upgraded < healthy && clock.Elapsed - startedAt < options.Timeout)

@@ -18,6 +18,7 @@ internal sealed class FleetTally
     private readonly bool[] _settled;
     private readonly bool[] _registrationFailed;
     private readonly double[] _upgradedAt;
+    private double _rolloutStartedMs = double.PositiveInfinity;
     private int _updatesRefused;
     private int _settledCount;
     private int _ready;
@@ -76,6 +77,12 @@ internal sealed class FleetTally
                     SettleWhen(e.Index, behaviour == NodeBehaviour.CrashLooping);
                     break;
                 case FleetEventKind.UpdateReplied when e.Reason == 0:
+                    _upgradedAt[e.Index] = e.AtMs;
+                    break;
+                case FleetEventKind.ReplacedAgreementStarted
+                    when behaviour == NodeBehaviour.Healthy && e.AtMs >= _rolloutStartedMs && double.IsNaN(_upgradedAt[e.Index]):
+                    // A healthy node renegotiated during the rollout: its new agreement carries the
+                    // version the pattern selects now. (Crash-looping nodes renegotiate all the time.)
                     _upgradedAt[e.Index] = e.AtMs;
                     break;
                 case FleetEventKind.UpdateReplied:
@@ -142,7 +149,19 @@ internal sealed class FleetTally
         }
     }
 
-    /// <summary>Nodes that answered an update with success, the time of the last such answer (ms after the start signal), and refusals.</summary>
+    /// <summary>Marks the publishing of the new version (ms after the start signal): agreements that start after it carry it.</summary>
+    public void RolloutStarted(double atMs)
+    {
+        lock (_gate)
+        {
+            _rolloutStartedMs = atMs;
+        }
+    }
+
+    /// <summary>
+    /// Nodes that answered an update with success or started a renegotiated agreement after the new
+    /// version was published, the time of the last of them (ms after the start signal), and refusals.
+    /// </summary>
     public (int Upgraded, double LastUpgradedAt, int Refused) Upgrades()
     {
         lock (_gate)

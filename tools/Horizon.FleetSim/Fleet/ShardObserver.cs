@@ -30,6 +30,9 @@ internal sealed class ShardObserver(Action<FleetEvent> sink, Func<int, NodeBehav
         SettleIf(index, NodeBehaviour.Offline);
     }
 
+    public void ReplacedAgreementStarted(int index) =>
+        sink(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, index, Now));
+
     public void WorkloadStarted(int index)
     {
         sink(new FleetEvent(FleetEventKind.WorkloadStarted, index, Now));

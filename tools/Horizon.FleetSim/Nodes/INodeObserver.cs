@@ -20,4 +20,10 @@ internal interface INodeObserver
 
     /// <summary>The node answered an agreement update (upgrade) with its outcome.</summary>
     void UpdateReplied(int index, bool accepted, int reason);
+
+    /// <summary>
+    /// A later agreement of the node started its workload: its first agreement ended (cancelled by
+    /// either side) and the agbot negotiated a new one, with the version the pattern selects now.
+    /// </summary>
+    void ReplacedAgreementStarted(int index);
 }

@@ -23,6 +23,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private NodeMessagingService? _messaging;
     private int _started;
+    private string? _runningAgreement;
 
     public SimulatedNode(int index, NodeBehaviour behaviour, NodeSettings settings, HttpClient exchangeHttp, INodeObserver observer)
     {
@@ -42,7 +43,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
         };
         var engine = new RecordingDockerEngine(
             behaviour == NodeBehaviour.CrashLooping ? TimeSpan.FromMilliseconds(50) : null,
-            _ => OnWorkloadStarted());
+            OnWorkloadStarted);
         _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null, exchangeHttp, settings.InboxPullExpiry);
         _registration = new NodeRegistration
         {
@@ -129,12 +130,18 @@ internal sealed class SimulatedNode : IAsyncDisposable
         }
     }
 
-    private void OnWorkloadStarted()
+    private void OnWorkloadStarted(string agreementId)
     {
-        // The first start is the agreement taking effect; later ones are the supervisor's restarts.
+        // The first start is the agreement taking effect; later ones are the supervisor's restarts,
+        // or the start of a new agreement after the first one ended.
+        var previous = Interlocked.Exchange(ref _runningAgreement, agreementId);
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
             _observer.WorkloadStarted(Index);
+        }
+        else if (previous is not null && previous != agreementId)
+        {
+            _observer.ReplacedAgreementStarted(Index);
         }
     }
 

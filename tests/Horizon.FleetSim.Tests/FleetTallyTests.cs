@@ -1,0 +1,35 @@
+using Horizon.FleetSim.Fleet;
+using Horizon.FleetSim.Options;
+using Xunit;
+
+namespace Horizon.FleetSim.Tests;
+
+public sealed class FleetTallyTests
+{
+    private static readonly FleetPlan Plan = FleetPlan.For(FleetOptions.Default with { Count = 3 });
+
+    [Fact]
+    public void NodeRenegotiatedDuringTheRollout_CountsAsUpgraded_OneRenegotiatedBeforeItDoesNot()
+    {
+        var tally = new FleetTally(Plan);
+        foreach (var node in new[] { 0, 1, 2 })
+        {
+            tally.Record(new FleetEvent(FleetEventKind.WorkloadStarted, node, 10));
+        }
+        tally.Record(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, 1, 50));
+        tally.RolloutStarted(100);
+
+        tally.Record(new FleetEvent(FleetEventKind.UpdateReplied, 0, 120));
+        tally.Record(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, 2, 150));
+
+        Assert.Equal((2, 150.0, 0), tally.Upgrades());
+    }
+
+    [Fact]
+    public void ReplacedAgreementEvent_RoundTripsThroughAShardsOutputLine()
+    {
+        var line = new FleetEvent(FleetEventKind.ReplacedAgreementStarted, 7, 1234.5).ToLine();
+
+        Assert.Equal(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, 7, 1234.5), FleetEvent.TryParse(line));
+    }
+}
