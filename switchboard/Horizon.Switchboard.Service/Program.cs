@@ -1,37 +1,24 @@
-using Horizon.Exchange.Client;
-using Horizon.Nats;
-using Horizon.Nats.JetStream;
-using Horizon.Switchboard.Authorization;
-using Horizon.Switchboard.Mailboxes;
-using Horizon.Switchboard.Service;
+using Horizon.Switchboard.Credentials;
+using Horizon.Switchboard.Service.Hosting;
 
-// The switchboard: provisions mailboxes and keeps NATS authorization in step with the exchange.
+// `nats-init <directory>`: creates the NATS operator, accounts, signing keys, resolver include and
+// creds files that nats-server and the services need (keeps whatever exists).
+if (args is ["nats-init", var authorityDirectory, ..])
+{
+    using var created = NatsAuthority.Initialize(authorityDirectory);
+    Console.WriteLine($"NATS authority ready in {created.Directory}: include {created.ResolverConfigPath} from nats-server's configuration");
+    return;
+}
+
+// The switchboard: provisions the mailbox stream, issues NATS user JWTs to parties that prove
+// their registered key, and revokes departed ones.
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("HZN_");
-var options = builder.Configuration.GetSection("Switchboard").Get<SwitchboardOptions>() ?? new SwitchboardOptions();
-options.Validate();
-Directory.CreateDirectory(options.StateDirectory);
 if (builder.Configuration["urls"] is null)
 {
     builder.WebHost.UseUrls("http://127.0.0.1:8047");
 }
-
-builder.Services.AddSingleton(options);
-builder.Services.AddSingleton(new NatsConnection(NatsOpts.Default with
-{
-    Url = options.NatsUrl, Name = "horizon-switchboard", Username = options.NatsUser, Password = options.NatsPassword,
-}));
-builder.Services.AddSingleton(sp => new NatsJSContext(sp.GetRequiredService<NatsConnection>()));
-builder.Services.AddSingleton<MailboxProvisioner>();
-builder.Services.AddSingleton(new ExchangeClient(new Uri(options.ExchangeUrl), ExchangeCredentials.Parse(options.ExchangeCredentials)));
-builder.Services.AddSingleton(new GrantStore(Path.Combine(options.StateDirectory, "grants.db")));
-builder.Services.AddSingleton(new NatsAuthorizationFile(options.AuthorizationFile, options.NatsPidFile));
-builder.Services.AddSingleton(new SwitchboardCredentials(options.NatsUser, options.NatsPassword));
-builder.Services.AddSingleton<SwitchboardSynchronizer>();
-builder.Services.AddSingleton(sp => new CredentialIssuer(new Uri(options.ExchangeUrl), sp.GetRequiredService<GrantStore>(), sp.GetRequiredService<SwitchboardSynchronizer>()));
-builder.Services.AddHostedService<SwitchboardWorker>();
-
+builder.AddSwitchboard();
 var app = builder.Build();
-app.MapCredentialsApi();
-app.MapGet("/v1/status", (SwitchboardSynchronizer sync) => TypedResults.Ok(new { parties = sync.KnownParties.Count }));
+app.MapSwitchboard();
 await app.RunAsync();

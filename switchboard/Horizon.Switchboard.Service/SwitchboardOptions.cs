@@ -1,49 +1,72 @@
+using Horizon.Switchboard.Mailboxes;
+
 namespace Horizon.Switchboard.Service;
 
-/// <summary>Configuration of the switchboard service (section <c>Switchboard</c>), validated at start.</summary>
+/// <summary>
+/// Configuration of the switchboard service (section <c>Switchboard</c>, or <c>HZN_Switchboard__*</c>
+/// environment variables), validated at start. Secrets never come on the command line: the
+/// exchange credentials come from the environment or <see cref="ExchangeCredentialsFile"/>, NATS
+/// keys from <see cref="AuthorityDirectory"/>.
+/// </summary>
 public sealed record SwitchboardOptions
 {
     /// <summary>nats-server URL(s), comma-separated. Default nats://127.0.0.1:4222.</summary>
     public string NatsUrl { get; init; } = "nats://127.0.0.1:4222";
 
-    /// <summary>The switchboard's own NATS user; written into the authorization file as unrestricted.</summary>
-    public string NatsUser { get; init; } = "switchboard";
-
-    /// <summary>Its password; required (never a built-in default).</summary>
-    public string NatsPassword { get; init; } = "";
+    /// <summary>
+    /// The NATS authority (operator, account and signing keys, creds files) that
+    /// <c>Horizon.Switchboard.Service nats-init &lt;directory&gt;</c> created; nats-server includes its <c>resolver.conf</c>.
+    /// </summary>
+    public string AuthorityDirectory { get; init; } = "";
 
     /// <summary>The exchange, e.g. http://127.0.0.1:3090/v1/.</summary>
     public string ExchangeUrl { get; init; } = "http://127.0.0.1:3090/v1/";
 
-    /// <summary><c>org/id:token</c> of an identity that may list every org's nodes and agbots (a hub admin).</summary>
+    /// <summary><c>org/id:token</c> of an identity that may read every org's nodes and agbots (a hub admin).</summary>
     public string ExchangeCredentials { get; init; } = "";
 
-    /// <summary>The authorization include file nats-server loads; must sit beside the server's config.</summary>
-    public string AuthorizationFile { get; init; } = "";
+    /// <summary>A 0600 file holding <see cref="ExchangeCredentials"/>, read when that is not set.</summary>
+    public string ExchangeCredentialsFile { get; init; } = "";
 
-    /// <summary>The nats-server <c>pid_file</c>, used to signal a reload after the file changed.</summary>
-    public string NatsPidFile { get; init; } = "";
-
-    /// <summary>Where the grant database lives. Default ./switchboard-state.</summary>
+    /// <summary>Where the issued-credentials store lives. Default ./switchboard-state.</summary>
     public string StateDirectory { get; init; } = "switchboard-state";
 
-    /// <summary>Mailbox message lifetime (stream max age). Default 30 min.</summary>
-    public TimeSpan MessageTtl { get; init; } = Mailboxes.MailboxProvisioner.DefaultMessageTtl;
+    /// <summary>How the mailbox stream keeps messages (TTL 30 min, size cap).</summary>
+    public MailboxStreamOptions Stream { get; init; } = MailboxStreamOptions.Default;
 
-    /// <summary>Full resync period, the safety net behind change notifications. Default 60 s.</summary>
-    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Lifetime of a party's user JWT. Default 24 h; parties renew at four fifths of it.</summary>
+    public TimeSpan CredentialLifetime { get; init; } = TimeSpan.FromHours(24);
 
-    /// <exception cref="InvalidOperationException">A required setting is missing.</exception>
-    public void Validate()
+    /// <summary>How long a revocation waits for others to share its account update. Default 250 ms.</summary>
+    public TimeSpan RevocationBatch { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Period of the full comparison of credential holders with the exchange. Default 5 min.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <exception cref="InvalidOperationException">A required setting is missing or out of range.</exception>
+    public SwitchboardOptions Validated()
     {
-        List<string> missing = [];
-        if (string.IsNullOrWhiteSpace(NatsPassword)) missing.Add("Switchboard:NatsPassword");
-        if (string.IsNullOrWhiteSpace(ExchangeCredentials)) missing.Add("Switchboard:ExchangeCredentials");
-        if (string.IsNullOrWhiteSpace(AuthorizationFile)) missing.Add("Switchboard:AuthorizationFile");
-        if (string.IsNullOrWhiteSpace(NatsPidFile)) missing.Add("Switchboard:NatsPidFile");
-        if (missing.Count > 0)
+        List<string> problems = [];
+        if (string.IsNullOrWhiteSpace(AuthorityDirectory))
         {
-            throw new InvalidOperationException($"the switchboard needs {string.Join(", ", missing)} (configuration or HZN_ environment)");
+            problems.Add("Switchboard:AuthorityDirectory is required (create it with `nats-init <directory>`)");
         }
+        if (string.IsNullOrWhiteSpace(ExchangeCredentials) && string.IsNullOrWhiteSpace(ExchangeCredentialsFile))
+        {
+            problems.Add("Switchboard:ExchangeCredentials (environment) or Switchboard:ExchangeCredentialsFile is required");
+        }
+        if (CredentialLifetime < TimeSpan.FromSeconds(10) || CredentialLifetime > TimeSpan.FromDays(30))
+        {
+            problems.Add("Switchboard:CredentialLifetime must be between 10 seconds and 30 days");
+        }
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"the switchboard's configuration is incomplete: {string.Join("; ", problems)}");
+        }
+        return this;
     }
+
+    /// <summary>The exchange credentials, from the setting or its file.</summary>
+    public string ResolveExchangeCredentials() =>
+        !string.IsNullOrWhiteSpace(ExchangeCredentials) ? ExchangeCredentials : Keys.SecretFile.Read(ExchangeCredentialsFile).Trim();
 }

@@ -10,7 +10,7 @@ public sealed class FleetOptionsParserTests
     public void Parse_ReadsEveryOption()
     {
         var options = FleetOptionsParser.Parse(["--count", "1_000", "--rate", "250", "--heartbeat", "30s", "--reject", "0.1", "--crash-loop", "0.05",
-            "--offline", "0.02", "--seed", "9", "--timeout", "2m", "--agbot-reply-timeout", "500ms", "--inbox-pull-expiry", "20s", "--verbose"]);
+            "--offline", "0.02", "--seed", "9", "--timeout", "2m", "--agbot-reply-timeout", "500ms", "--inbox-idle-check", "20s", "--verbose"]);
 
         Assert.Equal(1_000, options.Count);
         Assert.Equal(250, options.RegistrationRate);
@@ -21,7 +21,7 @@ public sealed class FleetOptionsParserTests
         Assert.Equal(9, options.Seed);
         Assert.Equal(TimeSpan.FromMinutes(2), options.Timeout);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.AgbotReplyTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(20), options.InboxPullExpiry);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.InboxIdleCheck);
         Assert.True(options.Verbose);
     }
 
@@ -34,7 +34,7 @@ public sealed class FleetOptionsParserTests
     [InlineData(new[] { "--reject", "0.6", "--offline", "0.6" }, "together they can cover at most the whole fleet")]
     [InlineData(new[] { "--heartbeat", "soon" }, "--heartbeat takes a duration such as 500ms, 30s or 2m, not 'soon'")]
     [InlineData(new[] { "--heartbeat", "100ms" }, "--heartbeat must be at least 1s")]
-    [InlineData(new[] { "--inbox-pull-expiry", "10m" }, "--inbox-pull-expiry must be between 1s and 5m")]
+    [InlineData(new[] { "--inbox-idle-check", "2s" }, "--inbox-idle-check must be 0 or between 10s and 1h")]
     [InlineData(new[] { "--seed" }, "--seed needs a value")]
     [InlineData(new[] { "--colour", "blue" }, "unknown option --colour")]
     [InlineData(new[] { "stray" }, "unexpected argument 'stray'")]

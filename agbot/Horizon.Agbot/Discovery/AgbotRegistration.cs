@@ -4,7 +4,7 @@ using Horizon.Switchboard.Keys;
 
 namespace Horizon.Agbot.Discovery;
 
-/// <summary>Registers the agbot's signing and encryption keys and its inbox on its exchange record.</summary>
+/// <summary>Registers the agbot's identity and encryption keys and its inbox on its exchange record.</summary>
 public sealed partial class AgbotRegistration(ExchangeClient exchange, PartyKeys keys, AgbotOptions options, ILogger<AgbotRegistration> logger)
 {
     /// <exception cref="InvalidOperationException">The exchange holds other keys for this agbot, or does not know it.</exception>
@@ -25,9 +25,9 @@ public sealed partial class AgbotRegistration(ExchangeClient exchange, PartyKeys
             await exchange.PutAgbotAsync(options.Org, options.Id, new ExchangeAgbot
             {
                 Name = existing.Name,
-                MsgEndPoint = options.Address.InboxSubject,
-                PublicKey = keys.SigningPublicKeyPem,
-                EncryptionKey = keys.EncryptionPublicKeyPem,
+                MsgEndPoint = Horizon.Switchboard.Mailboxes.MailboxSubjects.Inbox(options.Address),
+                PublicKey = keys.IdentityPublicKey,
+                EncryptionKey = keys.EncryptionPublicKey,
             }, cancellationToken);
         }
         catch (ExchangeConflictException)

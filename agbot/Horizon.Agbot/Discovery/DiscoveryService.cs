@@ -1,9 +1,8 @@
-using System.Text.Json;
 using Horizon.Agbot.Hosting;
 using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
 using Horizon.Exchange.Client;
-using Horizon.Nats;
+using Horizon.Switchboard.Messaging;
 
 namespace Horizon.Agbot.Discovery;
 
@@ -23,7 +22,7 @@ public sealed partial class DiscoveryService(
     NegotiationBacklog backlog,
     IAgreementStore store,
     ExchangeClient exchange,
-    NatsConnection nats,
+    IChangeListener changeListener,
     AgbotOptions options,
     TimeProvider time,
     ILogger<DiscoveryService> logger) : BackgroundService
@@ -221,25 +220,15 @@ public sealed partial class DiscoveryService(
     {
         try
         {
-            await foreach (var message in nats.SubscribeAsync(Horizon.Switchboard.Mailboxes.MailboxNames.OrgChanges(org), cancellationToken: cancellationToken))
+            await foreach (var change in changeListener.ListenAsync(org, cancellationToken))
             {
-                try
-                {
-                    if (JsonSerializer.Deserialize(message.Data.Span, ExchangeJsonContext.Default.ChangeEntry) is { } change)
-                    {
-                        await DispatchAsync(change, cancellationToken);
-                    }
-                }
-                catch (JsonException e)
-                {
-                    LogBadNotification(message.Subject, e.Message);
-                }
+                await DispatchAsync(change, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is NatsException)
+        catch (MessagingException e)
         {
             // The feed poll still finds every change; notifications only make it faster.
             LogListenFailed(org, e.Message);
@@ -261,9 +250,6 @@ public sealed partial class DiscoveryService(
 
     [LoggerMessage(EventId = 8313, Level = LogLevel.Warning, Message = "Discovery pass failed, tried again next period: {Error}")]
     private partial void LogPassFailed(string error);
-
-    [LoggerMessage(EventId = 8314, Level = LogLevel.Warning, Message = "Change notification on {Subject} is not a change entry: {Error}")]
-    private partial void LogBadNotification(string subject, string error);
 
     [LoggerMessage(EventId = 8315, Level = LogLevel.Warning, Message = "Change notifications of org {Org} stopped: {Error}; the change feed still covers it")]
     private partial void LogListenFailed(string org, string error);

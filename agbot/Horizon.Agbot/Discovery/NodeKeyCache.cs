@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Keys;
+using NSec.Cryptography;
 
 namespace Horizon.Agbot.Discovery;
 
@@ -12,46 +12,22 @@ namespace Horizon.Agbot.Discovery;
 /// </summary>
 public sealed class NodeKeyCache(ExchangeKeyDirectory exchange) : ISigningKeyDirectory, IEncryptionKeyDirectory
 {
-    private readonly ConcurrentDictionary<PartyAddress, (byte[] Signing, byte[] Encryption)> _primed = new();
-
-    /// <summary>Remembers the keys of <paramref name="party"/> as its exchange record shows them; ignored when either is missing or unreadable.</summary>
-    public void Prime(PartyAddress party, string? signingKey, string? encryptionKey)
+    /// <summary>Remembers the keys of <paramref name="party"/> as its exchange record shows them; ignored when either is missing or of another kind.</summary>
+    public void Prime(PartyAddress party, string? identityKey, string? encryptionKey)
     {
         ArgumentNullException.ThrowIfNull(party);
-        if (string.IsNullOrWhiteSpace(signingKey) || string.IsNullOrWhiteSpace(encryptionKey))
+        if (RegisteredKeys.TryParse(identityKey, encryptionKey) is { } keys)
         {
-            return;
-        }
-        try
-        {
-            _primed[party] = (PartyKeys.ParsePublicKey(signingKey), PartyKeys.ParsePublicKey(encryptionKey));
-        }
-        catch (FormatException)
-        {
-            // The exchange directory reports the unreadable key when the message is sealed.
+            exchange.Prime(party, keys);
         }
     }
 
     /// <summary>Forgets a party (unregistered, or its key failed to verify).</summary>
-    public void Forget(PartyAddress party)
-    {
-        _primed.TryRemove(party, out _);
-        exchange.Forget(party);
-    }
+    public void Forget(PartyAddress party) => exchange.Forget(party);
 
-    public ValueTask<byte[]?> GetSigningKeyAsync(PartyAddress party, bool refresh, CancellationToken cancellationToken = default)
-    {
-        if (refresh)
-        {
-            _primed.TryRemove(party, out _);
-        }
-        else if (_primed.TryGetValue(party, out var keys))
-        {
-            return ValueTask.FromResult<byte[]?>(keys.Signing);
-        }
-        return exchange.GetSigningKeyAsync(party, refresh, cancellationToken);
-    }
+    public ValueTask<PublicKey?> GetSigningKeyAsync(PartyAddress party, bool refresh, CancellationToken cancellationToken = default) =>
+        exchange.GetSigningKeyAsync(party, refresh, cancellationToken);
 
-    public ValueTask<byte[]?> GetEncryptionKeyAsync(PartyAddress party, CancellationToken cancellationToken = default) =>
-        _primed.TryGetValue(party, out var keys) ? ValueTask.FromResult<byte[]?>(keys.Encryption) : exchange.GetEncryptionKeyAsync(party, cancellationToken);
+    public ValueTask<PublicKey?> GetEncryptionKeyAsync(PartyAddress party, CancellationToken cancellationToken = default) =>
+        exchange.GetEncryptionKeyAsync(party, cancellationToken);
 }

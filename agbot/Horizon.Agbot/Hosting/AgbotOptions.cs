@@ -23,6 +23,13 @@ public sealed record AgbotOptions
 
     public string NatsUrl { get; init; } = "nats://127.0.0.1:4222";
 
+    /// <summary>
+    /// The switchboard (e.g. http://127.0.0.1:8047) that issues the agbot's NATS user JWT once it
+    /// signs a challenge with its registered identity key. Empty: connect to NATS without
+    /// credentials (a development server without authentication).
+    /// </summary>
+    public string? SwitchboardUrl { get; init; }
+
     /// <summary>Keys, the SQLite store and the envelope replay window live here.</summary>
     public string StateDirectory { get; init; } = "agbot-state";
 
@@ -36,8 +43,8 @@ public sealed record AgbotOptions
     public int MaxConcurrentNegotiations { get; init; } = 32;
 
     /// <summary>
-    /// Pull loops reading the agbot's inbox at the same time (messages of one node are still handled
-    /// in order). One loop handled replies one by one and fell behind a registration wave.
+    /// Messages of the agbot's inbox handled at the same time (messages of one node are still handled
+    /// in order). One at a time, replies fell behind a registration wave.
     /// </summary>
     public int InboxConcurrency { get; init; } = 8;
 

@@ -6,9 +6,9 @@ using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
 using Horizon.Agbot.Upgrades;
 using Horizon.Exchange.Client;
-using Horizon.Nats;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
+using Horizon.Switchboard.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Horizon.Agbot.Hosting;
@@ -34,12 +34,12 @@ public static class AgbotServiceCollectionExtensions
         services.AddSingleton<IAgreementStore>(_ => string.IsNullOrWhiteSpace(options.PostgresConnectionString)
             ? new SqliteAgreementStore(Path.Combine(options.StateDirectory, "agreements.db"))
             : new PostgresAgreementStore(options.PostgresConnectionString));
-        services.AddSingleton(_ => new NatsConnection(NatsOpts.Default with
-        {
-            Url = options.NatsUrl,
-            Name = options.Address.ToString(),
-            InboxPrefix = MailboxNames.InboxPrefix(options.Address),
-        }));
+        // The agbot's one NATS connection, logged in with the JWT the switchboard issues for its key.
+        services.AddSingleton(sp => PartyConnection.Create(options.Address, sp.GetRequiredService<PartyKeys>(), options.NatsUrl,
+            string.IsNullOrWhiteSpace(options.SwitchboardUrl) ? null : new SwitchboardClient(options.SwitchboardUrl),
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChangeListener>(sp => new NatsChangeListener(sp.GetRequiredService<PartyConnection>().Connection,
+            sp.GetRequiredService<ILogger<NatsChangeListener>>()));
         services.AddSingleton(sp => CreateMailbox(sp, options));
         services.AddSingleton<NegotiationBacklog>();
         services.AddSingleton<RolloutSignal>();
@@ -65,10 +65,13 @@ public static class AgbotServiceCollectionExtensions
         return builder;
     }
 
-    private static Mailbox CreateMailbox(IServiceProvider sp, AgbotOptions options) =>
-        Mailbox.Create(options.Address, sp.GetRequiredService<NatsConnection>(), sp.GetRequiredService<PartyKeys>(),
-            sp.GetRequiredService<NodeKeyCache>(), options.StateDirectory, MailboxOptions.Default,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
+    private static Mailbox CreateMailbox(IServiceProvider sp, AgbotOptions options)
+    {
+        var connection = sp.GetRequiredService<PartyConnection>();
+        return Mailbox.Create(options.Address, connection.Connection, sp.GetRequiredService<PartyKeys>(),
+            sp.GetRequiredService<NodeKeyCache>(), options.StateDirectory, MailboxOptions.Default with { Concurrency = options.InboxConcurrency },
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), connection);
+    }
 
     /// <summary>Maps the local API.</summary>
     public static WebApplication MapAgbot(this WebApplication app)

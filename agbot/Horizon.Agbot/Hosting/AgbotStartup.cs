@@ -1,13 +1,13 @@
 using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
-using Horizon.Nats;
+using Horizon.Switchboard.Messaging;
 
 namespace Horizon.Agbot.Hosting;
 
-/// <summary>Runs before the agbot's workers: creates the store's schema and connects to NATS.</summary>
+/// <summary>Runs before the agbot's workers: creates the store's schema, obtains NATS credentials and connects.</summary>
 internal sealed partial class AgbotStartup(
     IAgreementStore store,
-    NatsConnection nats,
+    PartyConnection nats,
     AgreementNegotiator negotiator,
     IHostApplicationLifetime lifetime,
     ILogger<AgbotStartup> logger) : IHostedService
@@ -33,11 +33,13 @@ internal sealed partial class AgbotStartup(
         {
             try
             {
-                await nats.ConnectAsync(cancellationToken);
+                await nats.OpenAsync(cancellationToken);
                 return;
             }
-            catch (NatsConnectionException error)
+            catch (MessagingException error)
             {
+                // Includes a switchboard that refuses the agbot's key: retried, since an operator
+                // may be fixing the record; the log says why.
                 LogConnectFailed(attempt, delay.TotalSeconds, error.Message);
             }
             await Task.Delay(delay, cancellationToken);

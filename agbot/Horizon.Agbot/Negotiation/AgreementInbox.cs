@@ -7,24 +7,20 @@ namespace Horizon.Agbot.Negotiation;
 
 /// <summary>
 /// Reads the agbot's mailbox and hands each protocol message to the negotiator. A message is
-/// acknowledged only after it was handled and its state change committed; a failure sends it
-/// back for redelivery. Malformed payloads are logged and acknowledged: they never become valid.
+/// passed (its position persisted) only after it was handled and its state change committed; a
+/// failure hands it to the handler again. Malformed payloads are logged and passed: they never become valid.
 /// </summary>
 /// <remarks>
-/// <see cref="AgbotOptions.InboxConcurrency"/> pull loops share the one durable consumer. With a
-/// single loop, every reply waited for the previous one's store writes and replyack; after a
-/// registration wave a fetched batch of 64 then took longer than the pull's 10 s deadline, the
-/// rest of the batch was abandoned unacknowledged and came back only after the consumer's 30 s
-/// ack wait. Messages of one node still run one at a time (<see cref="NodeLanes"/>).
+/// The mailbox hands up to <see cref="AgbotOptions.InboxConcurrency"/> messages to the handler at
+/// once: one at a time, every reply waited for the previous one's store writes and replyack, and
+/// replies fell behind a registration wave. Messages of one node still run one at a time
+/// (<see cref="NodeLanes"/>).
 /// </remarks>
 public sealed partial class AgreementInbox(Mailbox mailbox, AgreementNegotiator negotiator, AgbotOptions options, ILogger<AgreementInbox> logger) : BackgroundService
 {
     private readonly NodeLanes _lanes = new(Math.Max(64, options.InboxConcurrency * 8));
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.InboxConcurrency).Select(_ => ReceiveAsync(stoppingToken)));
-
-    private async Task ReceiveAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await foreach (var delivery in mailbox.ReceiveAsync(HandleAsync, stoppingToken))
         {

@@ -11,7 +11,7 @@ public sealed partial class AgreementNegotiator
     /// with the pending terms) and then sends it. False, sending nothing, when the agreement is no
     /// longer finalized or already has an update in flight.
     /// </summary>
-    /// <exception cref="Horizon.Nats.JetStream.NatsJSException">The mailbox did not take the message; the update stays pending and is resent on resume.</exception>
+    /// <exception cref="Horizon.Switchboard.Messaging.MessagingException">The mailbox did not take the message; the update stays pending and is resent on resume.</exception>
     public async Task<bool> BeginUpdateAsync(AgreementRecord agreement, string version, AgreementTerms terms, string rollout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(agreement);

@@ -1,6 +1,6 @@
 using Horizon.Agbot.Hosting;
 using Horizon.Exchange.Client;
-using Horizon.Nats.JetStream;
+using Horizon.Switchboard.Messaging;
 
 namespace Horizon.Agbot.Negotiation;
 
@@ -26,7 +26,7 @@ public sealed partial class NegotiationWorkers(NegotiationBacklog backlog, NodeE
                 {
                     await evaluator.EvaluateAsync(work, stoppingToken);
                 }
-                catch (Exception e) when (e is ExchangeException or HttpRequestException or NatsJSException or Horizon.Nats.NatsException or Horizon.Switchboard.Mailboxes.MailboxException or System.Data.Common.DbException
+                catch (Exception e) when (e is ExchangeException or HttpRequestException or MessagingException or Horizon.Switchboard.Mailboxes.MailboxException or System.Data.Common.DbException
                     || e is TaskCanceledException && !stoppingToken.IsCancellationRequested)
                 {
                     // One failure must not stop a worker. An overloaded exchange or NATS server fails

@@ -72,8 +72,8 @@ internal static class AgbotsApi
         }
         var agbot = parsed!;
         var invalid = Validation.CheckId("agbot id", id)
-            ?? Validation.CheckPublicKey("publicKey", agbot.PublicKey)
-            ?? Validation.CheckPublicKey("encryptionKey", agbot.EncryptionKey);
+            ?? Validation.CheckIdentityKey("publicKey", agbot.PublicKey)
+            ?? Validation.CheckEncryptionKey("encryptionKey", agbot.EncryptionKey);
         if (invalid is not null)
         {
             return Problems.BadRequest(invalid);

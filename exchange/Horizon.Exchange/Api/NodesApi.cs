@@ -90,8 +90,8 @@ internal static class NodesApi
     {
         var caller = http.Caller();
         var invalid = Validation.CheckId("node id", id)
-            ?? Validation.CheckPublicKey("publicKey", node.PublicKey)
-            ?? Validation.CheckPublicKey("encryptionKey", node.EncryptionKey)
+            ?? Validation.CheckIdentityKey("publicKey", node.PublicKey)
+            ?? Validation.CheckEncryptionKey("encryptionKey", node.EncryptionKey)
             ?? (node.Pattern is { Length: > 0 } p && p.Split('/').Length != 2 ? $"pattern '{p}' must read org/pattern" : null);
         if (invalid is not null)
         {

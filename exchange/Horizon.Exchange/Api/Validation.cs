@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using NATS.NKeys;
 
 namespace Horizon.Exchange.Api;
 
@@ -18,15 +19,40 @@ internal static class Validation
     }
 
     /// <summary>
-    /// A public key must be an EC P-256 SubjectPublicKeyInfo, as PEM or base64 DER; an empty key is
-    /// allowed (not registered yet).
+    /// A party's identity key (<c>publicKey</c>): its Ed25519 key as a NATS user public key
+    /// (<c>U…</c>), which is also its NATS nkey. Empty is allowed (not registered yet). An EC P-256
+    /// SPKI key (the first version's) is still accepted on the record, but no longer gets NATS credentials.
     /// </summary>
-    public static string? CheckPublicKey(string what, string? key)
+    public static string? CheckIdentityKey(string what, string? key) =>
+        string.IsNullOrEmpty(key) || IsNKey(PrefixByte.User, key) || IsLegacyP256(key)
+            ? null
+            : $"{what} must be an Ed25519 NATS user public key (U…, 56 characters)";
+
+    /// <summary>
+    /// A party's encryption key (<c>encryptionKey</c>): its X25519 key as a NATS curve public key
+    /// (<c>X…</c>). Empty is allowed; a first-version EC P-256 SPKI key is still accepted.
+    /// </summary>
+    public static string? CheckEncryptionKey(string what, string? key) =>
+        string.IsNullOrEmpty(key) || IsNKey(PrefixByte.Curve, key) || IsLegacyP256(key)
+            ? null
+            : $"{what} must be an X25519 NATS curve public key (X…, 56 characters)";
+
+    private static bool IsNKey(PrefixByte kind, string key)
     {
-        if (string.IsNullOrEmpty(key))
+        var text = key.Trim();
+        try
         {
-            return null;
+            return text.Length == 56 && KeyPair.IsValidPublicKey(kind, text);
         }
+        catch (Exception e) when (e is NKeysException or ArgumentException or FormatException or IndexOutOfRangeException)
+        {
+            // NATS.NKeys throws rather than answering false for text that is not base32.
+            return false;
+        }
+    }
+
+    private static bool IsLegacyP256(string key)
+    {
         try
         {
             using var ec = ECDsa.Create();
@@ -38,11 +64,11 @@ internal static class Validation
             {
                 ec.ImportSubjectPublicKeyInfo(Convert.FromBase64String(key), out _);
             }
-            return ec.KeySize == 256 ? null : $"{what} must be a P-256 key, not {ec.KeySize} bits";
+            return ec.KeySize == 256;
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {
-            return $"{what} is not an EC P-256 public key (SPKI PEM or base64): {e.Message}";
+            return false;
         }
     }
 }

@@ -1,27 +1,45 @@
 using System.Text.Json;
 using Horizon.Exchange.Client;
 using Horizon.Exchange.Storage;
-using Horizon.Nats;
+using NATS.Client.Core;
 
 namespace Horizon.Exchange.Changes;
 
 /// <summary>
 /// Publishes each committed change on core NATS as <c>hzn.changes.&lt;org&gt;.&lt;resource&gt;</c>
-/// with the change entry as JSON. The connection is opened on first use and the client reconnects
-/// by itself; a failed publish is the notifier's to log. Credentials come from <paramref name="user"/>
-/// and <paramref name="password"/>, or from the URL (<c>nats://user:password@host:port</c>), which wins.
+/// with the change entry as JSON. The connection is opened on first use and reconnects by itself;
+/// a failed publish is the notifier's to log. The exchange logs in with a NATS credentials file
+/// (0600) when one is configured — never a password.
 /// </summary>
-public sealed class NatsChangePublisher(string url, string? user = null, string? password = null) : IChangePublisher, IAsyncDisposable
+public sealed class NatsChangePublisher : IChangePublisher, IAsyncDisposable
 {
-    private readonly NatsConnection _connection = new(NatsOpts.Default with
+    private readonly NatsConnection _connection;
+
+    public NatsChangePublisher(string url, string? credentialsFile = null)
     {
-        Url = url,
-        Name = "horizon-exchange",
-        Username = string.IsNullOrEmpty(user) ? null : user,
-        Password = string.IsNullOrEmpty(user) ? null : password,
-    });
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
-    private bool _connected;
+        var options = NatsOpts.Default with
+        {
+            Url = url,
+            Name = "horizon-exchange",
+            ReconnectWaitMin = TimeSpan.FromMilliseconds(500),
+            ReconnectWaitMax = TimeSpan.FromSeconds(10),
+            ReconnectJitter = TimeSpan.FromSeconds(1),
+            IgnoreAuthErrorAbort = true,
+        };
+        if (!string.IsNullOrWhiteSpace(credentialsFile))
+        {
+            if (!File.Exists(credentialsFile))
+            {
+                throw new FileNotFoundException($"Exchange:NatsCredentialsFile {credentialsFile} does not exist", credentialsFile);
+            }
+            if (OperatingSystem.IsLinux() && (File.GetUnixFileMode(credentialsFile) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            {
+                throw new UnauthorizedAccessException($"Exchange:NatsCredentialsFile {credentialsFile} holds a NATS key but others may read it; chmod 600 it");
+            }
+            options = options with { AuthOpts = NatsAuthOpts.Default with { CredsFile = credentialsFile } };
+        }
+        _connection = new NatsConnection(options);
+    }
 
     /// <summary>The subject a change is announced on; characters NATS gives meaning to are percent-encoded.</summary>
     public static string Subject(string org, string resource) => ChangeSubjects.For(org, resource);
@@ -29,22 +47,6 @@ public sealed class NatsChangePublisher(string url, string? user = null, string?
     public async ValueTask PublishAsync(ChangeRecord change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (!_connected)
-        {
-            await _connectGate.WaitAsync(cancellationToken);
-            try
-            {
-                if (!_connected)
-                {
-                    await _connection.ConnectAsync(cancellationToken);
-                    _connected = true;
-                }
-            }
-            finally
-            {
-                _connectGate.Release();
-            }
-        }
         var payload = JsonSerializer.SerializeToUtf8Bytes(new ChangeEntry
         {
             ChangeId = change.Id,
@@ -54,12 +56,9 @@ public sealed class NatsChangePublisher(string url, string? user = null, string?
             Operation = change.Operation,
             LastUpdated = change.ChangedAt,
         }, ExchangeJsonContext.Default.ChangeEntry);
+        // The first publish connects; later ones queue while reconnecting and go out after.
         await _connection.PublishAsync(Subject(change.Org, change.Resource), payload, cancellationToken: cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        _connectGate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

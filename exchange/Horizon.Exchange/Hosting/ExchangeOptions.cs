@@ -26,13 +26,11 @@ public sealed record ExchangeOptions
     public string? NatsUrl { get; init; }
 
     /// <summary>
-    /// The NATS user the exchange publishes as (user/password authentication). Credentials written
-    /// into <see cref="NatsUrl"/> (<c>nats://user:password@host:port</c>) still work and take precedence.
+    /// A NATS credentials file (a user JWT and its seed, mode 0600) the exchange publishes with, as
+    /// the switchboard's <c>nats-init</c> writes it (<c>exchange.creds</c>: publish change
+    /// notifications, nothing else). Empty: connect without credentials (a server without authentication).
     /// </summary>
-    public string? NatsUser { get; init; }
-
-    /// <summary>The password of <see cref="NatsUser"/>.</summary>
-    public string? NatsPassword { get; init; }
+    public string? NatsCredentialsFile { get; init; }
 
     /// <summary>The largest request body accepted, in bytes; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;

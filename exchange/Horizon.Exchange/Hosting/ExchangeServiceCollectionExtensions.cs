@@ -28,13 +28,9 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton(new TokenHasher(options.TokenHashIterations, options.MachineTokenHashIterations));
         services.AddSingleton(sp => new CredentialVerifier(sp.GetRequiredService<IdentityStore>(), sp.GetRequiredService<TimeProvider>(), options.CredentialCacheLifetime));
         services.AddSingleton<CredentialFilter>();
-        if (!string.IsNullOrEmpty(options.NatsPassword) && string.IsNullOrEmpty(options.NatsUser))
-        {
-            throw new InvalidOperationException("Exchange:NatsPassword is set but Exchange:NatsUser is not; give both (or neither)");
-        }
         if (!string.IsNullOrWhiteSpace(options.NatsUrl))
         {
-            services.AddSingleton<IChangePublisher>(new NatsChangePublisher(options.NatsUrl, options.NatsUser, options.NatsPassword));
+            services.AddSingleton<IChangePublisher>(new NatsChangePublisher(options.NatsUrl, options.NatsCredentialsFile));
         }
         services.AddSingleton(sp => new ChangeNotifier(sp.GetService<IChangePublisher>(), sp.GetRequiredService<ILogger<ChangeNotifier>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ChangeNotifier>());

@@ -32,12 +32,11 @@ public sealed class NodeAgentOptions
     /// <summary>The NATS server carrying the mailboxes, e.g. <c>nats://127.0.0.1:4222</c>; empty disables messaging.</summary>
     public string NatsUrl { get; set; } = "";
 
-    /// <summary>A fixed NATS user; when empty the agent asks <see cref="SwitchboardUrl"/> for credentials.</summary>
-    public string NatsUser { get; set; } = "";
-
-    public string NatsPassword { get; set; } = "";
-
-    /// <summary>The switchboard issuing NATS credentials (<c>POST /v1/credentials?kind=node</c>).</summary>
+    /// <summary>
+    /// The switchboard that issues the node's NATS user JWT once the node signs a challenge with its
+    /// registered identity key. Empty: connect to NATS without credentials (a development server
+    /// without authentication).
+    /// </summary>
     public string SwitchboardUrl { get; set; } = "";
 
     /// <summary>How often the node heartbeats the exchange.</summary>

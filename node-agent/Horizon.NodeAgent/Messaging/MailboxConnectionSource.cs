@@ -1,17 +1,17 @@
-using Horizon.Exchange.Client;
-using Horizon.Nats;
 using Horizon.NodeAgent.Hosting;
 using Horizon.Switchboard.Addressing;
-using Horizon.Switchboard.Mailboxes;
+using Horizon.Switchboard.Keys;
+using Horizon.Switchboard.Messaging;
+using NATS.Client.Core;
 
 namespace Horizon.NodeAgent.Messaging;
 
 /// <summary>
 /// Where a mailbox session of <see cref="NodeMessagingService"/> gets its NATS connection. The
-/// agent opens one of its own per session, logged in with the configured or switchboard-issued
-/// credentials (<see cref="Dedicated"/>); the fleet simulator hands thousands of simulated agents a
-/// few shared connections (<see cref="Shared"/>), as one connection per node would exhaust the
-/// descriptors and loopback ports of one process.
+/// agent opens one of its own per session, logged in with the JWT the switchboard issues for the
+/// node's identity key (<see cref="Dedicated"/>); the fleet simulator hands thousands of simulated
+/// agents a few shared connections (<see cref="Shared"/>), as one connection per node would exhaust
+/// the descriptors and loopback ports of one process.
 /// </summary>
 public sealed class MailboxConnectionSource
 {
@@ -27,41 +27,26 @@ public sealed class MailboxConnectionSource
         new(connection ?? throw new ArgumentNullException(nameof(connection)));
 
     /// <summary>The connection for a session of <paramref name="self"/>; disposing the lease closes it only when it is the session's own.</summary>
-    /// <exception cref="HttpRequestException">The switchboard cannot be reached or refused the node.</exception>
-    /// <exception cref="NatsConnectionException">NATS cannot be reached or refused the login.</exception>
-    internal async Task<Lease> OpenAsync(NodeAgentOptions options, ExchangeCredentials node, PartyAddress self, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <exception cref="CredentialsRefusedException">The switchboard does not accept the node's key.</exception>
+    /// <exception cref="MessagingException">The switchboard or NATS cannot be reached.</exception>
+    internal async Task<Lease> OpenAsync(NodeAgentOptions options, PartyAddress self, PartyKeys keys, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         if (_shared is not null)
         {
-            return new Lease(_shared, owned: false);
+            return new Lease(_shared, null);
         }
-        var credentials = await NatsCredentials.ObtainAsync(options, node, cancellationToken);
-        var connection = new NatsConnection(NatsOpts.Default with
-        {
-            Url = options.NatsUrl,
-            Name = self.ToString(),
-            Username = credentials?.User,
-            Password = credentials?.Password,
-            InboxPrefix = MailboxNames.InboxPrefix(self),
-            LoggerFactory = loggerFactory,
-        });
-        try
-        {
-            await connection.ConnectAsync(cancellationToken);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-        return new Lease(connection, owned: true);
+        var switchboard = string.IsNullOrEmpty(options.SwitchboardUrl) ? null : new SwitchboardClient(options.SwitchboardUrl);
+        var party = await PartyConnection.ConnectAsync(self, keys, options.NatsUrl, switchboard, loggerFactory, cancellationToken: cancellationToken);
+        return new Lease(party.Connection, party);
     }
 
-    /// <summary>A session's use of a connection.</summary>
-    internal sealed class Lease(NatsConnection connection, bool owned) : IAsyncDisposable
+    /// <summary>A session's use of a connection; <see cref="Permissions"/> is null on a shared one (no per-party credentials).</summary>
+    internal sealed class Lease(NatsConnection connection, PartyConnection? owned) : IAsyncDisposable
     {
         public NatsConnection Connection { get; } = connection;
 
-        public ValueTask DisposeAsync() => owned ? Connection.DisposeAsync() : ValueTask.CompletedTask;
+        public ISendPermissions? Permissions => owned;
+
+        public ValueTask DisposeAsync() => owned?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

@@ -95,13 +95,13 @@ public sealed partial class NodeMessagingService(
     private async Task RunSessionAsync(NodeRegistration registration, CancellationToken cancellationToken)
     {
         var self = PartyAddress.Node(registration.Org, registration.Id);
-        await using var lease = await connections.OpenAsync(options, registration.Credentials, self, loggerFactory, cancellationToken);
+        await using var lease = await connections.OpenAsync(options, self, identity.Keys, loggerFactory, cancellationToken);
         using var exchange = exchangePool.ClientFor(registration.Credentials);
         using var publisherKeys = new PublisherKeyReader(exchangePool.Http, exchangePool.ExchangeUrl, registration.Credentials);
         var directory = new ExchangeKeyDirectory(exchange);
         using var mailbox = SharedStores is { } stores
-            ? Mailbox.Create(self, lease.Connection, identity.Keys, directory, stores, mailboxOptions, timeProvider, loggerFactory)
-            : Mailbox.Create(self, lease.Connection, identity.Keys, directory, options.StateDirectory, mailboxOptions, timeProvider, loggerFactory);
+            ? Mailbox.Create(self, lease.Connection, identity.Keys, directory, stores, mailboxOptions, timeProvider, loggerFactory, lease.Permissions)
+            : Mailbox.Create(self, lease.Connection, identity.Keys, directory, options.StateDirectory, mailboxOptions, timeProvider, loggerFactory, lease.Permissions);
         async Task SendAsync(PartyAddress to, AgreementMessage message, CancellationToken ct)
         {
             await mailbox.SendAsync(to, AgreementCodec.Encode(message), ct);

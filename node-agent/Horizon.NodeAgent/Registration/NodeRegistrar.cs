@@ -51,8 +51,8 @@ public sealed partial class NodeRegistrar(
             NodeType = "device",
             Pattern = registration.Pattern ?? "",
             Arch = node.Arch,
-            PublicKey = keys.SigningPublicKeyPem,
-            EncryptionKey = keys.EncryptionPublicKeyPem,
+            PublicKey = keys.IdentityPublicKey,
+            EncryptionKey = keys.EncryptionPublicKey,
             UserInput = registration.UserInput ?? [],
         }, cancellationToken);
         if (registration.Policy is { ValueKind: System.Text.Json.JsonValueKind.Object } policy)

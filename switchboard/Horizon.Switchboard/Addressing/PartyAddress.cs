@@ -30,19 +30,20 @@ public sealed record PartyAddress
     /// <summary>The exchange identity, <c>org/id</c>.</summary>
     public string Identity => $"{Org}/{Id}";
 
-    /// <summary>The JetStream subject of this party's inbox: <c>hzn.mbox.&lt;org&gt;.&lt;node|agbot&gt;.&lt;id&gt;</c>.</summary>
-    public string InboxSubject => $"hzn.mbox.{SubjectToken.Encode(Org)}.{KindToken}.{SubjectToken.Encode(Id)}";
+    /// <summary>This party's fixed-length subject token (<see cref="PartyToken.Of"/>).</summary>
+    public string Token => field ??= PartyToken.Of(Kind, Org, Id);
 
-    /// <summary>A name usable as a JetStream durable consumer name (no dots or wildcards).</summary>
-    public string ConsumerName => $"mbox-{KindToken}-{SubjectToken.Encode(Org)}-{SubjectToken.Encode(Id)}";
+    /// <summary>The fixed-length subject token of its org (<see cref="PartyToken.OfOrg"/>).</summary>
+    public string OrgToken => field ??= PartyToken.OfOrg(Org);
 
-    private string KindToken => Kind == PartyKind.Node ? "node" : "agbot";
+    /// <summary><c>node</c> or <c>agbot</c>.</summary>
+    public string KindName => PartyToken.KindName(Kind);
 
     public static PartyAddress Node(string org, string id) => new(PartyKind.Node, org, id);
 
     public static PartyAddress Agbot(string org, string id) => new(PartyKind.Agbot, org, id);
 
-    public override string ToString() => $"{KindToken}:{Org}/{Id}";
+    public override string ToString() => $"{KindName}:{Org}/{Id}";
 
     /// <summary>Parses <c>node:org/id</c> or <c>agbot:org/id</c>.</summary>
     /// <exception cref="FormatException">The text has another shape.</exception>
@@ -62,17 +63,9 @@ public sealed record PartyAddress
         {
             return false;
         }
-        PartyKind kind;
-        switch (text[..colon])
+        if (!TryParseKind(text[..colon], out var kind))
         {
-            case "node":
-                kind = PartyKind.Node;
-                break;
-            case "agbot":
-                kind = PartyKind.Agbot;
-                break;
-            default:
-                return false;
+            return false;
         }
         var org = text[(colon + 1)..slash];
         var id = text[(slash + 1)..];
@@ -83,4 +76,26 @@ public sealed record PartyAddress
         address = new PartyAddress(kind, org, id);
         return true;
     }
+
+    /// <summary>Reads <c>node</c> or <c>agbot</c>.</summary>
+    public static bool TryParseKind(string? text, out PartyKind kind)
+    {
+        switch (text)
+        {
+            case "node":
+                kind = PartyKind.Node;
+                return true;
+            case "agbot":
+                kind = PartyKind.Agbot;
+                return true;
+            default:
+                kind = default;
+                return false;
+        }
+    }
+
+    public bool Equals(PartyAddress? other) =>
+        other is not null && Kind == other.Kind && string.Equals(Org, other.Org, StringComparison.Ordinal) && string.Equals(Id, other.Id, StringComparison.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Org, Id);
 }

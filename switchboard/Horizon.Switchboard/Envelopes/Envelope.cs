@@ -5,8 +5,8 @@ namespace Horizon.Switchboard.Envelopes;
 /// <summary>
 /// The sealed envelope on the wire. Header fields travel in clear so the receiver can route and
 /// check them before any cryptography; the payload is AES-256-GCM ciphertext with the header as
-/// associated data, and <see cref="Signature"/> is the sender's ECDSA P-256 signature over the
-/// header and the ciphertext. Binary fields are base64.
+/// associated data, and <see cref="Signature"/> is the sender's Ed25519 signature (its identity
+/// key) over the header and the ciphertext. Binary fields are base64.
 /// </summary>
 public sealed record Envelope
 {
@@ -24,7 +24,7 @@ public sealed record Envelope
     /// <summary>Unix time in milliseconds after which the receiver must not act on it.</summary>
     [JsonPropertyName("expires")] public long Expires { get; init; }
 
-    /// <summary>The sender's ephemeral ECDH P-256 public key, SPKI DER.</summary>
+    /// <summary>The sender's ephemeral X25519 public key, 32 raw bytes.</summary>
     [JsonPropertyName("epk")] public string EphemeralKey { get; init; } = "";
 
     [JsonPropertyName("nonce")] public string Nonce { get; init; } = "";

@@ -1,18 +1,31 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using NSec.Cryptography;
 
 namespace Horizon.Switchboard.Envelopes;
 
-/// <summary>The byte-level constructions shared by sealing and opening.</summary>
+/// <summary>
+/// The byte-level constructions shared by sealing and opening: X25519 ephemeral-static agreement,
+/// HKDF-SHA256 bound to both public keys and the nonce, AES-256-GCM with the header as associated
+/// data, Ed25519 over header and ciphertext.
+/// </summary>
 internal static class EnvelopeCrypto
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: Ed25519 + X25519 (1 was ECDSA + ECDH on P-256).</summary>
+    public const int CurrentVersion = 2;
     public const int NonceSize = 12;
     public const int TagSize = 16;
     public const int KeySize = 32;
+    public const int PublicKeySize = 32;
+    public const int SignatureSize = 64;
     private static readonly byte[] Magic = "hzn-envelope"u8.ToArray();
-    private static readonly byte[] KdfLabel = "horizon/envelope/v1/aes-256-gcm"u8.ToArray();
+    private static readonly byte[] KdfLabel = "horizon/envelope/v2/x25519-hkdf-sha256-aes-256-gcm"u8.ToArray();
+
+    // libsodium implements AES-256-GCM only where the CPU has AES and carry-less multiply
+    // instructions; edge boards without them (a Raspberry Pi 4, for one) still must open envelopes,
+    // so the same construction falls back to the runtime's AES-GCM (OpenSSL) there.
+    private static readonly bool SodiumAesGcm = Aes256Gcm.IsSupported;
 
     /// <summary>
     /// The header as associated data and signed bytes: every header field, each length-prefixed,
@@ -42,14 +55,55 @@ internal static class EnvelopeCrypto
         return signed;
     }
 
-    /// <summary>HKDF-SHA256 over the ECDH secret, bound to both public keys and the nonce.</summary>
-    public static byte[] DeriveKey(byte[] sharedSecret, byte[] ephemeralPublicKey, byte[] recipientPublicKey, byte[] nonce)
+    /// <summary>The AES-256-GCM key: X25519(private, public) through HKDF-SHA256, bound to both public keys and the nonce.</summary>
+    /// <exception cref="CryptographicException">The agreement failed (e.g. a low-order public key).</exception>
+    public static byte[] DeriveKey(Key privateKey, PublicKey peerPublicKey, ReadOnlySpan<byte> ephemeralPublicKey, ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> nonce)
     {
+        using var secret = KeyAgreementAlgorithm.X25519.Agree(privateKey, peerPublicKey)
+            ?? throw new CryptographicException("the X25519 agreement failed (low-order public key)");
         var info = new byte[KdfLabel.Length + ephemeralPublicKey.Length + recipientPublicKey.Length];
         KdfLabel.CopyTo(info, 0);
-        ephemeralPublicKey.CopyTo(info, KdfLabel.Length);
-        recipientPublicKey.CopyTo(info, KdfLabel.Length + ephemeralPublicKey.Length);
-        return HKDF.DeriveKey(HashAlgorithmName.SHA256, sharedSecret, KeySize, nonce, info);
+        ephemeralPublicKey.CopyTo(info.AsSpan(KdfLabel.Length));
+        recipientPublicKey.CopyTo(info.AsSpan(KdfLabel.Length + ephemeralPublicKey.Length));
+        return KeyDerivationAlgorithm.HkdfSha256.DeriveBytes(secret, nonce, info, KeySize);
+    }
+
+    /// <summary>Encrypts <paramref name="plaintext"/>; returns ciphertext followed by the 16-byte tag.</summary>
+    public static byte[] Encrypt(byte[] key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        var sealedBytes = new byte[plaintext.Length + TagSize];
+        if (SodiumAesGcm)
+        {
+            using var aead = Key.Import(AeadAlgorithm.Aes256Gcm, key, KeyBlobFormat.RawSymmetricKey);
+            AeadAlgorithm.Aes256Gcm.Encrypt(aead, nonce, associatedData, plaintext, sealedBytes);
+        }
+        else
+        {
+            using var aes = new AesGcm(key, TagSize);
+            aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), associatedData);
+        }
+        return sealedBytes;
+    }
+
+    /// <summary>The plaintext, or null when the tag does not verify under this key, nonce and associated data.</summary>
+    public static byte[]? Decrypt(byte[] key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> associatedData)
+    {
+        var plaintext = new byte[ciphertext.Length - TagSize];
+        if (SodiumAesGcm)
+        {
+            using var aead = Key.Import(AeadAlgorithm.Aes256Gcm, key, KeyBlobFormat.RawSymmetricKey);
+            return AeadAlgorithm.Aes256Gcm.Decrypt(aead, nonce, associatedData, ciphertext, plaintext) ? plaintext : null;
+        }
+        try
+        {
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(nonce, ciphertext[..plaintext.Length], ciphertext[plaintext.Length..], plaintext, associatedData);
+            return plaintext;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
     }
 
     private static void Write(Stream stream, byte[] value)

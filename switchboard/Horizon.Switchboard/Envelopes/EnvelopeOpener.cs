@@ -3,13 +3,14 @@ using System.Text.Json;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Keys;
 using Microsoft.Extensions.Logging;
+using NSec.Cryptography;
 
 namespace Horizon.Switchboard.Envelopes;
 
 /// <summary>
 /// Opens envelopes addressed to this party. Checks run cheapest first — shape, version,
-/// recipient, lifetime — then the signature against the sender's registered key, then
-/// decryption, then the replay window. Any failure is counted, logged and thrown as
+/// recipient, lifetime, the replay window — then the signature against the sender's registered
+/// key, then decryption. Any failure is counted, logged and thrown as
 /// <see cref="EnvelopeRejectedException"/>; nothing refused ever reaches a handler.
 /// </summary>
 public sealed partial class EnvelopeOpener(
@@ -61,13 +62,21 @@ public sealed partial class EnvelopeOpener(
             throw new EnvelopeRejectedException(EnvelopeRejection.WrongRecipient, $"addressed to {envelope.To}, this is {_self}");
         }
         CheckLifetime(envelope);
+        // Before any cryptography: a copy of an envelope already handled (a redelivery, a catch-up
+        // overlapping live delivery, a replay) costs no signature check. A forgery that reuses a
+        // handled id is dropped here too, counted as a replay; it is never acted on either way.
+        if (await replayWindow.HasSeenAsync(envelope.Id, cancellationToken))
+        {
+            throw new EnvelopeRejectedException(EnvelopeRejection.Replayed, $"id {envelope.Id} from {from} was already handled");
+        }
         var ephemeralKey = Base64(envelope.EphemeralKey, "epk");
         var nonce = Base64(envelope.Nonce, "nonce");
         var ciphertext = Base64(envelope.Ciphertext, "ct");
         var signature = Base64(envelope.Signature, "sig");
-        if (nonce.Length != EnvelopeCrypto.NonceSize || ciphertext.Length < EnvelopeCrypto.TagSize)
+        if (nonce.Length != EnvelopeCrypto.NonceSize || ciphertext.Length < EnvelopeCrypto.TagSize
+            || ephemeralKey.Length != EnvelopeCrypto.PublicKeySize || signature.Length != EnvelopeCrypto.SignatureSize)
         {
-            throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, "nonce or ciphertext has the wrong size");
+            throw new EnvelopeRejectedException(EnvelopeRejection.Malformed, "the ephemeral key, nonce, ciphertext or signature has the wrong size");
         }
         var header = EnvelopeCrypto.HeaderBytes(envelope);
         if (!await SignatureVerifiesAsync(from, EnvelopeCrypto.SignedBytes(header, ciphertext), signature, cancellationToken))
@@ -81,10 +90,6 @@ public sealed partial class EnvelopeOpener(
         }
         var payload = TryDecrypt(ephemeralKey, nonce, ciphertext, header)
             ?? throw new EnvelopeRejectedException(EnvelopeRejection.DecryptionFailed, "the payload does not decrypt for this recipient");
-        if (await replayWindow.HasSeenAsync(envelope.Id, cancellationToken))
-        {
-            throw new EnvelopeRejectedException(EnvelopeRejection.Replayed, $"id {envelope.Id} from {from} was already handled");
-        }
         return new OpenedEnvelope(envelope.Id, from,
             DateTimeOffset.FromUnixTimeMilliseconds(envelope.Sent), DateTimeOffset.FromUnixTimeMilliseconds(envelope.Expires), payload);
     }
@@ -134,54 +139,36 @@ public sealed partial class EnvelopeOpener(
     private async Task<bool> SignatureVerifiesAsync(PartyAddress from, byte[] signed, byte[] signature, CancellationToken cancellationToken)
     {
         var key = await signingKeys.GetSigningKeyAsync(from, refresh: false, cancellationToken)
-            ?? throw new EnvelopeRejectedException(EnvelopeRejection.UnknownSender, $"{from} has no registered signing key");
-        if (Verifies(key, signed, signature))
+            ?? throw new EnvelopeRejectedException(EnvelopeRejection.UnknownSender, $"{from} has no registered identity key");
+        if (SignatureAlgorithm.Ed25519.Verify(key, signed, signature))
         {
             return true;
         }
         // The sender may have re-registered since the key was cached: ask once more before refusing.
-        var fresh = await signingKeys.GetSigningKeyAsync(from, refresh: true, cancellationToken);
-        if (fresh is null)
-        {
-            throw new EnvelopeRejectedException(EnvelopeRejection.UnknownSender, $"{from} has no registered signing key");
-        }
-        return !fresh.AsSpan().SequenceEqual(key) && Verifies(fresh, signed, signature);
-    }
-
-    private static bool Verifies(byte[] spki, byte[] signed, byte[] signature)
-    {
-        try
-        {
-            return PublicKeyCache<ECDsa>.SigningKeys.Use(spki, ecdsa => ecdsa.VerifyData(signed, signature, HashAlgorithmName.SHA256));
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
+        var fresh = await signingKeys.GetSigningKeyAsync(from, refresh: true, cancellationToken)
+            ?? throw new EnvelopeRejectedException(EnvelopeRejection.UnknownSender, $"{from} has no registered identity key");
+        return !fresh.Equals(key) && SignatureAlgorithm.Ed25519.Verify(fresh, signed, signature);
     }
 
     /// <summary>The payload, or null when it does not decrypt for this recipient under this header.</summary>
     private byte[]? TryDecrypt(byte[] ephemeralKey, byte[] nonce, byte[] ciphertext, byte[] header)
     {
+        if (!PublicKey.TryImport(KeyAgreementAlgorithm.X25519, ephemeralKey, KeyBlobFormat.RawPublicKey, out var ephemeral) || ephemeral is null)
+        {
+            return null;
+        }
+        byte[] key;
         try
         {
-            using var ephemeral = ECDiffieHellman.Create();
-            ephemeral.ImportSubjectPublicKeyInfo(ephemeralKey, out _);
-            using var ephemeralPublic = ephemeral.PublicKey;
-            var secret = keys.Encryption.DeriveRawSecretAgreement(ephemeralPublic);
-            var key = EnvelopeCrypto.DeriveKey(secret, ephemeralKey, keys.EncryptionPublicKey, nonce);
-            CryptographicOperations.ZeroMemory(secret);
-            var payloadLength = ciphertext.Length - EnvelopeCrypto.TagSize;
-            var payload = new byte[payloadLength];
-            using var aes = new AesGcm(key, EnvelopeCrypto.TagSize);
-            aes.Decrypt(nonce, ciphertext.AsSpan(0, payloadLength), ciphertext.AsSpan(payloadLength), payload, header);
-            CryptographicOperations.ZeroMemory(key);
-            return payload;
+            key = EnvelopeCrypto.DeriveKey(keys.Encryption, ephemeral, ephemeralKey, keys.EncryptionPublicKeyBytes, nonce);
         }
         catch (CryptographicException)
         {
             return null;
         }
+        var payload = EnvelopeCrypto.Decrypt(key, nonce, ciphertext, header);
+        CryptographicOperations.ZeroMemory(key);
+        return payload;
     }
 
     private static byte[] Base64(string value, string field)

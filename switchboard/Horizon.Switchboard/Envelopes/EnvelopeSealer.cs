@@ -2,34 +2,36 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Keys;
+using NSec.Cryptography;
 
 namespace Horizon.Switchboard.Envelopes;
 
 /// <summary>
-/// Seals payloads for one recipient: a fresh ephemeral ECDH P-256 key agreed with the recipient's
+/// Seals payloads for one recipient: a fresh ephemeral X25519 key agreed with the recipient's
 /// registered encryption key, HKDF-SHA256, AES-256-GCM with the header as associated data, and an
-/// ECDSA P-256 signature by this party's signing key over header and ciphertext.
+/// Ed25519 signature by this party's identity key over header and ciphertext.
 /// </summary>
 public sealed class EnvelopeSealer(PartyAddress self, PartyKeys keys, EnvelopeOptions options, TimeProvider timeProvider)
 {
     public PartyAddress Self { get; } = self;
 
     /// <summary>Seals <paramref name="payload"/> for <paramref name="recipient"/>.</summary>
-    /// <param name="recipientEncryptionKey">The recipient's ECDH P-256 public key (SPKI DER) from the exchange.</param>
-    /// <exception cref="CryptographicException">The recipient key is not a P-256 SPKI key.</exception>
-    public SealedEnvelope Seal(PartyAddress recipient, ReadOnlySpan<byte> recipientEncryptionKey, ReadOnlySpan<byte> payload, TimeSpan? timeToLive = null)
+    /// <param name="recipientEncryptionKey">The recipient's X25519 public key from the exchange.</param>
+    /// <exception cref="ArgumentException">The recipient key is not an X25519 key.</exception>
+    /// <exception cref="CryptographicException">The key agreement failed (a low-order recipient key).</exception>
+    public SealedEnvelope Seal(PartyAddress recipient, PublicKey recipientEncryptionKey, ReadOnlySpan<byte> payload, TimeSpan? timeToLive = null)
     {
-        var recipientKeyBytes = recipientEncryptionKey.ToArray();
-        using var ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        var ephemeralPublic = ephemeral.ExportSubjectPublicKeyInfo();
-        var nonce = RandomNumberGenerator.GetBytes(EnvelopeCrypto.NonceSize);
-        var secret = EncryptionKeyCache.Keys.Use(recipientKeyBytes, recipient =>
+        ArgumentNullException.ThrowIfNull(recipient);
+        ArgumentNullException.ThrowIfNull(recipientEncryptionKey);
+        if (!ReferenceEquals(recipientEncryptionKey.Algorithm, KeyAgreementAlgorithm.X25519))
         {
-            using var recipientPublic = recipient.PublicKey;
-            return ephemeral.DeriveRawSecretAgreement(recipientPublic);
-        });
-        var key = EnvelopeCrypto.DeriveKey(secret, ephemeralPublic, recipientKeyBytes, nonce);
-        CryptographicOperations.ZeroMemory(secret);
+            throw new ArgumentException("the recipient's encryption key must be an X25519 key", nameof(recipientEncryptionKey));
+        }
+        using var ephemeral = Key.Create(KeyAgreementAlgorithm.X25519);
+        var ephemeralPublic = ephemeral.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        var recipientPublic = recipientEncryptionKey.Export(KeyBlobFormat.RawPublicKey);
+        var nonce = RandomNumberGenerator.GetBytes(EnvelopeCrypto.NonceSize);
+        var key = EnvelopeCrypto.DeriveKey(ephemeral, recipientEncryptionKey, ephemeralPublic, recipientPublic, nonce);
 
         var now = timeProvider.GetUtcNow();
         var header = new Envelope
@@ -44,13 +46,9 @@ public sealed class EnvelopeSealer(PartyAddress self, PartyKeys keys, EnvelopeOp
             Nonce = Convert.ToBase64String(nonce),
         };
         var headerBytes = EnvelopeCrypto.HeaderBytes(header);
-        var sealedPayload = new byte[payload.Length + EnvelopeCrypto.TagSize];
-        using (var aes = new AesGcm(key, EnvelopeCrypto.TagSize))
-        {
-            aes.Encrypt(nonce, payload, sealedPayload.AsSpan(0, payload.Length), sealedPayload.AsSpan(payload.Length), headerBytes);
-        }
+        var sealedPayload = EnvelopeCrypto.Encrypt(key, nonce, payload, headerBytes);
         CryptographicOperations.ZeroMemory(key);
-        var signature = keys.Signing.SignData(EnvelopeCrypto.SignedBytes(headerBytes, sealedPayload), HashAlgorithmName.SHA256);
+        var signature = keys.Sign(EnvelopeCrypto.SignedBytes(headerBytes, sealedPayload));
         var envelope = header with
         {
             Ciphertext = Convert.ToBase64String(sealedPayload),

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Horizon.Switchboard.Addressing;
+using NSec.Cryptography;
 
 namespace Horizon.Switchboard.Keys;
 
@@ -8,11 +9,11 @@ namespace Horizon.Switchboard.Keys;
 /// a miss or an explicit refresh asks the source again. Unknown parties are not cached, so a
 /// party that registers after its first refused message is found on its next one.
 /// </summary>
-public sealed class CachedSigningKeyDirectory(Func<PartyAddress, CancellationToken, ValueTask<byte[]?>> source) : ISigningKeyDirectory
+public sealed class CachedSigningKeyDirectory(Func<PartyAddress, CancellationToken, ValueTask<PublicKey?>> source) : ISigningKeyDirectory
 {
-    private readonly ConcurrentDictionary<PartyAddress, byte[]> _cache = new();
+    private readonly ConcurrentDictionary<PartyAddress, PublicKey> _cache = new();
 
-    public async ValueTask<byte[]?> GetSigningKeyAsync(PartyAddress party, bool refresh, CancellationToken cancellationToken = default)
+    public async ValueTask<PublicKey?> GetSigningKeyAsync(PartyAddress party, bool refresh, CancellationToken cancellationToken = default)
     {
         if (!refresh && _cache.TryGetValue(party, out var cached))
         {

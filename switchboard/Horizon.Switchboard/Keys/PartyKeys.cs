@@ -1,110 +1,93 @@
-using System.Security.Cryptography;
+using NATS.NKeys;
+using NSec.Cryptography;
 
 namespace Horizon.Switchboard.Keys;
 
 /// <summary>
-/// The two key pairs every node and agbot holds: an ECDSA P-256 signing key and an ECDH P-256
-/// encryption key. Their public halves (SPKI DER) are what the party registers in the exchange.
+/// The two keys every node and agbot holds, through NSec: an Ed25519 <b>identity</b> key, which
+/// signs envelopes and is also the party's NATS user nkey (it signs the server's connect nonce),
+/// and an X25519 <b>encryption</b> key that envelopes are sealed to. Their public halves, in NATS's
+/// text form (<c>U…</c> and <c>X…</c>), are what the party registers in the exchange.
 /// </summary>
 public sealed class PartyKeys : IDisposable
 {
-    private PartyKeys(ECDsa signing, ECDiffieHellman encryption)
+    private const string IdentityFile = "identity.nk";
+    private const string EncryptionFile = "encryption.xk";
+
+    private PartyKeys(string identitySeed, string encryptionSeed)
     {
-        Signing = signing;
-        Encryption = encryption;
-        SigningPublicKey = signing.ExportSubjectPublicKeyInfo();
-        EncryptionPublicKey = encryption.ExportSubjectPublicKeyInfo();
+        IdentitySeed = identitySeed;
+        var parameters = new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None };
+        Identity = Key.Import(SignatureAlgorithm.Ed25519, NKeyText.SeedBytes(identitySeed, PrefixByte.User), KeyBlobFormat.RawPrivateKey, parameters);
+        Encryption = Key.Import(KeyAgreementAlgorithm.X25519, NKeyText.SeedBytes(encryptionSeed, PrefixByte.Curve), KeyBlobFormat.RawPrivateKey, parameters);
+        using (var identityPair = KeyPair.FromSeed(identitySeed))
+        using (var encryptionPair = KeyPair.FromSeed(encryptionSeed))
+        {
+            IdentityPublicKey = identityPair.GetPublicKey();
+            EncryptionPublicKey = encryptionPair.GetPublicKey();
+        }
+        EncryptionPublicKeyBytes = Encryption.PublicKey.Export(KeyBlobFormat.RawPublicKey);
     }
 
-    public ECDsa Signing { get; }
+    /// <summary>The Ed25519 identity key (envelope signatures; the NATS user key).</summary>
+    public Key Identity { get; }
 
-    public ECDiffieHellman Encryption { get; }
+    /// <summary>The X25519 encryption key envelopes are sealed to.</summary>
+    public Key Encryption { get; }
 
-    /// <summary>SPKI DER of the signing key.</summary>
-    public byte[] SigningPublicKey { get; }
+    /// <summary>The identity key as a NATS user seed (<c>SU…</c>), for the NATS client's connect signature. Never log it.</summary>
+    public string IdentitySeed { get; }
 
-    /// <summary>SPKI DER of the encryption key.</summary>
-    public byte[] EncryptionPublicKey { get; }
+    /// <summary>The identity public key as a NATS user public key (<c>U…</c>), as registered in the exchange.</summary>
+    public string IdentityPublicKey { get; }
 
-    /// <summary>SPKI PEM of the signing key, as registered in the exchange.</summary>
-    public string SigningPublicKeyPem => PemEncoding.WriteString("PUBLIC KEY", SigningPublicKey);
+    /// <summary>The encryption public key as a NATS curve public key (<c>X…</c>), as registered in the exchange.</summary>
+    public string EncryptionPublicKey { get; }
 
-    /// <summary>SPKI PEM of the encryption key, as registered in the exchange.</summary>
-    public string EncryptionPublicKeyPem => PemEncoding.WriteString("PUBLIC KEY", EncryptionPublicKey);
+    /// <summary>The 32 raw bytes of the encryption public key.</summary>
+    public byte[] EncryptionPublicKeyBytes { get; }
 
-    public static PartyKeys Generate() =>
-        new(ECDsa.Create(ECCurve.NamedCurves.nistP256), ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256));
+    /// <summary>Signs <paramref name="data"/> with the identity key (64-byte Ed25519 signature).</summary>
+    public byte[] Sign(ReadOnlySpan<byte> data) => SignatureAlgorithm.Ed25519.Sign(Identity, data);
+
+    public static PartyKeys Generate()
+    {
+        using var identity = KeyPair.CreatePair(PrefixByte.User);
+        using var encryption = KeyPair.CreatePair(PrefixByte.Curve);
+        return new PartyKeys(identity.GetSeed(), encryption.GetSeed());
+    }
 
     /// <summary>
-    /// Loads the key pairs from <c>signing.key</c> and <c>encryption.key</c> (PKCS#8 PEM) in
+    /// Loads the keys from <c>identity.nk</c> and <c>encryption.xk</c> (NATS seed text) in
     /// <paramref name="directory"/>, creating them with mode 0600 when absent.
     /// </summary>
-    /// <exception cref="CryptographicException">A key file exists but is not a P-256 PKCS#8 key.</exception>
+    /// <exception cref="FormatException">A key file exists but holds no seed of the right kind.</exception>
+    /// <exception cref="IOException">Only one of the two files exists, or a file cannot be written.</exception>
     public static PartyKeys LoadOrCreate(string directory)
     {
         Directory.CreateDirectory(directory);
-        var signingPath = Path.Combine(directory, "signing.key");
-        var encryptionPath = Path.Combine(directory, "encryption.key");
-        if (File.Exists(signingPath) && File.Exists(encryptionPath))
+        var identityPath = Path.Combine(directory, IdentityFile);
+        var encryptionPath = Path.Combine(directory, EncryptionFile);
+        var identityExists = File.Exists(identityPath);
+        if (identityExists != File.Exists(encryptionPath))
         {
-            var signing = ECDsa.Create();
-            signing.ImportFromPem(File.ReadAllText(signingPath));
-            var encryption = ECDiffieHellman.Create();
-            encryption.ImportFromPem(File.ReadAllText(encryptionPath));
-            RequireP256(signing.ExportParameters(false).Curve, signingPath);
-            RequireP256(encryption.ExportParameters(false).Curve, encryptionPath);
-            return new PartyKeys(signing, encryption);
+            throw new IOException($"{directory} holds only one of {IdentityFile} and {EncryptionFile}; restore the other or remove both to start over as a new party");
         }
-        var keys = Generate();
-        WritePrivate(signingPath, keys.Signing.ExportPkcs8PrivateKeyPem());
-        WritePrivate(encryptionPath, keys.Encryption.ExportPkcs8PrivateKeyPem());
-        return keys;
+        if (!identityExists)
+        {
+            using var identity = KeyPair.CreatePair(PrefixByte.User);
+            using var encryption = KeyPair.CreatePair(PrefixByte.Curve);
+            SecretFile.Write(identityPath, identity.GetSeed() + "\n");
+            SecretFile.Write(encryptionPath, encryption.GetSeed() + "\n");
+        }
+        return new PartyKeys(ReadSeed(identityPath), ReadSeed(encryptionPath));
     }
 
-    private static void RequireP256(ECCurve curve, string path)
-    {
-        if (curve.Oid?.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
-        {
-            throw new CryptographicException($"{path} is not a P-256 key");
-        }
-    }
-
-    private static void WritePrivate(string path, string pem)
-    {
-        // Create with 0600 from the start, so the key is never readable by others, not even briefly.
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(pem);
-    }
-
-    /// <summary>Imports an SPKI public key given as PEM or as base64 DER.</summary>
-    /// <exception cref="FormatException">The text is neither.</exception>
-    public static byte[] ParsePublicKey(string pemOrBase64)
-    {
-        var text = pemOrBase64.Trim();
-        try
-        {
-            if (text.StartsWith("-----", StringComparison.Ordinal))
-            {
-                var fields = PemEncoding.Find(text);
-                return Convert.FromBase64String(text[fields.Base64Data]);
-            }
-            return Convert.FromBase64String(text);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            throw new FormatException("a public key must be SPKI PEM or base64 DER", e);
-        }
-    }
+    private static string ReadSeed(string path) => SecretFile.Read(path).Trim();
 
     public void Dispose()
     {
-        Signing.Dispose();
+        Identity.Dispose();
         Encryption.Dispose();
     }
 }

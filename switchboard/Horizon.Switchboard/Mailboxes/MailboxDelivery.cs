@@ -5,13 +5,13 @@ namespace Horizon.Switchboard.Mailboxes;
 /// <summary>What became of one message taken from the mailbox.</summary>
 public enum DeliveryOutcome
 {
-    /// <summary>The handler succeeded; the message was acknowledged and will not come again.</summary>
+    /// <summary>The handler succeeded; its id and the cursor past it are persisted, so it is not acted on again.</summary>
     Handled,
 
-    /// <summary>The handler failed; the message goes back to the mailbox and comes again after a backoff.</summary>
+    /// <summary>The handler failed; the message is handed to it again after a backoff.</summary>
     WillRetry,
 
-    /// <summary>The handler failed on every allowed attempt; the message was terminated and recorded.</summary>
+    /// <summary>The handler failed on every allowed attempt; the message was recorded as poison and skipped.</summary>
     Poisoned,
 
     /// <summary>The envelope was refused (forged, tampered, expired, misaddressed…) and never reached the handler.</summary>

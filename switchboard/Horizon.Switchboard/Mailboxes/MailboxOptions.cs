@@ -1,29 +1,47 @@
 namespace Horizon.Switchboard.Mailboxes;
 
-/// <summary>How a mailbox fetches, retries and gives up.</summary>
+/// <summary>How a mailbox reads, retries and gives up.</summary>
 public sealed record MailboxOptions
 {
     public static MailboxOptions Default { get; } = new();
 
-    /// <summary>Most messages one pull asks for. Default 64.</summary>
-    public int FetchBatch { get; init; } = 64;
-
     /// <summary>
-    /// How long one pull waits for messages before it is renewed. Default 30 s: a message is delivered
-    /// to a waiting pull at once, so this only sets how often an idle inbox asks again (10,000 idle
-    /// inboxes at 5 s were 2,000 pulls a second for the server); a lost connection ends the pull early.
+    /// Messages handled at once. Default 1: one at a time, in stream order. The cursor only ever
+    /// moves past a run of finished messages, so a crash repeats at most the unfinished ones (and
+    /// their envelope ids keep them from being acted on twice).
     /// </summary>
-    public TimeSpan FetchExpires { get; init; } = TimeSpan.FromSeconds(30);
+    public int Concurrency { get; init; } = 1;
 
-    /// <summary>Handler attempts before a message is terminated and recorded as poison. Default 5.</summary>
+    /// <summary>Handler attempts before a message is recorded as poison and skipped. Default 5.</summary>
     public int MaxDeliveries { get; init; } = 5;
 
-    /// <summary>First redelivery delay after a handler failure; doubles per attempt. Default 200 ms.</summary>
+    /// <summary>First retry delay after a handler failure; doubles per attempt. Default 200 ms.</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Longest redelivery delay. Default 30 s.</summary>
+    /// <summary>Longest retry delay. Default 30 s.</summary>
     public TimeSpan MaxRetryBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Pause before pulling again after the connection or the pull failed. Default 500 ms.</summary>
-    public TimeSpan FetchErrorPause { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>Messages one catch-up pull asks for. Default 64.</summary>
+    public int CatchUpBatch { get; init; } = 64;
+
+    /// <summary>
+    /// Longest random wait before catching up after a reconnect. Default 5 s: after a nats-server
+    /// restart every party reconnects at once; spreading their checks keeps the server serving.
+    /// Live messages arriving meanwhile are still delivered, and one that shows a gap starts the
+    /// catch-up at once.
+    /// </summary>
+    public TimeSpan ReconnectJitter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often an idle mailbox checks its inbox's last message anyway (a direct get, about
+    /// 0.1 ms of server time), in case a live message was lost with nothing after it to show
+    /// the gap. Default 10 min, jittered by a quarter; zero turns it off.
+    /// </summary>
+    public TimeSpan IdleCheckInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Pause before trying again after the connection or a catch-up step failed. Default 500 ms.</summary>
+    public TimeSpan ErrorPause { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Live messages buffered while the handler is busy. Default 4,096; past it, messages are dropped and the catch-up brings them.</summary>
+    public int LiveBuffer { get; init; } = 4096;
 }

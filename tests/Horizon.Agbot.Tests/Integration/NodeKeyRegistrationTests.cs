@@ -24,7 +24,7 @@ public sealed class NodeKeyRegistrationTests
         Assert.Contains(verdict.Reasons, r => r.Contains("encryption key", StringComparison.Ordinal));
         Assert.Empty(await bed.Store.ListAsync(new AgreementQuery { NodeId = "node1" }));
 
-        await node.Exchange.PatchNodeAsync(bed.Org, "node1", new NodePatch { PublicKey = node.Keys.SigningPublicKeyPem, EncryptionKey = node.Keys.EncryptionPublicKeyPem });
+        await node.Exchange.PatchNodeAsync(bed.Org, "node1", new NodePatch { PublicKey = node.Keys.IdentityPublicKey, EncryptionKey = node.Keys.EncryptionPublicKey });
 
         var proposal = await node.NextAsync<Proposal>(TimeSpan.FromSeconds(15));
         var ack = await node.NextAsync<ReplyAck>(TimeSpan.FromSeconds(15));

@@ -6,10 +6,7 @@ using Horizon.Agbot.Hosting;
 using Horizon.Agbot.Storage;
 using Horizon.Exchange.Client;
 using Horizon.Exchange.Hosting;
-using Horizon.Nats;
-using Horizon.Nats.JetStream;
 using Horizon.Patterns.Signing;
-using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
 using Horizon.Testing;
 using Horizon.Testing.Nats;
@@ -18,11 +15,15 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 
 namespace Horizon.Agbot.Tests.Support;
 
 /// <summary>
-/// Everything an agbot talks to, for real: nats-server with the mailbox stream, an exchange on
+/// Everything an agbot talks to, for real: nats-server with the mailbox stream (without
+/// authentication: the agbot's negotiation is under test here; the switchboard's credentials and
+/// the server's permissions have their own tests, and the end-to-end tests run them together), an exchange on
 /// Kestrel (announcing changes on that NATS), an org with a publisher, two signed versions of a
 /// service and a pattern preferring the newer one, and the agbot itself started as its hosted
 /// application on its own state folder (stop and start it again to test resume).
@@ -41,7 +42,6 @@ internal sealed class AgbotTestBed : IAsyncDisposable
         Admin = admin;
         ExchangeApp = exchange;
         Exchange = new ExchangeHandle(exchangeUrl, rootPassword);
-        Provisioner = new MailboxProvisioner(new NatsJSContext(admin));
     }
 
     public NatsServer Nats { get; }
@@ -51,8 +51,6 @@ internal sealed class AgbotTestBed : IAsyncDisposable
     public WebApplication ExchangeApp { get; }
 
     public ExchangeHandle Exchange { get; }
-
-    public MailboxProvisioner Provisioner { get; }
 
     public TempDirectory State { get; } = new("hzn-agbot-bed");
 
@@ -76,7 +74,7 @@ internal sealed class AgbotTestBed : IAsyncDisposable
     public static async Task<AgbotTestBed> StartAsync(int missingHeartbeatInterval = 0, int retries = 0, IReadOnlyList<string>? patternVersions = null)
     {
         var nats = await NatsServer.StartAsync();
-        var admin = new NatsConnection(NatsOpts.Default with { Url = nats.Url, Name = "switchboard" });
+        var admin = nats.ServiceConnection("switchboard");
         await admin.ConnectAsync();
         var exchangeDb = new TempDirectory("hzn-agbot-exchange");
         var rootPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -94,7 +92,7 @@ internal sealed class AgbotTestBed : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var bed = new AgbotTestBed(nats, admin, app, new Uri(address.TrimEnd('/') + "/v1/"), rootPassword);
         bed._exchangeDb = exchangeDb;
-        await bed.Provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30));
+        await MailboxStreamSetup.EnsureAsync(new NatsJSContext(admin));
         await bed.CreateOrgAsync(missingHeartbeatInterval, retries, patternVersions);
         return bed;
     }
@@ -161,7 +159,6 @@ internal sealed class AgbotTestBed : IAsyncDisposable
     /// </summary>
     public async Task<WebApplication> StartInstanceAsync(string stateDirectory, Action<List<string>>? settings = null)
     {
-        await Provisioner.EnsureInboxAsync(PartyAddress.Agbot(Org, AgbotId));
         var args = new List<string>
         {
             $"--Agbot:Org={Org}", $"--Agbot:Id={AgbotId}", $"--Agbot:Token={Password}",

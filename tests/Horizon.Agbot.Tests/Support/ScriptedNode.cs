@@ -1,14 +1,12 @@
 using System.Threading.Channels;
 using Horizon.Agreements;
 using Horizon.Exchange.Client;
-using Horizon.Nats;
-using Horizon.Nats.JetStream;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
 using Horizon.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
 
 namespace Horizon.Agbot.Tests.Support;
 
@@ -70,8 +68,7 @@ internal sealed class ScriptedNode : IAsyncDisposable
     public static async Task<ScriptedNode> StartAsync(AgbotTestBed bed, string id, string arch = "amd64", string? pattern = null)
     {
         var node = new ScriptedNode(bed.Org, id, bed.Exchange.Client(bed.Org, id, "node-token"), bed.State);
-        await bed.Provisioner.EnsureInboxAsync(node.Address);
-        node._connection = new NatsConnection(NatsOpts.Default with { Url = bed.Nats.Url, Name = node.Address.ToString(), InboxPrefix = MailboxNames.InboxPrefix(node.Address) });
+        node._connection = bed.Nats.ServiceConnection(node.Address.ToString());
         await node._connection.ConnectAsync();
         var directory = new ExchangeKeyDirectory(node.Exchange);
         var folder = bed.State.Combine("node", id);
@@ -79,10 +76,8 @@ internal sealed class ScriptedNode : IAsyncDisposable
         var poison = new PoisonMessageLog(Path.Combine(folder, "poison.db"), TimeProvider.System);
         node._owned.Add(replay);
         node._owned.Add(poison);
-        node.Mailbox = new Mailbox(node.Address, new NatsJSContext(node._connection),
-            new EnvelopeSealer(node.Address, node.Keys, EnvelopeOptions.Default, TimeProvider.System),
-            new EnvelopeOpener(node.Address, node.Keys, directory, replay, EnvelopeOptions.Default, TimeProvider.System, NullLogger<EnvelopeOpener>.Instance),
-            directory, poison, MailboxOptions.Default with { FetchExpires = TimeSpan.FromSeconds(1) }, NullLogger<Mailbox>.Instance);
+        node.Mailbox = Mailbox.Create(node.Address, node._connection, node.Keys, directory, new MailboxStores(replay, poison),
+            MailboxOptions.Default with { ReconnectJitter = TimeSpan.FromMilliseconds(200) });
         node._loop = Task.Run(() => node.ReceiveAsync(node._stop.Token));
         return node;
     }
@@ -95,8 +90,8 @@ internal sealed class ScriptedNode : IAsyncDisposable
             Name = Address.Id,
             Pattern = pattern ?? $"{bed.Org}/{AgbotTestBed.PatternName}",
             Arch = arch,
-            PublicKey = Keys.SigningPublicKeyPem,
-            EncryptionKey = Keys.EncryptionPublicKeyPem,
+            PublicKey = Keys.IdentityPublicKey,
+            EncryptionKey = Keys.EncryptionPublicKey,
         });
 
     public Task SendAsync(AgreementMessage message) =>

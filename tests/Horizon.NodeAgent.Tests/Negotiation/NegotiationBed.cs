@@ -6,8 +6,6 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Horizon.Agreements;
 using Horizon.Exchange.Client;
-using Horizon.Nats;
-using Horizon.Nats.JetStream;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Systemd;
 using Horizon.NodeAgent.Upgrades;
@@ -23,7 +21,8 @@ using Horizon.Testing.Nats;
 using Horizon.Testing.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 
 namespace Horizon.NodeAgent.Tests.Negotiation;
 
@@ -45,6 +44,9 @@ internal sealed class NegotiationBed : IAsyncDisposable
     private readonly ECDsa _publisherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly List<IDisposable> _disposables = [];
     private Task _agbotLoop = Task.CompletedTask;
+
+    /// <summary>Short pauses after errors and reconnects, for tests that take NATS away.</summary>
+    private static MailboxOptions FastMailbox { get; } = MailboxOptions.Default with { ReconnectJitter = TimeSpan.FromMilliseconds(200), ErrorPause = TimeSpan.FromMilliseconds(200) };
 
     private NegotiationBed(NatsServer nats, NatsConnection admin, ExchangeServer exchange)
     {
@@ -72,14 +74,11 @@ internal sealed class NegotiationBed : IAsyncDisposable
     public static async Task<NegotiationBed> StartAsync()
     {
         var nats = await NatsServer.StartAsync();
-        var admin = new NatsConnection(NatsOpts.Default with { Url = nats.Url, Name = "switchboard" });
+        var admin = nats.ServiceConnection("switchboard");
         await admin.ConnectAsync();
         var exchange = await ExchangeServer.StartAsync(settings: new Dictionary<string, string> { ["TokenHashIterations"] = "1000" });
         var bed = new NegotiationBed(nats, admin, exchange);
-        var provisioner = new MailboxProvisioner(new NatsJSContext(admin));
-        await provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30));
-        await provisioner.EnsureInboxAsync(bed.NodeParty);
-        await provisioner.EnsureInboxAsync(bed.AgbotParty);
+        await MailboxStreamSetup.EnsureAsync(new NatsJSContext(admin));
         await bed.CreateOrgAsync();
         await bed.StartAgbotAsync();
         return bed;
@@ -138,19 +137,16 @@ internal sealed class NegotiationBed : IAsyncDisposable
         _disposables.Add(keys);
         await OrgAdmin.PutAgbotAsync(Org, AgbotId, new ExchangeAgbot
         {
-            Token = Password, Name = "scripted agbot", PublicKey = keys.SigningPublicKeyPem, EncryptionKey = keys.EncryptionPublicKeyPem,
+            Token = Password, Name = "scripted agbot", PublicKey = keys.IdentityPublicKey, EncryptionKey = keys.EncryptionPublicKey,
         });
-        var connection = new NatsConnection(NatsOpts.Default with { Url = Nats.Url, Name = "agbot", InboxPrefix = MailboxNames.InboxPrefix(AgbotParty) });
+        var connection = Nats.ServiceConnection("agbot");
         await connection.ConnectAsync();
         var directory = new ExchangeKeyDirectory(Exchange.Client(Org, AgbotId, Password));
         var replay = new SqliteReplayWindow(_state.Combine("agbot", "replay.db"), TimeProvider.System, EnvelopeOptions.Default.ClockSkew);
         var poison = new PoisonMessageLog(_state.Combine("agbot", "poison.db"), TimeProvider.System);
         _disposables.Add(replay);
         _disposables.Add(poison);
-        AgbotMailbox = new Mailbox(AgbotParty, new NatsJSContext(connection),
-            new EnvelopeSealer(AgbotParty, keys, EnvelopeOptions.Default, TimeProvider.System),
-            new EnvelopeOpener(AgbotParty, keys, directory, replay, EnvelopeOptions.Default, TimeProvider.System, NullLogger<EnvelopeOpener>.Instance),
-            directory, poison, MailboxOptions.Default with { FetchExpires = TimeSpan.FromSeconds(1) }, NullLogger<Mailbox>.Instance);
+        AgbotMailbox = Mailbox.Create(AgbotParty, connection, keys, directory, new MailboxStores(replay, poison), FastMailbox);
         _agbotLoop = Task.Run(async () =>
         {
             try
@@ -200,7 +196,7 @@ internal sealed class NegotiationBed : IAsyncDisposable
                     StopTimeout = TimeSpan.FromSeconds(1),
                     ExtraLabels = new Dictionary<string, string> { [DockerFixture.RunLabelKey] = docker.RunId },
                 });
-                services.AddSingleton(MailboxOptions.Default with { FetchExpires = TimeSpan.FromSeconds(1) });
+                services.AddSingleton(FastMailbox);
                 services.AddSingleton(UpgradeOptions.Default with { SettleTime = TimeSpan.FromSeconds(1) });
             });
         await Agent.StartAsync();

@@ -180,7 +180,7 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
                 await bed.SendToNodeAsync(NewVerify(agreementId));
                 return await bed.ReceiveAsync<VerifyAgreementReply>(agreementId, TimeSpan.FromSeconds(5));
             }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException or Horizon.Nats.NatsException)
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException or Horizon.Switchboard.Messaging.MessagingException)
             {
                 return null;
             }

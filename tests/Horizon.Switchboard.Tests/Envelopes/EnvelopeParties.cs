@@ -10,13 +10,13 @@ namespace Horizon.Switchboard.Tests.Envelopes;
 internal sealed class EnvelopeParties : IDisposable
 {
     private readonly TempDirectory _directory = new("hzn-envelope");
-    private readonly Dictionary<PartyAddress, byte[]> _registered = [];
+    private readonly Dictionary<PartyAddress, NSec.Cryptography.PublicKey> _registered = [];
     private SqliteReplayWindow _replayWindow;
 
     public EnvelopeParties()
     {
         Registered = new CachedSigningKeyDirectory((party, _) =>
-            ValueTask.FromResult(_registered.TryGetValue(party, out var key) ? key : null));
+            ValueTask.FromResult<NSec.Cryptography.PublicKey?>(_registered.TryGetValue(party, out var key) ? key : null));
         Register(Agbot, AgbotKeys);
         Register(Node, NodeKeys);
         _replayWindow = NewReplayWindow();
@@ -42,9 +42,9 @@ internal sealed class EnvelopeParties : IDisposable
         new(Agbot, keys ?? AgbotKeys, EnvelopeOptions.Default, Clock);
 
     public SealedEnvelope SealForNode(string payload, PartyKeys? signedWith = null) =>
-        AgbotSealer(signedWith).Seal(Node, NodeKeys.EncryptionPublicKey, System.Text.Encoding.UTF8.GetBytes(payload));
+        AgbotSealer(signedWith).Seal(Node, NodeKeys.Encryption.PublicKey, System.Text.Encoding.UTF8.GetBytes(payload));
 
-    public void Register(PartyAddress party, PartyKeys keys) => _registered[party] = keys.SigningPublicKey;
+    public void Register(PartyAddress party, PartyKeys keys) => _registered[party] = keys.Identity.PublicKey;
 
     public void Unregister(PartyAddress party) => _registered.Remove(party);
 

@@ -72,7 +72,7 @@ public sealed class EnvelopeTests : IDisposable
     public async Task EnvelopeForAnotherNode_IsRefusedAsWrongRecipient()
     {
         var other = PartyAddress.Node("myorg", "node2");
-        var forOther = _parties.AgbotSealer().Seal(other, _parties.NodeKeys.EncryptionPublicKey, "x"u8);
+        var forOther = _parties.AgbotSealer().Seal(other, _parties.NodeKeys.Encryption.PublicKey, "x"u8);
 
         await AssertRefusedAsync(forOther.Bytes, EnvelopeRejection.WrongRecipient);
     }
@@ -170,7 +170,7 @@ public sealed class EnvelopeTests : IDisposable
     public async Task EnvelopeEncryptedToAnotherKey_IsRefusedAsDecryptionFailed()
     {
         using var otherNodeKeys = PartyKeys.Generate();
-        var sealedEnvelope = _parties.AgbotSealer().Seal(_parties.Node, otherNodeKeys.EncryptionPublicKey, "x"u8);
+        var sealedEnvelope = _parties.AgbotSealer().Seal(_parties.Node, otherNodeKeys.Encryption.PublicKey, "x"u8);
 
         await AssertRefusedAsync(sealedEnvelope.Bytes, EnvelopeRejection.DecryptionFailed);
     }
@@ -204,7 +204,7 @@ public sealed class EnvelopeTests : IDisposable
     [Fact]
     public async Task EnvelopeOfAnotherVersion_IsRefused()
     {
-        var other = Mutate(_parties.SealForNode("payload"), json => json["v"] = 2);
+        var other = Mutate(_parties.SealForNode("payload"), json => json["v"] = 1);
 
         await AssertRefusedAsync(other, EnvelopeRejection.UnsupportedVersion);
     }

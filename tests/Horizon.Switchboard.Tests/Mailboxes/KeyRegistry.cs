@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Keys;
+using NSec.Cryptography;
 
 namespace Horizon.Switchboard.Tests.Mailboxes;
 
@@ -11,9 +12,9 @@ internal sealed class KeyRegistry : ISigningKeyDirectory, IEncryptionKeyDirector
 
     public void Register(PartyAddress party, PartyKeys keys) => _keys[party] = keys;
 
-    public ValueTask<byte[]?> GetSigningKeyAsync(PartyAddress party, bool refresh, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_keys.TryGetValue(party, out var keys) ? keys.SigningPublicKey : null);
+    public ValueTask<PublicKey?> GetSigningKeyAsync(PartyAddress party, bool refresh, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_keys.TryGetValue(party, out var keys) ? keys.Identity.PublicKey : null);
 
-    public ValueTask<byte[]?> GetEncryptionKeyAsync(PartyAddress party, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_keys.TryGetValue(party, out var keys) ? keys.EncryptionPublicKey : null);
+    public ValueTask<PublicKey?> GetEncryptionKeyAsync(PartyAddress party, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_keys.TryGetValue(party, out var keys) ? keys.Encryption.PublicKey : null);
 }

@@ -1,39 +1,40 @@
-using Horizon.Nats;
-using Horizon.Nats.JetStream;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
 using Horizon.Testing;
 using Horizon.Testing.Nats;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 
 namespace Horizon.Switchboard.Tests.Mailboxes;
 
 /// <summary>
-/// A real nats-server with the mailbox stream, and parties with real keys, each with its own
-/// connection and state folder, as separate processes would have.
+/// A real nats-server in operator mode with the mailbox stream, and parties with real keys, each
+/// on a connection of its own logged in with a JWT for its own key (signed by the scoped key of its
+/// kind, as the switchboard issues them), with its own state folder, as separate processes would have.
 /// </summary>
 internal sealed class MailboxTestBed : IAsyncDisposable
 {
     private readonly TempDirectory _state = new("hzn-mailbox");
     private readonly List<IAsyncDisposable> _disposables = [];
     private readonly List<IDisposable> _syncDisposables = [];
+    private readonly Dictionary<PartyAddress, PartyKeys> _partyKeys = [];
 
     private MailboxTestBed(NatsServer server, NatsConnection admin)
     {
         Server = server;
         Admin = admin;
-        Provisioner = new MailboxProvisioner(new NatsJSContext(admin));
+        JetStream = new NatsJSContext(admin);
     }
 
     public NatsServer Server { get; }
 
+    /// <summary>A service connection (unrestricted in the account): what the switchboard or an attacker with a leaked service key could do.</summary>
     public NatsConnection Admin { get; }
 
-    public MailboxProvisioner Provisioner { get; }
+    public NatsJSContext JetStream { get; }
 
     public KeyRegistry Keys { get; } = new();
-
-    private readonly Dictionary<PartyAddress, PartyKeys> _partyKeys = [];
 
     /// <summary>The private keys of a party added to the bed, for tests that seal by hand.</summary>
     public PartyKeys KeysOf(PartyAddress party) => _partyKeys[party];
@@ -42,45 +43,65 @@ internal sealed class MailboxTestBed : IAsyncDisposable
     {
         RetryBackoff = TimeSpan.FromMilliseconds(20),
         MaxRetryBackoff = TimeSpan.FromMilliseconds(100),
-        FetchExpires = TimeSpan.FromSeconds(1),
         MaxDeliveries = 3,
+        ReconnectJitter = TimeSpan.FromMilliseconds(200),
+        ErrorPause = TimeSpan.FromMilliseconds(200),
     };
 
     public static async Task<MailboxTestBed> StartAsync()
     {
-        var server = await NatsServer.StartAsync();
-        var admin = new NatsConnection(NatsOpts.Default with { Url = server.Url, Name = "switchboard" });
+        var server = await NatsServer.StartAsync(NatsServerOptions.Operator);
+        var admin = server.ServiceConnection("switchboard");
         await admin.ConnectAsync();
         var bed = new MailboxTestBed(server, admin);
-        await bed.Provisioner.EnsureStreamAsync(MailboxProvisioner.DefaultMessageTtl);
+        await bed.EnsureStreamAsync();
         return bed;
     }
 
-    /// <summary>A party with keys registered and an inbox provisioned, on a connection of its own.</summary>
-    public async Task<(Mailbox Mailbox, PoisonMessageLog Poison)> AddPartyAsync(PartyAddress party, MailboxOptions? options = null, bool provisionInbox = true)
+    public Task EnsureStreamAsync() => MailboxStreamSetup.EnsureAsync(JetStream);
+
+    /// <summary>A party with keys registered, on a connection of its own.</summary>
+    public async Task<(Mailbox Mailbox, PoisonMessageLog Poison)> AddPartyAsync(PartyAddress party, MailboxOptions? options = null, IEnumerable<string>? peerOrgs = null)
     {
-        var keys = PartyKeys.LoadOrCreate(_state.Combine(party.Kind.ToString(), party.Org, party.Id));
+        RegisterParty(party);
+        return await OpenMailboxAsync(party, options, peerOrgs);
+    }
+
+    /// <summary>Creates a party's keys and registers them (as its exchange record would), without opening its mailbox.</summary>
+    public PartyKeys RegisterParty(PartyAddress party)
+    {
+        if (_partyKeys.TryGetValue(party, out var existing))
+        {
+            return existing;
+        }
+        var keys = PartyKeys.LoadOrCreate(StateOf(party, "keys"));
         _syncDisposables.Add(keys);
         Keys.Register(party, keys);
         _partyKeys[party] = keys;
-        if (provisionInbox)
-        {
-            await Provisioner.EnsureInboxAsync(party);
-        }
-        return await OpenMailboxAsync(party, keys, options);
+        return keys;
     }
 
-    /// <summary>Opens (again) the mailbox of a party, as a restarted process would, over the same state folder.</summary>
-    public async Task<(Mailbox Mailbox, PoisonMessageLog Poison)> OpenMailboxAsync(PartyAddress party, PartyKeys keys, MailboxOptions? options = null)
+    /// <summary>Opens (again) the mailbox of a party, as a restarted process would, over the same state folder and keys.</summary>
+    public async Task<(Mailbox Mailbox, PoisonMessageLog Poison)> OpenMailboxAsync(PartyAddress party, MailboxOptions? options = null, IEnumerable<string>? peerOrgs = null)
     {
-        var connection = new NatsConnection(NatsOpts.Default with { Url = Server.Url, Name = party.ToString(), InboxPrefix = MailboxNames.InboxPrefix(party) });
+        var connection = await ConnectAsync(party, peerOrgs);
+        var mailbox = Mailbox.Create(party, connection, KeysOf(party), Keys, StateOf(party, "state"), options ?? FastRetries);
+        _syncDisposables.Add(mailbox);
+        return (mailbox, mailbox.PoisonLog);
+    }
+
+    /// <summary>A connected connection as <paramref name="party"/> (its JWT allows writing to its own org and <paramref name="peerOrgs"/>).</summary>
+    public async Task<NatsConnection> ConnectAsync(PartyAddress party, IEnumerable<string>? peerOrgs = null)
+    {
+        var keys = KeysOf(party);
+        var peers = peerOrgs?.ToList() ?? [];
+        var connection = Server.PartyConnection(party, keys, () => Server.PartyJwt(party, keys.IdentityPublicKey, peers));
         await connection.ConnectAsync();
         _disposables.Add(connection);
-        var mailbox = Mailbox.Create(party, connection, keys, Keys, _state.Combine(party.Kind.ToString(), party.Org, party.Id), options ?? FastRetries);
-        _syncDisposables.Add(mailbox);
-        var poison = mailbox.PoisonLog;
-        return (mailbox, poison);
+        return connection;
     }
+
+    private string StateOf(PartyAddress party, string part) => _state.Combine(party.Kind.ToString(), party.Token, part);
 
     public async ValueTask DisposeAsync()
     {

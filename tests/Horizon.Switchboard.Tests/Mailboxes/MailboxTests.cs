@@ -1,9 +1,10 @@
 using System.Text;
-using Horizon.Nats.JetStream;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using static Horizon.Switchboard.Tests.Mailboxes.MailboxReceiving;
 
 namespace Horizon.Switchboard.Tests.Mailboxes;
@@ -33,27 +34,41 @@ public sealed class MailboxTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MailboxStream_IsAFileStoredWorkQueue_WithTheMessageTtlAsMaxAge_AndADuplicateWindow()
+    public async Task MailboxStream_KeepsMessagesByAge_RepublishesThemLive_AndServesDirectGets()
     {
-        var stream = await new NatsJSContext(_bed.Admin).GetStreamAsync(MailboxNames.Stream);
+        var stream = (await _bed.JetStream.GetStreamAsync(MailboxSubjects.Stream)).Info.Config;
 
-        Assert.Equal(["hzn.mbox.>"], stream.Config.Subjects);
-        Assert.Equal(StreamStorage.File, stream.Config.Storage);
-        Assert.Equal(StreamRetention.WorkQueue, stream.Config.Retention);
-        Assert.Equal(TimeSpan.FromMinutes(30), stream.Config.MaxAge);
-        Assert.Equal(TimeSpan.FromMinutes(2), stream.Config.DuplicateWindow);
+        Assert.Equal(["hzn.mbox.>"], stream.Subjects);
+        Assert.Equal(StreamConfigStorage.File, stream.Storage);
+        Assert.Equal(StreamConfigRetention.Limits, stream.Retention);
+        Assert.Equal(TimeSpan.FromMinutes(30), stream.MaxAge);
+        Assert.Equal(TimeSpan.FromMinutes(2), stream.DuplicateWindow);
+        Assert.True(stream.MaxBytes > 0);
+        Assert.True(stream.AllowDirect);
+        Assert.Equal(("hzn.mbox.>", "hzn.live.>"), (stream.Republish!.Src, stream.Republish.Dest));
     }
 
     [Fact]
-    public async Task InboxConsumer_IsDurable_WithExplicitAck_OnTheInboxSubject()
+    public async Task ProvisioningParties_CreatesNothingOnTheServer()
     {
-        await _bed.Provisioner.EnsureInboxAsync(Node);
+        for (var i = 0; i < 20; i++)
+        {
+            await _bed.AddPartyAsync(PartyAddress.Node("myorg", $"n{i}"));
+        }
 
-        var consumer = await new NatsJSContext(_bed.Admin).GetConsumerAsync(MailboxNames.Stream, Node.ConsumerName);
+        var info = (await _bed.JetStream.GetStreamAsync(MailboxSubjects.Stream)).Info;
+        Assert.Equal(0, info.State.ConsumerCount);
+        Assert.Equal(0L, info.State.Messages);
+    }
 
-        Assert.Equal(Node.ConsumerName, consumer.Config.DurableName);
-        Assert.Equal("hzn.mbox.myorg.node.node_2E1", consumer.Config.FilterSubject);
-        Assert.Equal(ConsumerAckPolicy.Explicit, consumer.Config.AckPolicy);
+    [Fact]
+    public async Task InboxSubjects_CarryFixedLengthTokens_NeverTheRawId()
+    {
+        var odd = PartyAddress.Node("my.org", new string('x', 200) + ".*>% \u00e9");
+
+        Assert.Matches("^hzn\\.mbox\\.[0-9a-f]{32}\\.node\\.[0-9a-f]{32}$", MailboxSubjects.Inbox(odd));
+        Assert.Matches("^hzn\\.live\\.[0-9a-f]{32}\\.node\\.[0-9a-f]{32}$", MailboxSubjects.Live(odd));
+        Assert.NotEqual(MailboxSubjects.Inbox(PartyAddress.Node("o", "a")), MailboxSubjects.Inbox(PartyAddress.Agbot("o", "a")));
     }
 
     [Fact]
@@ -64,50 +79,30 @@ public sealed class MailboxTests : IAsyncLifetime
         await agbot.SendAsync(Node, "while online"u8.ToArray());
         Assert.Equal("while online", Text(Assert.Single(await CollectAsync(node, 1))));
 
-        // The node's process is gone: nobody pulls its inbox. The sender's call looks exactly as before.
+        // The node's process is gone. The sender's call looks exactly as before.
         var whileAway = await agbot.SendAsync(Node, "while away"u8.ToArray());
-        var (returned, _) = await _bed.OpenMailboxAsync(Node, _bed.KeysOf(Node));
+        var (returned, _) = await _bed.OpenMailboxAsync(Node);
 
-        // A pull the departed process left open may take the message first; unacknowledged, it comes
-        // back after the consumer's 30 s ack wait, so the returned node may have to wait that long.
-        var delivery = Assert.Single(await CollectAsync(returned, 1, within: TimeSpan.FromSeconds(90)));
+        var delivery = Assert.Single(await CollectAsync(returned, 1));
         Assert.Equal("while away", Text(delivery));
         Assert.Equal(whileAway, delivery.Envelope!.Id);
     }
 
     [Fact]
-    public async Task SendingToARegisteredPartyWithoutAnInboxYet_SucceedsLikeAnyOtherSend()
+    public async Task MessagesSentBeforeTheRecipientEverConnected_WaitForIt()
     {
         var (agbot, _) = await _bed.AddPartyAsync(Agbot);
-        var (online, _) = await _bed.AddPartyAsync(Node);
-        var unprovisioned = PartyAddress.Node("myorg", "not-yet-synced");
-        await _bed.AddPartyAsync(unprovisioned, provisionInbox: false);
-
-        // Neither call reveals whether the recipient is connected or even has a consumer yet: both store the message.
-        var toOnline = await agbot.SendAsync(Node, "a"u8.ToArray());
-        var toUnprovisioned = await agbot.SendAsync(unprovisioned, "b"u8.ToArray());
-
-        Assert.Equal(32, toOnline.Length);
-        Assert.Equal(32, toUnprovisioned.Length);
-        Assert.Equal("a", Text(Assert.Single(await CollectAsync(online, 1))));
-    }
-
-    [Fact]
-    public async Task MessagesSentBeforeTheInboxExisted_WaitForTheRecipient()
-    {
-        var (agbot, _) = await _bed.AddPartyAsync(Agbot);
-        var (node, _) = await _bed.AddPartyAsync(Node, provisionInbox: false);
+        _bed.RegisterParty(Node);
         await agbot.SendAsync(Node, "one"u8.ToArray());
         await agbot.SendAsync(Node, "two"u8.ToArray());
 
-        await _bed.Provisioner.EnsureInboxAsync(Node);
+        var (node, _) = await _bed.OpenMailboxAsync(Node);
 
-        var deliveries = await CollectAsync(node, 2);
-        Assert.Equal(["one", "two"], deliveries.Select(Text));
+        Assert.Equal(["one", "two"], (await CollectAsync(node, 2)).Select(Text));
     }
 
     [Fact]
-    public async Task HandlerFailure_MeansRedelivery_NotLoss()
+    public async Task HandlerFailure_MeansAnotherAttempt_NotLoss()
     {
         var (agbot, _) = await _bed.AddPartyAsync(Agbot);
         var (node, _) = await _bed.AddPartyAsync(Node);
@@ -122,7 +117,7 @@ public sealed class MailboxTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MessageWhoseHandlerAlwaysFails_IsTerminatedAndRecordedAsPoison()
+    public async Task MessageWhoseHandlerAlwaysFails_IsRecordedAsPoison_AndSkipped()
     {
         var (agbot, _) = await _bed.AddPartyAsync(Agbot);
         var (node, poison) = await _bed.AddPartyAsync(Node);
@@ -132,8 +127,8 @@ public sealed class MailboxTests : IAsyncLifetime
         var deliveries = await CollectAsync(node, 4,
             envelope => Encoding.UTF8.GetString(envelope.Payload.Span) == "poison" ? throw new FormatException("cannot parse") : Task.CompletedTask);
 
-        Assert.Equal(DeliveryOutcome.Poisoned, deliveries.Single(d => d.Attempt == 3).Outcome);
-        Assert.Single(deliveries, d => d.Outcome == DeliveryOutcome.Handled && Text(d) == "fine");
+        Assert.Equal([DeliveryOutcome.WillRetry, DeliveryOutcome.WillRetry, DeliveryOutcome.Poisoned, DeliveryOutcome.Handled], deliveries.Select(d => d.Outcome));
+        Assert.Equal("fine", Text(deliveries[3]));
         var recorded = Assert.Single(await poison.ListAsync());
         Assert.Equal(3, recorded.Attempts);
         Assert.Contains("cannot parse", recorded.Error);
@@ -141,15 +136,30 @@ public sealed class MailboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PoisonedMessage_DoesNotComeBack_AfterTheRecipientRestarts()
+    {
+        var (agbot, _) = await _bed.AddPartyAsync(Agbot);
+        var (node, _) = await _bed.AddPartyAsync(Node);
+        await agbot.SendAsync(Node, "poison"u8.ToArray());
+        await CollectAsync(node, 3, _ => throw new FormatException("cannot parse"));
+
+        await agbot.SendAsync(Node, "after"u8.ToArray());
+        var (restarted, _) = await _bed.OpenMailboxAsync(Node);
+
+        var delivery = Assert.Single(await CollectAsync(restarted, 1));
+        Assert.Equal("after", Text(delivery));
+    }
+
+    [Fact]
     public async Task ForgedEnvelope_IsRefusedAndNeverHandled()
     {
         var (node, _) = await _bed.AddPartyAsync(Node);
-        var (_, _) = await _bed.AddPartyAsync(Agbot);
+        await _bed.AddPartyAsync(Agbot);
         using var impostorKeys = PartyKeys.Generate();
         var forged = new EnvelopeSealer(Agbot, impostorKeys, EnvelopeOptions.Default, TimeProvider.System)
             .Seal(Node, (await _bed.Keys.GetEncryptionKeyAsync(Node))!, "cancel everything"u8);
-        await new NatsJSContext(_bed.Admin).PublishAsync(Node.InboxSubject, forged.Bytes, forged.Id);
-        await new NatsJSContext(_bed.Admin).PublishAsync(Node.InboxSubject, "garbage"u8.ToArray());
+        await _bed.JetStream.PublishAsync(MailboxSubjects.Inbox(Node), forged.Bytes.ToArray(), opts: new NatsJSPubOpts { MsgId = forged.Id });
+        await _bed.JetStream.PublishAsync(MailboxSubjects.Inbox(Node), "garbage"u8.ToArray());
         var handled = 0;
 
         var deliveries = await CollectAsync(node, 2, _ => { handled++; return Task.CompletedTask; });
@@ -165,14 +175,14 @@ public sealed class MailboxTests : IAsyncLifetime
     {
         var (agbot, _) = await _bed.AddPartyAsync(Agbot);
         var (node, _) = await _bed.AddPartyAsync(Node);
-        var sealedEnvelope = new EnvelopeSealer(Agbot, PartyKeysOf(agbot), EnvelopeOptions.Default, TimeProvider.System)
+        var sealedEnvelope = new EnvelopeSealer(Agbot, _bed.KeysOf(Agbot), EnvelopeOptions.Default, TimeProvider.System)
             .Seal(Node, (await _bed.Keys.GetEncryptionKeyAsync(Node))!, "once"u8);
         await agbot.SendSealedAsync(Node, sealedEnvelope);
         Assert.Equal(DeliveryOutcome.Handled, Assert.Single(await CollectAsync(node, 1)).Outcome);
 
         // An eavesdropper re-injects the same bytes under a new de-duplication id, to a restarted node.
-        var (restarted, _) = await _bed.OpenMailboxAsync(Node, _bed.KeysOf(Node));
-        await new NatsJSContext(_bed.Admin).PublishAsync(Node.InboxSubject, sealedEnvelope.Bytes, "another-id");
+        var (restarted, _) = await _bed.OpenMailboxAsync(Node);
+        await _bed.JetStream.PublishAsync(MailboxSubjects.Inbox(Node), sealedEnvelope.Bytes.ToArray(), opts: new NatsJSPubOpts { MsgId = "another-id" });
 
         Assert.Equal(DeliveryOutcome.Replayed, Assert.Single(await CollectAsync(restarted, 1)).Outcome);
     }
@@ -182,14 +192,13 @@ public sealed class MailboxTests : IAsyncLifetime
     {
         var (agbot, _) = await _bed.AddPartyAsync(Agbot);
         var (node, _) = await _bed.AddPartyAsync(Node);
-        var sealedEnvelope = new EnvelopeSealer(Agbot, PartyKeysOf(agbot), EnvelopeOptions.Default, TimeProvider.System)
+        var sealedEnvelope = new EnvelopeSealer(Agbot, _bed.KeysOf(Agbot), EnvelopeOptions.Default, TimeProvider.System)
             .Seal(Node, (await _bed.Keys.GetEncryptionKeyAsync(Node))!, "dup"u8);
 
         await agbot.SendSealedAsync(Node, sealedEnvelope);
         await agbot.SendSealedAsync(Node, sealedEnvelope);
 
-        var info = await new NatsJSContext(_bed.Admin).GetConsumerAsync(MailboxNames.Stream, Node.ConsumerName);
-        Assert.Equal(1UL, info.NumPending);
+        Assert.Equal(1L, (await _bed.JetStream.GetStreamAsync(MailboxSubjects.Stream)).Info.State.Messages);
         Assert.Equal("dup", Text(Assert.Single(await CollectAsync(node, 1))));
     }
 
@@ -219,5 +228,24 @@ public sealed class MailboxTests : IAsyncLifetime
         Assert.Contains("node:myorg/ghost has no registered encryption key", error.Message);
     }
 
-    private PartyKeys PartyKeysOf(Mailbox mailbox) => _bed.KeysOf(mailbox.Self);
+    [Fact]
+    public async Task ReadingTheSameMailboxTwiceAtOnce_IsRefused()
+    {
+        var (node, _) = await _bed.AddPartyAsync(Node);
+        using var stop = new CancellationTokenSource();
+        var first = node.ReceiveAsync((_, _) => Task.CompletedTask, stop.Token).GetAsyncEnumerator(stop.Token);
+        var reading = first.MoveNextAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var _ in node.ReceiveAsync((_, _) => Task.CompletedTask, stop.Token))
+            {
+            }
+        });
+
+        Assert.Contains("Concurrency", error.Message, StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await reading.AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+        await first.DisposeAsync();
+    }
 }

@@ -1,9 +1,8 @@
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
+using System.Net.Http.Json;
 using Horizon.Exchange.Client;
-using Horizon.Nats;
-using Horizon.Switchboard.Authorization;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Keys;
+using Horizon.Switchboard.Messaging;
 using Horizon.Testing;
 using Horizon.Testing.EndToEnd;
 using Horizon.Testing.Exchange;
@@ -14,17 +13,16 @@ namespace Horizon.Switchboard.Tests.Service;
 
 /// <summary>
 /// The switchboard service as its own process (the built Horizon.Switchboard.Service.dll run with
-/// dotnet), wired as an operator wires it: a real nats-server whose authorization is an include file
-/// the service rewrites and reloads through the pid file, and a real exchange on HTTP that announces
-/// its changes on that server. One org with an admin and an agbot; tests add their own nodes.
+/// dotnet), wired as an operator wires it: a real nats-server in operator mode trusting the NATS
+/// authority the fixture created, and a real exchange on HTTP announcing its changes on that server
+/// with its own creds file. Secrets reach the service through its environment. One org with an
+/// admin; tests add their own nodes and agbots. JWTs live 20 s, so every test also sees parties
+/// renew their credentials.
 /// </summary>
 public sealed class SwitchboardProcess : IAsyncLifetime
 {
     public const string Org = "sborg";
-    public const string AgbotId = "agbot1";
-    private const string AuthFile = "authorization.conf";
-    private const string ServiceUser = "switchboard";
-    private readonly string _servicePassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    public static readonly TimeSpan CredentialLifetime = TimeSpan.FromSeconds(20);
     private readonly TempDirectory _state = new("hzn-switchboard-process");
     private OwnedProcess? _process;
 
@@ -34,77 +32,93 @@ public sealed class SwitchboardProcess : IAsyncLifetime
 
     public ExchangeClient Owner { get; private set; } = null!;
 
-    /// <summary>The switchboard's own unrestricted NATS connection, for looking at what it provisioned.</summary>
-    public NatsConnection Admin { get; private set; } = null!;
-
     public int Port { get; } = FreePort.Next();
+
+    public string Url => $"http://127.0.0.1:{Port}";
 
     public string RecentOutput => _process?.RecentOutput ?? "";
 
     public async Task InitializeAsync()
     {
-        var program = BuiltProgram.Switchboard;
-        Nats = await NatsServer.StartAsync(NatsServerOptions.Default with
-        {
-            ConfigSnippet = $"include \"{AuthFile}\"",
-            Files = new Dictionary<string, string> { [AuthFile] = NatsAuthorizationConfig.Render(ServiceUser, _servicePassword, []) },
-        });
+        Nats = await NatsServer.StartAsync(NatsServerOptions.Operator);
         Exchange = await ExchangeServer.StartAsync(settings: new Dictionary<string, string>
         {
-            ["NatsUrl"] = Nats.Url, ["NatsUser"] = ServiceUser, ["NatsPassword"] = _servicePassword,
+            ["NatsUrl"] = Nats.Url,
+            ["NatsCredentialsFile"] = Nats.RequireAuthority.ExchangeCredsPath,
         });
         await Exchange.Root.PutOrgAsync(Org, new ExchangeOrg { Label = "switchboard process" });
         await Exchange.Root.PutUserAsync(Org, "owner", new ExchangeUser { Password = "owner-pw", Admin = true });
         Owner = Exchange.Client(Org, "owner", "owner-pw");
-        await Owner.PutAgbotAsync(Org, AgbotId, new ExchangeAgbot { Token = "agbot-token", Name = AgbotId });
-        Admin = new NatsConnection(NatsOpts.Default with { Url = Nats.Url, Username = ServiceUser, Password = _servicePassword });
+        await StartAsync();
+    }
 
+    /// <summary>Starts the service (again, over the same state) and waits until it issues credentials.</summary>
+    public async Task StartAsync()
+    {
         var state = Directory.CreateDirectory(_state.Combine("state")).FullName;
-        _process = program.Start(["--urls", $"http://127.0.0.1:{Port}"], new Dictionary<string, string>
+        _process = BuiltProgram.Switchboard.Start(["--urls", Url], new Dictionary<string, string>
         {
             ["HZN_Switchboard__NatsUrl"] = Nats.Url,
-            ["HZN_Switchboard__NatsUser"] = ServiceUser,
-            ["HZN_Switchboard__NatsPassword"] = _servicePassword,
+            ["HZN_Switchboard__AuthorityDirectory"] = Nats.RequireAuthority.Directory,
             ["HZN_Switchboard__ExchangeUrl"] = Exchange.BaseUrl.ToString(),
             ["HZN_Switchboard__ExchangeCredentials"] = $"root/root:{Exchange.RootPassword}",
-            ["HZN_Switchboard__AuthorizationFile"] = Path.Combine(Path.GetDirectoryName(Nats.ConfigPath)!, AuthFile),
-            ["HZN_Switchboard__NatsPidFile"] = Nats.PidFile,
             ["HZN_Switchboard__StateDirectory"] = state,
-            // Removal must reach NATS through the exchange's change notification, not the periodic safety net.
-            ["HZN_Switchboard__ResyncInterval"] = "01:00:00",
+            ["HZN_Switchboard__CredentialLifetime"] = CredentialLifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            // Removal must reach NATS through the exchange's change notification, not the periodic sweep.
+            ["HZN_Switchboard__SweepInterval"] = "01:00:00",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         }, state);
         try
         {
             await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(60), () => !_process.HasExited);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            using var http = new HttpClient();
+            while ((await http.GetFromJsonAsync<SwitchboardStatusView>($"{Url}/v1/status"))?.Ready != true)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("the switchboard did not become ready");
+                }
+                await Task.Delay(100);
+            }
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or HttpRequestException)
         {
-            throw new InvalidOperationException($"the switchboard did not listen on {Port}:\n{RecentOutput}", e);
+            throw new InvalidOperationException($"the switchboard did not start on {Port}:\n{RecentOutput}", e);
         }
     }
 
-    /// <summary><c>POST /v1/credentials?kind=…</c> with HTTP Basic <c>org/id:token</c>, as a node or agbot calls it.</summary>
-    public async Task<HttpResponseMessage> RequestCredentialsAsync(string kind, string id, string token)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/credentials?kind={kind}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Org}/{id}:{token}")));
-        return await http.SendAsync(request);
-    }
-
-    public async Task DisposeAsync()
+    /// <summary>Stops the service (SIGTERM), as an operator restarting it would.</summary>
+    public async Task StopAsync()
     {
         if (_process is not null)
         {
             _process.Signal(15);
             await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
             await _process.DisposeAsync();
+            _process = null;
         }
-        if (Admin is not null)
-        {
-            await Admin.DisposeAsync();
-        }
+    }
+
+    /// <summary>A node record with <paramref name="keys"/> registered on it, created by the org's admin.</summary>
+    public async Task<PartyAddress> AddNodeAsync(string id, PartyKeys keys)
+    {
+        await Owner.PutNodeAsync(Org, id, new ExchangeNode { Token = "node-token-" + Guid.NewGuid().ToString("N"), Arch = "amd64", PublicKey = keys.IdentityPublicKey, EncryptionKey = keys.EncryptionPublicKey });
+        return PartyAddress.Node(Org, id);
+    }
+
+    /// <summary>An agbot record with <paramref name="keys"/> registered on it, serving its own org.</summary>
+    public async Task<PartyAddress> AddAgbotAsync(string id, PartyKeys keys)
+    {
+        await Owner.PutAgbotAsync(Org, id, new ExchangeAgbot { Token = "agbot-token-" + Guid.NewGuid().ToString("N"), Name = id, PublicKey = keys.IdentityPublicKey, EncryptionKey = keys.EncryptionPublicKey });
+        return PartyAddress.Agbot(Org, id);
+    }
+
+    public SwitchboardClient Client() => new(Url);
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
         if (Exchange is not null)
         {
             await Exchange.DisposeAsync();
@@ -115,4 +129,6 @@ public sealed class SwitchboardProcess : IAsyncLifetime
         }
         _state.Dispose();
     }
+
+    private sealed record SwitchboardStatusView(bool Ready);
 }

@@ -1,150 +1,303 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using System.Text;
 using Horizon.Exchange.Client;
-using Horizon.Nats.JetStream;
 using Horizon.Switchboard.Addressing;
-using Horizon.Switchboard.Authorization;
+using Horizon.Switchboard.Credentials;
+using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
-using Horizon.Testing.Nats;
+using Horizon.Switchboard.Messaging;
+using Horizon.Switchboard.Tests.Credentials;
+using Horizon.Switchboard.Tests.Mailboxes;
+using Horizon.Testing;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 
 namespace Horizon.Switchboard.Tests.Service;
 
-/// <summary>The switchboard service run as its own process against a real nats-server and a real exchange.</summary>
-public sealed class SwitchboardProcessTests(SwitchboardProcess switchboard) : IClassFixture<SwitchboardProcess>
+/// <summary>
+/// The switchboard service run as its own process against a real nats-server and a real exchange:
+/// issuing JWTs to parties that prove their registered key, and the attacks of issue 17.
+/// </summary>
+public sealed class SwitchboardProcessTests(SwitchboardProcess switchboard) : IClassFixture<SwitchboardProcess>, IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly TempDirectory _state = new("hzn-sb-party");
+    private readonly List<IDisposable> _owned = [];
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+        _state.Dispose();
+    }
 
     [Fact]
-    public async Task Service_ProvisionsTheMailboxStream_WithItsDefaults_AndAnInboxPerParty()
+    public async Task Service_CreatesTheMailboxStream_AndNoConsumerForAnyParty()
     {
-        var js = new NatsJSContext(switchboard.Admin);
+        await using var admin = switchboard.Nats.ServiceConnection();
+        var keys = Keys();
+        await switchboard.AddNodeAsync(Unique("stream"), keys);
 
-        var stream = await EventuallyAsync(() => js.GetStreamAsync(MailboxNames.Stream), "the HZN_MAILBOX stream");
-        var agbot = PartyAddress.Agbot(SwitchboardProcess.Org, SwitchboardProcess.AgbotId);
-        var inbox = await EventuallyAsync(() => js.GetConsumerAsync(MailboxNames.Stream, agbot.ConsumerName), "the agbot's inbox");
+        var stream = (await new NatsJSContext(admin).GetStreamAsync(MailboxSubjects.Stream)).Info;
 
-        Assert.Equal(StreamStorage.File, stream.Config.Storage);
-        Assert.Equal(StreamRetention.WorkQueue, stream.Config.Retention);
+        Assert.Equal(NATS.Client.JetStream.Models.StreamConfigRetention.Limits, stream.Config.Retention);
         Assert.Equal(TimeSpan.FromMinutes(30), stream.Config.MaxAge);
-        Assert.Equal(TimeSpan.FromMinutes(2), stream.Config.DuplicateWindow);
-        Assert.Equal(agbot.InboxSubject, inbox.Config.FilterSubject);
+        Assert.Equal(0, stream.State.ConsumerCount);
     }
 
     [Fact]
-    public async Task NodeThatProvesItself_GetsNatsCredentialsForItsOwnInbox_AndAWrongTokenGets401()
+    public async Task PartiesThatProveTheirRegisteredKeys_GetJwts_ThatCarryTheirMessages_AcrossRenewals()
     {
-        await switchboard.Owner.PutNodeAsync(SwitchboardProcess.Org, "node-proves", new ExchangeNode { Token = "node-token-proves", Arch = "amd64" });
-        var node = PartyAddress.Node(SwitchboardProcess.Org, "node-proves");
+        var agbotKeys = Keys();
+        var nodeKeys = Keys();
+        var agbot = await switchboard.AddAgbotAsync(Unique("agbot"), agbotKeys);
+        var node = await switchboard.AddNodeAsync(Unique("node"), nodeKeys);
+        await using var agbotConnection = await PartyConnection.ConnectAsync(agbot, agbotKeys, switchboard.Nats.Url, switchboard.Client());
+        await using var nodeConnection = await PartyConnection.ConnectAsync(node, nodeKeys, switchboard.Nats.Url, switchboard.Client());
+        var directory = new KeyRegistry();
+        directory.Register(agbot, agbotKeys);
+        directory.Register(node, nodeKeys);
+        using var agbotMailbox = Mailbox.Create(agbot, agbotConnection.Connection, agbotKeys, directory, _state.Combine("agbot"), MailboxTestBed.FastRetries, sendPermissions: agbotConnection);
+        using var nodeMailbox = Mailbox.Create(node, nodeConnection.Connection, nodeKeys, directory, _state.Combine("node"), MailboxTestBed.FastRetries, sendPermissions: nodeConnection);
+        var received = new List<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var receiving = Task.Run(async () =>
+        {
+            await foreach (var delivery in nodeMailbox.ReceiveAsync((_, _) => Task.CompletedTask, stop.Token))
+            {
+                lock (received)
+                {
+                    received.Add(Encoding.UTF8.GetString(delivery.Envelope!.Payload.Span));
+                }
+            }
+        });
 
-        using var refused = await switchboard.RequestCredentialsAsync("node", "node-proves", "a-guess");
-        var issued = await IssueAsync("node-proves", "node-token-proves");
+        // 30 s of traffic: the 20 s JWTs are renewed (and the connections re-established) at 16 s.
+        var firstJwt = nodeConnection.Credentials!.Jwt;
+        for (var i = 0; i < 30; i++)
+        {
+            await SendEventuallyAsync(agbotMailbox, node, $"m{i}");
+            await Task.Delay(1000);
+        }
+        await MailboxReceiving.WaitForAsync(() => { lock (received) { return received.Count == 30; } }, TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await receiving.ContinueWith(_ => { }, TaskScheduler.Default);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(node.ToString(), issued.User);
-        Assert.Equal(node.ConsumerName, issued.Consumer);
-        await using var connection = await ConnectEventuallyAsync(issued.User, issued.Password);
-        var other = PartyAddress.Node(SwitchboardProcess.Org, "someone-else");
-        await connection.SendAsync($"SUB {issued.InboxPrefix}.x 1\r\nSUB {other.InboxSubject} 2\r\n");
-        Assert.Equal([$"-ERR 'Permissions Violation for Subscription to \"{other.InboxSubject}\"'"], await connection.LinesUntilPongAsync());
+        Assert.NotEqual(firstJwt, nodeConnection.Credentials!.Jwt);
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"m{i}"), received);
     }
 
     [Fact]
-    public async Task NodeRemovedFromTheExchange_IsRefusedByNatsAfterTheServicesReload_AndLosesItsInbox()
+    public async Task NodeNamedLikeAnAgbot_GetsNoAgbotCredentials_AndTheRealAgbotKeepsItsOwn()
     {
-        await switchboard.Owner.PutNodeAsync(SwitchboardProcess.Org, "node-leaves", new ExchangeNode { Token = "node-token-leaves", Arch = "amd64" });
-        var issued = await IssueAsync("node-leaves", "node-token-leaves");
-        await (await ConnectEventuallyAsync(issued.User, issued.Password)).DisposeAsync();
-        var js = new NatsJSContext(switchboard.Admin);
-        await EventuallyAsync(() => js.GetConsumerAsync(MailboxNames.Stream, issued.Consumer), "the node's inbox");
+        var agbotKeys = Keys();
+        var attackerKeys = Keys();
+        var id = Unique("victim");
+        var agbot = await switchboard.AddAgbotAsync(id, agbotKeys);
+        // Any user of the org may create a node; this one takes the agbot's name and the attacker's key.
+        var node = await switchboard.AddNodeAsync(id, attackerKeys);
 
-        // The exchange announces the deletion on NATS; the service resyncs (its periodic resync is an hour away).
-        await switchboard.Owner.DeleteNodeAsync(SwitchboardProcess.Org, "node-leaves");
+        var refused = await Assert.ThrowsAsync<CredentialsRefusedException>(() => switchboard.Client().ObtainAsync(agbot, attackerKeys));
+        Assert.Contains("401", refused.Message, StringComparison.Ordinal);
 
-        await AssertEventuallyRefusedAsync(issued.User, issued.Password);
-        using var gone = await switchboard.RequestCredentialsAsync("node", "node-leaves", "node-token-leaves");
-        Assert.Equal(HttpStatusCode.Unauthorized, gone.StatusCode);
-        await Eventually(async () =>
+        // As a node it gets a node's JWT, which opens the node's mailbox and not the agbot's.
+        await using var asNode = await PartyConnection.ConnectAsync(node, attackerKeys, switchboard.Nats.Url, switchboard.Client());
+        var errors = new ServerErrors(asNode.Connection);
+        await using var spying = await asNode.Connection.SubscribeCoreAsync<byte[]>(MailboxSubjects.Live(agbot));
+        await errors.ExpectViolationAsync("Subscription", MailboxSubjects.Live(agbot));
+        await using var real = await PartyConnection.ConnectAsync(agbot, agbotKeys, switchboard.Nats.Url, switchboard.Client());
+        Assert.Equal(NatsConnectionState.Open, real.Connection.ConnectionState);
+    }
+
+    [Fact]
+    public async Task AgbotNamedLikeANode_GetsNoNodeCredentials()
+    {
+        var nodeKeys = Keys();
+        var attackerKeys = Keys();
+        var id = Unique("node-victim");
+        var node = await switchboard.AddNodeAsync(id, nodeKeys);
+        await switchboard.AddAgbotAsync(id, attackerKeys);
+
+        await Assert.ThrowsAsync<CredentialsRefusedException>(() => switchboard.Client().ObtainAsync(node, attackerKeys));
+        await using var real = await PartyConnection.ConnectAsync(node, nodeKeys, switchboard.Nats.Url, switchboard.Client());
+        Assert.Equal(NatsConnectionState.Open, real.Connection.ConnectionState);
+    }
+
+    [Fact]
+    public async Task WrongSignature_ReplayedChallenge_AndChallengeForAnotherParty_AreRefused()
+    {
+        var keys = Keys();
+        var node = await switchboard.AddNodeAsync(Unique("proof"), keys);
+        var other = await switchboard.AddNodeAsync(Unique("proof-other"), Keys());
+        using var http = new HttpClient { BaseAddress = new Uri(switchboard.Url) };
+
+        var challenge = await ChallengeAsync(http, node);
+        using var wrongSignature = await RequestAsync(http, node, keys.IdentityPublicKey, challenge, Keys().Sign(Proof(node, keys, challenge)));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongSignature.StatusCode);
+        // The failed attempt used the challenge up: the right signature no longer helps.
+        using var usedUp = await RequestAsync(http, node, keys.IdentityPublicKey, challenge, keys.Sign(Proof(node, keys, challenge)));
+        Assert.Equal(HttpStatusCode.Unauthorized, usedUp.StatusCode);
+
+        var fresh = await ChallengeAsync(http, node);
+        using var accepted = await RequestAsync(http, node, keys.IdentityPublicKey, fresh, keys.Sign(Proof(node, keys, fresh)));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        using var replayed = await RequestAsync(http, node, keys.IdentityPublicKey, fresh, keys.Sign(Proof(node, keys, fresh)));
+        Assert.Equal(HttpStatusCode.Unauthorized, replayed.StatusCode);
+
+        var forOther = await ChallengeAsync(http, other);
+        using var misused = await RequestAsync(http, node, keys.IdentityPublicKey, forOther, keys.Sign(Proof(node, keys, forOther)));
+        Assert.Equal(HttpStatusCode.Unauthorized, misused.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"kind\":\"user\",\"org\":\"sborg\",\"id\":\"x\"}")]
+    [InlineData("{\"kind\":\"node\",\"org\":\"a/b\",\"id\":\"x\"}")]
+    [InlineData("not json")]
+    public async Task MalformedChallengeRequest_Gets400(string body)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(switchboard.Url) };
+
+        using var response = await http.PostAsync("/v1/challenges", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RecordWithAKeyTheSwitchboardCannotUse_IsRefused_AndOthersKeepWorking()
+    {
+        using var legacy = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var id = Unique("legacy");
+        await switchboard.Owner.PutNodeAsync(SwitchboardProcess.Org, id, new ExchangeNode { Token = "legacy-token-123456", Arch = "amd64", PublicKey = legacy.ExportSubjectPublicKeyInfoPem() });
+        var keys = Keys();
+
+        await Assert.ThrowsAsync<CredentialsRefusedException>(() => switchboard.Client().ObtainAsync(PartyAddress.Node(SwitchboardProcess.Org, id), keys));
+        var fine = await switchboard.AddNodeAsync(Unique("fine"), keys);
+        Assert.False(string.IsNullOrEmpty((await switchboard.Client().ObtainAsync(fine, keys)).Jwt));
+    }
+
+    [Theory]
+    [InlineData("max")]
+    [InlineData("dots")]
+    [InlineData("unicode")]
+    [InlineData("dashes")]
+    public async Task OddButValidIds_GetWorkingMailboxes_AndDoNotDisturbOthers(string shape)
+    {
+        var id = shape switch
+        {
+            "max" => "n" + new string('x', 250) + Guid.NewGuid().ToString("N")[..5],
+            "dots" => $"edge.{Guid.NewGuid():N}.site",
+            "unicode" => $"n\u00e9\u00fc-{Guid.NewGuid():N}",
+            _ => $"-{Guid.NewGuid():N}-",
+        };
+        var keys = Keys();
+        var agbotKeys = Keys();
+        var agbot = await switchboard.AddAgbotAsync(Unique("agbot-ids"), agbotKeys);
+        var node = await switchboard.AddNodeAsync(id, keys);
+
+        await using var nodeConnection = await PartyConnection.ConnectAsync(node, keys, switchboard.Nats.Url, switchboard.Client());
+        await using var agbotConnection = await PartyConnection.ConnectAsync(agbot, agbotKeys, switchboard.Nats.Url, switchboard.Client());
+        var directory = new KeyRegistry();
+        directory.Register(agbot, agbotKeys);
+        directory.Register(node, keys);
+        using var agbotMailbox = Mailbox.Create(agbot, agbotConnection.Connection, agbotKeys, directory, _state.Combine("a" + shape), MailboxTestBed.FastRetries, sendPermissions: agbotConnection);
+        using var nodeMailbox = Mailbox.Create(node, nodeConnection.Connection, keys, directory, _state.Combine("n" + shape), MailboxTestBed.FastRetries, sendPermissions: nodeConnection);
+        await agbotMailbox.SendAsync(node, "hello"u8.ToArray());
+
+        Assert.Equal("hello", MailboxReceiving.Text(Assert.Single(await MailboxReceiving.CollectAsync(nodeMailbox, 1))));
+    }
+
+    [Fact]
+    public async Task PartyRemovedFromTheExchange_IsRevokedWithinSeconds_AndStaysRevokedAcrossANatsRestart()
+    {
+        var keys = Keys();
+        var node = await switchboard.AddNodeAsync(Unique("leaving"), keys);
+        await using var connection = await PartyConnection.ConnectAsync(node, keys, switchboard.Nats.Url, switchboard.Client());
+        var jwt = connection.Credentials!.Jwt;
+        var errors = new ServerErrors(connection.Connection);
+
+        var removedAt = System.Diagnostics.Stopwatch.StartNew();
+        await switchboard.Owner.DeleteNodeAsync(SwitchboardProcess.Org, node.Id);
+
+        await MailboxReceiving.WaitForAsync(() => errors.All.Any(e => e.Contains("Revoked", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+        Assert.True(removedAt.Elapsed < TimeSpan.FromSeconds(10), $"revoked after {removedAt.Elapsed}");
+        await switchboard.Nats.RestartAsync();
+        await using var withOldJwt = switchboard.Nats.PartyConnection(node, keys, () => jwt);
+        await Assert.ThrowsAnyAsync<NatsException>(async () => await withOldJwt.ConnectAsync());
+        await Assert.ThrowsAsync<CredentialsRefusedException>(() => switchboard.Client().ObtainAsync(node, keys));
+    }
+
+    [Fact]
+    public async Task SwitchboardRestart_WhileThePartiesAreConnected_CostsThemNeitherAccessNorMessages()
+    {
+        var agbotKeys = Keys();
+        var nodeKeys = Keys();
+        var agbot = await switchboard.AddAgbotAsync(Unique("agbot-restart"), agbotKeys);
+        var node = await switchboard.AddNodeAsync(Unique("node-restart"), nodeKeys);
+        await using var agbotConnection = await PartyConnection.ConnectAsync(agbot, agbotKeys, switchboard.Nats.Url, switchboard.Client());
+        await using var nodeConnection = await PartyConnection.ConnectAsync(node, nodeKeys, switchboard.Nats.Url, switchboard.Client());
+        var directory = new KeyRegistry();
+        directory.Register(agbot, agbotKeys);
+        directory.Register(node, nodeKeys);
+        using var agbotMailbox = Mailbox.Create(agbot, agbotConnection.Connection, agbotKeys, directory, _state.Combine("ra"), MailboxTestBed.FastRetries, sendPermissions: agbotConnection);
+        using var nodeMailbox = Mailbox.Create(node, nodeConnection.Connection, nodeKeys, directory, _state.Combine("rn"), MailboxTestBed.FastRetries, sendPermissions: nodeConnection);
+
+        await switchboard.StopAsync();
+        await agbotMailbox.SendAsync(node, "while the switchboard is down"u8.ToArray());
+        await switchboard.StartAsync();
+        await agbotMailbox.SendAsync(node, "after it came back"u8.ToArray());
+
+        var deliveries = await MailboxReceiving.CollectAsync(nodeMailbox, 2);
+        Assert.Equal(["while the switchboard is down", "after it came back"], deliveries.Select(MailboxReceiving.Text));
+        var renewed = await switchboard.Client().ObtainAsync(node, nodeKeys);
+        Assert.False(string.IsNullOrEmpty(renewed.Jwt));
+    }
+
+    private PartyKeys Keys()
+    {
+        var keys = PartyKeys.Generate();
+        _owned.Add(keys);
+        return keys;
+    }
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private static byte[] Proof(PartyAddress party, PartyKeys keys, string challenge) =>
+        CredentialProof.SignedText(party.KindName, party.Org, party.Id, keys.IdentityPublicKey, challenge);
+
+    private static async Task<string> ChallengeAsync(HttpClient http, PartyAddress party)
+    {
+        using var response = await http.PostAsJsonAsync("/v1/challenges", new ChallengeRequest { Kind = party.KindName, Org = party.Org, Id = party.Id }, CredentialJsonContext.Default.ChallengeRequest);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync(CredentialJsonContext.Default.ChallengeResponse))!.Challenge;
+    }
+
+    private static Task<HttpResponseMessage> RequestAsync(HttpClient http, PartyAddress party, string publicKey, string challenge, byte[] signature) =>
+        http.PostAsJsonAsync("/v1/credentials", new CredentialRequest
+        {
+            Kind = party.KindName,
+            Org = party.Org,
+            Id = party.Id,
+            PublicKey = publicKey,
+            Challenge = challenge,
+            Signature = NatsJwt.Base64Url(signature),
+        }, CredentialJsonContext.Default.CredentialRequest);
+
+    private static async Task SendEventuallyAsync(Mailbox sender, PartyAddress to, string text)
+    {
+        for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await js.GetConsumerAsync(MailboxNames.Stream, issued.Consumer);
-                return false;
+                await sender.SendAsync(to, Encoding.UTF8.GetBytes(text));
+                return;
             }
-            catch (NatsJSApiException e) when (e.Error.Code == 404)
-            {
-                return true;
-            }
-        }, "the removed node's inbox to be deleted");
-    }
-
-    private async Task<IssuedCredentials> IssueAsync(string nodeId, string token)
-    {
-        using var response = await switchboard.RequestCredentialsAsync("node", nodeId, token);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"credentials: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{switchboard.RecentOutput}");
-        return (await response.Content.ReadFromJsonAsync<IssuedCredentials>(JsonSerializerOptions.Web))!;
-    }
-
-    private async Task<RawNatsConnection> ConnectEventuallyAsync(string user, string password)
-    {
-        // nats-server applies a reload shortly after the signal.
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                return await RawNatsConnection.ConnectAsync(switchboard.Nats.Port, user, password);
-            }
-            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            catch (MessagingException) when (attempt < 50)
             {
                 await Task.Delay(200);
             }
-        }
-    }
-
-    private async Task AssertEventuallyRefusedAsync(string user, string password)
-    {
-        await Eventually(async () =>
-        {
-            try
-            {
-                await (await RawNatsConnection.ConnectAsync(switchboard.Nats.Port, user, password)).DisposeAsync();
-                return false;
-            }
-            catch (InvalidOperationException e) when (e.Message.Contains("Authorization Violation", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }, $"nats-server to refuse {user}");
-    }
-
-    private async Task<T> EventuallyAsync<T>(Func<Task<T>> read, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                return await read();
-            }
-            catch (NatsJSApiException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-            catch (NatsJSApiException e)
-            {
-                throw new InvalidOperationException($"no {what} after {Patience.TotalSeconds} s:\n{switchboard.RecentOutput}", e);
-            }
-        }
-    }
-
-    private async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"waited {Patience.TotalSeconds} s for {what}:\n{switchboard.RecentOutput}");
-            await Task.Delay(200);
         }
     }
 }

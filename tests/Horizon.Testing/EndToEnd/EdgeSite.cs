@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Horizon.Testing.Processes;
 
@@ -118,38 +116,27 @@ public sealed class EdgeSite : IAsyncDisposable
     }
 
     /// <summary>
-    /// Asks the switchboard for the agbot's NATS credentials with the agbot's exchange credentials,
-    /// as the quickstart does, then starts the agbot and waits for its local API.
+    /// Starts the agbot (it proves its key to the switchboard for its NATS credentials; its token
+    /// comes through the environment) and waits for its local API.
     /// </summary>
     public async Task StartAgbotAsync(IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_installation.SwitchboardUrl}/v1/credentials?kind=agbot");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Org}/{AgbotId}:{AgbotToken}")));
-        using var response = await http.SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"the switchboard refused NATS credentials for {Org}/{AgbotId}: {(int)response.StatusCode} {body}");
-        }
-        using var credentials = JsonDocument.Parse(body);
-        var user = credentials.RootElement.GetProperty("user").GetString();
-        var password = credentials.RootElement.GetProperty("password").GetString();
-        var natsUrl = $"nats://{Uri.EscapeDataString(user!)}:{Uri.EscapeDataString(password!)}@127.0.0.1:{_installation.Nats.Port}";
-
         var state = Directory.CreateDirectory(_directory.Combine("agbot")).FullName;
         List<string> arguments =
         [
-            $"--Agbot:Org={Org}", $"--Agbot:Id={AgbotId}", $"--Agbot:Token={AgbotToken}",
-            $"--Agbot:ExchangeUrl={_installation.ExchangeUrl}", $"--Agbot:NatsUrl={natsUrl}",
+            $"--Agbot:Org={Org}", $"--Agbot:Id={AgbotId}",
+            $"--Agbot:ExchangeUrl={_installation.ExchangeUrl}", $"--Agbot:NatsUrl={_installation.Nats.Url}",
+            $"--Agbot:SwitchboardUrl={_installation.SwitchboardUrl}",
             $"--Agbot:StateDirectory={state}", $"--Agbot:LocalApiUrl=http://127.0.0.1:{AgbotPort}",
         ];
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             arguments.Add($"--Agbot:{key}={value}");
         }
-        _agbot = BuiltProgram.Agbot.Start(arguments, HorizonInstallation.QuietEnvironment(), state);
+        _agbot = BuiltProgram.Agbot.Start(arguments, HorizonInstallation.QuietEnvironment(new Dictionary<string, string>
+        {
+            ["Agbot__Token"] = AgbotToken,
+        }), state);
         _installation.Janitor.WatchProcess(_agbot.Id);
         await HorizonInstallation.WaitForPortAsync(_agbot, AgbotPort, cancellationToken);
     }

@@ -9,17 +9,17 @@ namespace Horizon.Testing.EndToEnd;
 
 /// <summary>
 /// The shared half of a Horizon installation, each part a separate process on a free loopback
-/// port, wired as tools/quickstart.sh wires them: nats-server with JetStream whose authorization
-/// is an include file the switchboard rewrites (reload through the pid file), the exchange
-/// (SQLite) announcing changes on NATS, a docker-registry with htpasswd and the switchboard.
+/// port, wired as tools/quickstart.sh wires them: nats-server with JetStream in operator mode
+/// (full account resolver, trusting the NATS authority the fixture creates), the exchange (SQLite)
+/// announcing changes on NATS with its own creds file, a docker-registry with htpasswd and the
+/// switchboard, which issues the parties' JWTs. Secrets reach the processes through the
+/// environment or 0600 files, never their command lines.
 /// Orgs with their agbot and node agent come from <see cref="CreateSiteAsync"/>.
 /// Disposing stops every process and removes the state folders and image tags it made.
 /// </summary>
 public sealed class HorizonInstallation : IAsyncDisposable
 {
-    private const string AuthorizationFileName = "auth.conf";
     private readonly TempDirectory _directory = new("hzn-e2e");
-    private readonly string _switchboardNatsPassword = Secret();
     private readonly List<string> _localImages = [];
     private NatsServer? _nats;
     private RegistryServer? _registry;
@@ -204,35 +204,19 @@ public sealed class HorizonInstallation : IAsyncDisposable
 
     private async Task StartNatsAsync(CancellationToken cancellationToken)
     {
-        // The seed holds only the switchboard's user; the switchboard adds every party it grants.
-        var seed = $$"""
-            authorization {
-              users = [
-                { user: "switchboard", password: "{{_switchboardNatsPassword}}" }
-              ]
-            }
-            """;
-        _nats = await NatsServer.StartAsync(new NatsServerOptions
-        {
-            ConfigSnippet = $"include \"{AuthorizationFileName}\"",
-            Files = new Dictionary<string, string> { [AuthorizationFileName] = seed },
-        }, cancellationToken);
+        _nats = await NatsServer.StartAsync(NatsServerOptions.Operator, cancellationToken);
         Janitor.WatchPidFile(_nats.PidFile);
     }
 
-    private string SwitchboardNatsUrl => $"nats://switchboard:{Uri.EscapeDataString(_switchboardNatsPassword)}@127.0.0.1:{Nats.Port}";
-
     private async Task StartExchangeAsync(CancellationToken cancellationToken)
     {
-        // The exchange has no NATS user setting of its own; like the quickstart it announces
-        // changes with the switchboard's credentials in the URL.
-        _exchange = BuiltProgram.Exchange.Start(
-        [
-            "--urls", $"http://127.0.0.1:{ExchangePort}",
-            $"--Exchange:RootPassword={RootPassword}",
-            $"--Exchange:SqlitePath={_directory.Combine("exchange.db")}",
-            $"--Exchange:NatsUrl={SwitchboardNatsUrl}",
-        ], QuietEnvironment(), _directory.Path);
+        _exchange = BuiltProgram.Exchange.Start(["--urls", $"http://127.0.0.1:{ExchangePort}"], QuietEnvironment(new Dictionary<string, string>
+        {
+            ["Exchange__RootPassword"] = RootPassword,
+            ["Exchange__SqlitePath"] = _directory.Combine("exchange.db"),
+            ["Exchange__NatsUrl"] = Nats.Url,
+            ["Exchange__NatsCredentialsFile"] = Nats.RequireAuthority.ExchangeCredsPath,
+        }), _directory.Path);
         Janitor.WatchProcess(_exchange.Id);
         await WaitForPortAsync(_exchange, ExchangePort, cancellationToken);
     }
@@ -243,12 +227,9 @@ public sealed class HorizonInstallation : IAsyncDisposable
         _switchboard = BuiltProgram.Switchboard.Start(["--urls", SwitchboardUrl], QuietEnvironment(new Dictionary<string, string>
         {
             ["HZN_Switchboard__NatsUrl"] = Nats.Url,
-            ["HZN_Switchboard__NatsUser"] = "switchboard",
-            ["HZN_Switchboard__NatsPassword"] = _switchboardNatsPassword,
+            ["HZN_Switchboard__AuthorityDirectory"] = Nats.RequireAuthority.Directory,
             ["HZN_Switchboard__ExchangeUrl"] = ExchangeUrl + "/",
             ["HZN_Switchboard__ExchangeCredentials"] = $"root/root:{RootPassword}",
-            ["HZN_Switchboard__AuthorizationFile"] = Path.Combine(Path.GetDirectoryName(Nats.ConfigPath)!, AuthorizationFileName),
-            ["HZN_Switchboard__NatsPidFile"] = Nats.PidFile,
             ["HZN_Switchboard__StateDirectory"] = state,
         }), state);
         Janitor.WatchProcess(_switchboard.Id);

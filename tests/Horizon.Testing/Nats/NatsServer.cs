@@ -1,7 +1,12 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Credentials;
+using Horizon.Switchboard.Keys;
+using Horizon.Switchboard.Messaging;
 using Horizon.Testing.Processes;
+using NATS.Client.Core;
 
 namespace Horizon.Testing.Nats;
 
@@ -25,6 +30,12 @@ public sealed class NatsServer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The keys the server trusts, in operator mode; null otherwise.</summary>
+    public NatsAuthority? Authority { get; private set; }
+
+    /// <summary>The authority, or a clear failure for a test that forgot to ask for operator mode.</summary>
+    public NatsAuthority RequireAuthority => Authority ?? throw new InvalidOperationException("start the server with NatsServerOptions.Operator for JWT credentials");
 
     /// <summary><c>nats://127.0.0.1:port</c>.</summary>
     public string Url => $"nats://127.0.0.1:{Port}";
@@ -65,6 +76,10 @@ public sealed class NatsServer : IAsyncDisposable
             {
                 await File.WriteAllTextAsync(path, content, cancellationToken);
             }
+        }
+        if (_options.OperatorMode)
+        {
+            Authority ??= NatsAuthority.Initialize(_directory.Combine("authority"));
         }
         await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
         _process = OwnedProcess.Start(_binary, ["-c", ConfigPath], $"nats-server :{Port}");
@@ -112,6 +127,40 @@ public sealed class NatsServer : IAsyncDisposable
 
     public string RecentOutput => _process?.RecentOutput ?? "";
 
+    /// <summary>
+    /// A connection as a service of the Horizon account (unrestricted there, like the switchboard's
+    /// own), or an anonymous one on a server not in operator mode. Not yet connected.
+    /// </summary>
+    public NatsConnection ServiceConnection(string name = "test-service") =>
+        NatsConnections.Service(Url, name, Authority?.SwitchboardCredsPath);
+
+    /// <summary>A connection in the system account (account updates and lookups), in operator mode.</summary>
+    public NatsConnection SystemConnection(string name = "test-system") =>
+        NatsConnections.Service(Url, name, RequireAuthority.SwitchboardSystemCredsPath);
+
+    /// <summary>A user JWT for <paramref name="party"/>'s key, signed by the scoped key of its kind, as the switchboard issues it.</summary>
+    public string PartyJwt(PartyAddress party, string userKey, IEnumerable<string>? peerOrgs = null, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null)
+    {
+        var authority = RequireAuthority;
+        var now = issuedAt ?? DateTimeOffset.UtcNow;
+        return NatsClaims.Party(party.Kind == PartyKind.Node ? authority.NodeSigning : authority.AgbotSigning, authority.Account.Account, party, userKey,
+            PermissionTemplates.Tags(party, peerOrgs ?? []), now, now + (lifetime ?? TimeSpan.FromHours(1)));
+    }
+
+    /// <summary>
+    /// A connection as <paramref name="party"/> with its own key and a JWT issued by <paramref name="jwt"/>
+    /// (default: <see cref="PartyJwt"/> for its own org) on every (re)connect. Not yet connected.
+    /// </summary>
+    public NatsConnection PartyConnection(PartyAddress party, PartyKeys keys, Func<string>? jwt = null) =>
+        new(NatsConnections.Defaults(Url, party.ToString(), null) with
+        {
+            InboxPrefix = Horizon.Switchboard.Mailboxes.MailboxSubjects.ReplyInbox(party),
+            AuthOpts = NatsAuthOpts.Default with
+            {
+                AuthCredCallback = (_, _) => ValueTask.FromResult(NatsAuthCred.FromJwt((jwt ?? (() => PartyJwt(party, keys.IdentityPublicKey)))(), keys.IdentitySeed)),
+            },
+        });
+
     private string BuildConfig()
     {
         var config = new StringBuilder();
@@ -121,6 +170,10 @@ public sealed class NatsServer : IAsyncDisposable
         if (_options.JetStream)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{StoreDirectory}\" }}");
+        }
+        if (Authority is not null)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"include \"{Path.GetRelativePath(_directory.Path, Authority.ResolverConfigPath)}\"");
         }
         config.AppendLine(_options.ConfigSnippet);
         // For benchmarks: nats-server's Go profiler on this loopback port, so a run can be profiled
@@ -167,6 +220,7 @@ public sealed class NatsServer : IAsyncDisposable
             await _process.DisposeAsync();
             _process = null;
         }
+        Authority?.Dispose();
         _directory.Dispose();
     }
 }

@@ -5,6 +5,16 @@ public sealed record NatsServerOptions
 {
     public static NatsServerOptions Default { get; } = new();
 
+    /// <summary>
+    /// Operator mode with the full account resolver, as in production: the server creates a
+    /// <see cref="Horizon.Switchboard.Credentials.NatsAuthority"/> in its directory and trusts it;
+    /// only clients with JWTs of that authority get in. Off by default.
+    /// </summary>
+    public bool OperatorMode { get; init; }
+
+    /// <summary>Operator mode with JetStream: what the switchboard, agbots and nodes run against.</summary>
+    public static NatsServerOptions Operator { get; } = new() { OperatorMode = true };
+
     /// <summary>Enables JetStream with a store directory owned by the server instance. Default true.</summary>
     public bool JetStream { get; init; } = true;
 

@@ -6,24 +6,26 @@ using Horizon.Agbot.Hosting;
 using Horizon.Agbot.Negotiation;
 using Horizon.Exchange.Client;
 using Horizon.FleetSim.Options;
-using Horizon.Nats;
-using Horizon.Nats.JetStream;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Patterns.Signing;
-using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
+using Horizon.Switchboard.Service.Hosting;
 using Horizon.Testing.Nats;
+using NATS.Client.JetStream;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Horizon.FleetSim.Fleet;
 
 /// <summary>
-/// The real components a fleet talks to: a nats-server process with the mailbox stream, the
-/// exchange on Kestrel in a child process (announcing changes on that NATS), an org with a publisher, one signed
-/// service and a pattern deploying it, and an agbot serving the pattern, started as its hosted
-/// application. Node records are created the way <c>hzn exchange node create</c> does, before the
+/// The real components a fleet talks to: a nats-server process in operator mode with the mailbox
+/// stream, the exchange on Kestrel in a child process (announcing changes on that NATS), the
+/// switchboard (issuing the agbot's JWT), an org with a publisher, one signed service and a
+/// pattern deploying it, and an agbot serving the pattern, each started as its hosted application.
+/// The simulated nodes share connections logged in as one service user of the Horizon account. Node records are created the way <c>hzn exchange node create</c> does, before the
 /// nodes register themselves.
 /// </summary>
 internal sealed class FleetEnvironment : IAsyncDisposable
@@ -36,23 +38,22 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     private readonly FleetOptions _options;
     private readonly ECDsa _publisherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private WebApplication? _agbot;
+    private WebApplication? _switchboard;
 
-    private FleetEnvironment(FleetOptions options, NatsServer nats, NatsConnection admin, ExchangeProcess exchange)
+    private FleetEnvironment(FleetOptions options, NatsServer nats, ExchangeProcess exchange, string nodesCredentialsFile)
     {
         _options = options;
         Nats = nats;
-        Admin = admin;
         Exchange = exchange;
-        Provisioner = new MailboxProvisioner(new NatsJSContext(admin));
+        NodesCredentialsFile = nodesCredentialsFile;
     }
 
     public NatsServer Nats { get; }
 
-    public NatsConnection Admin { get; }
-
     public ExchangeProcess Exchange { get; }
 
-    public MailboxProvisioner Provisioner { get; }
+    /// <summary>The creds file (0600) the simulated nodes' shared connections log in with.</summary>
+    public string NodesCredentialsFile { get; }
 
     /// <summary>The nats-server's process id from its pid file, or null when it cannot be read.</summary>
     public int? NatsPid()
@@ -75,21 +76,27 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     /// <exception cref="Horizon.Testing.PrerequisiteMissingException">nats-server is not installed (run tools/setup.sh).</exception>
     public static async Task<FleetEnvironment> StartAsync(FleetOptions options, string stateDirectory, CancellationToken cancellationToken)
     {
-        var nats = await NatsServer.StartAsync(NatsServerOptions.Default with
+        var nats = await NatsServer.StartAsync(NatsServerOptions.Operator with
         {
             // Simulated nodes share connections, but leave room for large fleets split over processes.
             ConfigSnippet = "max_connections: 100000",
         }, cancellationToken);
-        var admin = new NatsConnection(NatsOpts.Default with { Url = nats.Url, Name = "fleet-switchboard" });
-        await admin.ConnectAsync(cancellationToken);
+        var authority = nats.RequireAuthority;
+        var nodesCredentials = Path.Combine(authority.Directory, "simulated-nodes.creds");
+        authority.WriteServiceCreds(nodesCredentials, "fleet-simulated-nodes", null, null);
+        await using (var admin = nats.ServiceConnection("fleet-admin"))
+        {
+            await MailboxStreamSetup.EnsureAsync(new NatsJSContext(admin), cancellationToken: cancellationToken);
+        }
         var exchange = await ExchangeProcess.StartAsync(new Dictionary<string, string>
         {
             ["NatsUrl"] = nats.Url,
+            ["NatsCredentialsFile"] = authority.ExchangeCredsPath,
             ["TokenHashIterations"] = options.TokenHashIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, cancellationToken);
-        var environment = new FleetEnvironment(options, nats, admin, exchange);
-        await environment.Provisioner.EnsureStreamAsync(TimeSpan.FromMinutes(30), cancellationToken);
+        var environment = new FleetEnvironment(options, nats, exchange, nodesCredentials);
         await environment.PublishAsync(cancellationToken);
+        await environment.StartSwitchboardAsync(stateDirectory, cancellationToken);
         await environment.StartAgbotAsync(stateDirectory, cancellationToken);
         return environment;
     }
@@ -157,14 +164,35 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         }
     }
 
+    private async Task StartSwitchboardAsync(string stateDirectory, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Switchboard:NatsUrl"] = Nats.Url,
+            ["Switchboard:AuthorityDirectory"] = Nats.RequireAuthority.Directory,
+            ["Switchboard:ExchangeUrl"] = Exchange.BaseUrl.ToString(),
+            ["Switchboard:ExchangeCredentials"] = $"root/root:{Exchange.RootPassword}",
+            ["Switchboard:StateDirectory"] = Path.Combine(stateDirectory, "switchboard"),
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.AddSwitchboard();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, SimulatorOwnedLifetime>();
+        _switchboard = builder.Build();
+        _switchboard.MapSwitchboard();
+        await _switchboard.StartAsync(cancellationToken);
+    }
+
+    private string SwitchboardUrl => _switchboard?.Urls.First() ?? throw new InvalidOperationException("the switchboard is not running");
+
     private async Task StartAgbotAsync(string stateDirectory, CancellationToken cancellationToken)
     {
-        await Provisioner.EnsureInboxAsync(PartyAddress.Agbot(Org, AgbotId), cancellationToken);
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         string[] args =
         [
             $"--Agbot:Org={Org}", $"--Agbot:Id={AgbotId}", $"--Agbot:Token={Password}",
-            $"--Agbot:ExchangeUrl={Exchange.BaseUrl}", $"--Agbot:NatsUrl={Nats.Url}",
+            $"--Agbot:ExchangeUrl={Exchange.BaseUrl}", $"--Agbot:NatsUrl={Nats.Url}", $"--Agbot:SwitchboardUrl={SwitchboardUrl}",
             $"--Agbot:StateDirectory={Path.Combine(stateDirectory, "agbot")}", "--Agbot:LocalApiUrl=http://127.0.0.1:0",
             $"--Agbot:MaxConcurrentNegotiations={_options.AgbotWorkers.ToString(invariant)}",
             $"--Agbot:QueueCapacity={Math.Max(20_000, _options.Count).ToString(invariant)}",
@@ -185,8 +213,9 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates the node records (id and token, as a user would before registering each node) and
-    /// each node's inbox consumer (the switchboard's job), <paramref name="parallelism"/> at a time.
+    /// Creates the node records (id and token, as a user would before registering each node),
+    /// <paramref name="parallelism"/> at a time. Nothing is provisioned on NATS: a mailbox is a
+    /// subject of the one stream, which costs the server nothing until a message is sent to it.
     /// </summary>
     public async Task ProvisionNodesAsync(int count, int seed, int parallelism, Action<int> progress, CancellationToken cancellationToken)
     {
@@ -197,7 +226,6 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             {
                 var id = FleetPlan.NodeId(index);
                 await admin.PutNodeAsync(Org, id, new ExchangeNode { Token = FleetPlan.TokenOf(seed, index), Name = id }, ct);
-                await Provisioner.EnsureInboxAsync(PartyAddress.Node(Org, id), ct);
                 progress(Interlocked.Increment(ref done));
             });
     }
@@ -229,7 +257,11 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             await _agbot.StopAsync();
             await _agbot.DisposeAsync();
         }
-        await Admin.DisposeAsync();
+        if (_switchboard is not null)
+        {
+            await _switchboard.StopAsync();
+            await _switchboard.DisposeAsync();
+        }
         await Exchange.DisposeAsync();
         _publisherKey.Dispose();
         await Nats.DisposeAsync();

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Horizon.FleetSim.Nodes;
 using Horizon.FleetSim.Options;
-using Horizon.Nats;
+using Horizon.Switchboard.Messaging;
+using NATS.Client.Core;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Mailboxes;
 
@@ -27,7 +28,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             StateDirectory = plan.StateDirectory,
             Seed = plan.Seed,
             HeartbeatInterval = TimeSpan.FromSeconds(plan.HeartbeatSeconds),
-            InboxPullExpiry = TimeSpan.FromSeconds(plan.InboxPullExpirySeconds),
+            InboxIdleCheck = TimeSpan.FromSeconds(plan.InboxIdleCheckSeconds),
         };
         using var exchangeHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 });
         var nodes = Enumerable.Range(plan.FirstIndex, plan.Count)
@@ -85,13 +86,13 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var connection = new NatsConnection(NatsOpts.Default with { Url = plan.NatsUrl, Name = name, ConnectTimeout = TimeSpan.FromSeconds(20) });
+            var connection = NatsConnections.Service(plan.NatsUrl, name, plan.NatsCredentialsFile);
             try
             {
-                await connection.ConnectAsync(stopping);
+                await connection.ConnectAsync();
                 return connection;
             }
-            catch (NatsConnectionException) when (attempt < 5)
+            catch (NatsException) when (attempt < 5)
             {
                 await connection.DisposeAsync();
                 await Task.Delay(TimeSpan.FromSeconds(attempt), stopping);

@@ -188,7 +188,8 @@ internal static class FleetSimulator
                 RegistrationConcurrency = options.RegistrationConcurrency,
                 Sequential = options.Sequential,
                 HeartbeatSeconds = options.HeartbeatInterval.TotalSeconds,
-                InboxPullExpirySeconds = options.InboxPullExpiry.TotalSeconds,
+                InboxIdleCheckSeconds = options.InboxIdleCheck.TotalSeconds,
+                NatsCredentialsFile = environment.NodesCredentialsFile,
                 NodesPerConnection = options.NodesPerConnection,
             });
         }

@@ -39,7 +39,10 @@ internal sealed record ShardPlan
 
     public double HeartbeatSeconds { get; init; } = 60;
 
-    public double InboxPullExpirySeconds { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.FetchExpires.TotalSeconds;
+    public double InboxIdleCheckSeconds { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.IdleCheckInterval.TotalSeconds;
+
+    /// <summary>The simulator's NATS creds file (0600): the nodes of a shard share connections logged in as one service user.</summary>
+    public string? NatsCredentialsFile { get; init; }
 
     public int NodesPerConnection { get; init; } = 250;
 

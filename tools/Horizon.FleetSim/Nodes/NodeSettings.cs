@@ -17,5 +17,5 @@ internal sealed record NodeSettings
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 
-    public TimeSpan InboxPullExpiry { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.FetchExpires;
+    public TimeSpan InboxIdleCheck { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.IdleCheckInterval;
 }

@@ -1,7 +1,7 @@
 using Horizon.Agreements;
 using Horizon.FleetSim.Engine;
 using Horizon.FleetSim.Options;
-using Horizon.Nats;
+using NATS.Client.Core;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.Registration;
@@ -44,7 +44,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
         var engine = new RecordingDockerEngine(
             behaviour == NodeBehaviour.CrashLooping ? TimeSpan.FromMilliseconds(50) : null,
             OnWorkloadStarted);
-        _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null, exchangeHttp, settings.InboxPullExpiry);
+        _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null, exchangeHttp, settings.InboxIdleCheck);
         _registration = new NodeRegistration
         {
             Id = id,

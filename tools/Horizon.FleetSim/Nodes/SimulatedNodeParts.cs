@@ -1,6 +1,6 @@
 using Horizon.Agreements;
 using Horizon.FleetSim.Engine;
-using Horizon.Nats;
+using NATS.Client.Core;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.Registration;
@@ -21,9 +21,9 @@ namespace Horizon.FleetSim.Nodes;
 /// </summary>
 internal sealed class SimulatedNodeParts : IDisposable
 {
-    public SimulatedNodeParts(NodeAgentOptions options, RecordingDockerEngine engine, string? claimedArch, HttpClient exchangeHttp, TimeSpan inboxPullExpiry)
+    public SimulatedNodeParts(NodeAgentOptions options, RecordingDockerEngine engine, string? claimedArch, HttpClient exchangeHttp, TimeSpan inboxIdleCheck)
     {
-        MailboxOptions = MailboxOptions.Default with { FetchExpires = inboxPullExpiry };
+        MailboxOptions = MailboxOptions.Default with { IdleCheckInterval = inboxIdleCheck };
         Options = options;
         Engine = engine;
         var time = TimeProvider.System;

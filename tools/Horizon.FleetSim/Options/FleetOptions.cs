@@ -25,8 +25,8 @@ internal sealed record FleetOptions
     /// <summary>The node agents' heartbeat interval. Default 60 s, the agent's own default.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long a node's inbox pull waits on the server before it is renewed (the agent's default is 5 s).</summary>
-    public TimeSpan InboxPullExpiry { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.FetchExpires;
+    /// <summary>How often an idle node's mailbox checks its inbox anyway (the agent's <c>MailboxOptions.IdleCheckInterval</c>, 10 min); 0 turns it off.</summary>
+    public TimeSpan InboxIdleCheck { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.IdleCheckInterval;
 
     /// <summary>Share of nodes that decline every proposal (their agent believes it runs another architecture).</summary>
     public double RejectFraction { get; init; }
@@ -93,9 +93,9 @@ internal sealed record FleetOptions
         {
             problems.Add($"--registration-concurrency must be at least 1, not {RegistrationConcurrency}");
         }
-        if (InboxPullExpiry < TimeSpan.FromSeconds(1) || InboxPullExpiry > TimeSpan.FromMinutes(5))
+        if (InboxIdleCheck != TimeSpan.Zero && (InboxIdleCheck < TimeSpan.FromSeconds(10) || InboxIdleCheck > TimeSpan.FromHours(1)))
         {
-            problems.Add($"--inbox-pull-expiry must be between 1s and 5m, not {InboxPullExpiry}");
+            problems.Add($"--inbox-idle-check must be 0 or between 10s and 1h, not {InboxIdleCheck}");
         }
         if (HeartbeatInterval < TimeSpan.FromSeconds(1))
         {

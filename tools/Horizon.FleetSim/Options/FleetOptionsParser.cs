@@ -12,7 +12,7 @@ internal static class FleetOptionsParser
         usage: fleet-sim [--count N] [--rate R] [--sequential] [--heartbeat 60s] [--reject F] [--crash-loop F]
                          [--offline F] [--seed S] [--timeout 10m] [--nodes-per-process 1000] [--nodes-per-connection 250]
                          [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbot-workers 32]
-                         [--agbot-reply-timeout 60s] [--inbox-pull-expiry 30s] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
+                         [--agbot-reply-timeout 60s] [--inbox-idle-check 10m] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
         """;
 
     /// <exception cref="FleetOptionsException">An option is unknown, lacks its value, is not a number, or is out of range.</exception>
@@ -58,7 +58,7 @@ internal static class FleetOptionsParser
                     "--rate" => options with { RegistrationRate = Number(name, value) },
                     "--registration-concurrency" => options with { RegistrationConcurrency = Integer(name, value) },
                     "--heartbeat" => options with { HeartbeatInterval = Duration(name, value) },
-                    "--inbox-pull-expiry" => options with { InboxPullExpiry = Duration(name, value) },
+                    "--inbox-idle-check" => options with { InboxIdleCheck = Duration(name, value) },
                     "--reject" => options with { RejectFraction = Number(name, value) },
                     "--crash-loop" => options with { CrashLoopFraction = Number(name, value) },
                     "--offline" => options with { OfflineFraction = Number(name, value) },

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Keys;
+using NSec.Cryptography;
 
 namespace Horizon.Bench.Mailbox;
 
@@ -11,9 +12,9 @@ internal sealed class BenchKeyDirectory : ISigningKeyDirectory, IEncryptionKeyDi
 
     public void Register(PartyAddress party, PartyKeys keys) => _keys[party] = keys;
 
-    public ValueTask<byte[]?> GetSigningKeyAsync(PartyAddress party, bool refresh, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_keys.TryGetValue(party, out var k) ? k.SigningPublicKey : null);
+    public ValueTask<PublicKey?> GetSigningKeyAsync(PartyAddress party, bool refresh, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_keys.TryGetValue(party, out var k) ? k.Identity.PublicKey : null);
 
-    public ValueTask<byte[]?> GetEncryptionKeyAsync(PartyAddress party, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_keys.TryGetValue(party, out var k) ? k.EncryptionPublicKey : null);
+    public ValueTask<PublicKey?> GetEncryptionKeyAsync(PartyAddress party, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_keys.TryGetValue(party, out var k) ? k.Encryption.PublicKey : null);
 }

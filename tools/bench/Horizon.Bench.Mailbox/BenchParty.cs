@@ -1,14 +1,15 @@
-using Horizon.Nats;
-using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
-using Horizon.Switchboard.Mailboxes;
 using Horizon.Testing;
+using Horizon.Testing.Nats;
 using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
+using NSec.Cryptography;
 
 namespace Horizon.Bench.Mailbox;
 
-/// <summary>A party with its own connection, keys, replay window and mailbox, as its own process would have.</summary>
+/// <summary>A party with its own connection (logged in with a JWT for its own key), keys, replay window and mailbox, as its own process would have.</summary>
 internal sealed class BenchParty : IAsyncDisposable
 {
     private readonly NatsConnection _connection;
@@ -25,10 +26,10 @@ internal sealed class BenchParty : IAsyncDisposable
 
     public Horizon.Switchboard.Mailboxes.Mailbox Mailbox { get; }
 
-    public byte[] EncryptionPublicKey => _keys.EncryptionPublicKey;
+    public PublicKey EncryptionPublicKey => _keys.Encryption.PublicKey;
 
     /// <summary>Seals as this party, outside the mailbox, to time sealing alone.</summary>
-    public SealedEnvelope Seal(PartyAddress recipient, byte[] recipientKey, byte[] payload) =>
+    public SealedEnvelope Seal(PartyAddress recipient, PublicKey recipientKey, byte[] payload) =>
         new EnvelopeSealer(Mailbox.Self, _keys, EnvelopeOptions.Default, TimeProvider.System).Seal(recipient, recipientKey, payload);
 
     /// <summary>An opener of this party's envelopes over a replay window of its own, to time opening alone.</summary>
@@ -38,14 +39,13 @@ internal sealed class BenchParty : IAsyncDisposable
         return new EnvelopeOpener(Mailbox.Self, _keys, directory, _stageWindow, EnvelopeOptions.Default, TimeProvider.System, NullLogger<EnvelopeOpener>.Instance);
     }
 
-    public static async Task<BenchParty> OpenAsync(PartyAddress party, string url, TempDirectory state, BenchKeyDirectory directory, MailboxProvisioner provisioner)
+    public static async Task<BenchParty> OpenAsync(PartyAddress party, NatsServer server, TempDirectory state, BenchKeyDirectory directory)
     {
-        var connection = new NatsConnection(NatsOpts.Default with { Url = url, InboxPrefix = MailboxNames.InboxPrefix(party) });
-        await connection.ConnectAsync();
         var keys = PartyKeys.Generate();
         directory.Register(party, keys);
-        await provisioner.EnsureInboxAsync(party);
-        var mailbox = Horizon.Switchboard.Mailboxes.Mailbox.Create(party, connection, keys, directory, state.Combine(party.ConsumerName));
+        var connection = server.PartyConnection(party, keys);
+        await connection.ConnectAsync();
+        var mailbox = Horizon.Switchboard.Mailboxes.Mailbox.Create(party, connection, keys, directory, state.Combine(party.Token));
         return new BenchParty(connection, keys, mailbox);
     }
 

@@ -2,17 +2,27 @@ using System.Diagnostics;
 using System.Globalization;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
+using Horizon.Testing.Nats;
 using Horizon.Testing.Processes;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 
 namespace Horizon.Bench.Mailbox;
 
 /// <summary>
-/// The same sealed send → handler round, once with only the two parties' inboxes on the stream and
-/// once after many idle inboxes (durable consumers nobody pulls) were added, with nats-server's CPU
-/// per message: does the server's cost per message grow with the consumers of the mailbox stream?
+/// The same sealed send → handler round, once with only the two parties' inboxes and once after
+/// many idle parties joined, with nats-server's CPU per message: does the server's cost per message
+/// grow with the number of parties? An idle party here holds what one costs the server in this
+/// layout: a message stored under its inbox subject (an entry in the stream's subject index) and a
+/// live subscription (on shared connections, as the fleet simulator's nodes have).
 /// </summary>
-internal static class IdleInboxRound
+internal sealed class IdleInboxRound : IAsyncDisposable
 {
+    private readonly List<NatsConnection> _connections = [];
+    private readonly List<INatsSub<byte[]>> _subscriptions = [];
+
+    public int Parties => _subscriptions.Count;
+
     public static async Task<(LatencyFigures Latency, double ServerCpuMsPerMessage)> MeasureAsync(
         string name, BenchParty sender, BenchParty recipient, int serverPid, int messages)
     {
@@ -56,14 +66,63 @@ internal static class IdleInboxRound
 
     private static double CpuSecondsOf(int pid) => ProcessCpu.SecondsOf(pid) ?? throw new InvalidOperationException($"cannot read the CPU time of process {pid}");
 
-    /// <summary>Adds <paramref name="count"/> inboxes of nodes that never pull.</summary>
-    public static async Task AddIdleInboxesAsync(MailboxProvisioner provisioner, int count)
+    /// <summary>Adds idle parties until there are <paramref name="total"/>: each gets a stored message and a live subscription.</summary>
+    public async Task GrowToAsync(NatsServer server, NatsJSContext jetStream, int total, int serverPid)
     {
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
+        var cpuBefore = CpuSecondsOf(serverPid);
+        var added = total - Parties;
+        var payload = new byte[600];
+        var lastRate = 0.0;
+        var window = Stopwatch.StartNew();
+        var windowCount = 0;
+        for (var i = Parties; i < total; i++)
         {
-            await provisioner.EnsureInboxAsync(PartyAddress.Node("bench", string.Create(CultureInfo.InvariantCulture, $"idle{i}")));
+            if (i % 1000 == 0)
+            {
+                var connection = server.ServiceConnection($"idle-{i / 1000}");
+                await connection.ConnectAsync();
+                _connections.Add(connection);
+            }
+            var party = PartyAddress.Node("bench", string.Create(CultureInfo.InvariantCulture, $"idle{i}"));
+            _subscriptions.Add(await _connections[^1].SubscribeCoreAsync<byte[]>(MailboxSubjects.Live(party)));
+            await jetStream.PublishAsync(MailboxSubjects.Inbox(party), payload);
+            if (++windowCount == 5000)
+            {
+                lastRate = windowCount / window.Elapsed.TotalSeconds;
+                window.Restart();
+                windowCount = 0;
+            }
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"added {count} idle inboxes in {clock.Elapsed.TotalSeconds:0.0} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"added {added} idle parties (a stored message and a live subscription each) in {clock.Elapsed.TotalSeconds:0.0} s; rate over the last 5,000: {lastRate:0} parties/s; nats-server CPU {(CpuSecondsOf(serverPid) - cpuBefore) * 1000 / Math.Max(added, 1):0.000} ms per party; RSS {ProcessMemory.RssMegabytes(serverPid):0} MB"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            await subscription.DisposeAsync();
+        }
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The resident memory of a process, from /proc.</summary>
+internal static class ProcessMemory
+{
+    public static double RssMegabytes(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+        return double.NaN;
     }
 }

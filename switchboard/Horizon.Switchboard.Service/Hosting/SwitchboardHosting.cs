@@ -1,0 +1,43 @@
+using Horizon.Exchange.Client;
+using Horizon.Switchboard.Credentials;
+using Horizon.Switchboard.Messaging;
+using Horizon.Switchboard.Service.Access;
+using Horizon.Switchboard.Service.Issuing;
+
+namespace Horizon.Switchboard.Service.Hosting;
+
+/// <summary>Registers the switchboard: its NATS authority and connections, the exchange client, issuing and revocation.</summary>
+public static class SwitchboardHosting
+{
+    /// <exception cref="InvalidOperationException">The <c>Switchboard</c> settings are incomplete.</exception>
+    public static WebApplicationBuilder AddSwitchboard(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = (builder.Configuration.GetSection("Switchboard").Get<SwitchboardOptions>() ?? new SwitchboardOptions()).Validated();
+        Directory.CreateDirectory(options.StateDirectory);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(NatsAuthority.Load(options.AuthorityDirectory));
+        services.AddSingleton<SwitchboardConnections>();
+        services.AddSingleton<IChangeListener>(sp => new NatsChangeListener(sp.GetRequiredService<SwitchboardConnections>().Account,
+            sp.GetRequiredService<ILogger<NatsChangeListener>>()));
+        services.AddSingleton(new ExchangeClient(new Uri(options.ExchangeUrl), ExchangeCredentials.Parse(options.ResolveExchangeCredentials())));
+        services.AddSingleton(new IssuedCredentialStore(Path.Combine(options.StateDirectory, "credentials.db")));
+        services.AddSingleton(sp => new ChallengeBook(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ServedOrgs>();
+        services.AddSingleton<Revoker>();
+        services.AddSingleton<CredentialIssuer>();
+        services.AddSingleton<AccessWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessWorker>());
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CredentialJsonContext.Default));
+        return builder;
+    }
+
+    public static WebApplication MapSwitchboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapCredentialsApi();
+        return app;
+    }
+}
