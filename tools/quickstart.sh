@@ -97,42 +97,34 @@ for project in switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot node-
 done
 hzn() { dotnet "$STATE/bin/hzn/hzn.dll" "$@"; }
 
-step "starting nats-server with JetStream and the switchboard's authorization include on 127.0.0.1:$NATS_PORT"
-# The switchboard rewrites auth.conf (every granted party plus its own user) and signals a reload
-# through the pid file; the seed holds only the switchboard's user.
-SWITCHBOARD_NATS_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-cat >"$STATE/nats/auth.conf" <<CONF
-authorization {
-  users = [
-    { user: "switchboard", password: "$SWITCHBOARD_NATS_PASSWORD" }
-  ]
-}
-CONF
-chmod 600 "$STATE/nats/auth.conf"
+step "starting nats-server in operator mode (JetStream, full account resolver) on 127.0.0.1:$NATS_PORT"
+# nats-init creates the NATS operator, the system and Horizon accounts and their signing keys
+# (0600, in $STATE/nats/authority/keys), the resolver include nats-server loads, and creds files
+# for the switchboard and the exchange. No NATS password exists anywhere: every client proves a key.
+dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll" nats-init "$STATE/nats/authority" >"$STATE/logs/nats-init.log" 2>&1 \
+  || fail "creating the NATS authority failed (see $STATE/logs/nats-init.log)"
 cat >"$STATE/nats/nats.conf" <<CONF
 listen: "127.0.0.1:$NATS_PORT"
 jetstream { store_dir: "$STATE/nats/jetstream" }
 pid_file: "$STATE/nats/nats-server.pid"
-include "auth.conf"
+include "authority/resolver.conf"
 CONF
 start nats /usr/sbin/nats-server -c "$STATE/nats/nats.conf"
 wait_port nats "$NATS_PORT"
-# The exchange has no NATS user/password setting (ExchangeOptions.NatsUrl only), and a user of its
-# own in auth.conf would vanish at the switchboard's first rewrite: it announces changes with the
-# switchboard's credentials in the URL.
-SWITCHBOARD_NATS_URL="nats://switchboard:$SWITCHBOARD_NATS_PASSWORD@127.0.0.1:$NATS_PORT"
 
 step "starting the exchange on http://127.0.0.1:$EXCHANGE_PORT/v1 (SQLite $STATE/exchange.db)"
+# Secrets reach the processes through their environment or 0600 files, never their command lines.
 ROOT_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-echo "$ROOT_PASSWORD" >"$STATE/root-password"; chmod 600 "$STATE/root-password"
-start exchange dotnet "$STATE/bin/exchange/Horizon.Exchange.dll" --urls "http://127.0.0.1:$EXCHANGE_PORT" \
-  --Exchange:RootPassword="$ROOT_PASSWORD" --Exchange:SqlitePath="$STATE/exchange.db" --Exchange:NatsUrl="$SWITCHBOARD_NATS_URL"
+(umask 077; echo "$ROOT_PASSWORD" >"$STATE/root-password"; echo "root/root:$ROOT_PASSWORD" >"$STATE/root-credentials")
+start exchange env Exchange__RootPassword="$ROOT_PASSWORD" Exchange__SqlitePath="$STATE/exchange.db" \
+  Exchange__NatsUrl="nats://127.0.0.1:$NATS_PORT" Exchange__NatsCredentialsFile="$STATE/nats/authority/exchange.creds" \
+  dotnet "$STATE/bin/exchange/Horizon.Exchange.dll" --urls "http://127.0.0.1:$EXCHANGE_PORT"
 wait_port exchange "$EXCHANGE_PORT"
 export HZN_EXCHANGE_URL="http://127.0.0.1:$EXCHANGE_PORT/v1"
 
 step "starting docker-registry with htpasswd on $REGISTRY"
 REGISTRY_USER=hzn REGISTRY_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-htpasswd -Bbc "$STATE/registry/htpasswd" "$REGISTRY_USER" "$REGISTRY_PASSWORD" >/dev/null 2>&1
+htpasswd -iBc "$STATE/registry/htpasswd" "$REGISTRY_USER" <<<"$REGISTRY_PASSWORD" >/dev/null 2>&1
 cat >"$STATE/registry/config.yml" <<YAML
 version: 0.1
 log: { level: warn }
@@ -175,10 +167,9 @@ hzn deploycheck -n "$NODE_ID" -p hello-edge
 
 step "starting the switchboard on http://127.0.0.1:$SWITCHBOARD_PORT"
 mkdir -p "$STATE/switchboard"
-(cd "$STATE/switchboard" && start switchboard env HZN_Switchboard__NatsUrl="nats://127.0.0.1:$NATS_PORT" HZN_Switchboard__NatsUser=switchboard \
-  HZN_Switchboard__NatsPassword="$SWITCHBOARD_NATS_PASSWORD" HZN_Switchboard__ExchangeUrl="$HZN_EXCHANGE_URL/" \
-  HZN_Switchboard__ExchangeCredentials="root/root:$ROOT_PASSWORD" HZN_Switchboard__AuthorizationFile="$STATE/nats/auth.conf" \
-  HZN_Switchboard__NatsPidFile="$STATE/nats/nats-server.pid" HZN_Switchboard__StateDirectory="$STATE/switchboard" \
+(cd "$STATE/switchboard" && start switchboard env HZN_Switchboard__NatsUrl="nats://127.0.0.1:$NATS_PORT" \
+  HZN_Switchboard__AuthorityDirectory="$STATE/nats/authority" HZN_Switchboard__ExchangeUrl="$HZN_EXCHANGE_URL/" \
+  HZN_Switchboard__ExchangeCredentialsFile="$STATE/root-credentials" HZN_Switchboard__StateDirectory="$STATE/switchboard" \
   dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll" --urls "http://127.0.0.1:$SWITCHBOARD_PORT")
 wait_port switchboard "$SWITCHBOARD_PORT"
 
@@ -192,19 +183,17 @@ mkdir -p "$STATE/node-agent"
   dotnet "$STATE/bin/Horizon.NodeAgent/Horizon.NodeAgent.dll")
 wait_port node-agent "$AGENT_PORT"
 
-step "starting agbot agbot1 on http://127.0.0.1:$AGBOT_PORT (NATS credentials from the switchboard)"
-urlencode() { jq -rn --arg v "$1" '$v|@uri'; }
-credentials="$(curl -fsS -X POST -u "$ORG/agbot1:$AGBOT_TOKEN" "http://127.0.0.1:$SWITCHBOARD_PORT/v1/credentials?kind=agbot")" \
-  || fail "the switchboard did not issue NATS credentials to agbot1 (see $STATE/logs/switchboard.log)"
-AGBOT_NATS_URL="nats://$(urlencode "$(jq -r .user <<<"$credentials")"):$(urlencode "$(jq -r .password <<<"$credentials")")@127.0.0.1:$NATS_PORT"
+step "starting agbot agbot1 on http://127.0.0.1:$AGBOT_PORT (it proves its key to the switchboard for its NATS JWT)"
 mkdir -p "$STATE/agbot"
-(cd "$STATE/agbot" && start agbot dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll" --Agbot:Org="$ORG" --Agbot:Id=agbot1 \
-  --Agbot:Token="$AGBOT_TOKEN" --Agbot:ExchangeUrl="$HZN_EXCHANGE_URL" --Agbot:NatsUrl="$AGBOT_NATS_URL" \
-  --Agbot:StateDirectory="$STATE/agbot" --Agbot:LocalApiUrl="http://127.0.0.1:$AGBOT_PORT")
+(cd "$STATE/agbot" && start agbot env Agbot__Org="$ORG" Agbot__Id=agbot1 Agbot__Token="$AGBOT_TOKEN" \
+  Agbot__ExchangeUrl="$HZN_EXCHANGE_URL" Agbot__NatsUrl="nats://127.0.0.1:$NATS_PORT" \
+  Agbot__SwitchboardUrl="http://127.0.0.1:$SWITCHBOARD_PORT" Agbot__StateDirectory="$STATE/agbot" \
+  Agbot__LocalApiUrl="http://127.0.0.1:$AGBOT_PORT" \
+  dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll")
 wait_port agbot "$AGBOT_PORT"
 
 step "registering $NODE_ID to pattern hello-edge and waiting for the agreement"
-hzn register -n "$NODE_ID:$NODE_TOKEN" -p hello-edge -f "$SAMPLE/userinput.json" --wait --timeout 240 &
+HZN_DEVICE_ID="$NODE_ID" HZN_DEVICE_TOKEN="$NODE_TOKEN" hzn register -p hello-edge -f "$SAMPLE/userinput.json" --wait --timeout 240 &
 register_pid=$!
 wait "$register_pid" \
   || fail "no finalized agreement with running containers (see $STATE/logs/agbot.log, node-agent.log, switchboard.log)"

@@ -14,7 +14,6 @@ namespace Horizon.Agbot.Discovery;
 /// down or disconnected), and rescans everything on a long period as a safety net.
 /// </summary>
 public sealed partial class DiscoveryService(
-    AgbotRegistration registration,
     ServedCatalog catalog,
     ServiceCatalog services,
     AgreementNegotiator negotiator,
@@ -36,7 +35,6 @@ public sealed partial class DiscoveryService(
     {
         negotiator.Stopping = stoppingToken;
         leases.Acquired += OnPartitionsAcquired;
-        await registration.RegisterAsync(stoppingToken);
         await catalog.ReloadAsync(stoppingToken);
         await leases.WaitReadyAsync(stoppingToken);
         var resumed = await negotiator.ResumeAsync(a => leases.Owns(a.NodeOrg, a.NodeId), stoppingToken);

@@ -1,13 +1,19 @@
+using Horizon.Agbot.Discovery;
 using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
 using Horizon.Switchboard.Messaging;
 
 namespace Horizon.Agbot.Hosting;
 
-/// <summary>Runs before the agbot's workers: creates the store's schema, obtains NATS credentials and connects.</summary>
+/// <summary>
+/// Runs before the agbot's workers: creates the store's schema, registers the agbot's keys on its
+/// exchange record (the switchboard checks that key before it issues NATS credentials), obtains
+/// NATS credentials and connects.
+/// </summary>
 internal sealed partial class AgbotStartup(
     IAgreementStore store,
     PartyConnection nats,
+    AgbotRegistration registration,
     AgreementNegotiator negotiator,
     IHostApplicationLifetime lifetime,
     ILogger<AgbotStartup> logger) : IHostedService
@@ -24,8 +30,9 @@ internal sealed partial class AgbotStartup(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // A NATS server that is still starting, or too busy to finish the handshake in time, is no
-    // reason to exit: the agbot waits for it as it would after losing it later.
+    // An exchange, switchboard or NATS server that is still starting, or too busy to answer in
+    // time, is no reason to exit: the agbot waits for it as it would after losing it later. Other
+    // keys on its exchange record are (InvalidOperationException): an operator must decide.
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var delay = FirstRetry;
@@ -33,10 +40,11 @@ internal sealed partial class AgbotStartup(
         {
             try
             {
+                await registration.RegisterAsync(cancellationToken);
                 await nats.OpenAsync(cancellationToken);
                 return;
             }
-            catch (MessagingException error)
+            catch (Exception error) when (error is MessagingException or HttpRequestException || error is Horizon.Exchange.Client.ExchangeException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError })
             {
                 // Includes a switchboard that refuses the agbot's key: retried, since an operator
                 // may be fixing the record; the log says why.

@@ -57,7 +57,7 @@ internal sealed record FleetReport
         var c = CultureInfo.InvariantCulture;
         output.WriteLine();
         output.WriteLine(string.Create(c, $"fleet-sim summary: {Options.Count} nodes in {Processes} process(es), {(Settled ? "settled" : "NOT settled before --timeout")}"));
-        output.WriteLine(string.Create(c, $"  provisioning (node records + inbox consumers): {ProvisioningTime.TotalSeconds:0.0} s ({Options.Count / Math.Max(ProvisioningTime.TotalSeconds, 0.001):0} nodes/s)"));
+        output.WriteLine(string.Create(c, $"  provisioning (node records; nothing on NATS): {ProvisioningTime.TotalSeconds:0.0} s ({Options.Count / Math.Max(ProvisioningTime.TotalSeconds, 0.001):0} nodes/s)"));
         foreach (var behaviour in Enum.GetValues<NodeBehaviour>())
         {
             if (Planned[behaviour] > 0)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Horizon.FleetSim.Fleet;
 
 /// <summary>
-/// One run: starts the real components, creates the node records and inboxes, splits the fleet
+/// One run: starts the real components, creates the node records, splits the fleet
 /// over processes (this one alone up to <see cref="FleetOptions.NodesPerProcess"/> nodes), gives
 /// the start signal, prints progress until the fleet settles or the timeout passes, and reports.
 /// </summary>
@@ -41,7 +41,7 @@ internal static class FleetSimulator
                 if (done - Volatile.Read(ref lastPrinted) >= 2_000 || done == options.Count)
                 {
                     Volatile.Write(ref lastPrinted, done);
-                    output.WriteLine(string.Create(c, $"  provisioned {done}/{options.Count} node records and inboxes ({provisioning.Elapsed.TotalSeconds:0.0} s)"));
+                    output.WriteLine(string.Create(c, $"  provisioned {done}/{options.Count} node records ({provisioning.Elapsed.TotalSeconds:0.0} s)"));
                 }
             }, cancellationToken);
             provisioning.Stop();
