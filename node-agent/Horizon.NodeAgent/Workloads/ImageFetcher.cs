@@ -1,5 +1,6 @@
 using Horizon.Agreements;
 using Horizon.Docker;
+using Horizon.NodeAgent.Telemetry;
 using Horizon.Patterns.Deployment;
 
 namespace Horizon.NodeAgent.Workloads;
@@ -51,24 +52,30 @@ public sealed partial class ImageFetcher(IDockerClient docker, ILogger<ImageFetc
         var pullReference = reference.Tag is null ? pinned : $"{reference.Name}:{reference.Tag}";
         var login = credentials.FirstOrDefault(c => string.Equals(c.ServerAddress, reference.Registry, StringComparison.OrdinalIgnoreCase));
         ImageInspect pulled;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             pulled = await docker.Images.PullAndInspectAsync(pullReference, login, cancellationToken);
         }
         catch (DockerUnauthorizedException e)
         {
+            NodeAgentMetrics.RecordPull(System.Diagnostics.Stopwatch.GetElapsedTime(started), "refused");
             throw new WorkloadStartException(CancelReason.ImageFetchAuthFailure, $"{what}: the registry refused the credentials for {pullReference}: {e.Message}", e);
         }
         catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
         {
+            NodeAgentMetrics.RecordPull(System.Diagnostics.Stopwatch.GetElapsedTime(started), "failed");
             throw new WorkloadStartException(CancelReason.ImageFetchFailure, $"{what}: pulling {pullReference} failed: {e.Message}", e);
         }
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (!HasDigest(pulled, pinned))
         {
+            NodeAgentMetrics.RecordPull(elapsed, "digest-mismatch");
             var got = string.Join(", ", pulled.RepoDigests);
             throw new WorkloadStartException(CancelReason.ImageDataError,
                 $"{what}: the registry's image for {pullReference} has digest [{got}], the signed deployment pins {reference.Digest}");
         }
+        NodeAgentMetrics.RecordPull(elapsed, "pulled");
         Log.ImagePulled(logger, agreementId, pinned);
     }
 
