@@ -58,7 +58,7 @@ function nodeState(node) {
   return Date.now() - Date.parse(node.lastHeartbeat) <= OFFLINE_AFTER_MS ? "online" : "offline";
 }
 
-const stateClass = { online: "ok", running: "ok", finalized: "ok", offline: "bad", failed: "bad", cancelled: "bad", terminated: "muted" };
+const stateClass = { online: "ok", running: "ok", finalized: "ok", completed: "ok", stopped: "bad", offline: "bad", failed: "bad", cancelled: "bad", terminated: "muted" };
 const badge = (state) => `<span class="${stateClass[state] || "warn"}">${esc(state)}</span>`;
 
 function compareVersions(a, b) {
@@ -124,7 +124,7 @@ async function fleetView() {
     rollouts.map((r) => {
       const decided = (r.accepted || 0) + (r.refused || 0) + (r.timedOut || 0);
       const rate = decided === 0 ? null : (r.accepted || 0) / decided;
-      return `<tr><td>${esc(r.workload)}</td><td>${esc(r.version)}</td><td>${badge(r.state)}</td><td>${esc(r.batch)}</td>
+      return `<tr><td>${esc(r.workload)}</td><td>${esc(r.version)}</td><td>${badge(r.state)}</td><td>${esc(r.state === "completed" ? `${Math.max(1, r.batch - 1)} (all done)` : r.batch)}</td>
         <td>${r.accepted || 0} accepted, ${r.refused || 0} refused, ${r.timedOut || 0} timed out, ${r.pending || 0} pending${r.rolledBack ? `, ${r.rolledBack} rolled back` : ""}</td>
         <td>${rate === null ? "—" : `<div class="bar" title="${Math.round(rate * 100)} %"><span data-rate="${rate}"></span></div> ${Math.round(rate * 100)} %`}</td></tr>`;
     }).join("")}</tbody></table>`;
