@@ -193,7 +193,6 @@ internal sealed class NegotiationBed : IAsyncDisposable
             ],
             services =>
             {
-                services.AddSingleton(new SystemdNotifier(null, TimeSpan.FromSeconds(30)));
                 services.AddSingleton(WorkloadRunnerOptions.Default with
                 {
                     InternalNetworks = true,
