@@ -9,7 +9,6 @@ using Horizon.Exchange.Client;
 using Horizon.Nats;
 using Horizon.Nats.JetStream;
 using Horizon.NodeAgent.Hosting;
-using Horizon.NodeAgent.Systemd;
 using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Switchboard.Addressing;

@@ -56,6 +56,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         {
             variables[key] = value;
         }
+        Directory.CreateDirectory(stateDirectory);
         var process = BuiltProgram.NodeAgent.Start([], variables, stateDirectory);
         var agent = new AgentProcess(process, port);
         if (waitForApi)
