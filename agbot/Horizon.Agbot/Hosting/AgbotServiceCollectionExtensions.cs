@@ -28,7 +28,6 @@ public static class AgbotServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(_ => PartyKeys.LoadOrCreate(options.KeysDirectory ?? Path.Combine(options.StateDirectory, "keys")));
         services.AddSingleton(_ => new ExchangeClient(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
-        services.AddSingleton(_ => new ExchangeDefinitions(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
         services.AddSingleton(sp => new ExchangeKeyDirectory(sp.GetRequiredService<ExchangeClient>()));
         services.AddSingleton<NodeKeyCache>();
         services.AddSingleton<IAgreementStore>(_ => string.IsNullOrWhiteSpace(options.PostgresConnectionString)

@@ -1,5 +1,6 @@
 using Horizon.Cli.Commands;
 using Horizon.Docker;
+using Horizon.Exchange.Client;
 using Horizon.Patterns.Deployment;
 using Horizon.Patterns.Files;
 using Horizon.Patterns.Json;
@@ -58,21 +59,12 @@ internal static class ServicePublisher
             throw ProjectFiles.Invalid(path, new ModelFormatException(errors));
         }
         invocation.InputName = path;
-        await invocation.Definitions().PublishServiceAsync(org, ModelJson.Serialize(definition), cancellationToken);
+        await invocation.Exchange().PublishServiceJsonAsync(org, ModelJson.Serialize(definition), cancellationToken);
         return new PublishedService(org, ServiceId(definition), keyId, images);
     }
 
     /// <summary>Open Horizon's service id: url without scheme, '/' and ':' as '-', then _version_arch.</summary>
-    public static string ServiceId(ServiceDefinition service)
-    {
-        var url = service.Url;
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0)
-        {
-            url = url[(scheme + 3)..];
-        }
-        return $"{url.Replace('/', '-').Replace(':', '-')}_{service.Version}_{service.Arch}";
-    }
+    public static string ServiceId(ServiceDefinition service) => ExchangeIds.ServiceId(service.Url, service.Version, service.Arch);
 
     private static async Task<DeploymentDescription> PinAsync(Invocation invocation, DeploymentDescription draft, IReadOnlyList<RegistryAuth> logins,
         CancellationToken cancellationToken)
