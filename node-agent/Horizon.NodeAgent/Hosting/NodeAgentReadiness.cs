@@ -1,6 +1,6 @@
-using Horizon.Docker;
 using Horizon.Hosting.Health;
 using Horizon.Nats;
+using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
@@ -20,8 +20,8 @@ public static class NodeAgentReadiness
         })
         .AddReadinessProbe("docker", async (sp, cancellationToken) =>
         {
-            var version = await sp.GetRequiredService<IDockerClient>().GetApiVersionAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"engine API {version}");
+            await sp.GetRequiredService<IContainerEngine>().PingAsync(cancellationToken);
+            return HealthCheckResult.Healthy("engine answers");
         })
         .AddReadinessProbe("nats", (sp, _) =>
         {
