@@ -101,7 +101,7 @@ public sealed partial class ExchangeClient : IDisposable
         }
     }
 
-    private static async Task<ExchangeException> ToExceptionAsync(HttpMethod method, string path, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<ExchangeException> ToExceptionAsync(HttpMethod method, string path, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ProblemDocument? problem = null;
         try
@@ -116,7 +116,7 @@ public sealed partial class ExchangeClient : IDisposable
         return response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => new ExchangeUnauthorizedException(problem, message),
-            HttpStatusCode.Forbidden => new ExchangeForbiddenException(problem, message),
+            HttpStatusCode.Forbidden => new ExchangeForbiddenException(Credentials.ToString(), $"{method} {path}", problem),
             HttpStatusCode.NotFound => new ExchangeNotFoundException(problem, message),
             HttpStatusCode.Conflict => new ExchangeConflictException(problem, message),
             _ => new ExchangeException(response.StatusCode, problem, message),

@@ -1,5 +1,7 @@
 using Horizon.Switchboard.Mailboxes;
 
+using Horizon.Hosting.Settings;
+
 namespace Horizon.Switchboard.Service;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Horizon.Switchboard.Service;
 /// exchange credentials come from the environment or <see cref="ExchangeCredentialsFile"/>, NATS
 /// keys from <see cref="AuthorityDirectory"/>.
 /// </summary>
-public sealed record SwitchboardOptions
+public sealed record SwitchboardOptions : IValidatedSettings
 {
     /// <summary>nats-server URL(s), comma-separated. Default nats://127.0.0.1:4222.</summary>
     public string NatsUrl { get; init; } = "nats://127.0.0.1:4222";
@@ -43,28 +45,20 @@ public sealed record SwitchboardOptions
     /// <summary>Period of the full comparison of credential holders with the exchange. Default 5 min.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <exception cref="InvalidOperationException">A required setting is missing or out of range.</exception>
-    public SwitchboardOptions Validated()
-    {
-        List<string> problems = [];
-        if (string.IsNullOrWhiteSpace(AuthorityDirectory))
-        {
-            problems.Add("Switchboard:AuthorityDirectory is required (create it with `nats-init <directory>`)");
-        }
-        if (string.IsNullOrWhiteSpace(ExchangeCredentials) && string.IsNullOrWhiteSpace(ExchangeCredentialsFile))
-        {
-            problems.Add("Switchboard:ExchangeCredentials (environment) or Switchboard:ExchangeCredentialsFile is required");
-        }
-        if (CredentialLifetime < TimeSpan.FromSeconds(10) || CredentialLifetime > TimeSpan.FromDays(30))
-        {
-            problems.Add("Switchboard:CredentialLifetime must be between 10 seconds and 30 days");
-        }
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException($"the switchboard's configuration is incomplete: {string.Join("; ", problems)}");
-        }
-        return this;
-    }
+    /// <inheritdoc />
+    public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(
+        SettingRules.Required("Switchboard:AuthorityDirectory (create it with `nats-init <directory>`)", AuthorityDirectory),
+        string.IsNullOrWhiteSpace(ExchangeCredentials) && string.IsNullOrWhiteSpace(ExchangeCredentialsFile)
+            ? new SettingProblem("Switchboard:ExchangeCredentials", "is required (from the environment, or Switchboard:ExchangeCredentialsFile naming a 0600 file)")
+            : null,
+        SettingRules.AbsoluteUrl("Switchboard:ExchangeUrl", ExchangeUrl),
+        SettingRules.Required("Switchboard:NatsUrl", NatsUrl),
+        SettingRules.Required("Switchboard:StateDirectory", StateDirectory),
+        SettingRules.Between("Switchboard:CredentialLifetime (seconds)", CredentialLifetime.TotalSeconds, 10, TimeSpan.FromDays(30).TotalSeconds),
+        SettingRules.Positive("Switchboard:Stream:MessageTtl", Stream.MessageTtl),
+        SettingRules.AtLeast("Switchboard:Stream:MaxBytes", Stream.MaxBytes, 1L << 20),
+        SettingRules.Positive("Switchboard:RevocationBatch", RevocationBatch),
+        SettingRules.Positive("Switchboard:SweepInterval", SweepInterval));
 
     /// <summary>The exchange credentials, from the setting or its file.</summary>
     public string ResolveExchangeCredentials() =>

@@ -88,4 +88,43 @@ public sealed class DefinitionsClientTests(SqliteExchangeFixture fixture) : ICla
         await Assert.ThrowsAsync<ExchangeForbiddenException>(() => stranger.ListDeploymentPoliciesAsync(publisher.Org));
         await Assert.ThrowsAsync<ExchangeForbiddenException>(() => stranger.GetDeploymentPolicyAsync(publisher.Org, "pol1"));
     }
+
+    [Fact]
+    public async Task TypedClient_PublishesReplacesAndRemovesDefinitions()
+    {
+        var tenant = await Tenant.CreateAsync(fixture.Server);
+        await PublishAsync(tenant, isPublic: false);
+        var user = tenant.User;
+        var service = await user.GetServiceAsync(tenant.Org, "hello_1.0.0_amd64");
+        await user.PublishServiceAsync(tenant.Org, service with { Description = "replaced" });
+        Assert.Equal("replaced", (await user.GetServiceAsync(tenant.Org, ExchangeIds.ServiceId("hello", "1.0.0", "amd64"))).Description);
+
+        var pattern = await user.GetPatternAsync(tenant.Org, "pat1");
+        await user.PutPatternAsync(tenant.Org, "pat2", pattern);
+        Assert.Equal(2, (await user.ListPatternsAsync(tenant.Org)).Count);
+        var policy = await user.GetDeploymentPolicyAsync(tenant.Org, "pol1");
+        await user.PutDeploymentPolicyAsync(tenant.Org, "pol2", policy);
+        Assert.Equal(2, (await user.ListDeploymentPoliciesAsync(tenant.Org)).Count);
+        Assert.StartsWith("[{", await user.ListDefinitionsJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, tenant.Org), StringComparison.Ordinal);
+
+        await user.DeleteDefinitionAsync(ExchangeDefinitionKind.Pattern, tenant.Org, "pat2");
+        await user.DeleteDefinitionAsync(ExchangeDefinitionKind.DeploymentPolicy, tenant.Org, "pol2");
+        await user.DeleteDefinitionAsync(ExchangeDefinitionKind.Service, tenant.Org, "hello_1.0.0_amd64");
+        await Assert.ThrowsAsync<ExchangeNotFoundException>(() => user.GetDefinitionJsonAsync(ExchangeDefinitionKind.Pattern, tenant.Org, "pat2"));
+        await Assert.ThrowsAsync<ExchangeNotFoundException>(() => user.DeleteDefinitionAsync(ExchangeDefinitionKind.Service, tenant.Org, "hello_1.0.0_amd64"));
+    }
+
+    [Fact]
+    public async Task Refusal_NamesTheIdentityAndWhatItAskedFor()
+    {
+        var publisher = await Tenant.CreateAsync(fixture.Server);
+        await PublishAsync(publisher, isPublic: false);
+        var stranger = await Tenant.CreateAsync(fixture.Server);
+        var refused = await Assert.ThrowsAsync<ExchangeForbiddenException>(() => stranger.User.GetDeploymentPolicyAsync(publisher.Org, "pol1"));
+        Assert.Equal($"{stranger.Org}/user", refused.Identity);
+        Assert.Equal($"GET orgs/{publisher.Org}/business/policies/pol1", refused.Resource);
+        Assert.StartsWith($"the exchange refused {stranger.Org}/user access: ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"{publisher.Org}/pol1", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Tenant.Password, refused.Message, StringComparison.Ordinal);
+    }
 }

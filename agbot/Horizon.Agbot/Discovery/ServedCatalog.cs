@@ -8,7 +8,7 @@ namespace Horizon.Agbot.Discovery;
 /// What this agbot serves, as listed for it in the exchange: its served patterns and deployment
 /// policies, loaded with their documents and flattened into <see cref="ServedWorkload"/>s.
 /// </summary>
-public sealed partial class ServedCatalog(ExchangeClient exchange, ExchangeDefinitions definitions, AgbotOptions options, ILogger<ServedCatalog> logger)
+public sealed partial class ServedCatalog(ExchangeClient exchange, AgbotOptions options, ILogger<ServedCatalog> logger)
 {
     private volatile IReadOnlyList<ServedWorkload> _workloads = [];
     private volatile IReadOnlyList<AgbotPattern> _patterns = [];
@@ -36,7 +36,7 @@ public sealed partial class ServedCatalog(ExchangeClient exchange, ExchangeDefin
         foreach (var served in patterns)
         {
             var org = served.PatternOrgid ?? options.Org;
-            var pattern = await LoadAsync(() => definitions.GetPatternAsync(org, served.Pattern ?? "", cancellationToken), $"pattern {org}/{served.Pattern}");
+            var pattern = await LoadAsync(() => exchange.GetPatternAsync(org, served.Pattern ?? "", cancellationToken), $"pattern {org}/{served.Pattern}");
             if (pattern is null)
             {
                 continue;
@@ -59,7 +59,7 @@ public sealed partial class ServedCatalog(ExchangeClient exchange, ExchangeDefin
         foreach (var served in policies)
         {
             var org = served.BusinessPolOrgid ?? options.Org;
-            var policy = await LoadAsync(() => definitions.GetPolicyAsync(org, served.BusinessPol ?? "", cancellationToken), $"deployment policy {org}/{served.BusinessPol}");
+            var policy = await LoadAsync(() => exchange.GetDeploymentPolicyAsync(org, served.BusinessPol ?? "", cancellationToken), $"deployment policy {org}/{served.BusinessPol}");
             if (policy is null)
             {
                 continue;
@@ -85,16 +85,16 @@ public sealed partial class ServedCatalog(ExchangeClient exchange, ExchangeDefin
         LogLoaded(patterns.Count, policies.Count, workloads.Count);
     }
 
-    private async Task<T?> LoadAsync<T>(Func<Task<T?>> load, string what) where T : class
+    private async Task<T?> LoadAsync<T>(Func<Task<T>> load, string what) where T : class
     {
         try
         {
-            var value = await load();
-            if (value is null)
-            {
-                LogMissing(what);
-            }
-            return value;
+            return await load();
+        }
+        catch (ExchangeNotFoundException)
+        {
+            LogMissing(what);
+            return null;
         }
         catch (ModelFormatException e)
         {

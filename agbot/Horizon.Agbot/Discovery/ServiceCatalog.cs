@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Horizon.Agbot.Hosting;
+using Horizon.Exchange.Client;
 using Horizon.Patterns.Compatibility;
 using Horizon.Patterns.Model;
 
@@ -9,7 +10,7 @@ namespace Horizon.Agbot.Discovery;
 /// Published services by org, cached so that 10,000 nodes of one pattern cost one service listing,
 /// not 10,000. A change notification for services clears an org; entries also age out.
 /// </summary>
-public sealed class ServiceCatalog(ExchangeDefinitions definitions, AgbotOptions options, TimeProvider time)
+public sealed class ServiceCatalog(ExchangeClient exchange, AgbotOptions options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (DateTimeOffset LoadedAt, IReadOnlyList<ServiceDefinition> Services)> _byOrg = new(StringComparer.Ordinal);
 
@@ -45,7 +46,15 @@ public sealed class ServiceCatalog(ExchangeDefinitions definitions, AgbotOptions
         {
             return entry.Services;
         }
-        var services = await definitions.ListServicesAsync(org, cancellationToken);
+        IReadOnlyList<ServiceDefinition> services;
+        try
+        {
+            services = await exchange.ListServicesAsync(org, cancellationToken);
+        }
+        catch (ExchangeNotFoundException)
+        {
+            services = [];
+        }
         _byOrg[org] = (now, services);
         return services;
     }

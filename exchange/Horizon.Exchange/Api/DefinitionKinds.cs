@@ -24,8 +24,7 @@ internal sealed record DefinitionKind(string Kind, string Resource, string Path,
     public static string ServiceId(ServiceDefinition service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var url = service.Url.Contains("://", StringComparison.Ordinal) ? service.Url[(service.Url.IndexOf("://", StringComparison.Ordinal) + 3)..] : service.Url;
-        return $"{url.Replace('/', '-').Replace(':', '-')}_{service.Version}_{service.Arch}";
+        return Client.ExchangeIds.ServiceId(service.Url, service.Version, service.Arch);
     }
 
     /// <exception cref="ModelFormatException">The document is malformed, invalid, or its signature does not verify.</exception>

@@ -15,6 +15,8 @@ public sealed class NatsChangePublisher : IChangePublisher, IAsyncDisposable
 {
     private readonly NatsConnection _connection;
 
+    /// <exception cref="FileNotFoundException"><paramref name="credentialsFile"/> is set but missing.</exception>
+    /// <exception cref="UnauthorizedAccessException"><paramref name="credentialsFile"/> may be read by others.</exception>
     public NatsChangePublisher(string url, string? credentialsFile = null)
     {
         var options = NatsOpts.Default with
@@ -58,6 +60,20 @@ public sealed class NatsChangePublisher : IChangePublisher, IAsyncDisposable
         }, ExchangeJsonContext.Default.ChangeEntry);
         // The first publish connects; later ones queue while reconnecting and go out after.
         await _connection.PublishAsync(Subject(change.Org, change.Resource), payload, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>For <c>/readyz</c>: connects if no change was published yet; true when the connection is open.</summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _connection.ConnectAsync().AsTask().WaitAsync(cancellationToken);
+        }
+        catch (NatsException)
+        {
+            return false;
+        }
+        return _connection.ConnectionState == NatsConnectionState.Open;
     }
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();

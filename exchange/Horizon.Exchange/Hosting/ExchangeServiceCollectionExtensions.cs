@@ -3,6 +3,8 @@ using Horizon.Exchange.Auth;
 using Horizon.Exchange.Changes;
 using Horizon.Exchange.Client;
 using Horizon.Exchange.Storage;
+using Horizon.Exchange.Telemetry;
+using Horizon.Hosting.Settings;
 
 namespace Horizon.Exchange.Hosting;
 
@@ -12,9 +14,8 @@ public static class ExchangeServiceCollectionExtensions
     public static WebApplicationBuilder AddExchange(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
         var services = builder.Services;
-        services.AddSingleton(options);
+        var options = services.AddValidatedSettings("exchange", builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IStorageProvider>(string.IsNullOrWhiteSpace(options.PostgresConnectionString)
             ? new SqliteStorageProvider(options.SqlitePath)
@@ -37,6 +38,8 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<ExchangeServices>();
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<HeartbeatFlusher>();
+        services.AddSingleton<ExchangeCensus>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExchangeCensus>());
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json =>

@@ -1,10 +1,12 @@
+using Horizon.Hosting.Settings;
+
 namespace Horizon.NodeAgent.Hosting;
 
 /// <summary>
 /// The agent's settings, bound from the <c>NodeAgent</c> configuration section (environment
 /// variables <c>NodeAgent__NodeId</c> and so on, or command-line <c>--NodeAgent:NodeId=…</c>).
 /// </summary>
-public sealed class NodeAgentOptions
+public sealed class NodeAgentOptions : IValidatedSettings
 {
     public const string Section = "NodeAgent";
 
@@ -29,6 +31,12 @@ public sealed class NodeAgentOptions
     /// <summary>Create workload networks with <c>--internal</c> (no route off the machine).</summary>
     public bool InternalNetworks { get; set; }
 
+    /// <summary>Labels put on every container and network the agent creates, besides its own (a site's inventory tags).</summary>
+    public Dictionary<string, string> ExtraLabels { get; set; } = [];
+
+    /// <summary>Grace period between SIGTERM and SIGKILL when a workload container is stopped.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The NATS server carrying the mailboxes, e.g. <c>nats://127.0.0.1:4222</c>; empty disables messaging.</summary>
     public string NatsUrl { get; set; } = "";
 
@@ -48,28 +56,16 @@ public sealed class NodeAgentOptions
     /// <summary>Registry logins used to pull workload images.</summary>
     public List<RegistryLogin> Registries { get; set; } = [];
 
-    /// <summary>The problems that make these settings unusable; empty when they are fine.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(NodeId))
-        {
-            problems.Add("NodeAgent:NodeId is required");
-        }
-        if (string.IsNullOrWhiteSpace(Organization))
-        {
-            problems.Add("NodeAgent:Organization is required");
-        }
-        if (!Uri.TryCreate(ApiUrl, UriKind.Absolute, out var api) || !api.IsLoopback)
-        {
-            problems.Add($"NodeAgent:ApiUrl '{ApiUrl}' must be an http URL on a loopback address");
-        }
-        if (string.IsNullOrWhiteSpace(StateDirectory))
-        {
-            problems.Add("NodeAgent:StateDirectory is required");
-        }
-        return problems;
-    }
+    /// <inheritdoc />
+    public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(
+        SettingRules.Required("NodeAgent:NodeId", NodeId),
+        SettingRules.Required("NodeAgent:Organization", Organization),
+        Uri.TryCreate(ApiUrl, UriKind.Absolute, out var api) && api.IsLoopback
+            ? null
+            : new SettingProblem("NodeAgent:ApiUrl", $"'{ApiUrl}' must be an http URL on a loopback address"),
+        SettingRules.Required("NodeAgent:StateDirectory", StateDirectory),
+        SettingRules.AbsoluteUrl("NodeAgent:ExchangeUrl", ExchangeUrl),
+        SettingRules.Positive("NodeAgent:HeartbeatInterval", HeartbeatInterval));
 }
 
 /// <summary>A registry's login: <c>Server</c> is the image host, e.g. <c>registry.example.com:5000</c>.</summary>

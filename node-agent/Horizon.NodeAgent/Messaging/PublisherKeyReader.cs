@@ -1,98 +1,76 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Horizon.Agreements;
 using Horizon.Exchange.Client;
 
 namespace Horizon.NodeAgent.Messaging;
 
 /// <summary>
-/// Reads the publisher signing keys of services from the exchange (<c>GET /orgs/{org}/services</c>,
-/// each service's <c>publicKey</c>). It reads the listing loosely rather than through the typed
-/// client's <c>ListServicesAsync</c>: it needs only the keys, accepts Open Horizon's object shape as
-/// well as a list, and a missing org means no keys rather than an error.
+/// Reads the publisher signing keys of a workload's services through the typed exchange client:
+/// each service by its Open Horizon id (<c>url_version_arch</c>), so a service that is not
+/// published and one this node may not read are told apart (404 against 403).
 /// </summary>
 public sealed class PublisherKeyReader : IDisposable
 {
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
-    private readonly Uri _baseUrl;
-    private readonly AuthenticationHeaderValue _auth;
+    private readonly ExchangeClient _exchange;
 
     /// <summary>A reader with an HTTP client of its own.</summary>
     public PublisherKeyReader(Uri exchangeUrl, ExchangeCredentials credentials)
-        : this(new HttpClient(), exchangeUrl, credentials, ownsHttp: true)
     {
+        _exchange = new ExchangeClient(exchangeUrl, credentials);
     }
 
     /// <summary>A reader on a client the caller owns (the agent's <see cref="Hosting.ExchangeConnectionPool"/>).</summary>
     public PublisherKeyReader(HttpClient sharedHttp, Uri exchangeUrl, ExchangeCredentials credentials)
-        : this(sharedHttp, exchangeUrl, credentials, ownsHttp: false)
     {
+        _exchange = new ExchangeClient(sharedHttp, exchangeUrl, credentials);
     }
 
-    private PublisherKeyReader(HttpClient http, Uri exchangeUrl, ExchangeCredentials credentials, bool ownsHttp)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(exchangeUrl);
-        ArgumentNullException.ThrowIfNull(credentials);
-        _http = http;
-        _ownsHttp = ownsHttp;
-        _baseUrl = new Uri(exchangeUrl.ToString().TrimEnd('/') + "/");
-        _auth = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.Org}/{credentials.Id}:{credentials.Token}")));
-    }
-
-    /// <summary>The keys of each service of <paramref name="services"/>, by <see cref="WorkloadService.Key"/>; a service the exchange does not publish has none.</summary>
-    /// <exception cref="ExchangeException">The exchange refused or failed; the caller retries rather than declines.</exception>
+    /// <summary>The keys of each service of <paramref name="services"/>, by <see cref="WorkloadService.Key"/>; a service the exchange does not publish, or that this node may not read, has none.</summary>
+    /// <exception cref="ExchangeException">The exchange failed (other than 403/404); the caller retries rather than declines.</exception>
     /// <exception cref="HttpRequestException">The exchange cannot be reached.</exception>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadAsync(IEnumerable<WorkloadService> services, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadAsync(IEnumerable<WorkloadService> services, CancellationToken cancellationToken) =>
+        (await ReadWithRefusalsAsync(services, cancellationToken)).Keys;
+
+    /// <summary>
+    /// As <see cref="ReadAsync"/>, and also the services the exchange refused to show this node,
+    /// with the exchange's reason (who may not read what), so a decline can say so.
+    /// </summary>
+    /// <exception cref="ExchangeException">The exchange failed (other than 403/404); the caller retries rather than declines.</exception>
+    /// <exception cref="HttpRequestException">The exchange cannot be reached.</exception>
+    public async Task<PublisherKeys> ReadWithRefusalsAsync(IEnumerable<WorkloadService> services, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var keys = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var byOrg in services.GroupBy(s => s.Org, StringComparer.Ordinal))
+        var refusals = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var service in services.DistinctBy(s => s.Key, StringComparer.Ordinal))
         {
-            var path = $"orgs/{Uri.EscapeDataString(byOrg.Key)}/services";
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUrl, path));
-            request.Headers.Authorization = _auth;
-            using var response = await _http.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.StatusCode == HttpStatusCode.NotFound)
+            var id = ExchangeIds.ServiceId(service.Url, service.Version, service.Arch);
+            if ((ExchangeIds.Check("service org", service.Org) ?? ExchangeIds.Check("service id", id)) is { } invalid)
             {
+                // No exchange can hold such a service: the proposal names something unpublishable.
+                keys[service.Key] = [];
+                refusals[service.Key] = invalid;
                 continue;
             }
-            if (!response.IsSuccessStatusCode)
+            try
             {
-                throw new ExchangeException(response.StatusCode, null, $"GET {path}: {(int)response.StatusCode} {body}");
+                var published = await _exchange.GetServiceAsync(service.Org, id, cancellationToken);
+                keys[service.Key] = published.PublicKey is { Length: > 0 } key ? [key] : [];
             }
-            using var document = JsonDocument.Parse(body);
-            foreach (var service in byOrg)
+            catch (ExchangeNotFoundException)
             {
-                keys[service.Key] = [.. Published(document.RootElement)
-                    .Where(e => Text(e, "url") == service.Url && Text(e, "version") == service.Version && Text(e, "arch") == service.Arch)
-                    .Select(e => Text(e, "publicKey"))
-                    .OfType<string>()
-                    .Where(k => k.Length > 0)];
+                keys[service.Key] = [];
+            }
+            catch (ExchangeForbiddenException refused)
+            {
+                keys[service.Key] = [];
+                refusals[service.Key] = refused.Message;
             }
         }
-        return keys;
+        return new PublisherKeys(keys, refusals);
     }
 
-    private static IEnumerable<JsonElement> Published(JsonElement root) => root.ValueKind switch
-    {
-        JsonValueKind.Array => root.EnumerateArray(),
-        // Open Horizon's shape: {"services": {"org/id": {...}}}.
-        JsonValueKind.Object when root.TryGetProperty("services", out var s) && s.ValueKind == JsonValueKind.Object => s.EnumerateObject().Select(p => p.Value),
-        _ => [],
-    };
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    public void Dispose()
-    {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
-    }
+    public void Dispose() => _exchange.Dispose();
 }
+
+/// <summary>Publisher keys by <see cref="WorkloadService.Key"/>, and the services the exchange refused to show, with its reason.</summary>
+public sealed record PublisherKeys(IReadOnlyDictionary<string, IReadOnlyList<string>> Keys, IReadOnlyDictionary<string, string> Refusals);

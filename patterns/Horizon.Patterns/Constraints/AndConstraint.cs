@@ -1,19 +1,30 @@
 namespace Horizon.Patterns.Constraints;
 
-/// <summary><c>left AND right</c> (also <c>&amp;&amp;</c>).</summary>
-public sealed class AndConstraint(ConstraintNode left, ConstraintNode right) : ConstraintNode
+/// <summary>Terms joined by <c>AND</c> (or <c>&amp;&amp;</c>); no terms at all is satisfied, as in anax.</summary>
+public sealed class AndConstraint(IReadOnlyList<ConstraintNode> terms) : ConstraintNode
 {
-    public ConstraintNode Left { get; } = left;
+    public IReadOnlyList<ConstraintNode> Terms { get; } = terms;
 
-    public ConstraintNode Right { get; } = right;
+    public override bool IsSatisfiedBy(PropertySet properties)
+    {
+        foreach (var term in Terms)
+        {
+            if (!term.IsSatisfiedBy(properties))
+            {
+                return false;
+            }
+        }
 
-    public override bool IsSatisfiedBy(PropertySet properties) => Left.IsSatisfiedBy(properties) && Right.IsSatisfiedBy(properties);
+        return true;
+    }
 
     internal override void Explain(PropertySet properties, List<string> reasons)
     {
-        Left.Explain(properties, reasons);
-        Right.Explain(properties, reasons);
+        foreach (var term in Terms)
+        {
+            term.Explain(properties, reasons);
+        }
     }
 
-    public override string ToString() => $"({Left} AND {Right})";
+    public override string ToString() => Terms.Count == 1 ? Terms[0].ToString()! : $"({string.Join(" AND ", Terms)})";
 }

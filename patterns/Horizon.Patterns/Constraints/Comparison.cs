@@ -1,53 +1,76 @@
 namespace Horizon.Patterns.Constraints;
 
 /// <summary>
-/// <c>name op value</c>. How it compares depends on the type of the property found under
-/// <see cref="PropertyName"/>; a missing property never satisfies a comparison.
+/// <c>name op value</c>, evaluated as anax evaluates it. The property's type decides: numbers compare
+/// numerically (any operator but <c>&lt; &gt; &lt;= &gt;= !=</c> means equal), booleans take <c>==</c>,
+/// <c>=</c> and <c>!=</c>, and everything else compares as text (<c>==</c> also matches one item of a
+/// comma-separated property, <c>in</c> looks the value up in the list or the version in the range).
+/// A missing property never satisfies a comparison, <c>!=</c> included.
 /// </summary>
 public sealed class Comparison : ConstraintNode
 {
-    internal Comparison(string propertyName, ComparisonOperator op, string operatorText, ConstraintOperand operand, int column, string source)
+    private readonly string _unquoted;
+    private readonly double? _number;
+    private readonly bool? _truth;
+
+    internal Comparison(string propertyName, string operatorText, string valueText, ConstraintTokenKind valueKind)
     {
         PropertyName = propertyName;
-        Operator = op;
         OperatorText = operatorText;
-        Operand = operand;
-        Column = column;
-        Source = source;
+        ValueText = valueText;
+        ValueKind = valueKind;
+        Operator = operatorText switch
+        {
+            "==" or "=" => ComparisonOperator.Equal,
+            "!=" => ComparisonOperator.NotEqual,
+            "<" => ComparisonOperator.Less,
+            "<=" => ComparisonOperator.LessOrEqual,
+            ">" => ComparisonOperator.Greater,
+            ">=" => ComparisonOperator.GreaterOrEqual,
+            "in" => ComparisonOperator.In,
+            _ => ComparisonOperator.AcceptedAsEqual,
+        };
+        _unquoted = ConstraintCharacters.TrimSpaces(ConstraintCharacters.Unquote(valueText));
+        _number = OpenHorizonValues.ParseNumber(valueText);
+        _truth = OpenHorizonValues.ParseTruth(valueText);
     }
 
+    /// <summary>The property name as anax reads it; whitespace before the first name of a constraint stays part of it.</summary>
     public string PropertyName { get; }
 
     public ComparisonOperator Operator { get; }
 
     public string OperatorText { get; }
 
-    public ConstraintOperand Operand { get; }
+    /// <summary>The value as written, quotes included.</summary>
+    public string ValueText { get; }
 
-    /// <summary>1-based column where the comparison starts in its expression.</summary>
-    public int Column { get; }
+    internal ConstraintTokenKind ValueKind { get; }
 
-    /// <summary>The comparison as written.</summary>
-    public string Source { get; }
+    /// <summary>The comparison as it reads: <c>name op value</c>.</summary>
+    public string Source => $"{PropertyName.Trim()} {OperatorText} {ValueText}";
 
     public override bool IsSatisfiedBy(PropertySet properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        return Check(properties, out _) == ComparisonOutcome.Satisfied;
+        return properties.TryGet(PropertyName, out var property) && Check(property) == Outcome.Satisfied;
     }
 
     internal override void Explain(PropertySet properties, List<string> reasons)
     {
-        var outcome = Check(properties, out var property);
-        var why = outcome switch
+        if (!properties.TryGet(PropertyName, out var property))
         {
-            ComparisonOutcome.Satisfied => null,
-            ComparisonOutcome.Missing => $"there is no property \"{PropertyName}\"",
-            ComparisonOutcome.OperandNotConvertible =>
-                $"\"{Operand.Text}\" is not a{(property!.Type == PropertyType.WholeNumber ? "n" : "")} {TypedProperty.TypeName(property.Type)}, but {PropertyName} is one (value {property.Text})",
-            ComparisonOutcome.OperatorNotApplicable =>
-                $"operator \"{OperatorText}\" does not apply to {TypedProperty.TypeName(property!.Type)} property {PropertyName}",
-            _ => $"{PropertyName} is {Describe(property!)}",
+            reasons.Add($"\"{Source}\" is not met: there is no property \"{PropertyName}\"");
+            return;
+        }
+
+        var why = Check(property) switch
+        {
+            Outcome.Satisfied => null,
+            Outcome.NotANumber => $"\"{ValueText}\" is not a number, but {PropertyName} is a{(property.Type == PropertyType.WholeNumber ? "n" : "")} {TypedProperty.TypeName(property.Type)} (value {property.Text})",
+            Outcome.NotATruth => $"\"{ValueText}\" is not true or false, but {PropertyName} is a boolean (value {property.Text})",
+            Outcome.NotApplicable => $"operator \"{OperatorText}\" never matches {TypedProperty.TypeName(property.Type)} property {PropertyName} in Open Horizon's evaluation",
+            _ => $"{PropertyName} is {(property.Type == PropertyType.TextList ? $"[{property.Text}]" : property.Text)}",
         };
         if (why is not null)
         {
@@ -57,139 +80,121 @@ public sealed class Comparison : ConstraintNode
 
     public override string ToString() => Source;
 
-    private static string Describe(TypedProperty property) =>
-        property.Type == PropertyType.TextList ? $"[{property.Text}]" : property.Text;
-
-    internal ComparisonOutcome Check(PropertySet properties, out TypedProperty? property)
+    private Outcome Check(TypedProperty property) => property.Type switch
     {
-        if (!properties.TryGet(PropertyName, out var found))
-        {
-            property = null;
-            return ComparisonOutcome.Missing;
-        }
-
-        property = found;
-        return found.Type switch
-        {
-            PropertyType.Text => CheckText(found),
-            PropertyType.TextList => CheckList(found),
-            PropertyType.WholeNumber or PropertyType.RealNumber => CheckNumber(found),
-            PropertyType.Truth => CheckTruth(found),
-            _ => CheckVersion(found),
-        };
-    }
-
-    private static ComparisonOutcome Result(bool satisfied) => satisfied ? ComparisonOutcome.Satisfied : ComparisonOutcome.Unmet;
-
-    private ComparisonOutcome CheckText(TypedProperty property) => Operator switch
-    {
-        ComparisonOperator.Equal => Result(string.Equals(property.Text, Operand.Text, StringComparison.Ordinal)),
-        ComparisonOperator.NotEqual => Result(!string.Equals(property.Text, Operand.Text, StringComparison.Ordinal)),
-        ComparisonOperator.In => Result(Contains(Operand.Items, property.Text)),
-        _ => ComparisonOutcome.OperatorNotApplicable,
+        PropertyType.WholeNumber or PropertyType.RealNumber => CheckNumber(property.Number),
+        PropertyType.Truth => CheckTruth(property.Truth),
+        _ => CheckText(property),
     };
 
-    private ComparisonOutcome CheckList(TypedProperty property)
+    private Outcome CheckNumber(double actual)
     {
-        switch (Operator)
+        if (_number is not { } wanted)
         {
-            case ComparisonOperator.Equal:
-                return Result(Contains(property.List, Operand.Text));
-            case ComparisonOperator.NotEqual:
-                return Result(!Contains(property.List, Operand.Text));
-            case ComparisonOperator.In:
-                foreach (var item in property.List)
-                {
-                    if (Contains(Operand.Items, item))
-                    {
-                        return ComparisonOutcome.Satisfied;
-                    }
-                }
-
-                return ComparisonOutcome.Unmet;
-            default:
-                return ComparisonOutcome.OperatorNotApplicable;
+            return Outcome.NotANumber;
         }
+
+        return Result(Operator switch
+        {
+            ComparisonOperator.Less => actual < wanted,
+            ComparisonOperator.Greater => actual > wanted,
+            ComparisonOperator.LessOrEqual => actual <= wanted,
+            ComparisonOperator.GreaterOrEqual => actual >= wanted,
+            ComparisonOperator.NotEqual => actual != wanted,
+            _ => actual == wanted,
+        });
     }
 
-    private ComparisonOutcome CheckNumber(TypedProperty property)
-    {
-        if (Operator == ComparisonOperator.In)
-        {
-            var convertible = false;
-            foreach (var n in Operand.Numbers)
-            {
-                if (n is { } value)
-                {
-                    convertible = true;
-                    if (value.Equals(property.Number))
-                    {
-                        return ComparisonOutcome.Satisfied;
-                    }
-                }
-            }
-
-            return convertible ? ComparisonOutcome.Unmet : ComparisonOutcome.OperandNotConvertible;
-        }
-
-        if (Operand.Number is not { } number)
-        {
-            return ComparisonOutcome.OperandNotConvertible;
-        }
-
-        return Result(Compare(property.Number.CompareTo(number)));
-    }
-
-    private ComparisonOutcome CheckTruth(TypedProperty property)
+    private Outcome CheckTruth(bool actual)
     {
         if (Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual))
         {
-            return ComparisonOutcome.OperatorNotApplicable;
+            return Outcome.NotApplicable;
         }
 
-        return Operand.Truth is { } truth
-            ? Result((property.Truth == truth) == (Operator == ComparisonOperator.Equal))
-            : ComparisonOutcome.OperandNotConvertible;
+        if (_truth is not { } wanted)
+        {
+            return Outcome.NotATruth;
+        }
+
+        return Result((actual == wanted) == (Operator == ComparisonOperator.Equal));
     }
 
-    private ComparisonOutcome CheckVersion(TypedProperty property)
+    private Outcome CheckText(TypedProperty property)
     {
-        if (Operator == ComparisonOperator.In)
+        var actual = ConstraintCharacters.TrimSpaces(ConstraintCharacters.Unquote(property.Text));
+        var isList = property.Type == PropertyType.TextList;
+        switch (Operator)
         {
-            if (Operand.Range is { } range)
+            case ComparisonOperator.NotEqual:
+                return Result(isList ? !ListHolds(actual, _unquoted) : actual != _unquoted);
+            case ComparisonOperator.In:
+                if (property.Type == PropertyType.Version
+                    || (OpenHorizonValues.IsVersionOrInfinity(actual) && OpenHorizonValues.LooksLikeRange(_unquoted)))
+                {
+                    return Result(OpenHorizonValues.TryRange(_unquoted, out var range)
+                        && Versions.ServiceVersion.TryParse(actual, out var version) && OpenHorizonValues.Contains(range, version));
+                }
+
+                return Result(isList ? AnyItemIn(actual, _unquoted) : ListHolds(_unquoted, actual));
+            case ComparisonOperator.Equal:
+                return Result(ListHolds(actual, _unquoted) || actual == _unquoted);
+            default:
+                return Outcome.NotApplicable;
+        }
+    }
+
+    // anax's stringListContains: whether one of the comma-separated items of the list is the value,
+    // each trimmed of spaces and then of one pair of double quotes (single quotes stay).
+    // Spans, because the agbot evaluates this for every node it scans.
+    private static bool ListHolds(string list, string value)
+    {
+        var wanted = Normalize(value);
+        var rest = list.AsSpan();
+        while (true)
+        {
+            var comma = rest.IndexOf(',');
+            if (Normalize(comma < 0 ? rest : rest[..comma]).SequenceEqual(wanted))
             {
-                return Result(range.Contains(property.Version));
+                return true;
             }
 
-            // A bare version after "in" means "at least", as in a service's versionRange.
-            return Operand.Version is { } floor ? Result(property.Version >= floor) : ComparisonOutcome.OperandNotConvertible;
-        }
+            if (comma < 0)
+            {
+                return false;
+            }
 
-        return Operand.Version is { } version
-            ? Result(Compare(property.Version.CompareTo(version)))
-            : ComparisonOutcome.OperandNotConvertible;
+            rest = rest[(comma + 1)..];
+        }
     }
 
-    private bool Compare(int c) => Operator switch
+    private static ReadOnlySpan<char> Normalize(ReadOnlySpan<char> item)
     {
-        ComparisonOperator.Equal => c == 0,
-        ComparisonOperator.NotEqual => c != 0,
-        ComparisonOperator.Less => c < 0,
-        ComparisonOperator.LessOrEqual => c <= 0,
-        ComparisonOperator.Greater => c > 0,
-        _ => c >= 0,
-    };
+        item = item.Trim(' ');
+        return item.Length >= 2 && item[0] == '"' && item[^1] == '"' ? item[1..^1] : item;
+    }
 
-    private static bool Contains(IReadOnlyList<string> items, string value)
+    private static bool AnyItemIn(string items, string list)
     {
-        for (var i = 0; i < items.Count; i++)
+        foreach (var item in items.Split(','))
         {
-            if (string.Equals(items[i], value, StringComparison.Ordinal))
+            if (ListHolds(list, item))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static Outcome Result(bool satisfied) => satisfied ? Outcome.Satisfied : Outcome.Unmet;
+
+    private enum Outcome
+    {
+        Satisfied,
+        Unmet,
+        NotANumber,
+        NotATruth,
+        NotApplicable,
     }
 }

@@ -2,25 +2,36 @@ using System.Collections.Concurrent;
 
 namespace Horizon.Patterns.Constraints;
 
-/// <summary>One parsed constraint expression, e.g. <c>openhorizon.memory &gt;= 1024 AND (purpose == edge || purpose == lab)</c>.</summary>
+/// <summary>
+/// One parsed constraint expression, e.g. <c>openhorizon.memory &gt;= 1024 AND (purpose == edge || purpose == lab)</c>,
+/// accepted, refused and evaluated exactly as Open Horizon's agent (anax) does.
+/// </summary>
 public sealed class ConstraintExpression
 {
     // Fleets share a handful of constraint texts; parsed trees are immutable, so one parse serves every node.
     private const int CacheLimit = 10_000;
     private static readonly ConcurrentDictionary<string, ConstraintExpression> Cache = new(StringComparer.Ordinal);
 
-    private ConstraintExpression(string text, ConstraintNode root)
+    private ConstraintExpression(string text, ConstraintNode root, IReadOnlyList<string> warnings)
     {
         Text = text;
         Root = root;
+        Warnings = warnings;
     }
 
     public string Text { get; }
 
     public ConstraintNode Root { get; }
 
+    /// <summary>
+    /// Where Open Horizon accepts the text but evaluates it differently from how it reads (<c>=&gt;</c> is
+    /// compared as <c>==</c>, single quotes stay part of values, ...). Horizon evaluates it the same way;
+    /// <c>hzn</c> shows these when publishing.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; }
+
     /// <summary>Parses an expression.</summary>
-    /// <exception cref="ConstraintSyntaxException">The expression is malformed; <see cref="ConstraintSyntaxException.Column"/> points at the problem.</exception>
+    /// <exception cref="ConstraintSyntaxException">Open Horizon would refuse the expression; <see cref="ConstraintSyntaxException.Column"/> points at the problem.</exception>
     public static ConstraintExpression Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -29,7 +40,8 @@ public sealed class ConstraintExpression
             return cached;
         }
 
-        var parsed = new ConstraintExpression(text, ConstraintParser.Parse(text));
+        var (root, warnings) = ConstraintParser.Parse(text);
+        var parsed = new ConstraintExpression(text, root, warnings);
         if (Cache.Count >= CacheLimit)
         {
             Cache.Clear();

@@ -16,12 +16,16 @@ public sealed class ConstraintSet
 
     public IReadOnlyList<ConstraintExpression> Expressions => expressions;
 
+    /// <summary>Every expression's <see cref="ConstraintExpression.Warnings"/>, prefixed with its path.</summary>
+    public IReadOnlyList<string> Warnings { get; private init; } = [];
+
     /// <summary>Parses every expression.</summary>
     /// <exception cref="ModelFormatException">An expression is malformed; each error reads <c>constraints[i]: column c: reason</c>.</exception>
     public static ConstraintSet Parse(IEnumerable<string> constraints, string path = "constraints")
     {
         ArgumentNullException.ThrowIfNull(constraints);
         var parsed = new List<ConstraintExpression>();
+        var warnings = new List<string>();
         var errors = new ValidationErrors();
         var index = 0;
         foreach (var text in constraints)
@@ -30,7 +34,9 @@ public sealed class ConstraintSet
             {
                 try
                 {
-                    parsed.Add(ConstraintExpression.Parse(text));
+                    var expression = ConstraintExpression.Parse(text);
+                    parsed.Add(expression);
+                    warnings.AddRange(expression.Warnings.Select(w => $"{path}[{index}]: {w}"));
                 }
                 catch (ConstraintSyntaxException ex)
                 {
@@ -41,7 +47,7 @@ public sealed class ConstraintSet
             index++;
         }
 
-        return errors.Items.Count == 0 ? new ConstraintSet([.. parsed]) : throw new ModelFormatException(errors.Items);
+        return errors.Items.Count == 0 ? new ConstraintSet([.. parsed]) { Warnings = warnings } : throw new ModelFormatException(errors.Items);
     }
 
     public bool IsSatisfiedBy(PropertySet properties)

@@ -1,13 +1,22 @@
 namespace Horizon.Patterns.Constraints;
 
-/// <summary><c>left OR right</c> (also <c>||</c>).</summary>
-public sealed class OrConstraint(ConstraintNode left, ConstraintNode right) : ConstraintNode
+/// <summary>Alternatives joined by <c>OR</c> (or <c>||</c>); each alternative is an <see cref="AndConstraint"/>.</summary>
+public sealed class OrConstraint(IReadOnlyList<ConstraintNode> alternatives) : ConstraintNode
 {
-    public ConstraintNode Left { get; } = left;
+    public IReadOnlyList<ConstraintNode> Alternatives { get; } = alternatives;
 
-    public ConstraintNode Right { get; } = right;
+    public override bool IsSatisfiedBy(PropertySet properties)
+    {
+        foreach (var alternative in Alternatives)
+        {
+            if (alternative.IsSatisfiedBy(properties))
+            {
+                return true;
+            }
+        }
 
-    public override bool IsSatisfiedBy(PropertySet properties) => Left.IsSatisfiedBy(properties) || Right.IsSatisfiedBy(properties);
+        return false;
+    }
 
     internal override void Explain(PropertySet properties, List<string> reasons)
     {
@@ -16,10 +25,12 @@ public sealed class OrConstraint(ConstraintNode left, ConstraintNode right) : Co
             return;
         }
 
-        // Both sides failed; a user needs to see each to fix either.
-        Left.Explain(properties, reasons);
-        Right.Explain(properties, reasons);
+        // Every alternative failed; a user needs to see each to fix any.
+        foreach (var alternative in Alternatives)
+        {
+            alternative.Explain(properties, reasons);
+        }
     }
 
-    public override string ToString() => $"({Left} OR {Right})";
+    public override string ToString() => Alternatives.Count == 1 ? Alternatives[0].ToString()! : $"({string.Join(" OR ", Alternatives)})";
 }

@@ -4,6 +4,7 @@ using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Credentials;
 using Horizon.Switchboard.Messaging;
 using Horizon.Switchboard.Service.Issuing;
+using Horizon.Switchboard.Telemetry;
 using NATS.Client.Core;
 
 namespace Horizon.Switchboard.Service.Access;
@@ -55,6 +56,7 @@ public sealed partial class Revoker(
                 if (revoked.Count > 0)
                 {
                     LogRevoking(party, reason);
+                    SwitchboardMetrics.RecordRevoked(party.Kind);
                 }
             }
             if (keys > 0 || _pushed is null)

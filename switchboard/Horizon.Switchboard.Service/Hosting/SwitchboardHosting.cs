@@ -1,4 +1,5 @@
 using Horizon.Exchange.Client;
+using Horizon.Hosting.Settings;
 using Horizon.Switchboard.Credentials;
 using Horizon.Switchboard.Messaging;
 using Horizon.Switchboard.Service.Access;
@@ -9,14 +10,13 @@ namespace Horizon.Switchboard.Service.Hosting;
 /// <summary>Registers the switchboard: its NATS authority and connections, the exchange client, issuing and revocation.</summary>
 public static class SwitchboardHosting
 {
-    /// <exception cref="InvalidOperationException">The <c>Switchboard</c> settings are incomplete.</exception>
+    /// <exception cref="InvalidSettingsException">The <c>Switchboard</c> settings are incomplete or out of range; the message names each setting.</exception>
     public static WebApplicationBuilder AddSwitchboard(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = (builder.Configuration.GetSection("Switchboard").Get<SwitchboardOptions>() ?? new SwitchboardOptions()).Validated();
-        Directory.CreateDirectory(options.StateDirectory);
         var services = builder.Services;
-        services.AddSingleton(options);
+        var options = services.AddValidatedSettings("switchboard", builder.Configuration.GetSection("Switchboard").Get<SwitchboardOptions>() ?? new SwitchboardOptions());
+        Directory.CreateDirectory(options.StateDirectory);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(NatsAuthority.Load(options.AuthorityDirectory));
         services.AddSingleton<SwitchboardConnections>();

@@ -4,6 +4,7 @@ using Horizon.Switchboard.Credentials;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
 using Horizon.Switchboard.Service.Access;
+using Horizon.Switchboard.Telemetry;
 using NSec.Cryptography;
 
 namespace Horizon.Switchboard.Service.Issuing;
@@ -36,6 +37,21 @@ public sealed class CredentialIssuer(
     {
         ArgumentNullException.ThrowIfNull(request);
         var party = PartyOf(request.Kind, request.Org, request.Id);
+        try
+        {
+            var issued = await ProveAndIssueAsync(party, request, cancellationToken);
+            SwitchboardMetrics.RecordIssued(party.Kind);
+            return issued;
+        }
+        catch (IdentityNotProvenException)
+        {
+            SwitchboardMetrics.RecordRefused(party.Kind);
+            throw;
+        }
+    }
+
+    private async Task<IssuedCredentials> ProveAndIssueAsync(PartyAddress party, CredentialRequest request, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrEmpty(request.Challenge) || !challenges.Consume(request.Challenge, party))
         {
             throw new IdentityNotProvenException($"the challenge is unknown, used, expired or was issued for another party than {party}");

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Horizon.Switchboard.Envelopes;
+using Horizon.Switchboard.Telemetry;
 
 namespace Horizon.Switchboard.Mailboxes;
 
@@ -41,6 +42,7 @@ public sealed partial class Mailbox
             {
                 await foreach (var delivery in deliveries.Reader.ReadAllAsync(cancellationToken))
                 {
+                    MailboxMetrics.RecordDelivery(Self, delivery);
                     yield return delivery;
                 }
             }

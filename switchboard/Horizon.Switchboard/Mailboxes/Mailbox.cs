@@ -2,6 +2,7 @@ using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Messaging;
+using Horizon.Switchboard.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
@@ -145,6 +146,7 @@ public sealed partial class Mailbox : IDisposable
             throw MessagingException.From(e, $"storing envelope {sealedEnvelope.Id} for {recipient}");
         }
         LogSent(_logger, sealedEnvelope.Id, recipient, ack.Seq, ack.Duplicate);
+        MailboxMetrics.RecordSent(recipient, ack.Duplicate);
     }
 
     public void Dispose()

@@ -7,7 +7,6 @@ using System.Threading.Channels;
 using Horizon.Agreements;
 using Horizon.Exchange.Client;
 using Horizon.NodeAgent.Hosting;
-using Horizon.NodeAgent.Systemd;
 using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Switchboard.Addressing;
@@ -189,7 +188,6 @@ internal sealed class NegotiationBed : IAsyncDisposable
             ],
             services =>
             {
-                services.AddSingleton(new SystemdNotifier(null, TimeSpan.FromSeconds(30)));
                 services.AddSingleton(WorkloadRunnerOptions.Default with
                 {
                     InternalNetworks = true,

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Horizon.Cli.Exchange;
 using Horizon.Exchange.Client;
 using Horizon.Patterns.Compatibility;
 using Horizon.Patterns.Constraints;
@@ -121,7 +120,7 @@ internal static class DeployCheckCommand
     // The checker looks services up synchronously, so every org the pattern or policy names is fetched first.
     private static async Task<ServiceLookup> ServiceLookupAsync(Invocation invocation, IEnumerable<string> orgs, CancellationToken cancellationToken)
     {
-        var definitions = invocation.Definitions();
+        var definitions = invocation.Exchange();
         var byOrg = new Dictionary<string, IReadOnlyList<ServiceDefinition>>(StringComparer.Ordinal);
         foreach (var org in orgs.Where(o => o.Length > 0).Distinct(StringComparer.Ordinal))
         {
@@ -130,12 +129,12 @@ internal static class DeployCheckCommand
         return (org, url) => byOrg.TryGetValue(org, out var services) ? services.Where(s => s.Url == url) : [];
     }
 
-    private static async Task<IReadOnlyList<ServiceDefinition>> ListServicesAsync(DefinitionsClient definitions, string org, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ServiceDefinition>> ListServicesAsync(ExchangeClient definitions, string org, CancellationToken cancellationToken)
     {
         string json;
         try
         {
-            json = await definitions.ListAsync(DefinitionsClient.Services, org, cancellationToken);
+            json = await definitions.ListDefinitionsJsonAsync(ExchangeDefinitionKind.Service, org, cancellationToken);
         }
         catch (ExchangeException e) when (e is ExchangeNotFoundException or ExchangeForbiddenException)
         {
@@ -155,7 +154,7 @@ internal static class DeployCheckCommand
         }
         var id = NodeCommands.QualifiedPattern(invocation, name)!;
         var slash = id.IndexOf('/', StringComparison.Ordinal);
-        var json = await invocation.Definitions().GetAsync(DefinitionsClient.Patterns, id[..slash], id[(slash + 1)..], cancellationToken);
+        var json = await invocation.Exchange().GetDefinitionJsonAsync(ExchangeDefinitionKind.Pattern, id[..slash], id[(slash + 1)..], cancellationToken);
         return (id, ModelJson.ParsePattern(json));
     }
 
@@ -167,7 +166,7 @@ internal static class DeployCheckCommand
             Check(path, fromFile.Validate());
             return (path, fromFile);
         }
-        var json = await invocation.Definitions().GetAsync(DefinitionsClient.Policies, invocation.Org, name!, cancellationToken);
+        var json = await invocation.Exchange().GetDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, name!, cancellationToken);
         return ($"{invocation.Org}/{name}", ModelJson.ParseDeploymentPolicy(json));
     }
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Horizon.Cli.Exchange;
+using Horizon.Exchange.Client;
 using Horizon.Patterns.Files;
 using Horizon.Patterns.Json;
 using Horizon.Patterns.Validation;
@@ -16,13 +16,13 @@ internal static class DeploymentCommands
         var listName = Optional("policy", "One policy to show");
         var list = kit.Command("listpolicy", "List the org's deployment policies, or show one", async (invocation, cancellationToken) =>
         {
-            var definitions = invocation.Definitions();
+            var definitions = invocation.Exchange();
             if (invocation.GetValue(listName) is { } one)
             {
-                Output.Json(invocation.Out, await definitions.GetAsync(DefinitionsClient.Policies, invocation.Org, one, cancellationToken));
+                Output.Json(invocation.Out, await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, one, cancellationToken));
                 return;
             }
-            var json = await definitions.ListAsync(DefinitionsClient.Policies, invocation.Org, cancellationToken);
+            var json = await definitions.ListDefinitionsJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, cancellationToken);
             if (invocation.Json)
             {
                 Output.Json(invocation.Out, json);
@@ -48,14 +48,14 @@ internal static class DeploymentCommands
             {
                 throw ProjectFiles.Invalid(path, new ModelFormatException(errors));
             }
-            await invocation.Definitions().PutAsync(DefinitionsClient.Policies, invocation.Org, id, ModelJson.Serialize(policy), cancellationToken);
+            await invocation.Exchange().PutDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, id, ModelJson.Serialize(policy), cancellationToken);
             invocation.Out.WriteLine($"deployment policy {invocation.Org}/{id} added ({policy.Service.Org}/{policy.Service.Name})");
         }, addName, file);
 
         var removeName = Required("policy", "The policy to remove");
         var remove = kit.Command("removepolicy", "Remove a deployment policy", async (invocation, cancellationToken) =>
         {
-            await invocation.Definitions().DeleteAsync(DefinitionsClient.Policies, invocation.Org, invocation.GetValue(removeName), cancellationToken);
+            await invocation.Exchange().DeleteDefinitionAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, invocation.GetValue(removeName), cancellationToken);
             invocation.Out.WriteLine($"deployment policy {invocation.Org}/{invocation.GetValue(removeName)} removed");
         }, removeName);
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Horizon.Cli.Exchange;
+using Horizon.Exchange.Client;
 using Horizon.Patterns.Files;
 using Horizon.Patterns.Json;
 using Horizon.Patterns.Model;
@@ -17,13 +17,13 @@ internal static class PatternCommands
         var listName = Optional("pattern", "One pattern to show");
         var list = kit.Command("list", "List the org's patterns, or show one", async (invocation, cancellationToken) =>
         {
-            var definitions = invocation.Definitions();
+            var definitions = invocation.Exchange();
             if (invocation.GetValue(listName) is { } one)
             {
-                Output.Json(invocation.Out, await definitions.GetAsync(DefinitionsClient.Patterns, invocation.Org, one, cancellationToken));
+                Output.Json(invocation.Out, await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.Pattern, invocation.Org, one, cancellationToken));
                 return;
             }
-            var json = await definitions.ListAsync(DefinitionsClient.Patterns, invocation.Org, cancellationToken);
+            var json = await definitions.ListDefinitionsJsonAsync(ExchangeDefinitionKind.Pattern, invocation.Org, cancellationToken);
             if (invocation.Json)
             {
                 Output.Json(invocation.Out, json);
@@ -49,14 +49,14 @@ internal static class PatternCommands
             {
                 throw ProjectFiles.Invalid(path, new ModelFormatException(errors));
             }
-            await invocation.Definitions().PutAsync(DefinitionsClient.Patterns, invocation.Org, id, ModelJson.Serialize(pattern), cancellationToken);
+            await invocation.Exchange().PutDefinitionJsonAsync(ExchangeDefinitionKind.Pattern, invocation.Org, id, ModelJson.Serialize(pattern), cancellationToken);
             invocation.Out.WriteLine($"pattern {invocation.Org}/{id} published ({Services(pattern)})");
         }, file, name);
 
         var removeName = Required("pattern", "The pattern to remove");
         var remove = kit.Command("remove", "Remove a pattern", async (invocation, cancellationToken) =>
         {
-            await invocation.Definitions().DeleteAsync(DefinitionsClient.Patterns, invocation.Org, invocation.GetValue(removeName), cancellationToken);
+            await invocation.Exchange().DeleteDefinitionAsync(ExchangeDefinitionKind.Pattern, invocation.Org, invocation.GetValue(removeName), cancellationToken);
             invocation.Out.WriteLine($"pattern {invocation.Org}/{invocation.GetValue(removeName)} removed");
         }, removeName);
 

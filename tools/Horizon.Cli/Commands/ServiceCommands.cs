@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Horizon.Cli.Exchange;
 using Horizon.Cli.Publishing;
+using Horizon.Exchange.Client;
 using Horizon.Patterns.Json;
 using static Horizon.Cli.Commands.ExchangeCommands;
 
@@ -15,13 +15,13 @@ internal static class ServiceCommands
         var listId = Optional("service", "One service id to show (url-as-id_version_arch)");
         var list = kit.Command("list", "List the org's services, or show one", async (invocation, cancellationToken) =>
         {
-            var definitions = invocation.Definitions();
+            var definitions = invocation.Exchange();
             if (invocation.GetValue(listId) is { } one)
             {
-                Output.Json(invocation.Out, await definitions.GetAsync(DefinitionsClient.Services, invocation.Org, one, cancellationToken));
+                Output.Json(invocation.Out, await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.Service, invocation.Org, one, cancellationToken));
                 return;
             }
-            var json = await definitions.ListAsync(DefinitionsClient.Services, invocation.Org, cancellationToken);
+            var json = await definitions.ListDefinitionsJsonAsync(ExchangeDefinitionKind.Service, invocation.Org, cancellationToken);
             if (invocation.Json)
             {
                 Output.Json(invocation.Out, json);
@@ -67,7 +67,7 @@ internal static class ServiceCommands
         var removeId = Required("service", "The service id to remove (url-as-id_version_arch)");
         var remove = kit.Command("remove", "Remove a service", async (invocation, cancellationToken) =>
         {
-            await invocation.Definitions().DeleteAsync(DefinitionsClient.Services, invocation.Org, invocation.GetValue(removeId), cancellationToken);
+            await invocation.Exchange().DeleteDefinitionAsync(ExchangeDefinitionKind.Service, invocation.Org, invocation.GetValue(removeId), cancellationToken);
             invocation.Out.WriteLine($"service {invocation.Org}/{invocation.GetValue(removeId)} removed");
         }, removeId);
 

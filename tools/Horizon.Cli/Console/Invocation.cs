@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Horizon.Cli.Agent;
-using Horizon.Cli.Exchange;
 using Horizon.Exchange.Client;
 
 namespace Horizon.Cli;
@@ -82,15 +81,6 @@ internal sealed class Invocation(HznEnvironment environment, GlobalOptions optio
     public ExchangeClient Exchange()
     {
         var client = new ExchangeClient(ExchangeUrl, Credentials());
-        _owned.Add(client);
-        TalkingTo($"the exchange at {ExchangeUrl}", "Is it running? Set HZN_EXCHANGE_URL to its address (e.g. " + DefaultExchangeUrl + ").");
-        return client;
-    }
-
-    /// <summary>Services, patterns and deployment policies, which the typed client does not carry yet.</summary>
-    public DefinitionsClient Definitions()
-    {
-        var client = new DefinitionsClient(ExchangeUrl, Credentials());
         _owned.Add(client);
         TalkingTo($"the exchange at {ExchangeUrl}", "Is it running? Set HZN_EXCHANGE_URL to its address (e.g. " + DefaultExchangeUrl + ").");
         return client;

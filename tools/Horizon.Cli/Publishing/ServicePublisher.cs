@@ -1,5 +1,6 @@
 using Horizon.Cli.Commands;
 using Horizon.Docker;
+using Horizon.Exchange.Client;
 using Horizon.Patterns.Deployment;
 using Horizon.Patterns.Files;
 using Horizon.Patterns.Json;
@@ -58,21 +59,12 @@ internal static class ServicePublisher
             throw ProjectFiles.Invalid(path, new ModelFormatException(errors));
         }
         invocation.InputName = path;
-        await invocation.Definitions().PublishServiceAsync(org, ModelJson.Serialize(definition), cancellationToken);
+        await invocation.Exchange().PublishServiceJsonAsync(org, ModelJson.Serialize(definition), cancellationToken);
         return new PublishedService(org, ServiceId(definition), keyId, images);
     }
 
     /// <summary>Open Horizon's service id: url without scheme, '/' and ':' as '-', then _version_arch.</summary>
-    public static string ServiceId(ServiceDefinition service)
-    {
-        var url = service.Url;
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0)
-        {
-            url = url[(scheme + 3)..];
-        }
-        return $"{url.Replace('/', '-').Replace(':', '-')}_{service.Version}_{service.Arch}";
-    }
+    public static string ServiceId(ServiceDefinition service) => ExchangeIds.ServiceId(service.Url, service.Version, service.Arch);
 
     private static async Task<DeploymentDescription> PinAsync(Invocation invocation, DeploymentDescription draft, IReadOnlyList<RegistryAuth> logins,
         CancellationToken cancellationToken)
@@ -81,8 +73,8 @@ internal static class ServicePublisher
         {
             return draft;
         }
-        var endpoint = invocation.Environment.Get("DOCKER_HOST") is { } host ? DockerEndpoint.Parse(host) : DockerClientOptions.DefaultEndpoint;
-        using var docker = new DockerClient(DockerClientOptions.Default with { Endpoint = endpoint, RequestTimeout = TimeSpan.FromMinutes(5) });
+        var endpoint = invocation.Environment.Get("DOCKER_HOST") is { } host ? DockerEndpoint.Parse(host) : DockerClients.DefaultEndpoint;
+        using var docker = DockerClients.Create(endpoint, TimeSpan.FromMinutes(5));
         invocation.TalkingTo($"the Docker engine at {endpoint}", "hzn pulls image tags to learn their digests; start dockerd (tools/setup.sh) or set DOCKER_HOST.");
         var resolver = new ImageDigestResolver(docker, logins);
         var services = new Dictionary<string, DeploymentService>(StringComparer.Ordinal);
