@@ -52,8 +52,11 @@ public static class CompatibilityChecker
         return CompatibilityResult.From(reasons);
     }
 
-    /// <summary>Checks a node against a deployment policy.</summary>
-    public static CompatibilityResult CheckPolicy(NodeDescription node, DeploymentPolicy policy, ServiceLookup? services = null)
+    /// <summary>
+    /// Checks a node against a deployment policy. <paramref name="servicePolicies"/> gives the deployed
+    /// service's own policy, which Open Horizon merges into the deployment policy.
+    /// </summary>
+    public static CompatibilityResult CheckPolicy(NodeDescription node, DeploymentPolicy policy, ServiceLookup? services = null, ServicePolicyLookup? servicePolicies = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(policy);
@@ -74,7 +77,8 @@ public static class CompatibilityChecker
         try
         {
             var nodeTerms = PolicyTerms.ForNode(node.Policy, node.BuiltInProperties());
-            var deploymentTerms = PolicyTerms.ForDeployment(policy, version, node.Arch);
+            var servicePolicy = servicePolicies?.Invoke(policy.Service.Org, policy.Service.Name, version, node.Arch);
+            var deploymentTerms = PolicyTerms.ForDeployment(policy, version, node.Arch, servicePolicy);
             reasons.AddRange(PolicyMatcher.Match(nodeTerms, deploymentTerms).Reasons);
         }
         catch (ModelFormatException ex)
