@@ -52,6 +52,10 @@ internal sealed class Invocation(HznEnvironment environment, GlobalOptions optio
     /// <summary>The org commands act in: -o, else HZN_ORG_ID, else the org of the credentials.</summary>
     public string Org => Parse.GetValue(options.Org) ?? Environment.Get("HZN_ORG_ID") ?? Credentials().Org;
 
+    /// <summary>An id argument in Open Horizon's forms: <c>name</c> in <see cref="Org"/>, or <c>org/name</c>.</summary>
+    /// <exception cref="CliException">The id has more than one '/'.</exception>
+    public (string Org, string Name) Id(string id, string what) => OrgQualifiedId.Split(id, Org, what);
+
     /// <summary>Credentials from -u or HZN_EXCHANGE_USER_AUTH; <c>user:pw</c> takes its org from -o or HZN_ORG_ID.</summary>
     public ExchangeCredentials Credentials()
     {
