@@ -28,6 +28,8 @@ internal static class HznApp
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(UtilCommands.Architecture(kit));
+        root.Subcommands.Add(UtilCommands.Util(kit));
         return root;
     }
 }

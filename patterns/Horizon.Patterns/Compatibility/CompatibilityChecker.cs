@@ -36,6 +36,7 @@ public static class CompatibilityChecker
             reasons.Add($"no service of pattern {patternId} runs on {node.Arch} (the pattern offers {offered})");
         }
 
+        var userInputReasons = new List<string>();
         if (services is not null)
         {
             foreach (var entry in forArch)
@@ -44,12 +45,12 @@ public static class CompatibilityChecker
                 var choice = ordered.Count > 0 ? ordered[0] : null;
                 if (choice is not null)
                 {
-                    CheckService(node, entry.ServiceOrgid, entry.ServiceUrl, choice.Version, pattern.UserInput, services, reasons);
+                    CheckService(node, entry.ServiceOrgid, entry.ServiceUrl, choice.Version, pattern.UserInput, services, reasons, userInputReasons);
                 }
             }
         }
 
-        return CompatibilityResult.From(reasons);
+        return CompatibilityResult.From(reasons, userInputReasons);
     }
 
     /// <summary>
@@ -86,12 +87,13 @@ public static class CompatibilityChecker
             reasons.AddRange(ex.Errors.Select(e => $"a policy is invalid: {e}"));
         }
 
+        var userInputReasons = new List<string>();
         if (services is not null && choice is not null)
         {
-            CheckService(node, policy.Service.Org, policy.Service.Name, choice.Version, policy.UserInput, services, reasons);
+            CheckService(node, policy.Service.Org, policy.Service.Name, choice.Version, policy.UserInput, services, reasons, userInputReasons);
         }
 
-        return CompatibilityResult.From(reasons);
+        return CompatibilityResult.From(reasons, userInputReasons);
     }
 
     /// <summary>Whether a service arch (<c>*</c> or empty for any) suits the node arch.</summary>
@@ -99,7 +101,8 @@ public static class CompatibilityChecker
         string.IsNullOrEmpty(serviceArch) || serviceArch == "*" || string.Equals(serviceArch, nodeArch, StringComparison.Ordinal);
 
     private static void CheckService(
-        NodeDescription node, string org, string url, string version, IReadOnlyList<ServiceUserInput> supplied, ServiceLookup services, List<string> reasons)
+        NodeDescription node, string org, string url, string version, IReadOnlyList<ServiceUserInput> supplied, ServiceLookup services, List<string> reasons,
+        List<string> userInputReasons)
     {
         var name = $"{org}/{url} {version}";
         var definition = services(org, url).FirstOrDefault(s =>
@@ -114,7 +117,9 @@ public static class CompatibilityChecker
         {
             if (!Supplies(supplied, org, url, version, input.Name) && !Supplies(node.UserInput, org, url, version, input.Name))
             {
-                reasons.Add($"service {name} needs user input {input.Name}, which neither the deployment nor the node supplies");
+                var reason = $"service {name} needs user input {input.Name}, which neither the deployment nor the node supplies";
+                reasons.Add(reason);
+                userInputReasons.Add(reason);
             }
         }
 

@@ -66,18 +66,24 @@ internal sealed class CommandKit(HznEnvironment environment, GlobalOptions optio
     // flags of their own tool; one this hzn does not know must fail, never become a value.
     private static void RejectUnknownOptions(ParseResult parse)
     {
-        foreach (var token in parse.Tokens)
+        var tokens = parse.Tokens.ToList();
+        var doubleDash = tokens.FindIndex(t => t.Type == TokenType.DoubleDash);
+        for (SymbolResult? result = parse.CommandResult; result is not null; result = result.Parent)
         {
-            if (token.Type == TokenType.DoubleDash)
+            if (result is not CommandResult command)
             {
-                return;
+                continue;
             }
-
-            if (token.Type == TokenType.Argument && token.Value.Length > 1 && token.Value[0] == '-'
-                && !double.TryParse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            // Only positional arguments: an option's own value may start with '-' (--name -x).
+            foreach (var token in command.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens))
             {
-                throw new CliException(ExitCodes.Usage,
-                    $"unknown option {token.Value.Split('=')[0]} for 'hzn {string.Join(' ', CommandPath(parse))}'; see --help (put -- before a value that starts with '-')");
+                var at = tokens.FindIndex(t => ReferenceEquals(t, token));
+                if ((doubleDash < 0 || at < doubleDash) && token.Value.Length > 1 && token.Value[0] == '-'
+                    && !double.TryParse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                {
+                    throw new CliException(ExitCodes.Usage,
+                        $"unknown option {token.Value.Split('=')[0]} for 'hzn {string.Join(' ', CommandPath(parse))}'; see --help (put -- before a value that starts with '-')");
+                }
             }
         }
     }
