@@ -4,14 +4,14 @@ namespace Horizon.Docker;
 public static class DockerEndpoint
 {
     /// <summary>
-    /// <c>DOCKER_HOST</c> when set and non-empty, else <see cref="DockerClientOptions.DefaultEndpoint"/>:
+    /// <c>DOCKER_HOST</c> when set and non-empty, else <see cref="DockerClients.DefaultEndpoint"/>:
     /// the engine <c>docker</c> itself would talk to without <c>-H</c>.
     /// </summary>
     /// <exception cref="ArgumentException"><c>DOCKER_HOST</c> is not a unix:// or tcp:// address.</exception>
     public static Uri FromEnvironment()
     {
         var value = Environment.GetEnvironmentVariable("DOCKER_HOST");
-        return string.IsNullOrWhiteSpace(value) ? DockerClientOptions.DefaultEndpoint : Parse(value);
+        return string.IsNullOrWhiteSpace(value) ? DockerClients.DefaultEndpoint : Parse(value);
     }
 
     /// <summary>Parses <c>unix:///path</c> or <c>tcp://host:port</c>, as <c>docker -H</c> takes them.</summary>

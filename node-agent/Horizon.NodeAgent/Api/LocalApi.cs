@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Horizon.Agreements;
-using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
@@ -64,7 +64,7 @@ public static class LocalApi
         {
             await lifecycle.CancelAndNotifyAsync(id, CancelReason.NodeUserRequested, "cancelled by the node's user", cancellationToken);
         }
-        catch (DockerApiException e)
+        catch (EngineException e)
         {
             return TypedResults.Problem($"the Docker engine failed the teardown: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
         }
@@ -72,9 +72,9 @@ public static class LocalApi
         return TypedResults.Ok(AgreementView.From(lifecycle.Get(id)!));
     }
 
-    private static async Task<Ok<IReadOnlyList<ServiceView>>> GetServicesAsync(WorkloadRunner runner, IDockerClient docker, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<ServiceView>>> GetServicesAsync(WorkloadRunner runner, IContainerEngine engine, CancellationToken cancellationToken)
     {
-        var live = (await docker.Containers.ListAsync([WorkloadLabels.ManagedFilter], cancellationToken))
+        var live = (await engine.ListContainersAsync([WorkloadLabels.ManagedFilter], cancellationToken))
             .ToDictionary(c => c.Id, c => (c.State, c.Status), StringComparer.Ordinal);
         return TypedResults.Ok<IReadOnlyList<ServiceView>>([.. runner.ListInstances().Select(i => ServiceView.From(i, live))]);
     }

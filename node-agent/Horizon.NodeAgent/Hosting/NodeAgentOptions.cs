@@ -29,6 +29,12 @@ public sealed class NodeAgentOptions
     /// <summary>Create workload networks with <c>--internal</c> (no route off the machine).</summary>
     public bool InternalNetworks { get; set; }
 
+    /// <summary>Labels put on every container and network the agent creates, besides its own (a site's inventory tags).</summary>
+    public Dictionary<string, string> ExtraLabels { get; set; } = [];
+
+    /// <summary>Grace period between SIGTERM and SIGKILL when a workload container is stopped.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The NATS server carrying the mailboxes, e.g. <c>nats://127.0.0.1:4222</c>; empty disables messaging.</summary>
     public string NatsUrl { get; set; } = "";
 

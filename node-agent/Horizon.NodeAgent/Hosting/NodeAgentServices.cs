@@ -1,4 +1,6 @@
 using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
+using Horizon.NodeAgent.Engine.Docker;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
@@ -8,6 +10,7 @@ using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Switchboard.Mailboxes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace Horizon.NodeAgent.Hosting;
 
@@ -31,17 +34,23 @@ public static class NodeAgentServices
         services.AddSingleton(new AgentDatabase(Path.Combine(options.StateDirectory, "agent.db")));
         services.AddSingleton<AgreementStore>();
         services.AddSingleton<EventLog>();
-        services.AddSingleton<IDockerClient>(sp => new DockerClient(
+        services.TryAddSingleton<IContainerEngine>(sp => new DockerContainerEngine(
             string.IsNullOrWhiteSpace(options.DockerEndpoint)
-                ? DockerClientOptions.Default
-                : DockerClientOptions.Default with { Endpoint = DockerEndpoint.Parse(options.DockerEndpoint) },
-            sp.GetRequiredService<ILogger<DockerClient>>()));
-        services.AddSingleton(WorkloadRunnerOptions.Default with { InternalNetworks = options.InternalNetworks });
+                ? DockerEngineOptions.Default
+                : DockerEngineOptions.Default with { Endpoint = DockerEndpoint.Parse(options.DockerEndpoint) },
+            sp.GetRequiredService<ILogger<DockerContainerEngine>>()));
+        services.TryAddSingleton(WorkloadRunnerOptions.Default with
+        {
+            InternalNetworks = options.InternalNetworks,
+            ExtraLabels = options.ExtraLabels,
+            StopTimeout = options.StopTimeout,
+        });
         services.AddSingleton(SupervisionOptions.Default);
         services.AddSingleton<ImageFetcher>();
         services.AddSingleton<WorkloadRunner>();
         services.AddSingleton<AgreementLifecycle>();
-        services.AddSingleton(_ => SystemdNotifier.FromEnvironment());
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        services.TryAddSingleton(_ => SystemdWatchdog.FromEnvironment());
         services.AddSingleton<ProposalStore>();
         services.AddSingleton(new RegistrationStore(options.StateDirectory));
         services.AddSingleton<NodeIdentity>();

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Horizon.Agreements;
 using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Workloads;
 
@@ -49,7 +50,7 @@ public sealed partial class AgreementLifecycle(
     /// (what other agreements share stays) and stores it as terminated with the reason.
     /// </summary>
     /// <returns>False when the agreement is unknown.</returns>
-    /// <exception cref="DockerApiException">The engine failed the teardown; the agreement stays as it was.</exception>
+    /// <exception cref="EngineException">The engine failed the teardown; the agreement stays as it was.</exception>
     public async Task<bool> CancelAsync(string agreementId, CancelReason reason, string? message = null, CancellationToken cancellationToken = default)
     {
         if (store.Get(agreementId) is null)
@@ -69,7 +70,7 @@ public sealed partial class AgreementLifecycle(
     /// <see cref="CancelAsync"/> and queues the cancel for the agbot on <see cref="Failures"/>.
     /// </summary>
     /// <returns>False when the agreement is unknown.</returns>
-    /// <exception cref="DockerApiException">The engine failed the teardown; the agreement stays as it was and the agbot is not told.</exception>
+    /// <exception cref="EngineException">The engine failed the teardown; the agreement stays as it was and the agbot is not told.</exception>
     public async Task<bool> CancelAndNotifyAsync(string agreementId, CancelReason reason, string message, CancellationToken cancellationToken = default)
     {
         if (!await CancelAsync(agreementId, reason, message, cancellationToken))

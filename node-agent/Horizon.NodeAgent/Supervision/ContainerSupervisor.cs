@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Horizon.Agreements;
-using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Workloads;
 
@@ -13,7 +13,7 @@ namespace Horizon.NodeAgent.Supervision;
 /// 108 where it is a dependency.
 /// </summary>
 public sealed partial class ContainerSupervisor(
-    IDockerClient docker,
+    IContainerEngine engine,
     WorkloadRunner runner,
     AgreementLifecycle lifecycle,
     AgreementStore store,
@@ -32,7 +32,7 @@ public sealed partial class ContainerSupervisor(
         var filter = new ContainerEventFilter { Actions = ["die"], Labels = [WorkloadLabels.ManagedFilter] };
         try
         {
-            await foreach (var died in docker.Events.WatchContainersAsync(filter, since, stoppingToken))
+            await foreach (var died in engine.WatchContainersAsync(filter, since, stoppingToken))
             {
                 await OnDiedAsync(died, stoppingToken);
             }
@@ -81,7 +81,7 @@ public sealed partial class ContainerSupervisor(
             {
                 await lifecycle.FailAsync(agreementId, reason, message, cancellationToken);
             }
-            catch (DockerApiException e)
+            catch (EngineException e)
             {
                 Log.TeardownFailed(logger, agreementId, e.Message);
             }
@@ -111,13 +111,13 @@ public sealed partial class ContainerSupervisor(
         catch (OperationCanceledException)
         {
         }
-        catch (DockerConflictException) when (conflictsLeft > 0)
+        catch (EngineConflictException) when (conflictsLeft > 0)
         {
             // The engine is still busy with the container (a removal in progress refuses the start):
             // look again once it has settled, when it is either startable or gone.
             await RestartLaterAsync(binding, delay, cancellationToken, conflictsLeft - 1);
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        catch (EngineException e)
         {
             // A failed start is a death like any other: the next die event (or none) decides; log the cause.
             Log.RestartFailed(logger, binding.ContainerName, e.Message);

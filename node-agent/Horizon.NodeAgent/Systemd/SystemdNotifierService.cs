@@ -1,50 +1,49 @@
-using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace Horizon.NodeAgent.Systemd;
 
 /// <summary>
-/// Tells the service manager the agent's state: <c>READY=1</c> once start-up (restoring
-/// agreements) is done, <c>WATCHDOG=1</c> at half the watchdog interval while the Docker engine
-/// answers, <c>STOPPING=1</c> when shutdown begins. Withholding the watchdog ping when the engine
-/// is gone lets systemd restart the agent, which then re-adopts its workloads.
+/// Tells the service manager the agent's state through <see cref="ISystemdNotifier"/>:
+/// <c>READY=1</c> once start-up (restoring agreements) is done, <c>WATCHDOG=1</c> at half the
+/// watchdog interval while the container engine answers a ping, <c>STOPPING=1</c> when shutdown
+/// begins. Withholding the watchdog ping while the engine is gone lets systemd restart the agent,
+/// which then re-adopts its workloads.
 /// </summary>
 public sealed partial class SystemdNotifierService(
-    SystemdNotifier notifier,
+    ISystemdNotifier notifier,
+    SystemdWatchdog watchdog,
     IHostApplicationLifetime lifetime,
-    IDockerClient docker,
+    IContainerEngine engine,
     TimeProvider timeProvider,
     ILogger<SystemdNotifierService> logger) : BackgroundService
 {
+    private static readonly ServiceState s_watchdog = new("WATCHDOG=1");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!notifier.IsEnabled)
         {
             return;
         }
-        using var stopping = lifetime.ApplicationStopping.Register(() => notifier.Notify("STOPPING=1"));
+        using var stopping = lifetime.ApplicationStopping.Register(() => notifier.Notify(ServiceState.Stopping));
         await WhenStartedAsync(stoppingToken);
-        notifier.Notify("READY=1");
+        notifier.Notify(ServiceState.Ready);
         Log.Ready(logger);
-        if (notifier.WatchdogInterval is not { } interval)
+        try
         {
-            try
+            if (watchdog.Interval is not { } interval)
             {
                 // Stay until shutdown so the STOPPING=1 registration lives as long as the host.
                 await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, stoppingToken);
+                return;
             }
-            catch (OperationCanceledException)
-            {
-            }
-            return;
-        }
-        using var timer = new PeriodicTimer(interval / 2, timeProvider);
-        try
-        {
+            using var timer = new PeriodicTimer(interval / 2, timeProvider);
             do
             {
-                if (await IsHealthyAsync(stoppingToken))
+                if (await EngineAnswersAsync(interval / 2, stoppingToken))
                 {
-                    notifier.Notify("WATCHDOG=1");
+                    notifier.Notify(s_watchdog);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -62,16 +61,24 @@ public sealed partial class SystemdNotifierService(
         return started.Task;
     }
 
-    private async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    /// <summary>A ping bounded by the time left before the next watchdog ping is due: a hung engine counts as gone.</summary>
+    private async Task<bool> EngineAnswersAsync(TimeSpan within, CancellationToken stoppingToken)
     {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        bounded.CancelAfter(within);
         try
         {
-            await docker.System.PingAsync(cancellationToken);
+            await engine.PingAsync(bounded.Token);
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or DockerApiException)
+        catch (EngineException e)
         {
             Log.Unhealthy(logger, e.Message);
+            return false;
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            Log.Unhealthy(logger, $"no answer within {within.TotalSeconds:0.#} s");
             return false;
         }
     }
@@ -81,7 +88,7 @@ public sealed partial class SystemdNotifierService(
         [LoggerMessage(EventId = 9140, Level = LogLevel.Information, Message = "Told the service manager READY=1")]
         public static partial void Ready(ILogger logger);
 
-        [LoggerMessage(EventId = 9141, Level = LogLevel.Warning, Message = "Docker engine does not answer; withholding the watchdog ping: {Error}")]
+        [LoggerMessage(EventId = 9141, Level = LogLevel.Warning, Message = "The container engine does not answer; withholding the watchdog ping: {Error}")]
         public static partial void Unhealthy(ILogger logger, string error);
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Horizon.Agreements;
-using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.State;
@@ -183,7 +183,7 @@ public sealed partial class AgreementUpgrader(
         {
             return e;
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        catch (EngineException e)
         {
             return new WorkloadStartException(CancelReason.ContainerFailure, $"switching to the new version failed: {e.Message}", e);
         }
@@ -210,7 +210,7 @@ public sealed partial class AgreementUpgrader(
             }
             await runner.StartAsync(WorkloadPlanner.Build(id, record.OldTerms), logins.Credentials, cancellationToken);
         }
-        catch (Exception e) when (e is WorkloadStartException or DockerApiException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception e) when (e is WorkloadStartException or EngineException)
         {
             // Neither version runs: the agreement ends, and the agbot hears both the reply and the cancel.
             var reason = e is WorkloadStartException start ? start.Reason : CancelReason.ContainerFailure;

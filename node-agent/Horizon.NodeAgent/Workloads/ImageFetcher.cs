@@ -1,5 +1,6 @@
 using Horizon.Agreements;
 using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
 using Horizon.Patterns.Deployment;
 
 namespace Horizon.NodeAgent.Workloads;
@@ -8,7 +9,7 @@ namespace Horizon.NodeAgent.Workloads;
 /// Brings every image of a plan onto the node and checks that what arrived is what the
 /// publisher signed: the image's repo digest must equal the digest pinned in the deployment.
 /// </summary>
-public sealed partial class ImageFetcher(IDockerClient docker, ILogger<ImageFetcher> logger)
+public sealed partial class ImageFetcher(IContainerEngine engine, ILogger<ImageFetcher> logger)
 {
     /// <summary>
     /// Pulls (or finds locally) every image of <paramref name="plan"/>, in plan order, before
@@ -50,16 +51,16 @@ public sealed partial class ImageFetcher(IDockerClient docker, ILogger<ImageFetc
         }
         var pullReference = reference.Tag is null ? pinned : $"{reference.Name}:{reference.Tag}";
         var login = credentials.FirstOrDefault(c => string.Equals(c.ServerAddress, reference.Registry, StringComparison.OrdinalIgnoreCase));
-        ImageInspect pulled;
+        EngineImage pulled;
         try
         {
-            pulled = await docker.Images.PullAndInspectAsync(pullReference, login, cancellationToken);
+            pulled = await engine.PullImageAsync(pullReference, login, cancellationToken);
         }
-        catch (DockerUnauthorizedException e)
+        catch (EngineAuthenticationException e)
         {
             throw new WorkloadStartException(CancelReason.ImageFetchAuthFailure, $"{what}: the registry refused the credentials for {pullReference}: {e.Message}", e);
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        catch (EngineException e)
         {
             throw new WorkloadStartException(CancelReason.ImageFetchFailure, $"{what}: pulling {pullReference} failed: {e.Message}", e);
         }
@@ -74,17 +75,10 @@ public sealed partial class ImageFetcher(IDockerClient docker, ILogger<ImageFetc
 
     private async Task<bool> IsPresentLocallyAsync(string pinned, CancellationToken cancellationToken)
     {
-        try
-        {
-            return HasDigest(await docker.Images.InspectAsync(pinned, cancellationToken), pinned);
-        }
-        catch (DockerNotFoundException)
-        {
-            return false;
-        }
+        return await engine.FindImageAsync(pinned, cancellationToken) is { } image && HasDigest(image, pinned);
     }
 
-    private static bool HasDigest(ImageInspect image, string pinned) =>
+    private static bool HasDigest(EngineImage image, string pinned) =>
         image.RepoDigests.Any(d => string.Equals(d, pinned, StringComparison.OrdinalIgnoreCase));
 
     private static partial class Log

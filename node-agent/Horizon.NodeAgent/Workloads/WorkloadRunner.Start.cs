@@ -1,7 +1,7 @@
 using System.Globalization;
-using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
 using Horizon.Patterns.Deployment;
-using DockerPort = Horizon.Docker.PortMapping;
+using EnginePort = Horizon.NodeAgent.Engine.PortMapping;
 
 namespace Horizon.NodeAgent.Workloads;
 
@@ -60,16 +60,12 @@ public sealed partial class WorkloadRunner
 
     private async Task EnsureNetworkAsync(WorkloadPlan plan, ServicePlan service, CancellationToken cancellationToken)
     {
-        try
+        if (await engine.FindNetworkAsync(service.NetworkName, cancellationToken) is { } existing)
         {
-            var existing = await docker.Networks.InspectAsync(service.NetworkName, cancellationToken);
             RequireOurs(existing.Labels, service, "network", service.NetworkName);
             return;
         }
-        catch (DockerNotFoundException)
-        {
-        }
-        await docker.Networks.CreateAsync(new NetworkSpec
+        await engine.CreateNetworkAsync(new NetworkSpec
         {
             Name = service.NetworkName,
             Internal = options.InternalNetworks,
@@ -81,43 +77,36 @@ public sealed partial class WorkloadRunner
     private async Task EnsureContainerAsync(WorkloadPlan plan, ServicePlan service, ServiceInstance instance, string name, DeploymentService container, CancellationToken cancellationToken)
     {
         var containerName = service.ContainerNameFor(name);
-        ContainerInspect? existing = null;
-        try
-        {
-            existing = await docker.Containers.InspectAsync(containerName, cancellationToken);
-        }
-        catch (DockerNotFoundException)
-        {
-        }
+        var existing = await engine.FindContainerAsync(containerName, cancellationToken);
         if (existing is not null)
         {
-            RequireOurs(existing.Config.Labels, service, "container", containerName);
+            RequireOurs(existing.Labels, service, "container", containerName);
             Track(instance, name, existing.Id);
-            if (existing.State.Running)
+            if (existing.Running)
             {
                 Log.ContainerAdopted(logger, plan.AgreementId, containerName);
                 eventLog.Record(plan.AgreementId, "container.adopted", $"{containerName} was running and is adopted");
             }
             else
             {
-                await docker.Containers.StartAsync(existing.Id, cancellationToken);
+                await engine.StartContainerAsync(existing.Id, cancellationToken);
                 eventLog.Record(plan.AgreementId, "container.started", $"{containerName} existed stopped and was started again");
             }
             return;
         }
 
         var hostNetwork = container.Network == "host";
-        var created = await docker.Containers.CreateAsync(BuildSpec(plan, service, name, container, hostNetwork), cancellationToken);
-        Track(instance, name, created.Id);
+        var created = await engine.CreateContainerAsync(BuildSpec(plan, service, name, container, hostNetwork), cancellationToken);
+        Track(instance, name, created);
         if (!hostNetwork)
         {
             foreach (var producer in service.Producers)
             {
                 // Attached under no extra alias: consumers reach producers, producers need not reach consumers by name.
-                await docker.Networks.ConnectAsync("hzn-" + producer, created.Id, [], cancellationToken);
+                await engine.ConnectNetworkAsync("hzn-" + producer, created, [], cancellationToken);
             }
         }
-        await docker.Containers.StartAsync(created.Id, cancellationToken);
+        await engine.StartContainerAsync(created, cancellationToken);
         Log.ContainerStarted(logger, plan.AgreementId, containerName, container.Image);
         eventLog.Record(plan.AgreementId, "container.started", $"{containerName} ({service.Service.Key}) from {container.Image}");
     }
@@ -137,7 +126,7 @@ public sealed partial class WorkloadRunner
             Command = container.Command,
             Entrypoint = container.Entrypoint,
             Binds = container.Binds,
-            Ports = [.. container.AllPorts.Select(ToDockerPort)],
+            Ports = [.. container.AllPorts.Select(ToEnginePort)],
             MemoryBytes = container.MaxMemoryMb * 1024 * 1024,
             Cpus = container.MaxCpus,
             Privileged = container.Privileged,
@@ -147,14 +136,14 @@ public sealed partial class WorkloadRunner
     }
 
     /// <summary>Open Horizon's <c>host:container[/proto]</c> or <c>container[/proto]</c>.</summary>
-    private static DockerPort ToDockerPort(Patterns.Deployment.PortMapping port)
+    private static EnginePort ToEnginePort(Patterns.Deployment.PortMapping port)
     {
         var parts = port.HostPort.Split('/');
         var protocol = parts.Length > 1 ? parts[1] : "tcp";
         var numbers = parts[0].Split(':');
         var containerPort = int.Parse(numbers[^1], CultureInfo.InvariantCulture);
         int? hostPort = numbers.Length > 1 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : containerPort;
-        return new DockerPort(containerPort, hostPort, port.HostIP, protocol);
+        return new EnginePort(containerPort, hostPort, port.HostIP, protocol);
     }
 
     private Dictionary<string, string> LabelsFor(WorkloadPlan plan, ServicePlan service, string? containerName)
@@ -183,7 +172,7 @@ public sealed partial class WorkloadRunner
         if (labels is null || labels.GetValueOrDefault(WorkloadLabels.Managed) != "true"
             || labels.GetValueOrDefault(WorkloadLabels.Instance) != service.InstanceId)
         {
-            throw new DockerConflictException($"a {kind} named {name} exists that this node agent did not create");
+            throw new EngineConflictException($"a {kind} named {name} exists that this node agent did not create");
         }
     }
 }

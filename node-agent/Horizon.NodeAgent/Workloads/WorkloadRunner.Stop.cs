@@ -1,4 +1,4 @@
-using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
 
 namespace Horizon.NodeAgent.Workloads;
 
@@ -54,7 +54,7 @@ public sealed partial class WorkloadRunner
     private async Task SweepLeftoversAsync(string agreementId, CancellationToken cancellationToken)
     {
         var filter = new[] { WorkloadLabels.ManagedFilter, $"{WorkloadLabels.Agreement}={agreementId}" };
-        foreach (var container in await docker.Containers.ListAsync(filter, cancellationToken))
+        foreach (var container in await engine.ListContainersAsync(filter, cancellationToken))
         {
             bool live;
             lock (_containers)
@@ -64,17 +64,17 @@ public sealed partial class WorkloadRunner
             if (!live && container.Labels.GetValueOrDefault(WorkloadLabels.Sharable) != "singleton")
             {
                 await RemoveContainerAsync(container.Id, cancellationToken);
-                eventLog.Record(agreementId, "container.removed", $"leftover {(container.Names.Count > 0 ? container.Names[0].TrimStart('/') : container.Id)} removed");
+                eventLog.Record(agreementId, "container.removed", $"leftover {container.Name} removed");
             }
         }
-        foreach (var network in await docker.Networks.ListAsync(filter, cancellationToken))
+        foreach (var network in await engine.ListNetworksAsync(filter, cancellationToken))
         {
             bool live;
             lock (_containers)
             {
                 live = _instances.Values.Any(i => i.Plan.NetworkName == network.Name);
             }
-            if (!live && network.Labels?.GetValueOrDefault(WorkloadLabels.Sharable) != "singleton")
+            if (!live && network.Labels.GetValueOrDefault(WorkloadLabels.Sharable) != "singleton")
             {
                 await RemoveNetworkAsync(agreementId, network.Name, cancellationToken);
             }
@@ -85,20 +85,17 @@ public sealed partial class WorkloadRunner
     {
         try
         {
-            await docker.Containers.StopAsync(id, options.StopTimeout, cancellationToken);
+            await engine.StopContainerAsync(id, options.StopTimeout, cancellationToken);
         }
-        catch (DockerNotFoundException)
+        catch (EngineNotFoundException)
         {
             return;
         }
         try
         {
-            await docker.Containers.RemoveAsync(id, force: true, cancellationToken: cancellationToken);
+            await engine.RemoveContainerAsync(id, cancellationToken);
         }
-        catch (DockerNotFoundException)
-        {
-        }
-        catch (DockerConflictException)
+        catch (EngineConflictException)
         {
             // "removal already in progress": the engine finishes it.
         }
@@ -108,13 +105,12 @@ public sealed partial class WorkloadRunner
     {
         try
         {
-            await docker.Networks.RemoveAsync(network, cancellationToken);
-            eventLog.Record(agreementId, "network.removed", network);
+            if (await engine.RemoveNetworkAsync(network, cancellationToken))
+            {
+                eventLog.Record(agreementId, "network.removed", network);
+            }
         }
-        catch (DockerNotFoundException)
-        {
-        }
-        catch (DockerConflictException)
+        catch (EngineConflictException)
         {
             // Something else is still attached (a consumer of another agreement): the network stays for it.
             Log.NetworkKept(logger, agreementId, network);

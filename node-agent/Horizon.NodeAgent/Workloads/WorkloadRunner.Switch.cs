@@ -1,5 +1,3 @@
-using Horizon.Docker;
-
 namespace Horizon.NodeAgent.Workloads;
 
 public sealed partial class WorkloadRunner
@@ -82,17 +80,14 @@ public sealed partial class WorkloadRunner
         var stopped = new List<(string, bool, int?)>();
         foreach (var (id, name, topLevel) in containers)
         {
-            try
-            {
-                var inspect = await docker.Containers.InspectAsync(id, cancellationToken);
-                if (!inspect.State.Running)
-                {
-                    stopped.Add((name, topLevel, inspect.State.ExitCode));
-                }
-            }
-            catch (DockerNotFoundException)
+            var inspect = await engine.FindContainerAsync(id, cancellationToken);
+            if (inspect is null)
             {
                 stopped.Add((name, topLevel, null));
+            }
+            else if (!inspect.Running)
+            {
+                stopped.Add((name, topLevel, inspect.ExitCode));
             }
         }
         return stopped;

@@ -1,5 +1,6 @@
 using Horizon.Agreements;
 using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.Patterns.Model;
@@ -17,7 +18,7 @@ namespace Horizon.NodeAgent.Workloads;
 /// upgrade, restore); null runs with the agreement's user input only.
 /// </param>
 public sealed partial class WorkloadRunner(
-    IDockerClient docker,
+    IContainerEngine engine,
     ImageFetcher images,
     EventLog eventLog,
     NodeRuntimeInfo node,
@@ -72,7 +73,7 @@ public sealed partial class WorkloadRunner(
             {
                 await EnsureInstanceAsync(plan, agreement, service, cancellationToken);
             }
-            catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
+            catch (EngineException e)
             {
                 var reason = service.IsTopLevel ? CancelReason.ContainerFailure : CancelReason.DependencyFailure;
                 await StopCoreAsync(plan.AgreementId, CancellationToken.None);
@@ -86,7 +87,7 @@ public sealed partial class WorkloadRunner(
     /// except instances other agreements still use (singletons). Idempotent; unknown ids are swept
     /// by label, so leftovers of a crashed agent go too.
     /// </summary>
-    /// <exception cref="DockerApiException">The engine failed a stop or removal; what could be removed was.</exception>
+    /// <exception cref="EngineException">The engine failed a stop or removal; what could be removed was.</exception>
     public async Task StopAsync(string agreementId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(agreementId);
@@ -120,7 +121,7 @@ public sealed partial class WorkloadRunner(
 
     /// <summary>Starts a managed container again after it died.</summary>
     /// <returns>False when the container is no longer managed (torn down meanwhile) or gone.</returns>
-    /// <exception cref="DockerApiException">The engine refused to start it.</exception>
+    /// <exception cref="EngineException">The engine refused to start it.</exception>
     public async Task<bool> RestartContainerAsync(string containerId, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -132,10 +133,10 @@ public sealed partial class WorkloadRunner(
             }
             try
             {
-                await docker.Containers.StartAsync(containerId, cancellationToken);
+                await engine.StartContainerAsync(containerId, cancellationToken);
                 return true;
             }
-            catch (DockerNotFoundException)
+            catch (EngineNotFoundException)
             {
                 return false;
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Horizon.NodeAgent.Engine;
 using Horizon.Testing;
 using Horizon.Testing.Docker;
 using Xunit;
@@ -8,9 +9,9 @@ namespace Horizon.Docker.Tests.Engine;
 public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<DockerFixture>
 {
     [Fact]
-    public async Task Lifecycle_CreateStartStopRemove_IsVisibleThroughInspectAndLabelList()
+    public async Task Lifecycle_CreateStartStopRemove_IsVisibleThroughFindAndLabelList()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
         var agreement = Guid.NewGuid().ToString("N");
         var spec = EngineTestKit.Spec(fixture, "life", "sleep", "300") with
@@ -19,80 +20,111 @@ public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<Docker
             Environment = new Dictionary<string, string> { ["HZN_AGREEMENTID"] = agreement },
         };
 
-        var created = await client.Containers.CreateAsync(spec, ct);
-        Assert.Equal("created", (await client.Containers.InspectAsync(created.Id, ct)).State.Status);
+        var id = await engine.CreateContainerAsync(spec, ct);
+        var created = await engine.FindContainerAsync(id, ct);
+        Assert.Equal(("created", (int?)null), (created!.State, created.ExitCode));
 
-        Assert.True(await client.Containers.StartAsync(created.Id, ct));
-        Assert.False(await client.Containers.StartAsync(created.Id, ct));
-        var running = await client.Containers.InspectAsync(spec.Name!, ct);
-        Assert.True(running.State.Running);
-        Assert.Equal(created.Id, running.Id);
-        Assert.Contains($"HZN_AGREEMENTID={agreement}", running.Config.Env ?? []);
+        Assert.True(await engine.StartContainerAsync(id, ct));
+        Assert.False(await engine.StartContainerAsync(id, ct));
+        var running = await engine.FindContainerAsync(spec.Name, ct);
+        Assert.True(running!.Running);
+        Assert.Equal((id, spec.Name, DockerCli.BaseImage), (running.Id, running.Name, running.Image));
+        Assert.Equal(agreement, running.Labels["openhorizon.agreement"]);
+        Assert.Contains($"HZN_AGREEMENTID={agreement}", await EngineTestKit.InspectAsync(fixture, id, "{{json .Config.Env}}", ct), StringComparison.Ordinal);
 
-        var listed = Assert.Single(await client.Containers.ListAsync([$"openhorizon.agreement={agreement}"], ct));
-        Assert.Equal(created.Id, listed.Id);
-        Assert.Equal("running", listed.State);
+        var listed = Assert.Single(await engine.ListContainersAsync([$"openhorizon.agreement={agreement}"], ct));
+        Assert.Equal((id, spec.Name, "running"), (listed.Id, listed.Name, listed.State));
         Assert.Equal(agreement, listed.Labels["openhorizon.agreement"]);
 
         // busybox sleep ignores SIGTERM as PID 1, so stop falls back to SIGKILL after the grace period.
-        Assert.True(await client.Containers.StopAsync(created.Id, TimeSpan.FromSeconds(1), ct));
-        Assert.False(await client.Containers.StopAsync(created.Id, TimeSpan.FromSeconds(1), ct));
-        var stopped = await client.Containers.InspectAsync(created.Id, ct);
-        Assert.False(stopped.State.Running);
-        Assert.Equal("exited", stopped.State.Status);
-        Assert.Equal(137, stopped.State.ExitCode);
-        Assert.Equal(0, stopped.RestartCount);
+        Assert.True(await engine.StopContainerAsync(id, TimeSpan.FromSeconds(1), ct));
+        Assert.False(await engine.StopContainerAsync(id, TimeSpan.FromSeconds(1), ct));
+        var stopped = await engine.FindContainerAsync(id, ct);
+        Assert.Equal(("exited", (int?)137, false), (stopped!.State, stopped.ExitCode, stopped.Running));
 
-        await client.Containers.RemoveAsync(created.Id, cancellationToken: ct);
-        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.InspectAsync(created.Id, ct));
-        Assert.Empty(await client.Containers.ListAsync([$"openhorizon.agreement={agreement}"], ct));
+        Assert.True(await engine.RemoveContainerAsync(id, ct));
+        Assert.Null(await engine.FindContainerAsync(id, ct));
+        Assert.False(await engine.RemoveContainerAsync(id, ct));
+        Assert.Empty(await engine.ListContainersAsync([$"openhorizon.agreement={agreement}"], ct));
     }
 
     [Fact]
-    public async Task Create_WithEverySpecField_IsWhatInspectShows()
+    public async Task Create_WithEverySpecField_IsWhatDockerInspectShows()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
         using var folder = new TempDirectory("hzn-docker-fields");
         var hostPort = FreePort.Next();
+        var network = await fixture.CreateNetworkAsync("fields", ct);
         var spec = EngineTestKit.Spec(fixture, "fields", "httpd", "-f", "-p", "8080", "-h", "/www") with
         {
             Environment = new Dictionary<string, string> { ["HZN_ORGANIZATION"] = "myorg", ["EMPTY"] = "" },
             Labels = EngineTestKit.RunLabels(fixture, ("openhorizon.service", "web")),
             Entrypoint = ["/bin/sh", "-c", "exec \"$@\"", "sh"],
             Binds = [$"{folder.Path}:/www:ro"],
-            Volumes = ["/scratch"],
             Ports = [new PortMapping(8080, hostPort, "127.0.0.1"), new PortMapping(9090, HostIp: "127.0.0.1", Protocol: "udp")],
             MemoryBytes = 64L * 1024 * 1024,
             Cpus = 0.5,
             Privileged = true,
             Hostname = "edge-service",
+            Network = network,
+            NetworkAliases = ["web"],
+            Healthcheck = new HealthcheckSpec(["CMD-SHELL", "true"], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 3, TimeSpan.FromSeconds(5)),
         };
 
-        var created = await client.Containers.CreateAsync(spec, ct);
-        var inspect = await client.Containers.InspectAsync(created.Id, ct);
+        var id = await engine.CreateContainerAsync(spec, ct);
+        async Task<string> Inspect(string format) => await EngineTestKit.InspectAsync(fixture, id, format, ct);
 
-        Assert.Contains("HZN_ORGANIZATION=myorg", inspect.Config.Env ?? []);
-        Assert.Contains("EMPTY=", inspect.Config.Env ?? []);
-        Assert.Equal("web", inspect.Config.Labels!["openhorizon.service"]);
-        Assert.Equal(["/bin/sh", "-c", "exec \"$@\"", "sh"], inspect.Config.Entrypoint);
-        Assert.Equal(["httpd", "-f", "-p", "8080", "-h", "/www"], inspect.Config.Cmd);
-        Assert.Equal("edge-service", inspect.Config.Hostname);
-        Assert.Equal([$"{folder.Path}:/www:ro"], inspect.HostConfig.Binds);
-        var bind = Assert.Single(inspect.Mounts, m => m.Type == "bind");
-        Assert.Equal((folder.Path, "/www", false), (bind.Source, bind.Destination, bind.ReadWrite));
-        var volume = Assert.Single(inspect.Mounts, m => m.Type == "volume");
-        Assert.Equal("/scratch", volume.Destination);
-        Assert.NotEmpty(volume.Name);
-        var tcp = Assert.Single(inspect.HostConfig.PortBindings!["8080/tcp"]!);
-        Assert.Equal(("127.0.0.1", hostPort.ToString(CultureInfo.InvariantCulture)), (tcp.HostIp, tcp.HostPort));
-        var udp = Assert.Single(inspect.HostConfig.PortBindings!["9090/udp"]!);
-        Assert.Equal(("127.0.0.1", ""), (udp.HostIp, udp.HostPort));
-        Assert.Equal(64L * 1024 * 1024, inspect.HostConfig.Memory);
-        Assert.Equal(64L * 1024 * 1024, inspect.HostConfig.MemorySwap);
-        Assert.Equal(500_000_000, inspect.HostConfig.NanoCpus);
-        Assert.True(inspect.HostConfig.Privileged);
-        Assert.Equal("no", inspect.HostConfig.RestartPolicy.Name);
+        Assert.Contains("\"HZN_ORGANIZATION=myorg\"", await Inspect("{{json .Config.Env}}"), StringComparison.Ordinal);
+        Assert.Contains("\"EMPTY=\"", await Inspect("{{json .Config.Env}}"), StringComparison.Ordinal);
+        Assert.Equal("web", await Inspect("{{index .Config.Labels \"openhorizon.service\"}}"));
+        Assert.Equal("[\"/bin/sh\",\"-c\",\"exec \\\"$@\\\"\",\"sh\"]", await Inspect("{{json .Config.Entrypoint}}"));
+        Assert.Equal("[\"httpd\",\"-f\",\"-p\",\"8080\",\"-h\",\"/www\"]", await Inspect("{{json .Config.Cmd}}"));
+        Assert.Equal("edge-service", await Inspect("{{.Config.Hostname}}"));
+        Assert.Equal($"[\"{folder.Path}:/www:ro\"]", await Inspect("{{json .HostConfig.Binds}}"));
+        Assert.Equal($"127.0.0.1 {hostPort.ToString(CultureInfo.InvariantCulture)}", await Inspect("{{range (index .HostConfig.PortBindings \"8080/tcp\")}}{{.HostIp}} {{.HostPort}}{{end}}"));
+        Assert.Equal("127.0.0.1", await Inspect("{{range (index .HostConfig.PortBindings \"9090/udp\")}}{{.HostIp}} {{.HostPort}}{{end}}"));
+        Assert.Equal("67108864 67108864 500000000 true no", await Inspect("{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.NanoCpus}} {{.HostConfig.Privileged}} {{.HostConfig.RestartPolicy.Name}}"));
+        Assert.Contains("web", await Inspect($"{{{{json (index .NetworkSettings.Networks \"{network}\").Aliases}}}}"), StringComparison.Ordinal);
+        Assert.Equal("[CMD-SHELL true] 2s 1s 3 5s", await Inspect("{{.Config.Healthcheck.Test}} {{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Timeout}} {{.Config.Healthcheck.Retries}} {{.Config.Healthcheck.StartPeriod}}"));
+        Assert.Equal([network], (await engine.FindContainerAsync(id, ct))!.Networks);
+    }
+
+    [Fact]
+    public async Task Healthcheck_OfARunningContainer_IsReportedAsItsEngineSeesIt()
+    {
+        using var engine = EngineTestKit.Engine();
+        var ct = EngineTestKit.Deadline();
+        var healthy = await engine.CreateContainerAsync(EngineTestKit.Spec(fixture, "healthy", "sleep", "300") with
+        {
+            Healthcheck = new HealthcheckSpec(["CMD-SHELL", "true"], TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), 1, TimeSpan.Zero),
+        }, ct);
+        var sick = await engine.CreateContainerAsync(EngineTestKit.Spec(fixture, "sick", "sleep", "300") with
+        {
+            Healthcheck = new HealthcheckSpec(["CMD", "false"], TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), 1, TimeSpan.Zero),
+        }, ct);
+        var plain = await engine.CreateContainerAsync(EngineTestKit.Spec(fixture, "plain", "sleep", "300"), ct);
+        foreach (var id in new[] { healthy, sick, plain })
+        {
+            await engine.StartContainerAsync(id, ct);
+        }
+
+        async Task<string?> HealthAsync(string id, string awaited)
+        {
+            while (true)
+            {
+                var health = (await engine.FindContainerAsync(id, ct))!.Health;
+                if (health == awaited || health is null)
+                {
+                    return health;
+                }
+                await Task.Delay(100, ct);
+            }
+        }
+
+        Assert.Equal("healthy", await HealthAsync(healthy, "healthy"));
+        Assert.Equal("unhealthy", await HealthAsync(sick, "unhealthy"));
+        Assert.Null((await engine.FindContainerAsync(plain, ct))!.Health);
     }
 
     // Not privileged: this machine's engine runs inside a container that may not grant every
@@ -100,7 +132,7 @@ public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<Docker
     [Fact]
     public async Task Start_WithLimitsBindAndPublishedPort_ServesTheBoundFolderOnTheHostPort()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
         using var folder = new TempDirectory("hzn-docker-www");
         await File.WriteAllTextAsync(folder.Combine("index.html"), "served-from-the-host\n", ct);
@@ -114,132 +146,78 @@ public sealed class ContainerTests(DockerFixture fixture) : IClassFixture<Docker
             Cpus = 0.5,
         };
 
-        var created = await client.Containers.CreateAsync(spec, ct);
-        await client.Containers.StartAsync(created.Id, ct);
+        var id = await engine.CreateContainerAsync(spec, ct);
+        await engine.StartContainerAsync(id, ct);
 
         Assert.Equal("served-from-the-host\n", await GetUntilServedAsync(new Uri($"http://127.0.0.1:{hostPort}/"), ct));
-        Assert.True((await client.Containers.InspectAsync(created.Id, ct)).State.Running);
+        Assert.True((await engine.FindContainerAsync(id, ct))!.Running);
     }
 
     [Fact]
     public async Task Stop_SendsSigtermFirst_SoAContainerThatHandlesItExitsCleanly()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
         // PID 1 ignores signals it has no handler for; this one traps TERM and exits 0, where the SIGKILL after the grace period would give 137.
-        var created = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "graceful", "sh", "-c",
+        var id = await engine.CreateContainerAsync(EngineTestKit.Spec(fixture, "graceful", "sh", "-c",
             "trap 'exit 0' TERM; echo ready; while true; do sleep 0.1; done"), ct);
-        await client.Containers.StartAsync(created.Id, ct);
-        while (!(await client.Containers.GetLogsAsync(created.Id, cancellationToken: ct)).Contains(new ContainerLogLine(LogSource.Stdout, "ready")))
+        await engine.StartContainerAsync(id, ct);
+        while (!(await fixture.Cli.RunCheckedAsync(["logs", id], cancellationToken: ct)).Contains("ready", StringComparison.Ordinal))
         {
             await Task.Delay(50, ct);
         }
 
-        Assert.True(await client.Containers.StopAsync(created.Id, TimeSpan.FromSeconds(30), ct));
+        Assert.True(await engine.StopContainerAsync(id, TimeSpan.FromSeconds(30), ct));
 
-        var stopped = await client.Containers.InspectAsync(created.Id, ct);
-        Assert.Equal(("exited", 0), (stopped.State.Status, stopped.State.ExitCode));
+        var stopped = await engine.FindContainerAsync(id, ct);
+        Assert.Equal(("exited", (int?)0), (stopped!.State, stopped.ExitCode));
     }
 
     [Fact]
-    public async Task Remove_TakesAnonymousVolumesAlong_UnlessAskedToKeepThem()
+    public async Task Remove_TakesAnonymousVolumesAlong()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
-        var withVolumes = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "vol-rm", "true") with { Volumes = ["/scratch"] }, ct);
-        var keeping = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "vol-keep", "true") with { Volumes = ["/scratch"] }, ct);
-        var removedVolume = Assert.Single((await client.Containers.InspectAsync(withVolumes.Id, ct)).Mounts).Name;
-        var keptVolume = Assert.Single((await client.Containers.InspectAsync(keeping.Id, ct)).Mounts).Name;
-        try
-        {
-            await client.Containers.RemoveAsync(withVolumes.Id, cancellationToken: ct);
-            await client.Containers.RemoveAsync(keeping.Id, removeVolumes: false, cancellationToken: ct);
+        var name = fixture.UniqueName("vol-rm");
+        var id = (await fixture.Cli.RunCheckedAsync(["create", "--name", name, "--label", fixture.RunLabel, "-v", "/scratch", DockerCli.BaseImage, "true"], cancellationToken: ct)).Trim();
+        var volume = await EngineTestKit.InspectAsync(fixture, id, "{{range .Mounts}}{{.Name}}{{end}}", ct);
 
-            Assert.False(await fixture.ExistsAsync("volume", removedVolume));
-            Assert.True(await fixture.ExistsAsync("volume", keptVolume));
-        }
-        finally
-        {
-            // Anonymous volumes carry no run label, so the fixture's sweep cannot find this one once its container is gone.
-            await fixture.Cli.RunAsync(["volume", "rm", keptVolume]);
-        }
+        Assert.True(await engine.RemoveContainerAsync(id, ct));
+
+        Assert.False(await fixture.ExistsAsync("volume", volume));
     }
 
     [Fact]
-    public async Task Logs_FromABindMountedFile_SplitStdoutFromStderrAndHonourTail()
+    public async Task MissingContainer_IsNullToFind_FalseToRemove_AndNotFoundToStartAndStop()
     {
-        using var client = EngineTestKit.Client();
-        var ct = EngineTestKit.Deadline();
-        using var folder = new TempDirectory("hzn-docker-bind");
-        await File.WriteAllTextAsync(folder.Combine("greeting"), "hello from the host\n", ct);
-        var spec = EngineTestKit.Spec(fixture, "logs", "sh", "-c",
-            "for i in 1 2 3 4 5; do echo out-$i; done; cat /data/greeting; echo oops >&2; printf 'no newline'") with
-        {
-            Binds = [$"{folder.Path}:/data:ro"],
-        };
-
-        var created = await client.Containers.CreateAsync(spec, ct);
-        await client.Containers.StartAsync(created.Id, ct);
-        Assert.Equal(0, await client.Containers.WaitAsync(created.Id, ct));
-
-        var all = await client.Containers.GetLogsAsync(created.Id, tail: 100, ct);
-        // The engine records the two streams separately, so only the order within each stream is defined.
-        Assert.Equal(
-            ["out-1", "out-2", "out-3", "out-4", "out-5", "hello from the host", "no newline"],
-            all.Where(l => l.Stream == LogSource.Stdout).Select(l => l.Text));
-        Assert.Equal(["oops"], all.Where(l => l.Stream == LogSource.Stderr).Select(l => l.Text));
-        var tail = await client.Containers.GetLogsAsync(created.Id, tail: 2, ct);
-        Assert.Equal(2, tail.Count);
-        Assert.Equal(all.TakeLast(2), tail);
-    }
-
-    [Fact]
-    public async Task Inspect_OfAContainerThatDoesNotExist_IsNotFound()
-    {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var missing = fixture.UniqueName("missing");
 
-        var error = await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.InspectAsync(missing));
-        Assert.Contains(missing, error.ResponseMessage, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.RemoveAsync(missing));
-        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.StartAsync(missing));
+        Assert.Null(await engine.FindContainerAsync(missing));
+        Assert.False(await engine.RemoveContainerAsync(missing));
+        var error = await Assert.ThrowsAsync<EngineNotFoundException>(() => engine.StartContainerAsync(missing));
+        await Assert.ThrowsAsync<EngineNotFoundException>(() => engine.StopContainerAsync(missing, TimeSpan.FromSeconds(1)));
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Create_FromAnImageThatIsNotHere_IsNotFound()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var spec = EngineTestKit.Spec(fixture, "noimage") with { Image = $"hzn/not-here-{Guid.NewGuid():N}:1" };
 
-        await Assert.ThrowsAsync<DockerNotFoundException>(() => client.Containers.CreateAsync(spec));
+        await Assert.ThrowsAsync<EngineNotFoundException>(() => engine.CreateContainerAsync(spec));
     }
 
     [Fact]
     public async Task Create_WithANameInUse_IsAConflict()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var spec = EngineTestKit.Spec(fixture, "twice", "true");
-        await client.Containers.CreateAsync(spec);
+        await engine.CreateContainerAsync(spec);
 
-        var error = await Assert.ThrowsAsync<DockerConflictException>(() => client.Containers.CreateAsync(spec));
-        Assert.Contains("already in use", error.ResponseMessage, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task KillAndRemove_InTheWrongState_AreConflicts()
-    {
-        using var client = EngineTestKit.Client();
-        var ct = EngineTestKit.Deadline();
-        var created = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "state", "sleep", "300"), ct);
-
-        await Assert.ThrowsAsync<DockerConflictException>(() => client.Containers.KillAsync(created.Id, cancellationToken: ct));
-        await client.Containers.StartAsync(created.Id, ct);
-        await Assert.ThrowsAsync<DockerConflictException>(() => client.Containers.RemoveAsync(created.Id, cancellationToken: ct));
-
-        await client.Containers.KillAsync(created.Id, cancellationToken: ct);
-        Assert.Equal(137, await client.Containers.WaitAsync(created.Id, ct));
-        await client.Containers.RemoveAsync(created.Id, force: true, cancellationToken: ct);
-        Assert.False(await fixture.ExistsAsync("container", created.Id));
+        var error = await Assert.ThrowsAsync<EngineConflictException>(() => engine.CreateContainerAsync(spec));
+        Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>GETs until the container's server answers: the engine publishes the port before the process inside listens.</summary>

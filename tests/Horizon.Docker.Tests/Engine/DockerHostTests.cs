@@ -1,3 +1,4 @@
+using Horizon.NodeAgent.Engine.Docker;
 using Horizon.Testing.Docker;
 using Xunit;
 
@@ -17,39 +18,36 @@ public sealed class DockerHostEnvironment
 public sealed class DockerHostTests(DockerFixture fixture) : IClassFixture<DockerFixture>
 {
     // The relays forward to the engine tools/setup.sh started, found the usual way before DOCKER_HOST is changed.
-    private static readonly string s_engineSocket = DockerClientOptions.Default.Endpoint.AbsolutePath;
+    private static readonly string s_engineSocket = DockerEngineOptions.Default.Endpoint.AbsolutePath;
 
     [Fact]
-    public async Task DockerHost_AUnixSocket_IsWhereNewClientsConnect()
+    public async Task DockerHost_AUnixSocket_IsWhereNewEnginesConnect()
     {
         await using var relay = EngineRelay.OnUnixSocket(s_engineSocket);
         var options = OptionsWithDockerHost(relay.Endpoint.OriginalString);
-        using var client = EngineTestKit.Client(options);
+        using var engine = EngineTestKit.Engine(options);
 
-        await client.System.PingAsync(EngineTestKit.Deadline());
+        await engine.PingAsync(EngineTestKit.Deadline());
 
         Assert.Equal(relay.Endpoint, options.Endpoint);
         Assert.True(relay.Accepted >= 1, "the ping should have gone through DOCKER_HOST's socket");
     }
 
     [Fact]
-    public async Task DockerHost_ATcpAddress_IsWhereNewClientsConnect_ForEveryKindOfCall()
+    public async Task DockerHost_ATcpAddress_IsWhereNewEnginesConnect_ForEveryKindOfCall()
     {
         await using var relay = EngineRelay.OnLoopbackTcp(s_engineSocket);
         var options = OptionsWithDockerHost(relay.Endpoint.OriginalString);
-        using var client = EngineTestKit.Client(options);
+        using var engine = EngineTestKit.Engine(options);
         var ct = EngineTestKit.Deadline();
 
-        var info = await client.System.GetInfoAsync(ct);
-        var created = await client.Containers.CreateAsync(EngineTestKit.Spec(fixture, "tcp", "sh", "-c", "echo over-tcp"), ct);
-        await client.Containers.StartAsync(created.Id, ct);
-        Assert.Equal(0, await client.Containers.WaitAsync(created.Id, ct));
-        var logs = await client.Containers.GetLogsAsync(created.Id, cancellationToken: ct);
+        var id = await engine.CreateContainerAsync(EngineTestKit.Spec(fixture, "tcp", "sh", "-c", "echo over-tcp"), ct);
+        await engine.StartContainerAsync(id, ct);
+        Assert.Equal(0, await EngineTestKit.WaitAsync(fixture, id, ct));
+        var container = await engine.FindContainerAsync(id, ct);
 
-        Assert.Equal(relay.Endpoint, options.Endpoint);
         Assert.Equal("tcp", options.Endpoint.Scheme);
-        Assert.True(info.CpuCount > 0);
-        Assert.Equal([new ContainerLogLine(LogSource.Stdout, "over-tcp")], logs);
+        Assert.Equal(("exited", 0), (container!.State, container.ExitCode));
         Assert.True(relay.Accepted >= 1, "the calls should have gone through DOCKER_HOST's TCP address");
     }
 
@@ -58,7 +56,7 @@ public sealed class DockerHostTests(DockerFixture fixture) : IClassFixture<Docke
     [InlineData("")]
     [InlineData("  ")]
     public void DockerHost_UnsetOrEmpty_MeansTheStandardSocket(string? value) =>
-        Assert.Equal(DockerClientOptions.DefaultEndpoint, OptionsWithDockerHost(value).Endpoint);
+        Assert.Equal(DockerClients.DefaultEndpoint, OptionsWithDockerHost(value).Endpoint);
 
     [Fact]
     public void DockerHost_WithAnUnsupportedScheme_FailsWhenOptionsAreMade()
@@ -69,16 +67,16 @@ public sealed class DockerHostTests(DockerFixture fixture) : IClassFixture<Docke
     }
 
     /// <summary>Builds options with DOCKER_HOST set to <paramref name="value"/>, then puts the variable back.</summary>
-    private static DockerClientOptions OptionsWithDockerHost(string? value)
+    private static DockerEngineOptions OptionsWithDockerHost(string? value)
     {
         // Default is built once, from DOCKER_HOST at first use; build it before the variable changes
         // so that a value set here can never become every other test's default.
-        _ = DockerClientOptions.Default;
+        _ = DockerEngineOptions.Default;
         var previous = Environment.GetEnvironmentVariable("DOCKER_HOST");
         try
         {
             Environment.SetEnvironmentVariable("DOCKER_HOST", value);
-            return new DockerClientOptions();
+            return new DockerEngineOptions();
         }
         finally
         {

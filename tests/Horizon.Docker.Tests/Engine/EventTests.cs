@@ -1,3 +1,5 @@
+using Horizon.NodeAgent.Engine;
+using Horizon.NodeAgent.Engine.Docker;
 using Horizon.Testing.Docker;
 using Xunit;
 
@@ -8,20 +10,20 @@ public sealed class EventTests(DockerFixture fixture) : IClassFixture<DockerFixt
     [Fact]
     public async Task Stream_SeesStartAndDieWithTheExitCode_ThenDestroy()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
         var (filter, spec) = Watched("exit7", "sh", "-c", "exit 7");
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
-        await using var events = client.Events.WatchContainersAsync(filter, since, ct).GetAsyncEnumerator(ct);
+        await using var events = engine.WatchContainersAsync(filter, since, ct).GetAsyncEnumerator(ct);
 
-        var created = await client.Containers.CreateAsync(spec, ct);
-        await client.Containers.StartAsync(created.Id, ct);
-        Assert.Equal(7, await client.Containers.WaitAsync(created.Id, ct));
-        await client.Containers.RemoveAsync(created.Id, cancellationToken: ct);
+        var created = await engine.CreateContainerAsync(spec, ct);
+        await engine.StartContainerAsync(created, ct);
+        Assert.Equal(7, await EngineTestKit.WaitAsync(fixture, created, ct));
+        await engine.RemoveContainerAsync(created, ct);
 
         var seen = await ReadUntilAsync(events, e => e.Action == "destroy");
         Assert.Equal(["start", "die", "destroy"], seen.Select(e => e.Action));
-        Assert.All(seen, e => Assert.Equal(created.Id, e.ContainerId));
+        Assert.All(seen, e => Assert.Equal(created, e.ContainerId));
         var die = seen[1];
         Assert.Equal(7, die.ExitCode);
         Assert.Equal(spec.Name, die.Name);
@@ -33,78 +35,78 @@ public sealed class EventTests(DockerFixture fixture) : IClassFixture<DockerFixt
     [Fact]
     public async Task Stream_SeesOom_WhenAContainerOutgrowsItsMemoryLimit()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
         var (filter, spec) = Watched("oom", "sh", "-c", "x=$(head -c 64m /dev/zero | tr '\\0' a); echo survived");
-        await using var events = client.Events.WatchContainersAsync(filter, DateTimeOffset.UtcNow.AddSeconds(-1), ct).GetAsyncEnumerator(ct);
+        await using var events = engine.WatchContainersAsync(filter, DateTimeOffset.UtcNow.AddSeconds(-1), ct).GetAsyncEnumerator(ct);
 
-        var created = await client.Containers.CreateAsync(spec with { MemoryBytes = 8L * 1024 * 1024 }, ct);
-        await client.Containers.StartAsync(created.Id, ct);
+        var created = await engine.CreateContainerAsync(spec with { MemoryBytes = 8L * 1024 * 1024 }, ct);
+        await engine.StartContainerAsync(created, ct);
 
         // The engine reports oom and die from separate cgroup and task events, in either order.
         var sawOom = false;
         var sawDie = false;
         var seen = await ReadUntilAsync(events, e => (sawOom |= e.Action == "oom") & (sawDie |= e.Action == "die"));
         Assert.Equal(137, seen.Single(e => e.Action == "die").ExitCode);
-        Assert.True((await client.Containers.InspectAsync(created.Id, ct)).State.OomKilled);
+        Assert.True((await engine.FindContainerAsync(created, ct))!.OomKilled);
     }
 
     [Fact]
     public async Task Stream_FromAPastTime_ReplaysADieThatHappenedBeforeWatching()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
         var (filter, spec) = Watched("past", "sh", "-c", "exit 3");
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var created = await client.Containers.CreateAsync(spec, ct);
-        await client.Containers.StartAsync(created.Id, ct);
-        await client.Containers.WaitAsync(created.Id, ct);
+        var created = await engine.CreateContainerAsync(spec, ct);
+        await engine.StartContainerAsync(created, ct);
+        await EngineTestKit.WaitAsync(fixture, created, ct);
 
-        await using var events = client.Events.WatchContainersAsync(filter, before, ct).GetAsyncEnumerator(ct);
+        await using var events = engine.WatchContainersAsync(filter, before, ct).GetAsyncEnumerator(ct);
 
         var die = (await ReadUntilAsync(events, e => e.Action == "die"))[^1];
         Assert.Equal(3, die.ExitCode);
-        Assert.Equal(created.Id, die.ContainerId);
+        Assert.Equal(created, die.ContainerId);
     }
 
     [Fact]
     public async Task Stream_AfterADroppedConnection_ResumesWithoutLosingOrRepeatingEvents()
     {
-        var engineSocket = DockerClientOptions.Default.Endpoint.AbsolutePath;
+        var engineSocket = DockerEngineOptions.Default.Endpoint.AbsolutePath;
         await using var relay = EngineRelay.OnUnixSocket(engineSocket);
-        using var watcher = EngineTestKit.Client(DockerClientOptions.Default with
+        using var watcher = EngineTestKit.Engine(DockerEngineOptions.Default with
         {
             Endpoint = relay.Endpoint,
             ReconnectDelay = TimeSpan.FromMilliseconds(100),
             MaximumReconnectDelay = TimeSpan.FromMilliseconds(400),
         });
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         var ct = EngineTestKit.Deadline();
         var (filter, first) = Watched("before-drop", "sh", "-c", "exit 4");
         var second = EngineTestKit.Spec(fixture, "during-drop", "sh", "-c", "exit 5") with { Labels = first.Labels };
-        await using var events = watcher.Events.WatchContainersAsync(filter, DateTimeOffset.UtcNow.AddSeconds(-1), ct).GetAsyncEnumerator(ct);
+        await using var events = watcher.WatchContainersAsync(filter, DateTimeOffset.UtcNow.AddSeconds(-1), ct).GetAsyncEnumerator(ct);
 
-        var a = await client.Containers.CreateAsync(first, ct);
-        await client.Containers.StartAsync(a.Id, ct);
+        var a = await engine.CreateContainerAsync(first, ct);
+        await engine.StartContainerAsync(a, ct);
         var beforeDrop = await ReadUntilAsync(events, e => e.Action == "die");
 
         relay.Drop(refuseNew: true);
         var pending = events.MoveNextAsync().AsTask();
         await relay.WaitForRefusalAsync(ct);
-        var b = await client.Containers.CreateAsync(second, ct);
-        await client.Containers.StartAsync(b.Id, ct);
-        Assert.Equal(5, await client.Containers.WaitAsync(b.Id, ct));
+        var b = await engine.CreateContainerAsync(second, ct);
+        await engine.StartContainerAsync(b, ct);
+        Assert.Equal(5, await EngineTestKit.WaitAsync(fixture, b, ct));
         relay.AcceptAgain();
 
         Assert.True(await pending.WaitAsync(ct));
         var afterDrop = new List<ContainerEvent> { events.Current };
-        if (!(events.Current.Action == "die" && events.Current.ContainerId == b.Id))
+        if (!(events.Current.Action == "die" && events.Current.ContainerId == b))
         {
-            afterDrop.AddRange(await ReadUntilAsync(events, e => e.Action == "die" && e.ContainerId == b.Id));
+            afterDrop.AddRange(await ReadUntilAsync(events, e => e.Action == "die" && e.ContainerId == b));
         }
 
-        Assert.Equal([(a.Id, "start"), (a.Id, "die")], beforeDrop.Select(e => (e.ContainerId, e.Action)));
-        Assert.Equal([(b.Id, "start"), (b.Id, "die")], afterDrop.Select(e => (e.ContainerId, e.Action)));
+        Assert.Equal([(a, "start"), (a, "die")], beforeDrop.Select(e => (e.ContainerId, e.Action)));
+        Assert.Equal([(b, "start"), (b, "die")], afterDrop.Select(e => (e.ContainerId, e.Action)));
         Assert.Equal(5, afterDrop[^1].ExitCode);
         Assert.True(relay.Accepted >= 2, $"the stream should have reconnected (accepted {relay.Accepted})");
     }
@@ -112,10 +114,10 @@ public sealed class EventTests(DockerFixture fixture) : IClassFixture<DockerFixt
     [Fact]
     public async Task Stream_WhenCancelled_EndsWithOperationCanceled()
     {
-        using var client = EngineTestKit.Client();
+        using var engine = EngineTestKit.Engine();
         using var cancel = new CancellationTokenSource();
         var (filter, _) = Watched("quiet");
-        await using var events = client.Events.WatchContainersAsync(filter, cancellationToken: cancel.Token).GetAsyncEnumerator();
+        await using var events = engine.WatchContainersAsync(filter, cancellationToken: cancel.Token).GetAsyncEnumerator();
         var waiting = events.MoveNextAsync().AsTask();
 
         await cancel.CancelAsync();

@@ -1,3 +1,5 @@
+using Horizon.NodeAgent.Engine;
+using Horizon.NodeAgent.Engine.Docker;
 using Xunit;
 
 namespace Horizon.Docker.Tests.Unit;
@@ -32,18 +34,18 @@ public sealed class EventResumePointTests
     }
 
     [Fact]
-    public void FromWire_ReadsTheExitCodeAndNameFromTheActorAttributes()
+    public void ToEvent_ReadsTheExitCodeAndNameFromTheActorAttributes()
     {
-        var wire = new EngineEvent
+        var wire = new global::Docker.DotNet.Models.Message
         {
             Type = "container",
             Action = "die",
-            Actor = new EventActor { Id = "abc", Attributes = new Dictionary<string, string> { ["exitCode"] = "137", ["name"] = "web", ["image"] = "hzn/busybox:latest" } },
+            Actor = new() { ID = "abc", Attributes = new Dictionary<string, string> { ["exitCode"] = "137", ["name"] = "web", ["image"] = "hzn/busybox:latest" } },
             Time = 1_700_000_000,
             TimeNano = 1_700_000_000_123_456_789,
         };
 
-        var item = ContainerEvent.FromWire(wire);
+        var item = DockerContainerEngine.ToEvent(wire);
 
         Assert.Equal(("die", "abc", "web", "hzn/busybox:latest", (int?)137), (item.Action, item.ContainerId, item.Name, item.Image, item.ExitCode));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).AddTicks(1_234_567), item.Time);

@@ -5,7 +5,6 @@ using Horizon.Docker;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Tests.Support;
-using Horizon.NodeAgent.Tests.Systemd;
 using Horizon.NodeAgent.Tests.Workloads;
 using Horizon.Testing;
 using Horizon.Testing.Docker;
@@ -19,28 +18,10 @@ namespace Horizon.NodeAgent.Tests.Api;
 public sealed class LocalApiTests(DockerFixture docker, RegistryFixture registry)
 {
     [Fact]
-    public async Task Host_SaysReadyThenWatchdog_AndStoppingOnShutdown()
-    {
-        using var state = new TempDirectory("hzn-agent");
-        using var socket = new NotifySocket(state.Combine("notify.sock"));
-        var host = await AgentHost.StartAsync(state.Path, socket.Path);
-        try
-        {
-            Assert.True(await socket.WaitForAsync("READY=1", TimeSpan.FromSeconds(10)));
-            Assert.True(await socket.WaitForAsync("WATCHDOG=1", TimeSpan.FromSeconds(10)));
-        }
-        finally
-        {
-            await host.DisposeAsync();
-        }
-        Assert.True(await socket.WaitForAsync("STOPPING=1", TimeSpan.FromSeconds(5)));
-    }
-
-    [Fact]
     public async Task LocalApi_ShowsNodeAgreementsServicesAndEventlog()
     {
         using var state = new TempDirectory("hzn-agent");
-        await using var host = await AgentHost.StartAsync(state.Path, state.Combine("notify.sock"));
+        await using var host = await AgentHost.StartAsync(state.Path);
         var image = await Images.PublishAsync(registry.Server, $"api-{Guid.NewGuid():N}"[..20]);
         var agreementId = AgreementId.New();
         var lifecycle = host.App.Services.GetRequiredService<AgreementLifecycle>();

@@ -9,7 +9,6 @@ using Horizon.Exchange.Client;
 using Horizon.Nats;
 using Horizon.Nats.JetStream;
 using Horizon.NodeAgent.Hosting;
-using Horizon.NodeAgent.Systemd;
 using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Switchboard.Addressing;
@@ -193,7 +192,6 @@ internal sealed class NegotiationBed : IAsyncDisposable
             ],
             services =>
             {
-                services.AddSingleton(new SystemdNotifier(null, TimeSpan.FromSeconds(30)));
                 services.AddSingleton(WorkloadRunnerOptions.Default with
                 {
                     InternalNetworks = true,

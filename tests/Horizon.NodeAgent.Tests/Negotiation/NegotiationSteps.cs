@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Horizon.Agreements;
-using Horizon.Docker;
+using Horizon.NodeAgent.Engine;
+using Horizon.NodeAgent.Tests.Support;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Testing.Docker;
 
@@ -12,7 +13,7 @@ internal static class NegotiationSteps
     public static string NewAgreementId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Proposal → accepted reply → replyack → the one container of the agreement runs. Returns the agreement id and that container.</summary>
-    public static async Task<(string AgreementId, ContainerSummary Container)> AgreeAsync(NegotiationBed bed, DockerFixture docker, WorkloadService service)
+    public static async Task<(string AgreementId, EngineContainer Container)> AgreeAsync(NegotiationBed bed, DockerFixture docker, WorkloadService service)
     {
         var agreementId = NewAgreementId();
         await bed.SendToNodeAsync(new Proposal { AgreementId = agreementId, Terms = bed.Terms(service) });
@@ -27,17 +28,17 @@ internal static class NegotiationSteps
     }
 
     /// <summary>The agreement's running containers on the engine.</summary>
-    public static async Task<IReadOnlyList<ContainerSummary>> RunningAsync(DockerFixture docker, string agreementId)
+    public static async Task<IReadOnlyList<EngineContainer>> RunningAsync(DockerFixture docker, string agreementId)
     {
-        using var client = new DockerClient();
-        return [.. (await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel])).Where(c => c.State == "running")];
+        using var client = TestEngine.Create();
+        return [.. (await client.ListContainersAsync([$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel])).Where(c => c.State == "running")];
     }
 
     /// <summary>Every container of the agreement, in any state.</summary>
-    public static async Task<IReadOnlyList<ContainerSummary>> AllAsync(string agreementId)
+    public static async Task<IReadOnlyList<EngineContainer>> AllAsync(string agreementId)
     {
-        using var client = new DockerClient();
-        return await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}"]);
+        using var client = TestEngine.Create();
+        return await client.ListContainersAsync([$"{WorkloadLabels.Agreement}={agreementId}"]);
     }
 
     /// <summary>Cancels from the agbot's side and waits until nothing of the agreement is left.</summary>

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Horizon.Agreements;
-using Horizon.Docker;
 using Horizon.NodeAgent.Tests.Support;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Testing.Docker;
@@ -40,8 +39,8 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
         Assert.False(reply.Decision);
         Assert.Equal((int)CancelReason.ImageSignatureVerificationFailure, reply.Reason);
         Assert.False(exists.Exists);
-        using var client = new DockerClient();
-        Assert.Empty(await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}"]));
+        using var client = TestEngine.Create();
+        Assert.Empty(await client.ListContainersAsync([$"{WorkloadLabels.Agreement}={agreementId}"]));
     }
 
     [Fact]
@@ -59,9 +58,9 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
 
         await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
         await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
-        using var client = new DockerClient();
+        using var client = TestEngine.Create();
         var running = await WaitForAsync(async () =>
-            (await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel])).Where(c => c.State == "running").ToList(),
+            (await client.ListContainersAsync([$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel])).Where(c => c.State == "running").ToList(),
             containers => containers.Count == 1, "the agreement's container to run");
         await bed.SendToNodeAsync(NewVerify(agreementId));
         var exists = await bed.ReceiveAsync<VerifyAgreementReply>(agreementId);
@@ -71,7 +70,7 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
         var node = await bed.Exchange.Root.GetNodeAsync(bed.Org, NegotiationBed.NodeId);
 
         await bed.SendToNodeAsync(new CancelAgreement { AgreementId = agreementId, Reason = (int)CancelReason.AgbotRequested });
-        var gone = await WaitForAsync(async () => await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}"]),
+        var gone = await WaitForAsync(async () => await client.ListContainersAsync([$"{WorkloadLabels.Agreement}={agreementId}"]),
             containers => containers.Count == 0, "the cancelled agreement's container to be removed");
         await Images.ForgetAsync(docker, image);
 
@@ -114,8 +113,8 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
 
         Assert.True(reply.Decision, reply.Message);
         Assert.Equal((int)CancelReason.ImageFetchFailure, cancel.Reason);
-        using var client = new DockerClient();
-        Assert.Empty(await client.Containers.ListAsync([$"{WorkloadLabels.Agreement}={agreementId}"]));
+        using var client = TestEngine.Create();
+        Assert.Empty(await client.ListContainersAsync([$"{WorkloadLabels.Agreement}={agreementId}"]));
     }
 
     [Fact]
@@ -164,14 +163,14 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
         await bed.SendToNodeAsync(new Proposal { AgreementId = agreementId, Terms = bed.Terms(service) });
         Assert.True((await bed.ReceiveAsync<ProposalReply>(agreementId)).Decision);
         await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
-        using var client = new DockerClient();
+        using var client = TestEngine.Create();
         string[] labels = [$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel];
-        var before = await WaitForAsync(async () => (await client.Containers.ListAsync(labels)).Where(c => c.State == "running").ToList(),
+        var before = await WaitForAsync(async () => (await client.ListContainersAsync(labels)).Where(c => c.State == "running").ToList(),
             containers => containers.Count == 1, "the agreement's container to run");
 
         await bed.Nats.StopAsync(graceful: false);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var during = (await client.Containers.ListAsync(labels)).Where(c => c.State == "running").ToList();
+        var during = (await client.ListContainersAsync(labels)).Where(c => c.State == "running").ToList();
         await bed.Nats.StartAgainAsync();
         var exists = await WaitForAsync(async () =>
         {
@@ -186,7 +185,7 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
             }
         }, reply => reply is not null, "the node to answer a verify after NATS came back");
         await bed.SendToNodeAsync(new CancelAgreement { AgreementId = agreementId, Reason = (int)CancelReason.AgbotRequested });
-        await WaitForAsync(async () => await client.Containers.ListAsync(labels), containers => containers.Count == 0, "the teardown");
+        await WaitForAsync(async () => await client.ListContainersAsync(labels), containers => containers.Count == 0, "the teardown");
         await Images.ForgetAsync(docker, image);
 
         Assert.Equal(before.Single().Id, Assert.Single(during).Id);
@@ -207,12 +206,12 @@ public sealed class NegotiationTests(DockerFixture docker, RegistryFixture regis
         await bed.StopAgentAsync();
         await bed.SendToNodeAsync(new ReplyAck { AgreementId = agreementId, Proceed = true });
         await bed.StartAgentAsync(docker, registry.Server, register: false);
-        using var client = new DockerClient();
+        using var client = TestEngine.Create();
         string[] labels = [$"{WorkloadLabels.Agreement}={agreementId}", docker.RunLabel];
-        var running = await WaitForAsync(async () => (await client.Containers.ListAsync(labels)).Where(c => c.State == "running").ToList(),
+        var running = await WaitForAsync(async () => (await client.ListContainersAsync(labels)).Where(c => c.State == "running").ToList(),
             containers => containers.Count == 1, "the agreement's container to run after the restart");
         await bed.SendToNodeAsync(new CancelAgreement { AgreementId = agreementId, Reason = (int)CancelReason.AgbotRequested });
-        await WaitForAsync(async () => await client.Containers.ListAsync(labels), containers => containers.Count == 0, "the teardown");
+        await WaitForAsync(async () => await client.ListContainersAsync(labels), containers => containers.Count == 0, "the teardown");
         await Images.ForgetAsync(docker, image);
 
         Assert.True(reply.Decision, reply.Message);

@@ -1,4 +1,5 @@
 using Horizon.Docker;
+using Horizon.NodeAgent.Engine.Docker;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
@@ -20,7 +21,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     {
         Docker = docker;
         Registry = registry.Server;
-        Client = new DockerClient();
+        Client = TestEngine.Create();
         Database = new AgentDatabase(Path.Combine(stateDirectory, "agent.db"));
         EventLog = new EventLog(Database, TimeProvider.System);
         Agreements = new AgreementStore(Database, TimeProvider.System);
@@ -47,7 +48,7 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     public DockerFixture Docker { get; }
     public RegistryServer Registry { get; }
-    public DockerClient Client { get; }
+    public DockerContainerEngine Client { get; }
     public AgentDatabase Database { get; }
     public EventLog EventLog { get; }
     public AgreementStore Agreements { get; }

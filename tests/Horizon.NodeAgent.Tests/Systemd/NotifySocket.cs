@@ -46,5 +46,14 @@ internal sealed class NotifySocket : IDisposable
         return false;
     }
 
+    /// <summary>Reads and drops whatever arrives for <paramref name="period"/>.</summary>
+    public async Task DrainAsync(TimeSpan period)
+    {
+        var deadline = DateTime.UtcNow + period;
+        while (DateTime.UtcNow < deadline && await ReceiveAsync(deadline - DateTime.UtcNow) is not null)
+        {
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 }

@@ -1,5 +1,5 @@
-using Horizon.Testing.Docker;
 using Horizon.NodeAgent.Workloads;
+using Horizon.Testing.Docker;
 
 namespace Horizon.NodeAgent.Tests.Workloads;
 

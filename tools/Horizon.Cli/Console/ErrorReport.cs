@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Docker.DotNet;
 using Horizon.Docker;
 using Horizon.Exchange.Client;
 using Horizon.Patterns.Signing;
@@ -45,10 +46,8 @@ internal static class ErrorReport
             ExchangeConflictException e => (ExitCodes.Conflict, $"conflict: {Detail(e)}."),
             ExchangeException { StatusCode: HttpStatusCode.BadRequest } e => (ExitCodes.Usage, $"the exchange rejected the request: {Detail(e)}"),
             ExchangeException e => (ExitCodes.RemoteFailure, $"the exchange failed: {e.Message}"),
-            DockerUnauthorizedException e => (ExitCodes.Unauthorized,
-                $"the registry refused the pull: {e.ResponseMessage}. Give its credentials with -r registry:user:token."),
-            DockerNotFoundException e => (ExitCodes.NotFound, $"not found by the Docker engine: {e.ResponseMessage}. Check the image name and tag, and that it was pushed."),
-            DockerApiException e => (ExitCodes.RemoteFailure, $"the Docker engine failed: {e.ResponseMessage}"),
+            DockerPullException e => Docker(e.Kind, e.Message),
+            DockerApiException e => Docker(DockerFailures.Classify(e), DockerFailures.MessageOf(e)),
             HttpRequestException or SocketException or TimeoutException or TaskCanceledException => (ExitCodes.Unreachable,
                 $"cannot reach {remote}: {error.Message}. {invocation.RemoteHint}".TrimEnd()),
             ModelFormatException e => (ExitCodes.Usage, $"{invocation.InputName ?? "input"} is invalid:{Environment.NewLine}  "
@@ -62,6 +61,14 @@ internal static class ErrorReport
             _ => (ExitCodes.RemoteFailure, $"hzn failed unexpectedly (please report this): {error}"),
         };
     }
+
+    private static (int, string) Docker(DockerFailureKind kind, string message) => kind switch
+    {
+        DockerFailureKind.RegistryAuthentication => (ExitCodes.Unauthorized,
+            $"the registry refused the pull: {message}. Give its credentials with -r registry:user:token."),
+        DockerFailureKind.NotFound => (ExitCodes.NotFound, $"not found by the Docker engine: {message}. Check the image name and tag, and that it was pushed."),
+        _ => (ExitCodes.RemoteFailure, $"the Docker engine failed: {message}"),
+    };
 
     private static string Detail(ExchangeException e) => e.Problem?.Detail ?? e.Problem?.Title ?? e.Message;
 }

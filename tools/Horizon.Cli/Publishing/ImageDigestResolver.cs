@@ -1,3 +1,4 @@
+using Docker.DotNet;
 using Horizon.Docker;
 using Horizon.Patterns.Deployment;
 
@@ -12,8 +13,8 @@ internal sealed class ImageDigestResolver(IDockerClient docker, IReadOnlyList<Re
 {
     /// <summary>Returns <c>registry/repo@sha256:…</c> for <paramref name="image"/>; a pinned image keeps its digest (any tag is dropped).</summary>
     /// <exception cref="CliException">The reference is malformed, or the registry reports no digest for it.</exception>
-    /// <exception cref="DockerUnauthorizedException">The registry refused the credentials (or needs some).</exception>
-    /// <exception cref="DockerNotFoundException">No such repository or tag.</exception>
+    /// <exception cref="DockerPullException">The registry refused the credentials (or needs some), or has no such repository or tag.</exception>
+    /// <exception cref="DockerApiException">The engine refused the pull or the inspection.</exception>
     /// <exception cref="HttpRequestException">The Docker engine cannot be reached.</exception>
     public async Task<string> PinAsync(string image, CancellationToken cancellationToken = default)
     {
@@ -26,10 +27,12 @@ internal sealed class ImageDigestResolver(IDockerClient docker, IReadOnlyList<Re
             return $"{reference.Name}@{reference.Digest}";
         }
         var login = logins.FirstOrDefault(l => string.Equals(l.Registry, reference.Registry, StringComparison.OrdinalIgnoreCase));
-        var pulled = await docker.Images.PullAndInspectAsync(image, login?.ToDocker(), cancellationToken);
+        await docker.Images.PullAsync(image, login?.ToDocker(), cancellationToken);
+        var pulled = await docker.Images.InspectImageAsync(image, cancellationToken);
+        var digests = pulled.RepoDigests ?? [];
         var prefix = reference.Name + "@";
-        return pulled.RepoDigests.FirstOrDefault(d => d.StartsWith(prefix, StringComparison.Ordinal))
+        return digests.FirstOrDefault(d => d.StartsWith(prefix, StringComparison.Ordinal))
             ?? throw new CliException(ExitCodes.NotFound,
-                $"{image} has no digest from {reference.Registry ?? "its registry"} (the engine knows {string.Join(", ", pulled.RepoDigests)}); push it to the registry, then publish again");
+                $"{image} has no digest from {reference.Registry ?? "its registry"} (the engine knows {string.Join(", ", digests)}); push it to the registry, then publish again");
     }
 }

@@ -125,8 +125,8 @@ internal static class ServicePublisher
         {
             return draft;
         }
-        var endpoint = invocation.Environment.Get("DOCKER_HOST") is { } host ? DockerEndpoint.Parse(host) : DockerClientOptions.DefaultEndpoint;
-        using var docker = new DockerClient(DockerClientOptions.Default with { Endpoint = endpoint, RequestTimeout = TimeSpan.FromMinutes(5) });
+        var endpoint = invocation.Environment.Get("DOCKER_HOST") is { } host ? DockerEndpoint.Parse(host) : DockerClients.DefaultEndpoint;
+        using var docker = DockerClients.Create(endpoint, TimeSpan.FromMinutes(5));
         invocation.TalkingTo($"the Docker engine at {endpoint}", "hzn pulls image tags to learn their digests; start dockerd (tools/setup.sh) or set DOCKER_HOST.");
         var resolver = new ImageDigestResolver(docker, logins);
         var services = new Dictionary<string, DeploymentService>(StringComparer.Ordinal);

@@ -41,7 +41,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
             StateDirectory = Path.Combine(settings.StateDirectory, id),
             HeartbeatInterval = settings.HeartbeatInterval,
         };
-        var engine = new RecordingDockerEngine(
+        var engine = new RecordingEngine(
             behaviour == NodeBehaviour.CrashLooping ? TimeSpan.FromMilliseconds(50) : null,
             OnWorkloadStarted);
         _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null, exchangeHttp, settings.InboxPullExpiry);

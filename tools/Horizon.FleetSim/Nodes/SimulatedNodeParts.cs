@@ -21,7 +21,7 @@ namespace Horizon.FleetSim.Nodes;
 /// </summary>
 internal sealed class SimulatedNodeParts : IDisposable
 {
-    public SimulatedNodeParts(NodeAgentOptions options, RecordingDockerEngine engine, string? claimedArch, HttpClient exchangeHttp, TimeSpan inboxPullExpiry)
+    public SimulatedNodeParts(NodeAgentOptions options, RecordingEngine engine, string? claimedArch, HttpClient exchangeHttp, TimeSpan inboxPullExpiry)
     {
         MailboxOptions = MailboxOptions.Default with { FetchExpires = inboxPullExpiry };
         Options = options;
@@ -68,7 +68,7 @@ internal sealed class SimulatedNodeParts : IDisposable
 
     public AgreementUpgrader Upgrader { get; }
 
-    public RecordingDockerEngine Engine { get; }
+    public RecordingEngine Engine { get; }
 
     public AgreementStore Agreements { get; }
 

@@ -43,7 +43,7 @@ await using var site = await installation.CreateSiteAsync(cancellationToken);
 var node = new HelloEdgeNode(site);
 await node.PublishAsync(cancellationToken);
 await site.StartAgentsAsync(cancellationToken);
-using var docker = new DockerClient();
+using var docker = DockerClients.Create(DockerEndpoint.FromEnvironment(), TimeSpan.FromSeconds(60));
 var probe = new WorkloadProbe(docker, site.Org);
 var patience = TimeSpan.FromMinutes(2);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Horizon.Docker;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using Horizon.Testing.EndToEnd;
 
 namespace Horizon.Bench.HelloEdge;
@@ -8,10 +9,14 @@ namespace Horizon.Bench.HelloEdge;
 /// Watches the Docker engine for the containers the node agent made for one org (by the label it puts
 /// on each), polling its API every 50 ms: the granularity of the figures.
 /// </summary>
-internal sealed class WorkloadProbe(DockerClient docker, string org)
+internal sealed class WorkloadProbe(IDockerClient docker, string org)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
-    private readonly string[] _labels = [$"{EdgeSite.ServiceOrgLabel}={org}"];
+    private readonly ContainersListParameters _query = new()
+    {
+        All = true,
+        Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{EdgeSite.ServiceOrgLabel}={org}"] = true } },
+    };
 
     /// <summary>Waits until the engine runs the producer and the consumer of hello-edge.</summary>
     /// <exception cref="TimeoutException">They did not both run within <paramref name="timeout"/>.</exception>
@@ -20,7 +25,7 @@ internal sealed class WorkloadProbe(DockerClient docker, string org)
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            var running = (await docker.Containers.ListAsync(_labels, cancellationToken)).Where(c => c.State == "running").ToList();
+            var running = (await docker.Containers.ListContainersAsync(_query, cancellationToken)).Where(c => c.State == "running").ToList();
             if (running.Any(c => Named(c.Names, "-hello-producer")) && running.Any(c => Named(c.Names, "-hello-consumer")))
             {
                 return;
@@ -37,7 +42,7 @@ internal sealed class WorkloadProbe(DockerClient docker, string org)
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            if ((await docker.Containers.ListAsync(_labels, cancellationToken)).Count == 0)
+            if ((await docker.Containers.ListContainersAsync(_query, cancellationToken)).Count == 0)
             {
                 return;
             }
@@ -46,5 +51,5 @@ internal sealed class WorkloadProbe(DockerClient docker, string org)
         throw new TimeoutException($"containers of {org} were still on the engine after {timeout.TotalSeconds:0} s");
     }
 
-    private static bool Named(IReadOnlyList<string> names, string suffix) => names.Any(n => n.EndsWith(suffix, StringComparison.Ordinal));
+    private static bool Named(IList<string> names, string suffix) => names.Any(n => n.EndsWith(suffix, StringComparison.Ordinal));
 }

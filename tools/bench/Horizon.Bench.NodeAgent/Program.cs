@@ -9,6 +9,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Horizon.Agreements;
 using Horizon.Docker;
+using Horizon.NodeAgent.Engine.Docker;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Workloads;
@@ -19,7 +20,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 const int Rounds = 5;
 await using var registry = await RegistryServer.StartAsync();
 using var state = new TempDirectory("hzn-bench-agent");
-using var docker = new DockerClient();
+using var docker = new DockerContainerEngine(DockerEngineOptions.Default, NullLogger<DockerContainerEngine>.Instance);
 var database = new AgentDatabase(state.Combine("agent.db"));
 var eventLog = new Horizon.NodeAgent.State.EventLog(database, TimeProvider.System);
 var store = new AgreementStore(database, TimeProvider.System);
@@ -62,7 +63,7 @@ async Task<double> StartOnceAsync(bool cold)
     {
         foreach (var container in instance.Containers)
         {
-            if (!(await docker.Containers.InspectAsync(container.Id)).State.Running)
+            if ((await docker.FindContainerAsync(container.Id))?.Running != true)
             {
                 throw new InvalidOperationException($"{container.Name} is not running");
             }
