@@ -2,8 +2,9 @@
 # The README's main command: everything up on one machine with embedded defaults, the hello-edge
 # sample published, and — once the agbot, switchboard and node agent can run — negotiated and running.
 #
-#   tools/quickstart.sh        # up: prints each step with the time it took
-#   tools/quickstart.sh down   # stops what the quickstart started and removes its state
+#   tools/quickstart.sh                     # up: prints each step with the time it took
+#   tools/quickstart.sh --with-prometheus   # up, plus Debian's prometheus scraping every component on 127.0.0.1:9090
+#   tools/quickstart.sh down                # stops what the quickstart started and removes its state
 #
 # State (SQLite files, keys, logs, pid files) lives in $HZN_QUICKSTART_DIR (default
 # /var/tmp/horizon-quickstart). Ports: exchange 3090, nats 4222, registry 5000, agbot 8046,
@@ -74,13 +75,25 @@ down() {
   echo "quickstart: everything stopped and $STATE removed"
 }
 
+WITH_PROMETHEUS=0
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --with-prometheus) WITH_PROMETHEUS=1 ;;
+    *) args+=("$arg") ;;
+  esac
+done
+set -- "${args[@]+"${args[@]}"}"
+PROMETHEUS_PORT=9090
 if [[ "${1:-up}" == down ]]; then down; exit 0; fi
-[[ "${1:-up}" == up ]] || { echo "usage: $0 [up|down]" >&2; exit 1; }
+[[ "${1:-up}" == up ]] || { echo "usage: $0 [up|down] [--with-prometheus]" >&2; exit 1; }
 [[ ! -e "$STATE/exchange.pid" ]] || { echo "quickstart: already up (state in $STATE); run '$0 down' first" >&2; exit 4; }
 
 step "preparing the machine (tools/setup.sh)"
 HZN_SETUP_SKIP_BUILD=1 "$ROOT/tools/setup.sh" >/dev/null || fail "tools/setup.sh did not succeed; run it alone to see why"
-for port in $EXCHANGE_PORT $NATS_PORT $REGISTRY_PORT $AGBOT_PORT $SWITCHBOARD_PORT $AGENT_PORT; do
+ports=($EXCHANGE_PORT $NATS_PORT $REGISTRY_PORT $AGBOT_PORT $SWITCHBOARD_PORT $AGENT_PORT)
+((WITH_PROMETHEUS == 0)) || ports+=($PROMETHEUS_PORT)
+for port in "${ports[@]}"; do
   port_free "$port" || fail "127.0.0.1:$port is in use; stop what listens there (or run '$0 down')"
 done
 mkdir -p "$STATE"/{logs,bin,nats,registry,keys}
@@ -217,9 +230,31 @@ consumer="$(docker ps -q --filter "label=org.openhorizon.horizon.service.org=$OR
 [[ -n "$consumer" ]] && docker logs --tail 5 "$consumer" 2>&1 || echo "(no hello-consumer container found)"
 finish_step
 
+if ((WITH_PROMETHEUS == 1)); then
+  step "starting prometheus on http://127.0.0.1:$PROMETHEUS_PORT (scraping every component, alert rules from tools/prometheus/alerts.yml)"
+  command -v prometheus >/dev/null || fail "prometheus is not installed (tools/setup.sh installs Debian's prometheus)"
+  mkdir -p "$STATE/prometheus/data"
+  cp "$ROOT/tools/prometheus/alerts.yml" "$STATE/prometheus/alerts.yml"
+  cat >"$STATE/prometheus/prometheus.yml" <<YAML
+global: { scrape_interval: 5s, evaluation_interval: 5s }
+rule_files: [ "alerts.yml" ]
+scrape_configs:
+  - { job_name: exchange, static_configs: [ { targets: [ "127.0.0.1:$EXCHANGE_PORT" ] } ] }
+  - { job_name: switchboard, static_configs: [ { targets: [ "127.0.0.1:$SWITCHBOARD_PORT" ] } ] }
+  - { job_name: agbot, static_configs: [ { targets: [ "127.0.0.1:$AGBOT_PORT" ] } ] }
+  - { job_name: node-agent, static_configs: [ { targets: [ "127.0.0.1:$AGENT_PORT" ] } ] }
+YAML
+  start prometheus prometheus --config.file="$STATE/prometheus/prometheus.yml" --storage.tsdb.path="$STATE/prometheus/data" \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --storage.tsdb.retention.time=1d
+  wait_port prometheus "$PROMETHEUS_PORT"
+  finish_step
+fi
+
 cat <<MSG
 
 quickstart: hello-edge is negotiated and running on node $NODE_ID.
+  console:    http://127.0.0.1:$EXCHANGE_PORT/console/  (org $ORG, user $USER_NAME, password in $STATE/hzn.env)
+$( ((WITH_PROMETHEUS == 1)) && echo "  prometheus: http://127.0.0.1:$PROMETHEUS_PORT/graph?g0.expr=horizon_agbot_agreements" )
   try:  set -a; . $STATE/hzn.env; set +a; dotnet $STATE/bin/hzn/hzn.dll agreement list
   stop: $0 down
 MSG

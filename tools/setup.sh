@@ -5,7 +5,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DOCKERD_LOG="${HZN_DOCKERD_LOG:-/var/log/horizon-dockerd.log}"
-APT_PACKAGES=(nats-server docker.io busybox-static docker-registry apache2-utils postgresql)
+# prometheus: the Prometheus test and `quickstart.sh --with-prometheus`; chromium: the console's browser tests (headless, no browser download).
+APT_PACKAGES=(nats-server docker.io busybox-static docker-registry apache2-utils postgresql prometheus chromium)
 
 step() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'setup.sh: FAILED: %s\n' "$*" >&2; exit 1; }

@@ -44,6 +44,13 @@ public sealed partial class ExchangeClient
     public Task<IReadOnlyList<AgbotAgreement>> ListAgbotAgreementsAsync(string org, string id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, Path("orgs", org, "agbots", id, "agreements"), null, Json.IReadOnlyListAgbotAgreement, cancellationToken);
 
+    /// <summary>Replaces the agbot's rollout report (<c>PUT /orgs/{org}/agbots/{id}/rollouts</c>).</summary>
+    public Task PutAgbotRolloutsAsync(string org, string id, AgbotRollouts rollouts, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, Path("orgs", org, "agbots", id, "rollouts"), Body(rollouts, Json.AgbotRollouts), cancellationToken);
+
+    public Task<AgbotRollouts> GetAgbotRolloutsAsync(string org, string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", org, "agbots", id, "rollouts"), null, Json.AgbotRollouts, cancellationToken);
+
     public Task DeleteAgbotAgreementAsync(string org, string id, string agreementId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, Path("orgs", org, "agbots", id, "agreements", agreementId), null, cancellationToken);
 }

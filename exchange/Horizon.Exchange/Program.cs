@@ -1,7 +1,17 @@
+using Horizon.Exchange.Console;
 using Horizon.Exchange.Hosting;
+using Horizon.Hosting.AspNetCore;
+using Horizon.Hosting.Settings;
+using Horizon.Hosting.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddExchange();
-var app = builder.Build();
-app.MapExchangeApi();
-await app.RunAsync();
+return await ServiceMain.RunAsync(async () =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddServiceDefaults("horizon-exchange", HorizonMeters.Exchange).AddExchangeReadiness();
+    builder.AddExchange();
+    var app = builder.Build();
+    app.MapServiceDefaults();
+    app.MapExchangeConsole();
+    app.MapExchangeApi();
+    await app.RunAsync();
+});

@@ -1,12 +1,4 @@
+using Horizon.Hosting.Settings;
 using Horizon.NodeAgent.Hosting;
 
-try
-{
-    await NodeAgentApplication.Build(args).RunAsync();
-    return 0;
-}
-catch (InvalidOperationException e) when (e.Message.StartsWith("The node agent's settings", StringComparison.Ordinal))
-{
-    Console.Error.WriteLine(e.Message);
-    return 2;
-}
+return await ServiceMain.RunAsync(() => NodeAgentApplication.Build(args).RunAsync());

@@ -1,7 +1,9 @@
+using Horizon.Hosting.Settings;
+
 namespace Horizon.Switchboard.Service;
 
 /// <summary>Configuration of the switchboard service (section <c>Switchboard</c>), validated at start.</summary>
-public sealed record SwitchboardOptions
+public sealed record SwitchboardOptions : IValidatedSettings
 {
     /// <summary>nats-server URL(s), comma-separated. Default nats://127.0.0.1:4222.</summary>
     public string NatsUrl { get; init; } = "nats://127.0.0.1:4222";
@@ -33,17 +35,14 @@ public sealed record SwitchboardOptions
     /// <summary>Full resync period, the safety net behind change notifications. Default 60 s.</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <exception cref="InvalidOperationException">A required setting is missing.</exception>
-    public void Validate()
-    {
-        List<string> missing = [];
-        if (string.IsNullOrWhiteSpace(NatsPassword)) missing.Add("Switchboard:NatsPassword");
-        if (string.IsNullOrWhiteSpace(ExchangeCredentials)) missing.Add("Switchboard:ExchangeCredentials");
-        if (string.IsNullOrWhiteSpace(AuthorizationFile)) missing.Add("Switchboard:AuthorizationFile");
-        if (string.IsNullOrWhiteSpace(NatsPidFile)) missing.Add("Switchboard:NatsPidFile");
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException($"the switchboard needs {string.Join(", ", missing)} (configuration or HZN_ environment)");
-        }
-    }
+    /// <inheritdoc />
+    public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(
+        SettingRules.Required("Switchboard:NatsPassword", NatsPassword),
+        SettingRules.Required("Switchboard:ExchangeCredentials", ExchangeCredentials),
+        SettingRules.AbsoluteUrl("Switchboard:ExchangeUrl", ExchangeUrl),
+        SettingRules.Required("Switchboard:AuthorizationFile", AuthorizationFile),
+        SettingRules.Required("Switchboard:NatsPidFile", NatsPidFile),
+        SettingRules.Required("Switchboard:StateDirectory", StateDirectory),
+        SettingRules.Positive("Switchboard:MessageTtl", MessageTtl),
+        SettingRules.Positive("Switchboard:ResyncInterval", ResyncInterval));
 }

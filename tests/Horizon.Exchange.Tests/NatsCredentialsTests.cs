@@ -57,11 +57,11 @@ public sealed class NatsCredentialsTests(PasswordNatsFixture nats) : IClassFixtu
     [Fact]
     public async Task NatsPassword_WithoutNatsUser_FailsTheStartSayingSo()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ExchangeServer.StartAsync(settings: new Dictionary<string, string>
+        var error = await Assert.ThrowsAsync<Horizon.Hosting.Settings.InvalidSettingsException>(() => ExchangeServer.StartAsync(settings: new Dictionary<string, string>
         {
             ["NatsUrl"] = nats.Url,
             ["NatsPassword"] = PasswordNatsFixture.Password,
         }));
-        Assert.Contains("NatsUser", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Exchange:NatsUser is required when Exchange:NatsPassword is set", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Horizon.Hosting.Settings;
 using Horizon.Switchboard.Addressing;
 
 namespace Horizon.Agbot.Hosting;
@@ -6,7 +7,7 @@ namespace Horizon.Agbot.Hosting;
 /// The agbot's settings, bound from the <c>Agbot</c> configuration section
 /// (<c>Agbot__Org</c>, <c>--Agbot:Token=...</c>). Defaults run one agbot on one machine.
 /// </summary>
-public sealed record AgbotOptions
+public sealed record AgbotOptions : IValidatedSettings
 {
     public const string Section = "Agbot";
 
@@ -94,36 +95,31 @@ public sealed record AgbotOptions
     /// <summary>The exchange identity, <c>org/id</c>.</summary>
     public string Identity => $"{Org}/{Id}";
 
-    /// <exception cref="InvalidOperationException">A required setting is missing or a value is out of range.</exception>
-    public void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(Org) || string.IsNullOrWhiteSpace(Id) || string.IsNullOrWhiteSpace(Token))
-        {
-            throw new InvalidOperationException("the agbot needs Agbot:Org, Agbot:Id and Agbot:Token (its exchange identity)");
-        }
-        if (MaxConcurrentNegotiations < 1 || QueueCapacity < 1 || InboxConcurrency < 1 || RecorderConcurrency < 1)
-        {
-            throw new InvalidOperationException("Agbot:MaxConcurrentNegotiations, Agbot:QueueCapacity, Agbot:InboxConcurrency and Agbot:RecorderConcurrency must be at least 1");
-        }
-        if (ReplyTimeout <= TimeSpan.Zero || GovernanceInterval <= TimeSpan.Zero || FeedPollInterval <= TimeSpan.Zero || RescanInterval <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException("Agbot timeouts and intervals must be positive");
-        }
-        if (string.IsNullOrWhiteSpace(InstanceId) || Leases.Partitions < 1 || Leases.RenewInterval <= TimeSpan.Zero || Leases.Duration <= Leases.RenewInterval)
-        {
-            throw new InvalidOperationException("Agbot:InstanceId must be set, Agbot:Leases:Partitions at least 1 and Agbot:Leases:Duration longer than Agbot:Leases:RenewInterval");
-        }
-        if (Upgrades.RollbackRetryDelay <= TimeSpan.Zero || Upgrades.RollbackAttempts < 1)
-        {
-            throw new InvalidOperationException("Agbot:Upgrades:RollbackRetryDelay must be positive and Agbot:Upgrades:RollbackAttempts at least 1");
-        }
-        if (Upgrades.BatchSize < 1 || Upgrades.SuccessThreshold is < 0 or > 1 || double.IsNaN(Upgrades.SuccessThreshold))
-        {
-            throw new InvalidOperationException("Agbot:Upgrades:BatchSize must be at least 1 and Agbot:Upgrades:SuccessThreshold a fraction from 0 to 1");
-        }
-        if (Upgrades.BatchPercent is < 0 or > 100 || double.IsNaN(Upgrades.BatchPercent) || Upgrades.SendConcurrency < 1)
-        {
-            throw new InvalidOperationException("Agbot:Upgrades:BatchPercent must be from 0 to 100 and Agbot:Upgrades:SendConcurrency at least 1");
-        }
-    }
+    /// <inheritdoc />
+    public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(
+        SettingRules.Required("Agbot:Org", Org),
+        SettingRules.Required("Agbot:Id", Id),
+        SettingRules.Required("Agbot:Token", Token),
+        SettingRules.AbsoluteUrl("Agbot:ExchangeUrl", ExchangeUrl),
+        SettingRules.Required("Agbot:NatsUrl", NatsUrl),
+        SettingRules.AbsoluteUrl("Agbot:LocalApiUrl", LocalApiUrl),
+        SettingRules.Required("Agbot:StateDirectory", StateDirectory),
+        SettingRules.AtLeast("Agbot:MaxConcurrentNegotiations", MaxConcurrentNegotiations, 1),
+        SettingRules.AtLeast("Agbot:QueueCapacity", QueueCapacity, 1),
+        SettingRules.AtLeast("Agbot:InboxConcurrency", InboxConcurrency, 1),
+        SettingRules.AtLeast("Agbot:RecorderConcurrency", RecorderConcurrency, 1),
+        SettingRules.Positive("Agbot:ReplyTimeout", ReplyTimeout),
+        SettingRules.Positive("Agbot:GovernanceInterval", GovernanceInterval),
+        SettingRules.Positive("Agbot:FeedPollInterval", FeedPollInterval),
+        SettingRules.Positive("Agbot:RescanInterval", RescanInterval),
+        SettingRules.Required("Agbot:InstanceId", InstanceId),
+        SettingRules.AtLeast("Agbot:Leases:Partitions", Leases.Partitions, 1),
+        SettingRules.Positive("Agbot:Leases:RenewInterval", Leases.RenewInterval),
+        Leases.Duration <= Leases.RenewInterval ? new SettingProblem("Agbot:Leases:Duration", "must be longer than Agbot:Leases:RenewInterval") : null,
+        SettingRules.Positive("Agbot:Upgrades:RollbackRetryDelay", Upgrades.RollbackRetryDelay),
+        SettingRules.AtLeast("Agbot:Upgrades:RollbackAttempts", Upgrades.RollbackAttempts, 1),
+        SettingRules.AtLeast("Agbot:Upgrades:BatchSize", Upgrades.BatchSize, 1),
+        SettingRules.Between("Agbot:Upgrades:SuccessThreshold", Upgrades.SuccessThreshold, 0, 1),
+        SettingRules.Between("Agbot:Upgrades:BatchPercent", Upgrades.BatchPercent, 0, 100),
+        SettingRules.AtLeast("Agbot:Upgrades:SendConcurrency", Upgrades.SendConcurrency, 1));
 }

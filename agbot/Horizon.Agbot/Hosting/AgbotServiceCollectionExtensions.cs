@@ -5,7 +5,9 @@ using Horizon.Agbot.Leases;
 using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
 using Horizon.Agbot.Upgrades;
+using Horizon.Agbot.Telemetry;
 using Horizon.Exchange.Client;
+using Horizon.Hosting.Settings;
 using Horizon.Nats;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
@@ -16,16 +18,14 @@ namespace Horizon.Agbot.Hosting;
 /// <summary>Registers the agbot: store, keys, exchange and NATS clients, mailbox, negotiation, discovery, governance.</summary>
 public static class AgbotServiceCollectionExtensions
 {
-    /// <exception cref="InvalidOperationException">The <c>Agbot</c> settings are incomplete or out of range.</exception>
+    /// <exception cref="InvalidSettingsException">The <c>Agbot</c> settings are incomplete or out of range; the message names each setting.</exception>
     public static WebApplicationBuilder AddAgbot(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Configuration.GetSection(AgbotOptions.Section).Get<AgbotOptions>() ?? new AgbotOptions();
-        options.Validate();
-        builder.WebHost.UseUrls(options.LocalApiUrl);
         var services = builder.Services;
+        var options = services.AddValidatedSettings("agbot", builder.Configuration.GetSection(AgbotOptions.Section).Get<AgbotOptions>() ?? new AgbotOptions());
+        builder.WebHost.UseUrls(options.LocalApiUrl);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options);
         services.AddSingleton(_ => PartyKeys.LoadOrCreate(options.KeysDirectory ?? Path.Combine(options.StateDirectory, "keys")));
         services.AddSingleton(_ => new ExchangeClient(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
         services.AddSingleton(sp => new ExchangeKeyDirectory(sp.GetRequiredService<ExchangeClient>()));
@@ -59,6 +59,8 @@ public static class AgbotServiceCollectionExtensions
         services.AddHostedService<DiscoveryService>();
         services.AddHostedService<AgreementGovernor>();
         services.AddHostedService<UpgradeCoordinator>();
+        services.AddSingleton<AgbotCensus>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgbotCensus>());
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AgbotJsonContext.Default));
         return builder;

@@ -1,5 +1,7 @@
 using Horizon.Agbot.Storage;
+using Horizon.Agbot.Telemetry;
 using Horizon.Agreements;
+using Horizon.Hosting.Logging;
 using Horizon.Switchboard.Addressing;
 
 namespace Horizon.Agbot.Negotiation;
@@ -14,6 +16,7 @@ public sealed partial class AgreementNegotiator
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(message);
+        using var scope = logger.BeginAgreementScope(message.AgreementId);
         var agreement = await store.GetAsync(message.AgreementId, cancellationToken);
         if (agreement is null || from.Kind != PartyKind.Node || agreement.NodeOrg != from.Org || agreement.NodeId != from.Id)
         {
@@ -49,6 +52,7 @@ public sealed partial class AgreementNegotiator
             return;
         }
         var now = time.GetUtcNow();
+        AgbotMetrics.RecordReply(reply.Decision);
         if (!reply.Decision)
         {
             var declined = agreement with
@@ -63,6 +67,7 @@ public sealed partial class AgreementNegotiator
             if (await store.TryTransitionAsync(AgreementState.Proposed, declined, cancellationToken))
             {
                 LogDeclined(agreement.Id, agreement.Node, reply.Reason, reply.Message);
+                AgbotMetrics.RecordCancel(byNode: false, (int)CancelReason.NegativeReply);
                 ScheduleRenegotiation(declined);
             }
             return;
@@ -84,6 +89,7 @@ public sealed partial class AgreementNegotiator
         if (await store.TryTransitionAsync(AgreementState.Accepted, finalized, cancellationToken))
         {
             LogFinalized(accepted.Id, accepted.Node, accepted.ServiceUrl, accepted.ServiceVersion, (now - accepted.CreatedAt).TotalMilliseconds);
+            AgbotMetrics.RecordFinalized(now - accepted.CreatedAt);
             recorder.Record(finalized);
         }
     }
@@ -110,6 +116,7 @@ public sealed partial class AgreementNegotiator
             return;
         }
         LogNodeCancelled(agreement.Id, agreement.Node, cancel.Reason, cancelled.CancelMessage);
+        AgbotMetrics.RecordCancel(byNode: true, cancel.Reason);
         if (agreement.State == AgreementState.Finalized)
         {
             recorder.Remove(agreement.Id);

@@ -2,6 +2,7 @@ using System.Text;
 using Horizon.Agbot.Governance;
 using Horizon.Agbot.Hosting;
 using Horizon.Agbot.Storage;
+using Horizon.Agbot.Telemetry;
 using Horizon.Agreements;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
@@ -70,6 +71,7 @@ public sealed partial class AgreementNegotiator(
             return null;
         }
         LogProposed(id, record.Node, record.ServiceUrl, record.ServiceVersion, record.Source);
+        AgbotMetrics.RecordProposal(record.Workload);
         return record;
     }
 
@@ -97,6 +99,7 @@ public sealed partial class AgreementNegotiator(
             return false;
         }
         LogCancelled(agreement.Id, agreement.Node, (int)reason, cancelled.CancelMessage);
+        AgbotMetrics.RecordCancel(byNode: false, (int)reason);
         if (tellNode)
         {
             await SendCancelAsync(cancelled, cancellationToken);

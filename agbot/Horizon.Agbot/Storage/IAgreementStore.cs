@@ -85,6 +85,12 @@ public interface IAgreementStore : IAsyncDisposable
     /// <summary>Gives the lease up, if <paramref name="holder"/> still has it.</summary>
     Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken = default);
 
+    /// <summary>Agreements of <paramref name="agbot"/> by workload and state, for metrics and status.</summary>
+    Task<IReadOnlyList<AgreementCount>> CountAgreementsAsync(string agbot, CancellationToken cancellationToken = default);
+
+    /// <summary>Rollout members of <paramref name="agbot"/> by rollout, batch and outcome.</summary>
+    Task<IReadOnlyList<RolloutMemberCount>> CountRolloutMembersAsync(string agbot, CancellationToken cancellationToken = default);
+
     /// <summary>Every lease, expired or not.</summary>
     Task<IReadOnlyList<LeaseRecord>> ListLeasesAsync(CancellationToken cancellationToken = default);
 }

@@ -3,6 +3,7 @@ using Horizon.Agbot.Discovery;
 using Horizon.Agbot.Hosting;
 using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
+using Horizon.Agbot.Telemetry;
 using Horizon.Agreements;
 using Horizon.Patterns.Compatibility;
 using Horizon.Patterns.Versions;
@@ -125,6 +126,7 @@ public sealed partial class UpgradeCoordinator(
                 return;
             }
             LogBatchPassed(workload.Key, target.Version, rollout.Batch, accepted, counted.Count);
+            AgbotMetrics.RecordBatchEnded(workload.Key, passed: true);
             rollout = rollout with { Batch = rollout.Batch + 1, State = RolloutState.Running, UpdatedAt = now };
             await store.SaveRolloutAsync(rollout, cancellationToken);
         }
@@ -260,6 +262,7 @@ public sealed partial class UpgradeCoordinator(
         }
         await store.SaveRolloutAsync(rollout with { State = RolloutState.Stopped, UpdatedAt = now }, cancellationToken);
         LogRolledBack(rollout.Workload, rollout.Version, rollout.Batch, accepted, batch.Count, back.Count);
+        AgbotMetrics.RecordBatchEnded(rollout.Workload, passed: false);
         foreach (var member in back)
         {
             if (agreements.TryGetValue(member.AgreementId, out var agreement) && !agreement.IsUpdating)

@@ -29,6 +29,7 @@ namespace Horizon.Exchange.Client;
 [JsonSerializable(typeof(AgbotBusinessPolicy))]
 [JsonSerializable(typeof(IReadOnlyList<AgbotBusinessPolicy>))]
 [JsonSerializable(typeof(AgbotAgreement))]
+[JsonSerializable(typeof(AgbotRollouts))]
 [JsonSerializable(typeof(IReadOnlyList<AgbotAgreement>))]
 [JsonSerializable(typeof(ChangesRequest))]
 [JsonSerializable(typeof(ChangesResponse))]

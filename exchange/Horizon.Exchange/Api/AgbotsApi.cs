@@ -26,6 +26,7 @@ internal static class AgbotsApi
             p => p.BusinessPolOrgid is { Length: > 0 } && p.BusinessPol is { Length: > 0 } ? null : "businessPolOrgid and businessPol are required",
             p => $"{p.BusinessPolOrgid}_{p.BusinessPol}_{p.NodeOrgid}", (p, org, id, now) => p with { Id = id, NodeOrgid = string.IsNullOrEmpty(p.NodeOrgid) ? org : p.NodeOrgid, LastUpdated = now });
         agbots.MapAgbotAgreementsApi();
+        agbots.MapAgbotRolloutsApi();
         return v1;
     }
 

@@ -44,7 +44,12 @@ internal sealed class CredentialFilter(CredentialVerifier verifier) : IEndpointF
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Challenge(HttpContext http, string detail)
     {
-        http.Response.Headers[HeaderNames.WWWAuthenticate] = "Basic realm=\"horizon-exchange\"";
+        // A browser answers a Basic challenge with its own password prompt, even for a script's fetch;
+        // the web console (which says X-Requested-With) shows its own sign-in form instead.
+        if (!string.Equals(http.Request.Headers.XRequestedWith, "XMLHttpRequest", StringComparison.Ordinal))
+        {
+            http.Response.Headers[HeaderNames.WWWAuthenticate] = "Basic realm=\"horizon-exchange\"";
+        }
         return Problems.Unauthorized(detail);
     }
 }

@@ -29,22 +29,7 @@ public sealed class NatsChangePublisher(string url, string? user = null, string?
     public async ValueTask PublishAsync(ChangeRecord change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (!_connected)
-        {
-            await _connectGate.WaitAsync(cancellationToken);
-            try
-            {
-                if (!_connected)
-                {
-                    await _connection.ConnectAsync(cancellationToken);
-                    _connected = true;
-                }
-            }
-            finally
-            {
-                _connectGate.Release();
-            }
-        }
+        await EnsureConnectedAsync(cancellationToken);
         var payload = JsonSerializer.SerializeToUtf8Bytes(new ChangeEntry
         {
             ChangeId = change.Id,
@@ -55,6 +40,41 @@ public sealed class NatsChangePublisher(string url, string? user = null, string?
             LastUpdated = change.ChangedAt,
         }, ExchangeJsonContext.Default.ChangeEntry);
         await _connection.PublishAsync(Subject(change.Org, change.Resource), payload, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>For <c>/readyz</c>: connects if no change was published yet; true when the connection is open.</summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await EnsureConnectedAsync(cancellationToken);
+        }
+        catch (NatsException)
+        {
+            return false;
+        }
+        return _connection.State == NatsConnectionState.Open;
+    }
+
+    private async ValueTask EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (_connected)
+        {
+            return;
+        }
+        await _connectGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_connected)
+            {
+                await _connection.ConnectAsync(cancellationToken);
+                _connected = true;
+            }
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,5 @@
+using Horizon.Hosting.Settings;
+
 namespace Horizon.Exchange.Hosting;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Horizon.Exchange.Hosting;
 /// variables <c>Exchange__RootPassword</c> etc., or <c>--Exchange:SqlitePath=...</c>).
 /// The defaults run one exchange on one machine.
 /// </summary>
-public sealed record ExchangeOptions
+public sealed record ExchangeOptions : IValidatedSettings
 {
     public const string Section = "Exchange";
 
@@ -64,4 +66,26 @@ public sealed record ExchangeOptions
 
     /// <summary>The largest page a listing or search returns.</summary>
     public int MaxPageSize { get; init; } = 10_000;
+
+    /// <summary>
+    /// A node whose last heartbeat is older than this counts as offline in metrics and the console
+    /// (three missed beats at the node agent's default 60 s interval).
+    /// </summary>
+    public TimeSpan NodeOfflineAfter { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <inheritdoc />
+    public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(
+        string.IsNullOrWhiteSpace(PostgresConnectionString) ? SettingRules.Required("Exchange:SqlitePath", SqlitePath) : null,
+        !string.IsNullOrEmpty(NatsPassword) && string.IsNullOrEmpty(NatsUser)
+            ? new SettingProblem("Exchange:NatsUser", "is required when Exchange:NatsPassword is set (give both, or neither)")
+            : null,
+        SettingRules.AtLeast("Exchange:MaxRequestBodyBytes", MaxRequestBodyBytes, 1),
+        SettingRules.AtLeast("Exchange:TokenHashIterations", TokenHashIterations, 1),
+        SettingRules.AtLeast("Exchange:MachineTokenHashIterations", MachineTokenHashIterations, 1),
+        CredentialCacheLifetime < TimeSpan.Zero ? new SettingProblem("Exchange:CredentialCacheLifetime", "must not be negative") : null,
+        SettingRules.Positive("Exchange:HeartbeatFlushInterval", HeartbeatFlushInterval),
+        SettingRules.AtLeast("Exchange:MaxNodesPerOrg", MaxNodesPerOrg, 0),
+        SettingRules.AtLeast("Exchange:MaxServicesPerOrg", MaxServicesPerOrg, 0),
+        SettingRules.AtLeast("Exchange:MaxPageSize", MaxPageSize, 1),
+        SettingRules.Positive("Exchange:NodeOfflineAfter", NodeOfflineAfter));
 }

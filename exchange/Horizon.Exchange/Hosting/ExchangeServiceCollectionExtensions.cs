@@ -3,6 +3,8 @@ using Horizon.Exchange.Auth;
 using Horizon.Exchange.Changes;
 using Horizon.Exchange.Client;
 using Horizon.Exchange.Storage;
+using Horizon.Exchange.Telemetry;
+using Horizon.Hosting.Settings;
 
 namespace Horizon.Exchange.Hosting;
 
@@ -12,9 +14,8 @@ public static class ExchangeServiceCollectionExtensions
     public static WebApplicationBuilder AddExchange(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
         var services = builder.Services;
-        services.AddSingleton(options);
+        var options = services.AddValidatedSettings("exchange", builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IStorageProvider>(string.IsNullOrWhiteSpace(options.PostgresConnectionString)
             ? new SqliteStorageProvider(options.SqlitePath)
@@ -28,10 +29,6 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton(new TokenHasher(options.TokenHashIterations, options.MachineTokenHashIterations));
         services.AddSingleton(sp => new CredentialVerifier(sp.GetRequiredService<IdentityStore>(), sp.GetRequiredService<TimeProvider>(), options.CredentialCacheLifetime));
         services.AddSingleton<CredentialFilter>();
-        if (!string.IsNullOrEmpty(options.NatsPassword) && string.IsNullOrEmpty(options.NatsUser))
-        {
-            throw new InvalidOperationException("Exchange:NatsPassword is set but Exchange:NatsUser is not; give both (or neither)");
-        }
         if (!string.IsNullOrWhiteSpace(options.NatsUrl))
         {
             services.AddSingleton<IChangePublisher>(new NatsChangePublisher(options.NatsUrl, options.NatsUser, options.NatsPassword));
@@ -41,6 +38,8 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<ExchangeServices>();
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<HeartbeatFlusher>();
+        services.AddSingleton<ExchangeCensus>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExchangeCensus>());
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json =>

@@ -8,6 +8,7 @@ public static class AttachmentKinds
     public const string NodePolicy = "nodepolicy";
     public const string NodeAgreement = "nodeagreement";
     public const string AgbotAgreement = "agbotagreement";
+    public const string AgbotRollouts = "agbotrollouts";
     public const string AgbotPattern = "agbotpattern";
     public const string AgbotPolicy = "agbotpolicy";
 

@@ -1,3 +1,5 @@
+using Horizon.Hosting.AspNetCore;
+using Horizon.Hosting.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Horizon.NodeAgent.Api;
@@ -10,7 +12,7 @@ public static class NodeAgentApplication
 {
     /// <summary>Builds the application from command-line arguments, environment and appsettings.</summary>
     /// <param name="configureServices">Last-word service registrations (tests replace the sd_notify socket with their own).</param>
-    /// <exception cref="InvalidOperationException">The settings are invalid; the message names each problem.</exception>
+    /// <exception cref="Horizon.Hosting.Settings.InvalidSettingsException">The settings are invalid; the message names each setting at fault.</exception>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -18,9 +20,11 @@ public static class NodeAgentApplication
         builder.WebHost.UseUrls(options.ApiUrl);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddProblemDetails();
+        builder.AddServiceDefaults("horizon-node-agent", HorizonMeters.NodeAgent, HorizonMeters.Mailbox).AddNodeAgentReadiness();
         builder.Services.AddNodeAgent(options);
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
+        app.MapServiceDefaults();
         app.MapLocalApi();
         app.MapRegistrationApi();
         return app;

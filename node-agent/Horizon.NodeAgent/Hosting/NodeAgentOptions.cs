@@ -1,10 +1,12 @@
+using Horizon.Hosting.Settings;
+
 namespace Horizon.NodeAgent.Hosting;
 
 /// <summary>
 /// The agent's settings, bound from the <c>NodeAgent</c> configuration section (environment
 /// variables <c>NodeAgent__NodeId</c> and so on, or command-line <c>--NodeAgent:NodeId=…</c>).
 /// </summary>
-public sealed class NodeAgentOptions
+public sealed class NodeAgentOptions : IValidatedSettings
 {
     public const string Section = "NodeAgent";
 
@@ -55,28 +57,16 @@ public sealed class NodeAgentOptions
     /// <summary>Registry logins used to pull workload images.</summary>
     public List<RegistryLogin> Registries { get; set; } = [];
 
-    /// <summary>The problems that make these settings unusable; empty when they are fine.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(NodeId))
-        {
-            problems.Add("NodeAgent:NodeId is required");
-        }
-        if (string.IsNullOrWhiteSpace(Organization))
-        {
-            problems.Add("NodeAgent:Organization is required");
-        }
-        if (!Uri.TryCreate(ApiUrl, UriKind.Absolute, out var api) || !api.IsLoopback)
-        {
-            problems.Add($"NodeAgent:ApiUrl '{ApiUrl}' must be an http URL on a loopback address");
-        }
-        if (string.IsNullOrWhiteSpace(StateDirectory))
-        {
-            problems.Add("NodeAgent:StateDirectory is required");
-        }
-        return problems;
-    }
+    /// <inheritdoc />
+    public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(
+        SettingRules.Required("NodeAgent:NodeId", NodeId),
+        SettingRules.Required("NodeAgent:Organization", Organization),
+        Uri.TryCreate(ApiUrl, UriKind.Absolute, out var api) && api.IsLoopback
+            ? null
+            : new SettingProblem("NodeAgent:ApiUrl", $"'{ApiUrl}' must be an http URL on a loopback address"),
+        SettingRules.Required("NodeAgent:StateDirectory", StateDirectory),
+        SettingRules.AbsoluteUrl("NodeAgent:ExchangeUrl", ExchangeUrl),
+        SettingRules.Positive("NodeAgent:HeartbeatInterval", HeartbeatInterval));
 }
 
 /// <summary>A registry's login: <c>Server</c> is the image host, e.g. <c>registry.example.com:5000</c>.</summary>

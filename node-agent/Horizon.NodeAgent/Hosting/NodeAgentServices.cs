@@ -1,4 +1,5 @@
 using Horizon.Docker;
+using Horizon.Hosting.Settings;
 using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.Engine.Docker;
 using Horizon.NodeAgent.Messaging;
@@ -6,6 +7,7 @@ using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Systemd;
+using Horizon.NodeAgent.Telemetry;
 using Horizon.NodeAgent.Upgrades;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Switchboard.Mailboxes;
@@ -18,15 +20,11 @@ namespace Horizon.NodeAgent.Hosting;
 public static class NodeAgentServices
 {
     /// <summary>Adds state, Docker, the workload runner, supervision, start-up restore and sd_notify.</summary>
-    /// <exception cref="InvalidOperationException">The options are invalid; the message lists every problem.</exception>
+    /// <exception cref="InvalidSettingsException">The options are invalid; the message names every setting at fault.</exception>
     public static IServiceCollection AddNodeAgent(this IServiceCollection services, NodeAgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("The node agent's settings are invalid: " + string.Join("; ", problems));
-        }
+        SettingsRegistration.Check("node agent", options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(new NodeRuntimeInfo { NodeId = options.NodeId, Organization = options.Organization, ExchangeUrl = options.ExchangeUrl });
@@ -67,8 +65,10 @@ public static class NodeAgentServices
         services.AddHostedService<AgentStartup>();
         services.AddHostedService<ContainerSupervisor>();
         services.AddHostedService<SystemdNotifierService>();
-        services.AddHostedService<NodeMessagingService>();
+        services.AddSingleton<NodeMessagingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<NodeMessagingService>());
         services.AddHostedService<ExchangeReporter>();
+        services.AddHostedService<NodeAgentGauges>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ namespace Horizon.NodeAgent.Messaging;
 /// <summary>
 /// Keeps the exchange informed while the node is registered: a heartbeat every
 /// <see cref="NodeAgentOptions.HeartbeatInterval"/>, and the node status (per agreement: service,
-/// state, containers) after every agreement change. An unreachable exchange is retried with
+/// state, containers) after every agreement change, and the tail of the event log when it moved. An unreachable exchange is retried with
 /// backoff; nothing about the workloads depends on it.
 /// </summary>
 public sealed partial class ExchangeReporter(
@@ -21,7 +21,8 @@ public sealed partial class ExchangeReporter(
     NodeStatusSignal signal,
     TimeProvider timeProvider,
     ExchangeConnectionPool exchangePool,
-    ILogger<ExchangeReporter> logger) : BackgroundService
+    ILogger<ExchangeReporter> logger,
+    EventLog? eventLog = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +33,7 @@ public sealed partial class ExchangeReporter(
         // timestamp): a status that would not change it is not written again.
         NodeRegistration? reportedFor = null;
         string? reported = null;
+        long reportedEvents = -1;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = failures == 0
@@ -55,6 +57,7 @@ public sealed partial class ExchangeReporter(
                         {
                             reported = await ReportedFingerprintAsync(exchange, registration, fingerprint, stoppingToken);
                             reportedFor = registration;
+                            reportedEvents = -1;
                         }
                         if (fingerprint != reported)
                         {
@@ -62,6 +65,18 @@ public sealed partial class ExchangeReporter(
                             reported = fingerprint;
                         }
                         statusDue = false;
+                    }
+                    if (eventLog is not null)
+                    {
+                        // The tail of the event log goes to the node's errors document, where the
+                        // console shows it (cancel reasons included); written only when it moved.
+                        var events = eventLog.Latest(EventLogReport.Size);
+                        var last = EventLogReport.LastSequence(events);
+                        if (last != reportedEvents)
+                        {
+                            await exchange.PutNodeErrorsAsync(registration.Org, registration.Id, EventLogReport.Build(events, timeProvider.GetUtcNow()), stoppingToken);
+                            reportedEvents = last;
+                        }
                     }
                     failures = 0;
                 }

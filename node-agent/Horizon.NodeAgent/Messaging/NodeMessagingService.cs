@@ -1,4 +1,5 @@
 using Horizon.Agreements;
+using Horizon.Nats;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
@@ -48,6 +49,9 @@ public sealed partial class NodeMessagingService(
     /// </summary>
     public MailboxStores? SharedStores { get; init; }
 
+    /// <summary>The NATS connection of the current mailbox session; null between sessions (for <c>/readyz</c>).</summary>
+    public NatsConnection? Connection { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (string.IsNullOrEmpty(options.NatsUrl))
@@ -96,6 +100,7 @@ public sealed partial class NodeMessagingService(
     {
         var self = PartyAddress.Node(registration.Org, registration.Id);
         await using var lease = await connections.OpenAsync(options, registration.Credentials, self, loggerFactory, cancellationToken);
+        Connection = lease.Connection;
         using var exchange = exchangePool.ClientFor(registration.Credentials);
         using var publisherKeys = new PublisherKeyReader(exchangePool.Http, exchangePool.ExchangeUrl, registration.Credentials);
         var directory = new ExchangeKeyDirectory(exchange);
@@ -124,6 +129,7 @@ public sealed partial class NodeMessagingService(
         }
         finally
         {
+            Connection = null;
             await stop.CancelAsync();
             await failures.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await replies.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

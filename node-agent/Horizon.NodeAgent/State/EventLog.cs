@@ -20,6 +20,17 @@ public sealed class EventLog(AgentDatabase database, TimeProvider timeProvider)
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The newest <paramref name="count"/> steps of the node, oldest first (what the exchange is told).</summary>
+    public IReadOnlyList<EventLogEntry> Latest(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT max(seq) FROM events";
+        var newest = command.ExecuteScalar() is long last ? last : 0;
+        return Query(null, Math.Max(0, newest - count), Math.Min(count, 10_000));
+    }
+
     /// <summary>Steps after <paramref name="afterSequence"/>, oldest first, optionally of one agreement.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not between 1 and 10,000.</exception>
     public IReadOnlyList<EventLogEntry> Query(string? agreementId = null, long afterSequence = 0, int limit = 500)

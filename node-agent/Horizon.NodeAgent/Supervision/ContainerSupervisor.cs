@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Horizon.Agreements;
 using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.State;
+using Horizon.NodeAgent.Telemetry;
 using Horizon.NodeAgent.Workloads;
 
 namespace Horizon.NodeAgent.Supervision;
@@ -95,6 +96,7 @@ public sealed partial class ContainerSupervisor(
             await Task.Delay(delay, timeProvider, cancellationToken);
             if (await runner.RestartContainerAsync(binding.ContainerId, cancellationToken))
             {
+                NodeAgentMetrics.RecordRestart();
                 foreach (var agreementId in binding.Agreements)
                 {
                     eventLog.Record(agreementId, "container.restarted", binding.ContainerName);

@@ -1,6 +1,7 @@
 using Horizon.Agreements;
 using Horizon.Docker;
 using Horizon.NodeAgent.Engine;
+using Horizon.NodeAgent.Telemetry;
 using Horizon.Patterns.Deployment;
 
 namespace Horizon.NodeAgent.Workloads;
@@ -52,24 +53,30 @@ public sealed partial class ImageFetcher(IContainerEngine engine, ILogger<ImageF
         var pullReference = reference.Tag is null ? pinned : $"{reference.Name}:{reference.Tag}";
         var login = credentials.FirstOrDefault(c => string.Equals(c.ServerAddress, reference.Registry, StringComparison.OrdinalIgnoreCase));
         EngineImage pulled;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             pulled = await engine.PullImageAsync(pullReference, login, cancellationToken);
         }
         catch (EngineAuthenticationException e)
         {
+            NodeAgentMetrics.RecordPull(System.Diagnostics.Stopwatch.GetElapsedTime(started), "refused");
             throw new WorkloadStartException(CancelReason.ImageFetchAuthFailure, $"{what}: the registry refused the credentials for {pullReference}: {e.Message}", e);
         }
         catch (EngineException e)
         {
+            NodeAgentMetrics.RecordPull(System.Diagnostics.Stopwatch.GetElapsedTime(started), "failed");
             throw new WorkloadStartException(CancelReason.ImageFetchFailure, $"{what}: pulling {pullReference} failed: {e.Message}", e);
         }
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (!HasDigest(pulled, pinned))
         {
+            NodeAgentMetrics.RecordPull(elapsed, "digest-mismatch");
             var got = string.Join(", ", pulled.RepoDigests);
             throw new WorkloadStartException(CancelReason.ImageDataError,
                 $"{what}: the registry's image for {pullReference} has digest [{got}], the signed deployment pins {reference.Digest}");
         }
+        NodeAgentMetrics.RecordPull(elapsed, "pulled");
         Log.ImagePulled(logger, agreementId, pinned);
     }
 

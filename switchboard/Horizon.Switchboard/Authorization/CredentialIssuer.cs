@@ -1,6 +1,7 @@
 using Horizon.Exchange.Client;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
+using Horizon.Switchboard.Telemetry;
 
 namespace Horizon.Switchboard.Authorization;
 
@@ -36,11 +37,13 @@ public sealed class CredentialIssuer(Uri exchangeUrl, GrantStore grants, Switchb
             }
             catch (Exception e) when (e is ExchangeUnauthorizedException or ExchangeForbiddenException or ExchangeNotFoundException)
             {
+                SwitchboardMetrics.RecordRefused(kind);
                 throw new IdentityNotProvenException($"the exchange does not confirm {party}: {e.Message}", e);
             }
         }
         var password = await grants.IssueAsync(party, cancellationToken);
         await synchronizer.SyncAsync(cancellationToken);
+        SwitchboardMetrics.RecordIssued(kind);
         return new IssuedCredentials(party.ToString(), password, MailboxNames.InboxPrefix(party), party.InboxSubject, MailboxNames.Stream, party.ConsumerName);
     }
 }

@@ -1,6 +1,7 @@
 using Horizon.Exchange.Client;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Mailboxes;
+using Horizon.Switchboard.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Horizon.Switchboard.Authorization;
@@ -44,6 +45,7 @@ public sealed partial class SwitchboardSynchronizer(
                 await grants.RemoveAsync(departed, cancellationToken);
                 await RemoveInboxAsync(departed, cancellationToken);
                 LogRevoked(logger, departed);
+                SwitchboardMetrics.RecordRevoked(departed.Kind);
             }
             var content = NatsAuthorizationConfig.Render(serviceCredentials.User, serviceCredentials.Password,
                 held.Where(g => snapshot.PeerOrgs.ContainsKey(g.Key)).Select(g => new PartyGrant(g.Key, g.Value, snapshot.PeerOrgs[g.Key])));

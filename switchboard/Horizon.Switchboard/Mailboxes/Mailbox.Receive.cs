@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Horizon.Nats;
 using Horizon.Nats.JetStream;
 using Horizon.Switchboard.Envelopes;
+using Horizon.Switchboard.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Horizon.Switchboard.Mailboxes;
@@ -53,7 +54,9 @@ public sealed partial class Mailbox
                     await PauseAsync(cancellationToken);
                     break;
                 }
-                yield return await DeliverAsync(message, handler, cancellationToken);
+                var delivery = await DeliverAsync(message, handler, cancellationToken);
+                MailboxMetrics.RecordDelivery(Self, delivery);
+                yield return delivery;
             }
         }
     }

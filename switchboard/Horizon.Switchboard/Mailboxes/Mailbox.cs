@@ -3,6 +3,7 @@ using Horizon.Nats.JetStream;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
+using Horizon.Switchboard.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -96,6 +97,7 @@ public sealed partial class Mailbox(
     {
         var ack = await jetStream.PublishAsync(recipient.InboxSubject, sealedEnvelope.Bytes, sealedEnvelope.Id, cancellationToken: cancellationToken);
         LogSent(logger, sealedEnvelope.Id, recipient, ack.Seq, ack.Duplicate);
+        MailboxMetrics.RecordSent(recipient, ack.Duplicate);
     }
 
     public void Dispose()

@@ -67,7 +67,7 @@ public sealed class LocalApiTests(DockerFixture docker, RegistryFixture registry
     [Fact]
     public void Build_WithoutNodeIdentity_FailsNamingTheMissingSettings()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => NodeAgentApplication.Build(["--NodeAgent:ApiUrl=http://0.0.0.0:8510"]));
+        var error = Assert.Throws<Horizon.Hosting.Settings.InvalidSettingsException>(() => NodeAgentApplication.Build(["--NodeAgent:ApiUrl=http://0.0.0.0:8510"]));
         Assert.Contains("NodeAgent:NodeId is required", error.Message, StringComparison.Ordinal);
         Assert.Contains("NodeAgent:Organization is required", error.Message, StringComparison.Ordinal);
         Assert.Contains("loopback", error.Message, StringComparison.Ordinal);

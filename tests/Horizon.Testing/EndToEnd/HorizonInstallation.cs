@@ -199,8 +199,9 @@ public sealed class HorizonInstallation : IAsyncDisposable
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 
+    // Never starting with '-': hzn (like any command line) would read such a token as an option.
     internal static string Secret() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '_').Replace('+', '-');
+        "s" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '_').Replace('+', '-');
 
     private async Task StartNatsAsync(CancellationToken cancellationToken)
     {

@@ -28,6 +28,10 @@ public sealed partial class OwnedProcess : IAsyncDisposable
     /// <summary>Whether the process has ended; true once this object is disposed (dispose ends it).</summary>
     public bool HasExited => _disposed || _process.HasExited;
 
+    /// <summary>The exit code once the process has ended.</summary>
+    /// <exception cref="InvalidOperationException">The process is still running.</exception>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>The last lines the process wrote to stdout and stderr, for failure messages.</summary>
     public string RecentOutput => string.Join('\n', _output);
 

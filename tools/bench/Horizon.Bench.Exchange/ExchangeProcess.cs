@@ -29,7 +29,11 @@ internal sealed class ExchangeProcess : IAsyncDisposable
 
     public static async Task<ExchangeProcess> StartAsync(string storageArgument, string rootPassword)
     {
-        var dll = Path.Combine(RepositoryRoot.Path, "exchange/Horizon.Exchange/bin/Release/net10.0/Horizon.Exchange.dll");
+        // HZN_BENCH_EXCHANGE_DLL compares another build, e.g. the ReadyToRun publish
+        // (dotnet publish -c Release -r linux-x64 --self-contained false exchange/Horizon.Exchange -o DIR).
+        var dll = Environment.GetEnvironmentVariable("HZN_BENCH_EXCHANGE_DLL") is { Length: > 0 } chosen
+            ? chosen
+            : Path.Combine(RepositoryRoot.Path, "exchange/Horizon.Exchange/bin/Release/net10.0/Horizon.Exchange.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release exchange/Horizon.Exchange` first");

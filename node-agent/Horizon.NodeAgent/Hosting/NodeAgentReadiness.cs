@@ -1,0 +1,40 @@
+using Horizon.Hosting.Health;
+using Horizon.Nats;
+using Horizon.NodeAgent.Engine;
+using Horizon.NodeAgent.Messaging;
+using Horizon.NodeAgent.Registration;
+using Horizon.NodeAgent.State;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Horizon.NodeAgent.Hosting;
+
+/// <summary>What <c>/readyz</c> waits for on a node: its state database, the Docker engine, and NATS once registered.</summary>
+public static class NodeAgentReadiness
+{
+    public static IHealthChecksBuilder AddNodeAgentReadiness(this IHealthChecksBuilder checks) => checks
+        .AddReadinessProbe("database", (sp, _) =>
+        {
+            using var connection = sp.GetRequiredService<AgentDatabase>().Open();
+            AgentDatabase.Execute(connection, "SELECT 1");
+            return Task.FromResult(HealthCheckResult.Healthy("answers"));
+        })
+        .AddReadinessProbe("docker", async (sp, cancellationToken) =>
+        {
+            await sp.GetRequiredService<IContainerEngine>().PingAsync(cancellationToken);
+            return HealthCheckResult.Healthy("engine answers");
+        })
+        .AddReadinessProbe("nats", (sp, _) =>
+        {
+            if (string.IsNullOrWhiteSpace(sp.GetRequiredService<NodeAgentOptions>().NatsUrl))
+            {
+                return Task.FromResult(HealthCheckResult.Healthy("messaging disabled (NodeAgent:NatsUrl is empty)"));
+            }
+            if (sp.GetRequiredService<RegistrationStore>().Current is null)
+            {
+                return Task.FromResult(HealthCheckResult.Healthy("not registered: no mailbox to connect yet"));
+            }
+            return Task.FromResult(sp.GetRequiredService<NodeMessagingService>().Connection?.State == NatsConnectionState.Open
+                ? HealthCheckResult.Healthy("connected")
+                : HealthCheckResult.Unhealthy("not connected"));
+        });
+}

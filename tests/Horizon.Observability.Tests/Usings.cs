@@ -1,0 +1,2 @@
+global using Horizon.Testing;
+global using Xunit;
