@@ -39,7 +39,8 @@ internal static class RegisterCommand
             var org = NodeOrg(invocation, invocation.GetValue(nodeOrgArgument), invocation.GetValue(patternArgument), invocation.GetValue(pattern));
             var (id, token) = NodeIdAndToken(invocation, invocation.GetValue(node));
             var patternId = (invocation.GetValue(pattern) ?? invocation.GetValue(patternArgument)) is { } p
-                ? string.Join('/', OrgQualifiedId.Split(p, org, "pattern")) : null;
+                && OrgQualifiedId.Split(p, org, "pattern") is var (patternOrg, patternName)
+                ? $"{patternOrg}/{patternName}" : null;
             var waitFor = invocation.GetValue(service);
             if (waitFor == "*" && invocation.GetValue(serviceOrg) is not null)
             {
