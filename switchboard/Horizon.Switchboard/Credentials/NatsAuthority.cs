@@ -154,6 +154,9 @@ public sealed class NatsAuthority : IDisposable
         config.AppendLine("  allow_delete: false");
         config.AppendLine("  interval: \"2m\"");
         config.AppendLine("}");
+        // A client has 2 s by default to answer the server's nonce with a signature; on a loaded
+        // host (and after a restart, when every party reconnects at once) that is too short.
+        config.AppendLine("authorization { timeout: 10 }");
         config.AppendLine("resolver_preload: {");
         config.AppendLine(CultureInfo.InvariantCulture, $"  {SystemAccount.GetPublicKey()}: \"{NatsClaims.SystemAccount(OperatorSigning, SystemAccount.GetPublicKey(), SystemAccount.GetPublicKey(), now - TimeSpan.FromDays(1))}\"");
         // Backdated: the resolver keeps a stored account JWT unless one with a later (or equal) issue

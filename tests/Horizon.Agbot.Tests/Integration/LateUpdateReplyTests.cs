@@ -23,7 +23,9 @@ public sealed class LateUpdateReplyTests
             "--Agbot:ReplyTimeout=00:00:02", "--Agbot:Upgrades:RollbackRetryDelay=00:00:01.500",
         ]));
         var node = (await StartNodesAsync(bed, 1))[0];
-        var before = Assert.Single(await bed.WaitForAgreementsAsync(r => r.Any(a => a.State == AgreementState.Finalized), "agreement at 1.0.0"));
+        // On a loaded machine a first proposal may miss the 2 s reply timeout and be followed by another: the finalized one counts.
+        var before = (await bed.WaitForAgreementsAsync(r => r.Any(a => a.State == AgreementState.Finalized), "agreement at 1.0.0"))
+            .Single(a => a.State == AgreementState.Finalized);
         var running = Terms(before.ProposalJson); // what the node runs, as the node agent would apply it
         var updates = 0;
         node.UpdateAnswer = u =>
@@ -67,7 +69,7 @@ public sealed class LateUpdateReplyTests
         Assert.Equal(AgreementState.Finalized, record.State);
         var member = Assert.Single(await bed.Store.ListRolloutMembersAsync(agbot, rollout.Workload, rollout.Version));
         Assert.Equal(UpdateOutcome.RolledBack, member.Outcome);
-        Assert.Empty(node.Messages<CancelAgreement>());
+        Assert.DoesNotContain(node.Messages<CancelAgreement>(), c => c.AgreementId == before.Id);
 
         await Task.Delay(2000); // several upgrade passes: nothing more is sent once the node runs the old terms
         Assert.Equal(3, node.Messages<UpdateAgreement>().Count);
