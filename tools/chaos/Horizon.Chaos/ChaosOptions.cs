@@ -10,7 +10,7 @@ public sealed record ChaosOptions
         usage: chaos [--scenario NAME]... [--repeat N] [--writes N]
           --scenario NAME  one of: exchange-kill, exchange-disk-full, exchange-pair, all (default: all); repeatable
           --repeat N       run the chosen scenarios N times (default 1)
-          --writes N       writes per load in the exchange scenarios (default 300)
+          --writes N       writes in the exchange-kill load (default 300)
         """;
 
     public IReadOnlyList<string> Scenarios { get; init; } = ["all"];
@@ -62,7 +62,7 @@ public sealed record ChaosOptions
             {
                 "exchange-kill" => new ExchangeKillScenario(Writes),
                 "exchange-disk-full" => new ExchangeDiskFullScenario(),
-                "exchange-pair" => new ExchangePairScenario(Writes),
+                "exchange-pair" => new ExchangePairScenario(),
                 _ => throw new FormatException($"unknown scenario '{name}'"),
             };
         }

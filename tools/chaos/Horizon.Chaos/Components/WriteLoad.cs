@@ -96,6 +96,13 @@ public sealed class WriteLoad : IAsyncDisposable
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>Stops writing; a write cut off in flight counts as not acknowledged.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

