@@ -38,8 +38,10 @@ public sealed class ExchangeFailoverHandlerTests
         // A listener that accepts connections and never reads: a paused (SIGSTOPped) exchange looks like this.
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
+        // The real exchange answers once first: its first answer (JIT, the root's token hash) may take seconds on a loaded machine.
+        await exchange.Root.ListOrgsAsync();
         var silentUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/v1/");
-        using var handler = new ExchangeFailoverHandler([silentUrl, exchange.BaseUrl]) { AttemptTimeout = TimeSpan.FromSeconds(1) };
+        using var handler = new ExchangeFailoverHandler([silentUrl, exchange.BaseUrl]) { AttemptTimeout = TimeSpan.FromSeconds(5) };
         using var http = new HttpClient(handler, disposeHandler: false);
         using var root = new ExchangeClient(http, silentUrl, new ExchangeCredentials("root", "root", exchange.RootPassword));
 
@@ -47,7 +49,7 @@ public sealed class ExchangeFailoverHandlerTests
         Assert.Equal("put went on", (await root.GetOrgAsync("failover")).Label);
 
         // The silent one may have received the POST: it is not sent twice.
-        using var stuck = new ExchangeFailoverHandler([silentUrl, exchange.BaseUrl]) { AttemptTimeout = TimeSpan.FromSeconds(1) };
+        using var stuck = new ExchangeFailoverHandler([silentUrl, exchange.BaseUrl]) { AttemptTimeout = TimeSpan.FromSeconds(5) };
         using var stuckHttp = new HttpClient(stuck, disposeHandler: false);
         using var stuckRoot = new ExchangeClient(stuckHttp, silentUrl, new ExchangeCredentials("root", "root", exchange.RootPassword));
         var failure = await Assert.ThrowsAsync<HttpRequestException>(() => stuckRoot.HeartbeatNodeAsync("failover", "n1"));
