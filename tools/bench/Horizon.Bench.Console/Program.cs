@@ -10,7 +10,9 @@ using Microsoft.Playwright;
 // Fills a fresh exchange (SQLite) with N nodes of one org, half of them heartbeating, and an agbot
 // reporting N agreements, then measures
 // (1) the console's time to first render of the fleet overview in headless Chromium, from the
-// sign-in click to the node count on screen, three times, and (2) the cost of a /metrics scrape.
+// sign-in click to the node count on screen, three times, (2) the cost of the exchange's /metrics
+// scrape, and (3) that of the agbot's with N agreements in its store (AgbotScrape.cs). The servers
+// are the solution's build, or the production publish where HZN_EXCHANGE_BINARY / HZN_AGBOT_BINARY name it.
 var nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 Console.WriteLine($"command: dotnet {string.Join(' ', Environment.GetCommandLineArgs())}");
 Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -95,4 +97,5 @@ for (var i = 0; i < 50; i++)
 var cpu = (Process.GetProcessById(exchange.Id).TotalProcessorTime - cpuBefore).TotalMilliseconds / scrapes.Count;
 scrapes.Sort();
 Console.WriteLine($"/metrics of the exchange with {nodes} nodes: {bytes} bytes, p50 {scrapes[scrapes.Count / 2]:F1} ms, p99 {scrapes[^1]:F1} ms, {cpu:F2} ms exchange CPU per scrape");
+await Horizon.Bench.Console.AgbotScrape.RunAsync(nodes, new Uri($"http://127.0.0.1:{port}/v1"), "bench", "agbot1", "bench-agbot-token-0123456789");
 Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
