@@ -60,8 +60,24 @@ public sealed record WorkloadService
 
     [JsonPropertyName("requiredServices")] public IReadOnlyList<RequiredServiceRef> RequiredServices { get; init; } = [];
 
+    /// <summary>
+    /// The service's user inputs as its definition declares them; the node injects a <c>defaultValue</c>
+    /// when neither the node owner nor the pattern or deployment policy supplies the input.
+    /// </summary>
+    [JsonPropertyName("userInput")] public IReadOnlyList<UserInputDeclaration> UserInputs { get; init; } = [];
+
     /// <summary><c>org/url/version/arch</c>, the exchange's service key.</summary>
     [JsonIgnore] public string Key => $"{Org}/{Url}/{Version}/{Arch}";
+}
+
+/// <summary>One <c>userInput</c> entry of a service definition: its name, type and default (null: required).</summary>
+public sealed record UserInputDeclaration
+{
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
+
+    [JsonPropertyName("type")] public string Type { get; init; } = "string";
+
+    [JsonPropertyName("defaultValue")] public string? DefaultValue { get; init; }
 }
 
 /// <summary>A dependency as the consumer declared it.</summary>

@@ -23,7 +23,7 @@ public sealed class DeployCheckTests(CliFixture fixture) : IClassFixture<CliFixt
             """);
         var nodePolicy = await WriteAsync(hzn, "node.policy.json", """{ "properties": [ { "name": "site", "value": "lab" } ] }""");
 
-        var result = await hzn.RunAsync("deploycheck", "--node-pol", nodePolicy, "-b", policy);
+        var result = await hzn.RunAsync("deploycheck", "--node-pol", nodePolicy, "-B", policy);
 
         Assert.True(result.ExitCode == 7, result.ToString());
         Assert.StartsWith("not compatible", result.Out, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class DeployCheckTests(CliFixture fixture) : IClassFixture<CliFixt
             """);
         var nodePolicy = await WriteAsync(hzn, "node.policy.json", """{ "properties": [ { "name": "site", "value": "lab" } ] }""");
 
-        var result = await hzn.RunAsync("deploycheck", "--node-pol", nodePolicy, "-b", policy, "--json");
+        var result = await hzn.RunAsync("deploycheck", "--node-pol", nodePolicy, "-B", policy, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var answer = System.Text.Json.JsonDocument.Parse(result.Out);

@@ -60,7 +60,7 @@ public sealed class PublishTests(CliFixture fixture, RegistryFixture registry) :
             var policy = await hzn.RunAsync("exchange", "deployment", "addpolicy", "-f", Sample("deployment.policy.json"), "hello-policy");
             Assert.True(policy.ExitCode == 0, policy.ToString());
 
-            var fits = await hzn.RunAsync("deploycheck", "--node-pol", Sample("node.policy.json"), "-B", "hello-policy");
+            var fits = await hzn.RunAsync("deploycheck", "policy", "--node-pol", Sample("node.policy.json"), "-b", "hello-policy");
             Assert.True(fits.ExitCode == 0, fits.ToString());
             Assert.StartsWith("compatible", fits.Out, StringComparison.Ordinal);
 

@@ -10,7 +10,8 @@ internal static class HznApp
     public static async Task<int> RunAsync(IReadOnlyList<string> args, HznEnvironment environment, CancellationToken cancellationToken = default)
     {
         var root = Build(environment);
-        var parse = root.Parse(args);
+        // "@file" stays a value: Open Horizon's hzn has no response files, and ids or passwords may start with '@'.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         return await parse.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error }, cancellationToken);
     }
 
@@ -27,6 +28,8 @@ internal static class HznApp
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(UtilCommands.Architecture(kit));
+        root.Subcommands.Add(UtilCommands.Util(kit));
         return root;
     }
 }

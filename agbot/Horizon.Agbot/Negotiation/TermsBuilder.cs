@@ -49,6 +49,7 @@ public static class TermsBuilder
             VersionRange = r.EffectiveVersionRange,
             Arch = string.IsNullOrEmpty(r.Arch) ? service.Arch : r.Arch,
         }).ToList(),
+        UserInputs = service.UserInputs.Select(u => new UserInputDeclaration { Name = u.Name, Type = u.Type, DefaultValue = u.DefaultValue }).ToList(),
     };
 
     /// <summary>Both libraries write user input in Open Horizon's shape, so JSON carries it across unchanged.</summary>

@@ -118,7 +118,13 @@ internal static class DefinitionsApi
         {
             return Problems.Forbidden($"{caller} may not delete {kind.Kind} {org}/{id}");
         }
-        return Outcomes.Of(await exchange.Definitions.DeleteAsync(kind.Kind, org, id, http.RequestAborted), exchange, $"{kind.Kind} {org}/{id}", "");
+        var deleted = await exchange.Definitions.DeleteAsync(kind.Kind, org, id, http.RequestAborted);
+        if (deleted.Succeeded && kind == DefinitionKind.Service)
+        {
+            // A service's policy goes with it; none is the usual case.
+            await exchange.Attachments.DeleteAsync(AttachmentKinds.ServicePolicy, org, id, "", new ChangeIntent(org, "servicepolicy", id, "deleted"), http.RequestAborted);
+        }
+        return Outcomes.Of(deleted, exchange, $"{kind.Kind} {org}/{id}", "");
     }
 
 }

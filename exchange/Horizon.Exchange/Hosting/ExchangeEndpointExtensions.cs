@@ -24,6 +24,7 @@ public static class ExchangeEndpointExtensions
             .MapNodesApi()
             .MapAgbotsApi()
             .MapDefinitionsApi()
+            .MapServicePolicyApi()
             .MapChangesApi()
             .MapSearchApi();
         return app;

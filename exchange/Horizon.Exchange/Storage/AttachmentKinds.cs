@@ -1,6 +1,6 @@
 namespace Horizon.Exchange.Storage;
 
-/// <summary>The kinds of <see cref="AttachmentRecord"/>; node kinds start with "node", agbot kinds with "agbot".</summary>
+/// <summary>The kinds of <see cref="AttachmentRecord"/>; node kinds start with "node", agbot kinds with "agbot", service kinds with "service".</summary>
 public static class AttachmentKinds
 {
     public const string NodeStatus = "nodestatus";
@@ -11,4 +11,7 @@ public static class AttachmentKinds
     public const string AgbotRollouts = "agbotrollouts";
     public const string AgbotPattern = "agbotpattern";
     public const string AgbotPolicy = "agbotpolicy";
+
+    /// <summary>A service's own policy; the parent is the service id.</summary>
+    public const string ServicePolicy = "servicepolicy";
 }

@@ -26,7 +26,7 @@ public sealed partial class NodeRegistrar(
     ILogger<NodeRegistrar> logger)
 {
     /// <summary>Registers (or re-registers) the node and persists the registration.</summary>
-    /// <exception cref="ArgumentException">The registration is incomplete or names another node than the agent's settings.</exception>
+    /// <exception cref="RegistrationRejectedException">The registration is incomplete or names another node than the agent's settings.</exception>
     /// <exception cref="ExchangeException">The exchange refused the node's credentials or the record.</exception>
     /// <exception cref="HttpRequestException">The exchange cannot be reached.</exception>
     public async Task RegisterAsync(NodeRegistration registration, CancellationToken cancellationToken)
@@ -40,7 +40,7 @@ public sealed partial class NodeRegistrar(
         problems.AddRange(UserInputProblems(registration.UserInput));
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join("; ", problems), nameof(registration));
+            throw new RegistrationRejectedException(string.Join("; ", problems));
         }
         var keys = identity.Keys;
         using var exchange = exchangePool.ClientFor(registration.Credentials);

@@ -28,7 +28,7 @@ public static class RegistrationApi
             await registrar.RegisterAsync(registration, cancellationToken);
             return TypedResults.Ok(new RegistrationView(registration.Org, registration.Id, registration.Pattern, "registered"));
         }
-        catch (ArgumentException e)
+        catch (RegistrationRejectedException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
         }

@@ -36,6 +36,7 @@ public static class CompatibilityChecker
             reasons.Add($"no service of pattern {patternId} runs on {node.Arch} (the pattern offers {offered})");
         }
 
+        var userInputReasons = new List<string>();
         if (services is not null)
         {
             foreach (var entry in forArch)
@@ -44,16 +45,19 @@ public static class CompatibilityChecker
                 var choice = ordered.Count > 0 ? ordered[0] : null;
                 if (choice is not null)
                 {
-                    CheckService(node, entry.ServiceOrgid, entry.ServiceUrl, choice.Version, pattern.UserInput, services, reasons);
+                    CheckService(node, entry.ServiceOrgid, entry.ServiceUrl, choice.Version, pattern.UserInput, services, reasons, userInputReasons);
                 }
             }
         }
 
-        return CompatibilityResult.From(reasons);
+        return CompatibilityResult.From(reasons, userInputReasons);
     }
 
-    /// <summary>Checks a node against a deployment policy.</summary>
-    public static CompatibilityResult CheckPolicy(NodeDescription node, DeploymentPolicy policy, ServiceLookup? services = null)
+    /// <summary>
+    /// Checks a node against a deployment policy. <paramref name="servicePolicies"/> gives the deployed
+    /// service's own policy, which Open Horizon merges into the deployment policy.
+    /// </summary>
+    public static CompatibilityResult CheckPolicy(NodeDescription node, DeploymentPolicy policy, ServiceLookup? services = null, ServicePolicyLookup? servicePolicies = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(policy);
@@ -74,7 +78,8 @@ public static class CompatibilityChecker
         try
         {
             var nodeTerms = PolicyTerms.ForNode(node.Policy, node.BuiltInProperties());
-            var deploymentTerms = PolicyTerms.ForDeployment(policy, version, node.Arch);
+            var servicePolicy = servicePolicies?.Invoke(policy.Service.Org, policy.Service.Name, version, node.Arch);
+            var deploymentTerms = PolicyTerms.ForDeployment(policy, version, node.Arch, servicePolicy);
             reasons.AddRange(PolicyMatcher.Match(nodeTerms, deploymentTerms).Reasons);
         }
         catch (ModelFormatException ex)
@@ -82,12 +87,13 @@ public static class CompatibilityChecker
             reasons.AddRange(ex.Errors.Select(e => $"a policy is invalid: {e}"));
         }
 
+        var userInputReasons = new List<string>();
         if (services is not null && choice is not null)
         {
-            CheckService(node, policy.Service.Org, policy.Service.Name, choice.Version, policy.UserInput, services, reasons);
+            CheckService(node, policy.Service.Org, policy.Service.Name, choice.Version, policy.UserInput, services, reasons, userInputReasons);
         }
 
-        return CompatibilityResult.From(reasons);
+        return CompatibilityResult.From(reasons, userInputReasons);
     }
 
     /// <summary>Whether a service arch (<c>*</c> or empty for any) suits the node arch.</summary>
@@ -95,7 +101,8 @@ public static class CompatibilityChecker
         string.IsNullOrEmpty(serviceArch) || serviceArch == "*" || string.Equals(serviceArch, nodeArch, StringComparison.Ordinal);
 
     private static void CheckService(
-        NodeDescription node, string org, string url, string version, IReadOnlyList<ServiceUserInput> supplied, ServiceLookup services, List<string> reasons)
+        NodeDescription node, string org, string url, string version, IReadOnlyList<ServiceUserInput> supplied, ServiceLookup services, List<string> reasons,
+        List<string> userInputReasons)
     {
         var name = $"{org}/{url} {version}";
         var definition = services(org, url).FirstOrDefault(s =>
@@ -110,7 +117,9 @@ public static class CompatibilityChecker
         {
             if (!Supplies(supplied, org, url, version, input.Name) && !Supplies(node.UserInput, org, url, version, input.Name))
             {
-                reasons.Add($"service {name} needs user input {input.Name}, which neither the deployment nor the node supplies");
+                var reason = $"service {name} needs user input {input.Name}, which neither the deployment nor the node supplies";
+                reasons.Add(reason);
+                userInputReasons.Add(reason);
             }
         }
 

@@ -27,13 +27,17 @@ public sealed class PolicyTerms
         return new PolicyTerms(properties, ConstraintSet.Parse(policy?.DeploymentConstraints ?? []));
     }
 
-    /// <summary>A deployment policy's terms for one version of its service, with the service built-ins added.</summary>
+    /// <summary>
+    /// A deployment policy's terms for one version of its service, with the service built-ins added and,
+    /// as Open Horizon merges them, the service's own policy: its properties added (the deployment
+    /// policy's win on a clash), its constraints ANDed.
+    /// </summary>
     /// <exception cref="Validation.ModelFormatException">A property does not fit its type or a constraint does not parse.</exception>
-    public static PolicyTerms ForDeployment(DeploymentPolicy policy, string version, string arch)
+    public static PolicyTerms ForDeployment(DeploymentPolicy policy, string version, string arch, ServicePolicy? servicePolicy = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var builtIns = BuiltInProperties.ForService(policy.Service.Org, policy.Service.Name, version, arch);
-        var properties = PropertySet.Create([.. policy.Properties, .. builtIns]);
-        return new PolicyTerms(properties, ConstraintSet.Parse(policy.Constraints));
+        var properties = PropertySet.Create([.. servicePolicy?.Properties ?? [], .. policy.Properties, .. builtIns]);
+        return new PolicyTerms(properties, ConstraintSet.Parse([.. policy.Constraints, .. servicePolicy?.Constraints ?? []]));
     }
 }

@@ -56,6 +56,10 @@ public static class OpenHorizonFiles
     public static NodePolicy ReadNodePolicy(string text, IReadOnlyDictionary<string, string> variables) =>
         ModelJson.ParseNodePolicy(HznText.Prepare(text, variables));
 
+    /// <exception cref="ModelFormatException">The file is malformed or has unknown fields; variables are unset.</exception>
+    public static ServicePolicy ReadServicePolicy(string text, IReadOnlyDictionary<string, string> variables) =>
+        ModelJson.ParseServicePolicy(HznText.Prepare(text, variables));
+
     /// <summary>
     /// Reads <c>userinput.json</c> in either of Open Horizon's formats: the exchange's array of
     /// <c>{serviceOrgid, serviceUrl, serviceVersionRange, inputs:[{name,value}]}</c>, or the file format

@@ -25,6 +25,11 @@ public static partial class ModelJson
     /// <exception cref="ModelFormatException">The JSON is malformed, has an unknown field or a value of the wrong type.</exception>
     public static NodePolicy ParseNodePolicy(string json) => Deserialize(json, PatternsJsonContext.Default.NodePolicy);
 
+    /// <exception cref="ModelFormatException">The JSON is malformed, has an unknown field or a value of the wrong type.</exception>
+    public static ServicePolicy ParseServicePolicy(string json) => Deserialize(json, PatternsJsonContext.Default.ServicePolicy);
+
+    public static string Serialize(ServicePolicy value) => JsonSerializer.Serialize(value, PatternsJsonContext.Default.ServicePolicy);
+
     public static string Serialize(ServiceDefinition value) => JsonSerializer.Serialize(value, PatternsJsonContext.Default.ServiceDefinition);
 
     public static string Serialize(Pattern value) => JsonSerializer.Serialize(value, PatternsJsonContext.Default.Pattern);

@@ -18,6 +18,7 @@ namespace Horizon.Patterns.Json;
 [JsonSerializable(typeof(Pattern))]
 [JsonSerializable(typeof(DeploymentPolicy))]
 [JsonSerializable(typeof(NodePolicy))]
+[JsonSerializable(typeof(ServicePolicy))]
 [JsonSerializable(typeof(Property))]
 [JsonSerializable(typeof(IReadOnlyList<Property>))]
 [JsonSerializable(typeof(List<Property>))]

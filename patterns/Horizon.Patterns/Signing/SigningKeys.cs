@@ -35,6 +35,23 @@ public static class SigningKeys
         return certificate.ExportCertificatePem();
     }
 
+    /// <summary>
+    /// A self-signed certificate whose subject names an organization and a common name, as Open Horizon's
+    /// <c>hzn key create &lt;x509-org&gt; &lt;x509-cn&gt;</c> makes one; valid for <paramref name="validity"/> from now.
+    /// </summary>
+    /// <exception cref="SigningKeyException">The private key is not a usable P-256 key.</exception>
+    public static string CreateSelfSignedCertificatePem(string privateKeyPem, string organization, string commonName, TimeSpan validity)
+    {
+        using var key = LoadPrivateKey(privateKeyPem);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddOrganizationName(organization);
+        subject.AddCommonName(commonName);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + validity);
+        return certificate.ExportCertificatePem();
+    }
+
     /// <summary>Loads a PKCS#8 (or SEC1 "EC PRIVATE KEY") P-256 private key. The caller disposes it.</summary>
     /// <exception cref="SigningKeyException">The PEM is malformed, holds an RSA key, or a curve other than P-256.</exception>
     public static ECDsa LoadPrivateKey(string pem)

@@ -88,4 +88,17 @@ public static partial class ModelValidation
 
     /// <exception cref="ModelFormatException">The policy is invalid; <see cref="ModelFormatException.Errors"/> lists why.</exception>
     public static void EnsureValid(this NodePolicy policy) => Throwing(policy.Validate());
+
+    /// <summary>Checks a service policy's properties and constraints.</summary>
+    public static IReadOnlyList<ValidationError> Validate(this ServicePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var errors = new ValidationErrors();
+        Properties(errors, "properties", policy.Properties);
+        Constraints(errors, "constraints", policy.Constraints);
+        return errors.Items;
+    }
+
+    /// <exception cref="ModelFormatException">The policy is invalid; <see cref="ModelFormatException.Errors"/> lists why.</exception>
+    public static void EnsureValid(this ServicePolicy policy) => Throwing(policy.Validate());
 }

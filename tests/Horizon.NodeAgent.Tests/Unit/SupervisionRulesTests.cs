@@ -33,7 +33,7 @@ public sealed class SupervisionRulesTests
     }
 
     [Fact]
-    public void Environment_UserInputsOverrideTheDeployment_AndHznVariablesOverrideBoth()
+    public void Environment_FollowsOpenHorizon_DeploymentEntriesWin_AndHznVariablesReplaceUserInput()
     {
         var service = Services.Service("web.test", "{}");
         var terms = Services.Terms(service) with
@@ -58,10 +58,11 @@ public sealed class SupervisionRulesTests
 
         var environment = WorkloadEnvironment.Build("a1", terms, service, ["GREETING=hello", "MODE=fast"], node);
 
-        Assert.Equal("hi", environment["GREETING"]);
+        // As in Open Horizon: the deployment's own entries win, the platform's HZN_* replace user input, lists keep their strings.
+        Assert.Equal("hello", environment["GREETING"]);
         Assert.Equal("fast", environment["MODE"]);
         Assert.Equal("node1", environment["HZN_NODE_ID"]);
-        Assert.Equal("80 443", environment["PORTS"]);
+        Assert.Equal("443", environment["PORTS"]);
         Assert.False(environment.ContainsKey("OTHER"));
         Assert.Equal(("4", "2048", "arm64", "a1"), (environment["HZN_CPUS"], environment["HZN_RAM"], environment["HZN_ARCH"], environment["HZN_AGREEMENTID"]));
     }

@@ -26,6 +26,45 @@ internal sealed class AgentClient(Uri baseUrl) : IDisposable
 
     public Task<JsonElement> ListEventLogAsync(CancellationToken cancellationToken = default) => GetAsync("eventlog", cancellationToken);
 
+    /// <summary>The node's policy with its built-in properties (<c>GET /node/policy</c>).</summary>
+    public Task<JsonElement> GetNodePolicyAsync(CancellationToken cancellationToken = default) => GetAsync("node/policy", cancellationToken);
+
+    /// <summary>
+    /// The log lines of a service's container (<c>GET /services/{url}/log</c>), the last ones first; with
+    /// <paramref name="follow"/>, new lines as they come until the container stops or the caller cancels.
+    /// </summary>
+    /// <exception cref="CliException">The agent answered with an error: no such service running here (exit 2), or another.</exception>
+    public async IAsyncEnumerable<string> ReadServiceLogAsync(string url, string? org, string? version, string? container, bool follow,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { "tail=200" };
+        if (follow)
+        {
+            query.Add("follow=true");
+        }
+        foreach (var (name, value) in new[] { ("org", org), ("version", version), ("container", container) })
+        {
+            if (value is not null)
+            {
+                query.Add($"{name}={Uri.EscapeDataString(value)}");
+            }
+        }
+        var path = $"services/{Uri.EscapeDataString(url)}/log?{string.Join('&', query)}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var streaming = new HttpClient { BaseAddress = _http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var response = await streaming.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw Failure(HttpMethod.Get, path, response, body);
+        }
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            yield return line;
+        }
+    }
+
     /// <summary>Registers the node: <c>POST /node</c> with id, token, org, pattern or policy and user input.</summary>
     public Task<JsonElement> RegisterAsync(string registrationJson, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "node", registrationJson, cancellationToken);
@@ -53,16 +92,7 @@ internal sealed class AgentClient(Uri baseUrl) : IDisposable
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            var what = $"the node agent answered {method} /{path} with {(int)response.StatusCode}: {AgentMessage(body) ?? response.ReasonPhrase}";
-            throw response.StatusCode switch
-            {
-                HttpStatusCode.NotFound => new CliException(ExitCodes.NotFound, what),
-                HttpStatusCode.MethodNotAllowed => new CliException(ExitCodes.RemoteFailure, what + " (this node agent does not offer that yet)"),
-                HttpStatusCode.Conflict => new CliException(ExitCodes.Conflict, what),
-                HttpStatusCode.BadRequest => new CliException(ExitCodes.Usage, what),
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new CliException(ExitCodes.Unauthorized, what),
-                _ => new CliException(ExitCodes.RemoteFailure, what),
-            };
+            throw Failure(method, path, response, body);
         }
         if (string.IsNullOrWhiteSpace(body))
         {
@@ -77,6 +107,20 @@ internal sealed class AgentClient(Uri baseUrl) : IDisposable
         {
             throw new CliException(ExitCodes.RemoteFailure, $"the node agent answered {method} /{path} with something that is not JSON");
         }
+    }
+
+    private static CliException Failure(HttpMethod method, string path, HttpResponseMessage response, string body)
+    {
+        var what = $"the node agent answered {method} /{path.Split('?')[0]} with {(int)response.StatusCode}: {AgentMessage(body) ?? response.ReasonPhrase}";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.NotFound => new CliException(ExitCodes.NotFound, what),
+            HttpStatusCode.MethodNotAllowed => new CliException(ExitCodes.RemoteFailure, what + " (this node agent does not offer that)"),
+            HttpStatusCode.Conflict => new CliException(ExitCodes.Conflict, what),
+            HttpStatusCode.BadRequest => new CliException(ExitCodes.Usage, what),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new CliException(ExitCodes.Unauthorized, what),
+            _ => new CliException(ExitCodes.RemoteFailure, what),
+        };
     }
 
     // Problem details (detail/title) or anax's {"error": "..."}.

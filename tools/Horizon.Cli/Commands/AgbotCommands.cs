@@ -4,95 +4,188 @@ using static Horizon.Cli.Commands.ExchangeCommands;
 
 namespace Horizon.Cli.Commands;
 
-/// <summary><c>hzn exchange agbot list|add|remove|addpattern|listpattern|removepattern|adddeploymentpol|listdeploymentpol|removedeploymentpol</c>.</summary>
+/// <summary>
+/// <c>hzn exchange agbot list|add|remove|addpattern|listpattern|removepattern|adddeploymentpol|listdeploymentpol|removedeploymentpol</c>,
+/// with Open Horizon's positional forms (<c>addpattern &lt;agbot&gt; &lt;patternorg&gt; &lt;pattern&gt; [nodeorg]</c>,
+/// <c>adddeploymentpol &lt;agbot&gt; &lt;policyorg&gt;</c>) and aliases.
+/// </summary>
 internal static class AgbotCommands
 {
     public static Command Create(CommandKit kit)
     {
-        var listName = Optional("agbot", "One agbot to show");
-        var list = kit.Command("list", "List the org's agbots, or show one", async (invocation, cancellationToken) =>
+        var listName = Optional("agbot", "One agbot to show (name or org/name)");
+        var longForm = new Option<bool>("--long", "-l") { Description = "Show every field (JSON)" };
+        var list = kit.Command("list|ls", "List the org's agbots, or show one", async (invocation, cancellationToken) =>
         {
             var exchange = invocation.Exchange();
             var org = invocation.Org;
-            IReadOnlyList<ExchangeAgbot> agbots = invocation.GetValue(listName) is { } one
-                ? [await exchange.GetAgbotAsync(org, one, cancellationToken)]
-                : await exchange.ListAgbotsAsync(org, cancellationToken);
+            IReadOnlyList<ExchangeAgbot> agbots;
+            if (invocation.GetValue(listName) is { } given)
+            {
+                (org, var one) = invocation.Id(given, "agbot");
+                agbots = [await exchange.GetAgbotAsync(org, one, cancellationToken)];
+            }
+            else
+            {
+                agbots = await exchange.ListAgbotsAsync(org, cancellationToken);
+            }
+            if (invocation.GetValue(longForm))
+            {
+                Output.Json(invocation.Out, System.Text.Json.JsonSerializer.Serialize(agbots, ExchangeJsonContext.Default.IReadOnlyListExchangeAgbot));
+                return;
+            }
             Show(invocation, agbots, ExchangeJsonContext.Default.IReadOnlyListExchangeAgbot, ["AGBOT", "NAME", "OWNER", "LAST HEARTBEAT"],
                 all => all.Select(a => (IReadOnlyList<string?>)[$"{org}/{a.Id}", a.Name, a.Owner, a.LastHeartbeat]));
-        }, listName);
+        }, listName, longForm);
 
         var addName = Required("agbot", "The agbot's id");
         var addToken = Required("token", "The agbot's token");
-        var add = kit.Command("add", "Create an agbot record (org admin)", async (invocation, cancellationToken) =>
+        var add = kit.Command("add|create|cr", "Create an agbot record (org admin)", async (invocation, cancellationToken) =>
         {
-            var id = invocation.GetValue(addName);
-            await invocation.Exchange().PutAgbotAsync(invocation.Org, id, new ExchangeAgbot { Token = invocation.GetValue(addToken), Name = id }, cancellationToken);
-            invocation.Out.WriteLine($"agbot {invocation.Org}/{id} added");
+            var (org, id) = invocation.Id(invocation.GetValue(addName), "agbot");
+            await invocation.Exchange().PutAgbotAsync(org, id, new ExchangeAgbot { Token = invocation.GetValue(addToken), Name = id }, cancellationToken);
+            invocation.Out.WriteLine($"agbot {org}/{id} added");
         }, addName, addToken);
-        add.Aliases.Add("create");
 
-        var agbot = Required("agbot", "The agbot");
-        var remove = kit.Command("remove", "Remove an agbot record", async (invocation, cancellationToken) =>
+        var agbot = Required("agbot", "The agbot (name or org/name)");
+        var remove = kit.Command("remove|rm", "Remove an agbot record", async (invocation, cancellationToken) =>
         {
-            var id = invocation.GetValue(agbot);
-            await invocation.Exchange().DeleteAgbotAsync(invocation.Org, id, cancellationToken);
-            invocation.Out.WriteLine($"agbot {invocation.Org}/{id} removed");
+            var (org, id) = invocation.Id(invocation.GetValue(agbot), "agbot");
+            await invocation.Exchange().DeleteAgbotAsync(org, id, cancellationToken);
+            invocation.Out.WriteLine($"agbot {org}/{id} removed");
         }, agbot);
 
+        return CommandKit.Group("agbot", "Agreement bots", list, add, remove,
+            AddPattern(kit), ListPatterns(kit), RemovePattern(kit), AddPolicies(kit), ListPolicies(kit), RemovePolicies(kit));
+    }
+
+    private static Command AddPattern(CommandKit kit)
+    {
+        var agbot = Required("agbot", "The agbot (name or org/name)");
         var patternOrg = Required("patternorg", "The org of the pattern");
         var pattern = Required("pattern", "The pattern's name");
-        var nodeOrg = new Option<string?>("--node-org") { Description = "Serve nodes of this org (default: the pattern's org)" };
-        var addPattern = kit.Command("addpattern", "Make the agbot serve a pattern", async (invocation, cancellationToken) =>
+        var nodeOrgArgument = Optional("nodeorg", "Serve nodes of this org (default: the pattern's org)");
+        var nodeOrg = new Option<string?>("--node-org") { Description = "The same as the nodeorg argument" };
+        return kit.Command("addpattern|addpa", "Make the agbot serve a pattern to the nodes of an org", async (invocation, cancellationToken) =>
         {
-            var added = await invocation.Exchange().AddAgbotPatternAsync(invocation.Org, invocation.GetValue(agbot), new AgbotPattern
+            var (org, id) = invocation.Id(invocation.GetValue(agbot), "agbot");
+            var added = await invocation.Exchange().AddAgbotPatternAsync(org, id, new AgbotPattern
             {
                 PatternOrgid = invocation.GetValue(patternOrg),
                 Pattern = invocation.GetValue(pattern),
-                NodeOrgid = invocation.GetValue(nodeOrg) ?? invocation.GetValue(patternOrg),
+                NodeOrgid = NodeOrg(invocation, nodeOrgArgument, nodeOrg) ?? invocation.GetValue(patternOrg),
             }, cancellationToken);
-            invocation.Out.WriteLine($"agbot {invocation.Org}/{invocation.GetValue(agbot)} serves pattern {added.PatternOrgid}/{added.Pattern} for nodes of {added.NodeOrgid} (id {added.Id})");
-        }, agbot, patternOrg, pattern, nodeOrg);
+            invocation.Out.WriteLine($"agbot {org}/{id} serves pattern {added.PatternOrgid}/{added.Pattern} to nodes of {added.NodeOrgid} (id {added.Id})");
+        }, agbot, patternOrg, pattern, nodeOrgArgument, nodeOrg);
+    }
 
-        var listPatterns = kit.Command("listpattern", "List the patterns the agbot serves", async (invocation, cancellationToken) =>
+    private static Command ListPatterns(CommandKit kit)
+    {
+        var agbot = Required("agbot", "The agbot (name or org/name)");
+        var patternOrg = Optional("patternorg", "Only patterns of this org");
+        var pattern = Optional("pattern", "Only this pattern");
+        var nodeOrg = Optional("nodeorg", "Only for nodes of this org");
+        return kit.Command("listpattern|lspa", "List the patterns the agbot serves", async (invocation, cancellationToken) =>
         {
-            var served = await invocation.Exchange().ListAgbotPatternsAsync(invocation.Org, invocation.GetValue(agbot), cancellationToken);
-            Show(invocation, served, ExchangeJsonContext.Default.IReadOnlyListAgbotPattern, ["ID", "PATTERN", "NODE ORG"],
+            var (org, id) = invocation.Id(invocation.GetValue(agbot), "agbot");
+            var served = (await invocation.Exchange().ListAgbotPatternsAsync(org, id, cancellationToken))
+                .Where(p => Matches(invocation.GetValue(patternOrg), p.PatternOrgid) && Matches(invocation.GetValue(pattern), p.Pattern)
+                    && Matches(invocation.GetValue(nodeOrg), p.NodeOrgid))
+                .ToList();
+            Show(invocation, (IReadOnlyList<AgbotPattern>)served, ExchangeJsonContext.Default.IReadOnlyListAgbotPattern, ["ID", "PATTERN", "NODE ORG"],
                 all => all.Select(p => (IReadOnlyList<string?>)[p.Id, $"{p.PatternOrgid}/{p.Pattern}", p.NodeOrgid]));
-        }, agbot);
+        }, agbot, patternOrg, pattern, nodeOrg);
+    }
 
-        var servedId = Required("id", "The id 'listpattern' or 'listdeploymentpol' shows");
-        var removePattern = kit.Command("removepattern", "Stop serving a pattern", async (invocation, cancellationToken) =>
+    private static Command RemovePattern(CommandKit kit)
+    {
+        var agbot = Required("agbot", "The agbot (name or org/name)");
+        var first = Required("patternorg", "The org of the pattern (or the id 'listpattern' shows)");
+        var pattern = Optional("pattern", "The pattern's name");
+        var nodeOrg = Optional("nodeorg", "The org of the nodes (default: the pattern's org)");
+        return kit.Command("removepattern|rmpa", "Stop serving a pattern", async (invocation, cancellationToken) =>
         {
-            await invocation.Exchange().DeleteAgbotPatternAsync(invocation.Org, invocation.GetValue(agbot), invocation.GetValue(servedId), cancellationToken);
-            invocation.Out.WriteLine($"agbot {invocation.Org}/{invocation.GetValue(agbot)} no longer serves {invocation.GetValue(servedId)}");
-        }, agbot, servedId);
+            var (org, id) = invocation.Id(invocation.GetValue(agbot), "agbot");
+            var exchange = invocation.Exchange();
+            var served = await exchange.ListAgbotPatternsAsync(org, id, cancellationToken);
+            var given = invocation.GetValue(first);
+            var matches = invocation.GetValue(pattern) is { } name
+                ? served.Where(p => p.PatternOrgid == given && p.Pattern == name && p.NodeOrgid == (invocation.GetValue(nodeOrg) ?? given)).ToList()
+                : served.Where(p => p.Id == given).ToList();
+            if (matches.Count == 0)
+            {
+                throw new CliException(ExitCodes.NotFound, $"agbot {org}/{id} does not serve {(invocation.GetValue(pattern) is { } p ? $"pattern {given}/{p} to nodes of {invocation.GetValue(nodeOrg) ?? given}" : given)}; see 'hzn exchange agbot listpattern {org}/{id}'");
+            }
+            foreach (var match in matches)
+            {
+                await exchange.DeleteAgbotPatternAsync(org, id, match.Id!, cancellationToken);
+                invocation.Out.WriteLine($"agbot {org}/{id} no longer serves pattern {match.PatternOrgid}/{match.Pattern} to nodes of {match.NodeOrgid}");
+            }
+        }, agbot, first, pattern, nodeOrg);
+    }
 
+    private static Command AddPolicies(CommandKit kit)
+    {
+        var agbot = Required("agbot", "The agbot (name or org/name)");
         var policyOrg = Required("policyorg", "The org whose deployment policies to serve");
-        var policy = new Option<string>("--policy") { Description = "One policy's name, or * for all of the org's", DefaultValueFactory = _ => "*" };
-        var addPolicy = kit.Command("adddeploymentpol", "Make the agbot serve an org's deployment policies", async (invocation, cancellationToken) =>
+        var policy = new Option<string>("--policy") { Description = "One policy's name, or * (the default, as in Open Horizon) for all of the org's", DefaultValueFactory = _ => "*" };
+        var nodeOrg = new Option<string?>("--node-org") { Description = "Serve nodes of this org (default: the policy org)" };
+        return kit.Command("adddeploymentpol|addpo|addbusinesspol", "Make the agbot serve an org's deployment policies", async (invocation, cancellationToken) =>
         {
-            var added = await invocation.Exchange().AddAgbotBusinessPolicyAsync(invocation.Org, invocation.GetValue(agbot), new AgbotBusinessPolicy
+            var (org, id) = invocation.Id(invocation.GetValue(agbot), "agbot");
+            var added = await invocation.Exchange().AddAgbotBusinessPolicyAsync(org, id, new AgbotBusinessPolicy
             {
                 BusinessPolOrgid = invocation.GetValue(policyOrg),
                 BusinessPol = invocation.GetValue(policy),
                 NodeOrgid = invocation.GetValue(nodeOrg) ?? invocation.GetValue(policyOrg),
             }, cancellationToken);
-            invocation.Out.WriteLine($"agbot {invocation.Org}/{invocation.GetValue(agbot)} serves deployment policies {added.BusinessPolOrgid}/{added.BusinessPol} for nodes of {added.NodeOrgid} (id {added.Id})");
+            var what = added.BusinessPol == "*" ? $"every deployment policy of {added.BusinessPolOrgid}" : $"deployment policy {added.BusinessPolOrgid}/{added.BusinessPol}";
+            invocation.Out.WriteLine($"agbot {org}/{id} serves {what} to nodes of {added.NodeOrgid} (id {added.Id})");
         }, agbot, policyOrg, policy, nodeOrg);
+    }
 
-        var listPolicies = kit.Command("listdeploymentpol", "List the deployment policies the agbot serves", async (invocation, cancellationToken) =>
+    private static Command ListPolicies(CommandKit kit)
+    {
+        var agbot = Required("agbot", "The agbot (name or org/name)");
+        return kit.Command("listdeploymentpol|lspo|listbusinesspol", "List the deployment policies the agbot serves", async (invocation, cancellationToken) =>
         {
-            var served = await invocation.Exchange().ListAgbotBusinessPoliciesAsync(invocation.Org, invocation.GetValue(agbot), cancellationToken);
+            var (org, id) = invocation.Id(invocation.GetValue(agbot), "agbot");
+            var served = await invocation.Exchange().ListAgbotBusinessPoliciesAsync(org, id, cancellationToken);
             Show(invocation, served, ExchangeJsonContext.Default.IReadOnlyListAgbotBusinessPolicy, ["ID", "POLICY", "NODE ORG"],
                 all => all.Select(p => (IReadOnlyList<string?>)[p.Id, $"{p.BusinessPolOrgid}/{p.BusinessPol}", p.NodeOrgid]));
         }, agbot);
-
-        var removePolicy = kit.Command("removedeploymentpol", "Stop serving deployment policies", async (invocation, cancellationToken) =>
-        {
-            await invocation.Exchange().DeleteAgbotBusinessPolicyAsync(invocation.Org, invocation.GetValue(agbot), invocation.GetValue(servedId), cancellationToken);
-            invocation.Out.WriteLine($"agbot {invocation.Org}/{invocation.GetValue(agbot)} no longer serves {invocation.GetValue(servedId)}");
-        }, agbot, servedId);
-
-        return CommandKit.Group("agbot", "Agreement bots", list, add, remove, addPattern, listPatterns, removePattern, addPolicy, listPolicies, removePolicy);
     }
+
+    private static Command RemovePolicies(CommandKit kit)
+    {
+        var agbot = Required("agbot", "The agbot (name or org/name)");
+        var given = Required("policyorg", "The policy org whose serving to stop (or the id 'listdeploymentpol' shows)");
+        return kit.Command("removedeploymentpol|rmpo|removebusinesspol", "Stop serving deployment policies", async (invocation, cancellationToken) =>
+        {
+            var (org, id) = invocation.Id(invocation.GetValue(agbot), "agbot");
+            var exchange = invocation.Exchange();
+            var value = invocation.GetValue(given);
+            var served = await exchange.ListAgbotBusinessPoliciesAsync(org, id, cancellationToken);
+            var matches = served.Where(p => p.Id == value).ToList() is { Count: > 0 } byId ? byId : served.Where(p => p.BusinessPolOrgid == value).ToList();
+            if (matches.Count == 0)
+            {
+                throw new CliException(ExitCodes.NotFound, $"agbot {org}/{id} serves no deployment policies of {value}; see 'hzn exchange agbot listdeploymentpol {org}/{id}'");
+            }
+            foreach (var match in matches)
+            {
+                await exchange.DeleteAgbotBusinessPolicyAsync(org, id, match.Id!, cancellationToken);
+                invocation.Out.WriteLine($"agbot {org}/{id} no longer serves deployment policies {match.BusinessPolOrgid}/{match.BusinessPol} to nodes of {match.NodeOrgid}");
+            }
+        }, agbot, given);
+    }
+
+    private static string? NodeOrg(Invocation invocation, Argument<string?> argument, Option<string?> option) =>
+        (invocation.GetValue(argument), invocation.GetValue(option)) switch
+        {
+            ({ } a, { } o) when a != o => throw new CliException(ExitCodes.Usage, $"the nodeorg argument ({a}) and --node-org ({o}) differ; give one"),
+            ({ } a, _) => a,
+            (_, var o) => o,
+        };
+
+    private static bool Matches(string? wanted, string? actual) => wanted is null || wanted == actual;
 }

@@ -1,14 +1,10 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
-using Horizon.Patterns.Files;
-using Horizon.Patterns.Json;
-using Horizon.Patterns.Validation;
 
 namespace Horizon.Cli.Commands;
 
 /// <summary>
 /// The commands that talk to this machine's node agent (local API, HORIZON_URL, default
-/// http://127.0.0.1:8510): register, unregister, node, agreement, service, eventlog.
+/// http://127.0.0.1:8510): register, unregister, node, agreement, service, eventlog, policy.
 /// </summary>
 internal static class AgentCommands
 {
@@ -16,13 +12,9 @@ internal static class AgentCommands
 
     public static IEnumerable<Command> Create(CommandKit kit)
     {
-        yield return Register(kit);
-        yield return kit.Command("unregister", "Unregister this node: cancel its agreements, stop its containers, leave the exchange", async (invocation, cancellationToken) =>
-        {
-            await invocation.Agent().UnregisterAsync(cancellationToken);
-            invocation.Out.WriteLine("node unregistered: agreements cancelled, containers and networks removed");
-        });
-        yield return CommandKit.Group("node", "This node", kit.Command("list", "Show this node's registration and state", async (invocation, cancellationToken) =>
+        yield return RegisterCommand.Create(kit);
+        yield return Unregister(kit);
+        yield return CommandKit.Group("node", "This node", kit.Command("list|ls", "Show this node's registration and state", async (invocation, cancellationToken) =>
         {
             var node = await invocation.Agent().GetNodeAsync(cancellationToken);
             if (invocation.Json)
@@ -38,15 +30,37 @@ internal static class AgentCommands
                 }
             }
         }));
-        yield return CommandKit.Group("agreement", "Agreements of this node",
+        yield return CommandKit.Group("agreement|ag", "Agreements of this node",
             List(kit, "Agreements this node has made", a => a.ListAgreementsAsync()),
             Cancel(kit));
-        yield return CommandKit.Group("service", "Services running on this node", List(kit, "Services and their containers", a => a.ListServicesAsync()));
-        yield return CommandKit.Group("eventlog", "What the node agent did, step by step", List(kit, "The node agent's event log", a => a.ListEventLogAsync()));
+        yield return CommandKit.Group("service|serv", "Services running on this node",
+            List(kit, "Services and their containers", a => a.ListServicesAsync()),
+            ServiceLog(kit));
+        yield return CommandKit.Group("eventlog|ev", "What the node agent did, step by step", List(kit, "The node agent's event log", a => a.ListEventLogAsync()));
+        yield return CommandKit.Group("policy|pol", "This node's policy", kit.Command("list|ls", "Show this node's policy, built-in properties included", async (invocation, cancellationToken) =>
+            Output.Json(invocation.Out, await invocation.Agent().GetNodePolicyAsync(cancellationToken))));
+    }
+
+    private static Command Unregister(CommandKit kit)
+    {
+        var force = new Option<bool>("--force", "-f") { Description = "Skip the 'are you sure?' prompt (hzn never prompts)" };
+        var remove = new Option<bool>("--remove", "-r") { Description = "Also remove the node from the exchange (Horizon always does)" };
+        var deepClean = new Option<bool>("--deep-clean", "-D") { Description = "Accepted for Open Horizon's scripts: the agent always removes every container and network it ran" };
+        var timeout = new Option<int>("--timeout", "-t") { Description = "Minutes to wait for the unregistration (0: as long as it takes)", DefaultValueFactory = _ => 0 };
+        return kit.Command("unregister|unreg", "Unregister this node: cancel its agreements, stop its containers, leave the exchange", async (invocation, cancellationToken) =>
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (invocation.GetValue(timeout) > 0)
+            {
+                limit.CancelAfter(TimeSpan.FromMinutes(invocation.GetValue(timeout)));
+            }
+            await invocation.Agent().UnregisterAsync(limit.Token);
+            invocation.Out.WriteLine("node unregistered: agreements cancelled, containers and networks removed, node record removed from the exchange");
+        }, force, remove, deepClean, timeout);
     }
 
     private static Command List(CommandKit kit, string description, Func<Agent.AgentClient, Task<System.Text.Json.JsonElement>> fetch) =>
-        kit.Command("list", description, async (invocation, _) =>
+        kit.Command("list|ls", description, async (invocation, _) =>
         {
             var value = await fetch(invocation.Agent());
             if (invocation.Json)
@@ -61,75 +75,44 @@ internal static class AgentCommands
 
     private static Command Cancel(CommandKit kit)
     {
-        var id = new Argument<string>("agreement") { Description = "The agreement id ('hzn agreement list' shows it)" };
-        return kit.Command("cancel", "Cancel an agreement; the agbot may negotiate a new one", async (invocation, cancellationToken) =>
+        var id = new Argument<string?>("agreement") { Description = "The agreement id ('hzn agreement list' shows it)", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all", "-a") { Description = "Cancel every active agreement" };
+        return kit.Command("cancel|can", "Cancel an agreement (or all with -a); the agbot may negotiate a new one", async (invocation, cancellationToken) =>
         {
-            await invocation.Agent().CancelAgreementAsync(invocation.GetValue(id), cancellationToken);
-            invocation.Out.WriteLine($"agreement {invocation.GetValue(id)} cancelled");
-        }, id);
-    }
-
-    private static Command Register(CommandKit kit)
-    {
-        var node = new Option<string>("--node-id-tok", "-n") { Description = "The node's id and token, id:token (default: HZN_DEVICE_ID and HZN_DEVICE_TOKEN)" };
-        var pattern = new Option<string?>("--pattern", "-p") { Description = "Register to this pattern (name or org/name)" };
-        var policy = new Option<string?>("--policy") { Description = "A node.policy.json (a policy node, when no pattern is given)" };
-        var userInput = new Option<string?>("--user-input-file", "-f") { Description = "A userinput.json (either Open Horizon format)" };
-        var name = new Option<string?>("--name", "-m") { Description = "A readable name for the node" };
-        var wait = new Option<bool>("--wait", "-w") { Description = "Show progress until an agreement is finalized and its containers run" };
-        var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds --wait waits before giving up (exit 7)", DefaultValueFactory = _ => 300 };
-        return kit.Command("register", "Register this node with the exchange through its node agent", async (invocation, cancellationToken) =>
-        {
-            var (id, token) = NodeIdAndToken(invocation, invocation.GetValue(node));
-            var body = new JsonObject
-            {
-                ["id"] = id,
-                ["token"] = token,
-                ["org"] = invocation.Org,
-                ["name"] = invocation.GetValue(name) ?? id,
-            };
-            if (NodeCommands.QualifiedPattern(invocation, invocation.GetValue(pattern)) is { } qualified)
-            {
-                body["pattern"] = qualified;
-            }
-            if (invocation.GetValue(policy) is { } policyPath)
-            {
-                var nodePolicy = ProjectFiles.Read(invocation, policyPath, OpenHorizonFiles.ReadNodePolicy);
-                var errors = nodePolicy.Validate();
-                if (errors.Count > 0)
-                {
-                    throw ProjectFiles.Invalid(policyPath, new ModelFormatException(errors));
-                }
-                body["policy"] = JsonNode.Parse(ModelJson.Serialize(nodePolicy));
-            }
-            if (invocation.GetValue(userInput) is { } inputPath)
-            {
-                var inputs = ProjectFiles.Read(invocation, inputPath, OpenHorizonFiles.ReadUserInput);
-                body["userInput"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(inputs, PatternsJsonContext.Default.IReadOnlyListServiceUserInput));
-            }
             var agent = invocation.Agent();
-            var started = TimeProvider.System.GetTimestamp();
-            await agent.RegisterAsync(body.ToJsonString(), cancellationToken);
-            invocation.Out.WriteLine($"node {invocation.Org}/{id} registered{(body["pattern"] is { } p ? $" with pattern {p}" : " with its node policy")}");
-            if (!invocation.GetValue(wait))
+            IReadOnlyList<string> ids = invocation.GetValue(all)
+                ? [.. Output.Items(await agent.ListAgreementsAsync(cancellationToken))
+                    .Where(a => Output.Field(a, "state") is not ("cancelled" or "terminated" or "ended"))
+                    .Select(a => Output.Field(a, "id") ?? Output.Field(a, "agreementId")).OfType<string>()]
+                : invocation.GetValue(id) is { } one ? [one] : throw new CliException(ExitCodes.Usage, "give the agreement id, or -a for all");
+            foreach (var agreement in ids)
             {
-                return ExitCodes.Ok;
+                await agent.CancelAgreementAsync(agreement, cancellationToken);
+                invocation.Out.WriteLine($"agreement {agreement} cancelled");
             }
-            return await RegistrationProgress.WaitAsync(invocation, agent, started, TimeSpan.FromSeconds(invocation.GetValue(timeout)), cancellationToken);
-        }, node, pattern, policy, userInput, name, wait, timeout);
+        }, id, all);
     }
 
-    private static (string Id, string Token) NodeIdAndToken(Invocation invocation, string? given)
+    private static Command ServiceLog(CommandKit kit)
     {
-        if (given is not null)
+        var service = new Argument<string>("service") { Description = "The service's url (as in its definition), or org/url" };
+        var version = new Option<string?>("--version", "-V") { Description = "The service's version, when several run" };
+        var container = new Option<string?>("--container", "-c") { Description = "The container of the service, when it has several" };
+        var tail = new Option<bool>("--tail", "-f") { Description = "Keep printing new lines as they come (until Ctrl-C)" };
+        return kit.Command("log", "Show the container log of a service running on this node", async (invocation, cancellationToken) =>
         {
-            var colon = given.IndexOf(':', StringComparison.Ordinal);
-            return colon > 0 && colon < given.Length - 1
-                ? (given[..colon], given[(colon + 1)..])
-                : throw new CliException(ExitCodes.Usage, "-n must read id:token");
-        }
-        return (invocation.Environment.Get("HZN_DEVICE_ID"), invocation.Environment.Get("HZN_DEVICE_TOKEN")) is ({ } id, { } token)
-            ? (id, token)
-            : throw new CliException(ExitCodes.Usage, "give the node's id and token with -n id:token (or HZN_DEVICE_ID and HZN_DEVICE_TOKEN)");
+            var given = invocation.GetValue(service);
+            var slash = given.IndexOf('/', StringComparison.Ordinal);
+            // An org prefix is Open Horizon's org/url form; a url with a scheme ("https://...") keeps its slashes.
+            var (org, url) = slash > 0 && !given.Contains("://", StringComparison.Ordinal) && given.IndexOf('/', slash + 1) < 0
+                ? (given[..slash], given[(slash + 1)..])
+                : ((string?)null, given);
+            await foreach (var line in invocation.Agent().ReadServiceLogAsync(url, org, invocation.GetValue(version), invocation.GetValue(container),
+                invocation.GetValue(tail), cancellationToken))
+            {
+                await invocation.Out.WriteLineAsync(line);
+                await invocation.Out.FlushAsync(cancellationToken);
+            }
+        }, service, version, container, tail);
     }
 }

@@ -13,17 +13,27 @@ internal static class DeploymentCommands
 {
     public static Command Create(CommandKit kit)
     {
-        var listName = Optional("policy", "One policy to show");
-        var list = kit.Command("listpolicy", "List the org's deployment policies, or show one", async (invocation, cancellationToken) =>
+        var listName = Optional("policy", "One policy to show (name or org/name)");
+        var longForm = new Option<bool>("--long", "-l") { Description = "Show every policy in full (JSON)" };
+        var list = kit.Command("listpolicy|ls|list", "List the org's deployment policies, or show one", async (invocation, cancellationToken) =>
         {
             var definitions = invocation.Exchange();
-            if (invocation.GetValue(listName) is { } one)
+            var org = invocation.Org;
+            if (invocation.GetValue(listName) is { } given)
             {
-                Output.Json(invocation.Out, await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, one, cancellationToken));
-                return;
+                if (OrgQualifiedId.OrgOnly(given) is { } otherOrg)
+                {
+                    org = otherOrg;
+                }
+                else
+                {
+                    var (policyOrg, one) = invocation.Id(given, "deployment policy");
+                    Output.Json(invocation.Out, await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, policyOrg, one, cancellationToken));
+                    return;
+                }
             }
-            var json = await definitions.ListDefinitionsJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, cancellationToken);
-            if (invocation.Json)
+            var json = await definitions.ListDefinitionsJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, org, cancellationToken);
+            if (invocation.Json || invocation.GetValue(longForm))
             {
                 Output.Json(invocation.Out, json);
                 return;
@@ -33,32 +43,39 @@ internal static class DeploymentCommands
             Output.Table(invocation.Out, ["POLICY", "SERVICE", "VERSIONS", "CONSTRAINTS"],
                 policies.Select(p => (IReadOnlyList<string?>)[$"{p.Org}/{p.Name}", $"{p.Service.Org}/{p.Service.Name} {p.Service.Arch}",
                     string.Join("|", p.Service.ServiceVersions.Select(v => v.Version)), string.Join(" AND ", p.Constraints)]));
-        }, listName);
-        list.Aliases.Add("list");
+        }, listName, longForm);
 
-        var addName = Required("policy", "The policy's name");
+        var addName = Required("policy", "The policy's name (or org/name)");
         var file = new Option<string>("--json-file", "-f") { Description = "The deployment.policy.json", Required = true };
-        var add = kit.Command("addpolicy", "Add or replace a deployment policy", async (invocation, cancellationToken) =>
+        var noConstraints = new Option<bool>("--no-constraints") { Description = "Publish a policy without constraints, which deploys to every policy node that accepts it" };
+        var idToken = new Option<string?>("--id-token", "-n") { Description = "Exchange credentials [org/]user:password (as -u)" };
+        var add = kit.Command("addpolicy|addp", "Add or replace a deployment policy", async (invocation, cancellationToken) =>
         {
             var path = invocation.GetValue(file);
-            var id = invocation.GetValue(addName);
+            var (org, id) = invocation.Id(invocation.GetValue(addName), "deployment policy");
             var policy = ProjectFiles.Read(invocation, path, OpenHorizonFiles.ReadDeploymentPolicy) with { Name = id };
-            var errors = policy.Validate();
-            if (errors.Count > 0)
+            ProjectFiles.EnsureValid(invocation, path, policy.Validate(), policy.Constraints);
+            if (!invocation.GetValue(noConstraints) && policy.Constraints.All(string.IsNullOrWhiteSpace))
             {
-                throw ProjectFiles.Invalid(path, new ModelFormatException(errors));
+                throw new CliException(ExitCodes.Usage, $"{path} has no constraints, so the service would go to every node with a policy that accepts it; pass --no-constraints if that is what you want");
             }
-            await invocation.Exchange().PutDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, id, ModelJson.Serialize(policy), cancellationToken);
-            invocation.Out.WriteLine($"deployment policy {invocation.Org}/{id} added ({policy.Service.Org}/{policy.Service.Name})");
-        }, addName, file);
+            await Exchange(invocation, idToken).PutDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, org, id, ModelJson.Serialize(policy), cancellationToken);
+            invocation.Out.WriteLine($"deployment policy {org}/{id} added ({policy.Service.Org}/{policy.Service.Name})");
+        }, addName, file, noConstraints, idToken);
 
-        var removeName = Required("policy", "The policy to remove");
-        var remove = kit.Command("removepolicy", "Remove a deployment policy", async (invocation, cancellationToken) =>
+        var removeName = Required("policy", "The policy to remove (name or org/name)");
+        var force = new Option<bool>("--force", "-f") { Description = "Skip the 'are you sure?' prompt (hzn never prompts)" };
+        var removeIdToken = new Option<string?>("--id-token", "-n") { Description = "Exchange credentials [org/]user:password (as -u)" };
+        var remove = kit.Command("removepolicy|rmp", "Remove a deployment policy", async (invocation, cancellationToken) =>
         {
-            await invocation.Exchange().DeleteDefinitionAsync(ExchangeDefinitionKind.DeploymentPolicy, invocation.Org, invocation.GetValue(removeName), cancellationToken);
-            invocation.Out.WriteLine($"deployment policy {invocation.Org}/{invocation.GetValue(removeName)} removed");
-        }, removeName);
+            var (org, id) = invocation.Id(invocation.GetValue(removeName), "deployment policy");
+            await Exchange(invocation, removeIdToken).DeleteDefinitionAsync(ExchangeDefinitionKind.DeploymentPolicy, org, id, cancellationToken);
+            invocation.Out.WriteLine($"deployment policy {org}/{id} removed");
+        }, removeName, force, removeIdToken);
 
-        return CommandKit.Group("deployment", "Deployment policies", list, add, remove);
+        return CommandKit.Group("deployment|dep|business", "Deployment policies", list, add, remove);
     }
+
+    private static Horizon.Exchange.Client.ExchangeClient Exchange(Invocation invocation, Option<string?> idToken) =>
+        invocation.Exchange(invocation.GetValue(idToken));
 }

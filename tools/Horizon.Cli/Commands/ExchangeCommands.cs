@@ -14,7 +14,7 @@ internal static class ExchangeCommands
             var value = await invocation.Exchange().GetStatusAsync(cancellationToken);
             Output.Json(invocation.Out, JsonSerializer.Serialize(value, ExchangeJsonContext.Default.AdminStatus));
         });
-        return CommandKit.Group("exchange", "Work with the exchange (HZN_EXCHANGE_URL, HZN_ORG_ID, HZN_EXCHANGE_USER_AUTH)",
+        return CommandKit.Group("exchange|ex", "Work with the exchange (HZN_EXCHANGE_URL, HZN_ORG_ID, HZN_EXCHANGE_USER_AUTH)",
             status,
             OrgCommands.Create(kit),
             UserCommands.Create(kit),

@@ -12,14 +12,16 @@ internal static class NodeCommands
 {
     public static Command Create(CommandKit kit)
     {
-        var listName = Optional("node", "One node to show");
-        var list = kit.Command("list", "List the org's nodes, or show one", async (invocation, cancellationToken) =>
+        var listName = Optional("node", "One node to show (name or org/name)");
+        var long_ = new Option<bool>("--long", "-l") { Description = "Show every field (Open Horizon's -l; the table shows the main ones)" };
+        var list = kit.Command("list|ls", "List the org's nodes, or show one", async (invocation, cancellationToken) =>
         {
             var exchange = invocation.Exchange();
             var org = invocation.Org;
             IReadOnlyList<ExchangeNode> nodes;
             if (invocation.GetValue(listName) is { } one)
             {
+                (org, one) = invocation.Id(one, "node");
                 nodes = [await exchange.GetNodeAsync(org, one, cancellationToken)];
             }
             else
@@ -37,67 +39,95 @@ internal static class NodeCommands
             }
             Show(invocation, nodes, ExchangeJsonContext.Default.IReadOnlyListExchangeNode, ["NODE", "PATTERN", "ARCH", "OWNER", "LAST HEARTBEAT"],
                 all => all.Select(n => (IReadOnlyList<string?>)[$"{org}/{n.Id}", string.IsNullOrEmpty(n.Pattern) ? "(policy)" : n.Pattern, n.Arch, n.Owner, n.LastHeartbeat]));
-        }, listName);
+        }, listName, long_);
 
-        var addName = Required("node", "The node's id");
-        var addToken = Required("token", "The node's token (the agent authenticates with it)");
+        var addName = Optional("node", "The node's id (or give -n id:token)");
+        var addToken = Optional("token", "The node's token (the agent authenticates with it)");
+        var idToken = new Option<string?>("--node-id-tok", "-n") { Description = "The node's id and token, id:token (Open Horizon's form)" };
+        var nodeType = new Option<string>("--node-type", "-T") { Description = "device (the default); cluster nodes cannot carry over", DefaultValueFactory = _ => "device" };
         var pattern = new Option<string?>("--pattern", "-p") { Description = "Register to this pattern (org/name, or name in the org)" };
         var arch = new Option<string?>("--arch", "-a") { Description = "The node's architecture (e.g. amd64)" };
         var name = new Option<string?>("--name", "-m") { Description = "A readable name" };
-        var add = kit.Command("add", "Create a node record in the exchange", async (invocation, cancellationToken) =>
+        var add = kit.Command("create|cr|add", "Create a node record in the exchange", async (invocation, cancellationToken) =>
         {
-            var id = invocation.GetValue(addName);
-            await invocation.Exchange().PutNodeAsync(invocation.Org, id, new ExchangeNode
+            if (invocation.GetValue(nodeType) != "device")
             {
-                Token = invocation.GetValue(addToken),
+                throw new CliException(ExitCodes.Usage, $"--node-type {invocation.GetValue(nodeType)} cannot carry over: Horizon runs device nodes (Docker) only");
+            }
+            var (given, token) = NodeIdAndToken(invocation.GetValue(idToken), invocation.GetValue(addName), invocation.GetValue(addToken));
+            var (org, id) = invocation.Id(given, "node");
+            await invocation.Exchange().PutNodeAsync(org, id, new ExchangeNode
+            {
+                Token = token,
                 Pattern = QualifiedPattern(invocation, invocation.GetValue(pattern)),
                 Arch = invocation.GetValue(arch),
                 Name = invocation.GetValue(name) ?? id,
             }, cancellationToken);
-            invocation.Out.WriteLine($"node {invocation.Org}/{id} added");
-        }, addName, addToken, pattern, arch, name);
-        add.Aliases.Add("create");
+            invocation.Out.WriteLine($"node {org}/{id} added");
+        }, addName, addToken, idToken, pattern, arch, name, nodeType);
 
         var updateName = Required("node", "The node to change");
         var token = new Option<string?>("--token", "-t") { Description = "A new token" };
-        var update = kit.Command("update", "Change a node's pattern, arch, name or token", async (invocation, cancellationToken) =>
+        var update = kit.Command("update|up", "Change a node's pattern, arch, name or token", async (invocation, cancellationToken) =>
         {
-            var id = invocation.GetValue(updateName);
-            await invocation.Exchange().PatchNodeAsync(invocation.Org, id, new NodePatch
+            var (org, id) = invocation.Id(invocation.GetValue(updateName), "node");
+            await invocation.Exchange().PatchNodeAsync(org, id, new NodePatch
             {
                 Token = invocation.GetValue(token),
                 Pattern = QualifiedPattern(invocation, invocation.GetValue(pattern)),
                 Arch = invocation.GetValue(arch),
                 Name = invocation.GetValue(name),
             }, cancellationToken);
-            invocation.Out.WriteLine($"node {invocation.Org}/{id} updated");
+            invocation.Out.WriteLine($"node {org}/{id} updated");
         }, updateName, token, pattern, arch, name);
 
         var removeName = Required("node", "The node to remove");
-        var remove = kit.Command("remove", "Remove a node record", async (invocation, cancellationToken) =>
+        var force = new Option<bool>("--force", "-f") { Description = "Skip the 'are you sure?' prompt (hzn never prompts)" };
+        var remove = kit.Command("remove|rm", "Remove a node record", async (invocation, cancellationToken) =>
         {
-            var id = invocation.GetValue(removeName);
-            await invocation.Exchange().DeleteNodeAsync(invocation.Org, id, cancellationToken);
-            invocation.Out.WriteLine($"node {invocation.Org}/{id} removed");
-        }, removeName);
+            var (org, id) = invocation.Id(invocation.GetValue(removeName), "node");
+            await invocation.Exchange().DeleteNodeAsync(org, id, cancellationToken);
+            invocation.Out.WriteLine($"node {org}/{id} removed");
+        }, removeName, force);
 
         var policyName = Required("node", "The node");
-        var listPolicy = kit.Command("listpolicy", "Show a node's policy", async (invocation, cancellationToken) =>
-            Output.Json(invocation.Out, await invocation.Exchange().GetNodePolicyJsonAsync(invocation.Org, invocation.GetValue(policyName), cancellationToken)),
-            policyName);
+        var listPolicy = kit.Command("listpolicy|lsp", "Show a node's policy", async (invocation, cancellationToken) =>
+        {
+            var (org, id) = invocation.Id(invocation.GetValue(policyName), "node");
+            Output.Json(invocation.Out, await invocation.Exchange().GetNodePolicyJsonAsync(org, id, cancellationToken));
+        }, policyName);
 
         var file = new Option<string>("--json-file", "-f") { Description = "A node.policy.json", Required = true };
-        var addPolicy = kit.Command("addpolicy", "Set a node's policy from a node.policy.json", async (invocation, cancellationToken) =>
+        var addPolicy = kit.Command("addpolicy|addp", "Set a node's policy from a node.policy.json", async (invocation, cancellationToken) =>
         {
             var path = invocation.GetValue(file);
             var policy = ProjectFiles.Read(invocation, path, (text, vars) => OpenHorizonFiles.ReadNodePolicy(text, vars));
-            policy.EnsureValid();
-            var id = invocation.GetValue(policyName);
-            await invocation.Exchange().PutNodePolicyJsonAsync(invocation.Org, id, ModelJson.Serialize(policy), cancellationToken);
-            invocation.Out.WriteLine($"policy of node {invocation.Org}/{id} set from {path}");
+            ProjectFiles.EnsureValid(invocation, path, policy.Validate(), policy.DeploymentConstraints);
+            var (org, id) = invocation.Id(invocation.GetValue(policyName), "node");
+            await invocation.Exchange().PutNodePolicyJsonAsync(org, id, ModelJson.Serialize(policy), cancellationToken);
+            invocation.Out.WriteLine($"policy of node {org}/{id} set from {path}");
         }, policyName, file);
 
         return CommandKit.Group("node", "Node records in the exchange", list, add, update, remove, listPolicy, addPolicy);
+    }
+
+    /// <summary>Open Horizon's <c>-n id:token</c>, or the two positional arguments.</summary>
+    public static (string Id, string Token) NodeIdAndToken(string? idToken, string? id, string? token)
+    {
+        if (idToken is not null)
+        {
+            if (id is not null || token is not null)
+            {
+                throw new CliException(ExitCodes.Usage, "give the node either as -n id:token or as the arguments <node> <token>, not both");
+            }
+            var colon = idToken.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 && colon < idToken.Length - 1
+                ? (idToken[..colon], idToken[(colon + 1)..])
+                : throw new CliException(ExitCodes.Usage, "-n must read id:token");
+        }
+        return (id, token) is ({ } i, { } t)
+            ? (i, t)
+            : throw new CliException(ExitCodes.Usage, "give the node's id and token: -n id:token, or <node> <token>");
     }
 
     /// <summary>Open Horizon writes patterns as org/name; a bare name means the current org.</summary>

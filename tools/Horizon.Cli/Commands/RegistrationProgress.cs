@@ -11,7 +11,9 @@ internal static class RegistrationProgress
 {
     private static readonly string[] FinalizedStates = ["finalized", "running", "executing", "started"];
 
-    public static async Task<int> WaitAsync(Invocation invocation, AgentClient agent, long started, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="service">Wait for this service (org, url) only, as <c>hzn register -s</c> does; null: every container of the agreement.</param>
+    public static async Task<int> WaitAsync(Invocation invocation, AgentClient agent, long started, TimeSpan timeout, (string Org, string Url)? service,
+        CancellationToken cancellationToken)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         double? agreed = null;
@@ -31,22 +33,27 @@ internal static class RegistrationProgress
             }
             if (agreed is not null)
             {
-                var services = Output.Items(await agent.ListServicesAsync(cancellationToken)).ToList();
+                var services = Output.Items(await agent.ListServicesAsync(cancellationToken))
+                    .Where(s => service is not { } wanted || (Output.Field(s, "org") == wanted.Org && Output.Field(s, "url") == wanted.Url))
+                    .ToList();
                 var containers = services.SelectMany(Containers).ToList();
-                foreach (var (service, container, state) in containers)
+                foreach (var (owner, container, state) in containers)
                 {
-                    Report(invocation, seen, $"container {container} of {service} {state}", elapsed);
+                    Report(invocation, seen, $"container {container} of {owner} {state}", elapsed);
                 }
                 if (containers.Count > 0 && containers.All(c => c.State == "running"))
                 {
-                    invocation.Out.WriteLine($"done: agreement finalized {agreed:0.0} s and all {containers.Count} containers running {elapsed:0.0} s after registration");
+                    invocation.Out.WriteLine(service is { } one
+                        ? $"done: service {one.Org}/{one.Url} is running ({containers.Count} container{(containers.Count == 1 ? "" : "s")}) {elapsed:0.0} s after registration"
+                        : $"done: agreement finalized {agreed:0.0} s and all {containers.Count} containers running {elapsed:0.0} s after registration");
                     return ExitCodes.Ok;
                 }
             }
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         }
-        throw new CliException(ExitCodes.NotSatisfied,
-            $"no finalized agreement with running containers within {timeout.TotalSeconds:0} s; see 'hzn eventlog list' and 'hzn agreement list' for what the agent did");
+        throw new CliException(ExitCodes.NotSatisfied, service is { } missing
+            ? $"service {missing.Org}/{missing.Url} was not running within {timeout.TotalSeconds:0} s; see 'hzn eventlog list' and 'hzn agreement list' for what the agent did"
+            : $"no finalized agreement with running containers within {timeout.TotalSeconds:0} s; see 'hzn eventlog list' and 'hzn agreement list' for what the agent did");
     }
 
     private static void Report(Invocation invocation, HashSet<string> seen, string line, double elapsed)

@@ -14,6 +14,25 @@ internal static class ErrorReport
 {
     public static (int ExitCode, string Message) Describe(Exception error, Invocation invocation)
     {
+        var (exitCode, message) = DescribeEncoded(error, invocation);
+        // Ids travel URL-encoded in request paths ("org%2Fname", "%2A"); people read them as written.
+        return (exitCode, Unescape(message));
+    }
+
+    private static string Unescape(string message)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(message);
+        }
+        catch (UriFormatException)
+        {
+            return message;
+        }
+    }
+
+    private static (int ExitCode, string Message) DescribeEncoded(Exception error, Invocation invocation)
+    {
         var remote = invocation.Remote ?? "the remote service";
         return error switch
         {
@@ -22,7 +41,7 @@ internal static class ErrorReport
                 $"the exchange refused the credentials of {invocation.CredentialsName}: {Detail(e)}. "
                 + "Set HZN_EXCHANGE_USER_AUTH (org/user:password, or user:password with HZN_ORG_ID) or pass -u."),
             ExchangeForbiddenException e => (ExitCodes.Unauthorized,
-                $"{invocation.CredentialsName} may not do this: {Detail(e)}. Use an identity with the right (an org admin, or the owner)."),
+                $"access refused (403): {invocation.CredentialsName} may not do this: {Detail(e)}. Use an identity with the right (an org admin, or the owner), or have the owner make it public."),
             ExchangeNotFoundException e => (ExitCodes.NotFound, $"not found: {Detail(e)}. Check the name with the matching 'hzn exchange ... list'."),
             ExchangeConflictException e => (ExitCodes.Conflict, $"conflict: {Detail(e)}."),
             ExchangeException { StatusCode: HttpStatusCode.BadRequest } e => (ExitCodes.Usage, $"the exchange rejected the request: {Detail(e)}"),

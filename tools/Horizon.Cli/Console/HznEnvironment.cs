@@ -19,6 +19,7 @@ internal sealed record HznEnvironment
 
     public string? Get(string name) => Variables.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
+    /// <summary>The process's environment, completed by the configuration files Open Horizon's hzn reads (<see cref="HznConfigFiles"/>).</summary>
     public static HznEnvironment FromProcess()
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -26,6 +27,13 @@ internal sealed record HznEnvironment
         {
             variables[(string)entry.Key] = entry.Value as string ?? "";
         }
-        return new HznEnvironment { Out = Console.Out, Error = Console.Error, Variables = variables };
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var warnings = new List<string>();
+        var configured = HznConfigFiles.Apply(variables, home, Directory.GetCurrentDirectory(), "/etc", warnings);
+        foreach (var warning in warnings)
+        {
+            Console.Error.WriteLine($"hzn: warning: {warning}");
+        }
+        return new HznEnvironment { Out = Console.Out, Error = Console.Error, Variables = configured, Home = home };
     }
 }

@@ -52,10 +52,16 @@ internal sealed class Invocation(HznEnvironment environment, GlobalOptions optio
     /// <summary>The org commands act in: -o, else HZN_ORG_ID, else the org of the credentials.</summary>
     public string Org => Parse.GetValue(options.Org) ?? Environment.Get("HZN_ORG_ID") ?? Credentials().Org;
 
+    /// <summary>An id argument in Open Horizon's forms: <c>name</c> in <see cref="Org"/>, or <c>org/name</c>.</summary>
+    /// <exception cref="CliException">The id has more than one '/'.</exception>
+    public (string Org, string Name) Id(string id, string what) => OrgQualifiedId.Split(id, Org, what);
+
     /// <summary>Credentials from -u or HZN_EXCHANGE_USER_AUTH; <c>user:pw</c> takes its org from -o or HZN_ORG_ID.</summary>
-    public ExchangeCredentials Credentials()
+    public ExchangeCredentials Credentials() => Credentials(null);
+
+    private ExchangeCredentials Credentials(string? given)
     {
-        var text = Parse.GetValue(options.UserPw) ?? Environment.Get("HZN_EXCHANGE_USER_AUTH")
+        var text = given ?? Parse.GetValue(options.UserPw) ?? Environment.Get("HZN_EXCHANGE_USER_AUTH")
             ?? throw new CliException(ExitCodes.Unauthorized,
                 "no exchange credentials: set HZN_EXCHANGE_USER_AUTH=org/user:password (or user:password with HZN_ORG_ID), or pass -u");
         var colon = text.IndexOf(':', StringComparison.Ordinal);
@@ -77,10 +83,10 @@ internal sealed class Invocation(HznEnvironment environment, GlobalOptions optio
         }
     }
 
-    /// <summary>A typed exchange client for the configured URL and credentials.</summary>
-    public ExchangeClient Exchange()
+    /// <summary>A typed exchange client for the configured URL and credentials (or <paramref name="credentials"/>, <c>[org/]user:password</c>).</summary>
+    public ExchangeClient Exchange(string? credentials = null)
     {
-        var client = new ExchangeClient(ExchangeUrl, Credentials());
+        var client = new ExchangeClient(ExchangeUrl, Credentials(credentials));
         _owned.Add(client);
         TalkingTo($"the exchange at {ExchangeUrl}", "Is it running? Set HZN_EXCHANGE_URL to its address (e.g. " + DefaultExchangeUrl + ").");
         return client;

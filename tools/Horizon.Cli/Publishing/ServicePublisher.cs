@@ -11,7 +11,26 @@ using Horizon.Patterns.Validation;
 namespace Horizon.Cli.Publishing;
 
 /// <summary>What <c>hzn exchange service publish</c> did.</summary>
-internal sealed record PublishedService(string Org, string Id, string KeyId, IReadOnlyList<string> Images);
+internal sealed record PublishedService(string Org, string Id, string KeyId, IReadOnlyList<string> Images, bool Public, bool PolicySet);
+
+/// <summary>How <c>hzn exchange service publish</c> was asked to publish, beyond the file.</summary>
+internal sealed record PublishRequest
+{
+    public required string Path { get; init; }
+
+    public required string PrivateKeyPath { get; init; }
+
+    /// <summary>Null: derive it from the private key (Open Horizon's default since -K was deprecated).</summary>
+    public string? PublicKeyPath { get; init; }
+
+    public IReadOnlyList<RegistryAuth> Logins { get; init; } = [];
+
+    /// <summary><c>--public true|false</c>; null keeps the file's <c>public</c>.</summary>
+    public bool? Public { get; init; }
+
+    /// <summary><c>-p service.policy.json</c>, set on the service after it is published.</summary>
+    public string? ServicePolicyPath { get; init; }
+}
 
 /// <summary>
 /// <c>hzn exchange service publish</c>: reads <c>service.definition.json</c>, pins every image tag to its
@@ -20,13 +39,17 @@ internal sealed record PublishedService(string Org, string Id, string KeyId, IRe
 /// </summary>
 internal static class ServicePublisher
 {
-    public static async Task<PublishedService> PublishAsync(Invocation invocation, string path, string privateKeyPath, string publicKeyPath,
-        IReadOnlyList<RegistryAuth> logins, CancellationToken cancellationToken)
+    public static async Task<PublishedService> PublishAsync(Invocation invocation, PublishRequest request, CancellationToken cancellationToken)
     {
+        var path = request.Path;
+        var logins = request.Logins;
         var file = ProjectFiles.Read(invocation, path, OpenHorizonFiles.ReadServiceDefinition);
-        var privateKey = ReadKey(invocation, privateKeyPath, "private");
-        var publicKey = ReadKey(invocation, publicKeyPath, "public");
-        var keyId = CheckKeysMatch(privateKeyPath, privateKey, publicKeyPath, publicKey);
+        // Read before anything is pinned or published, so a bad policy file publishes nothing.
+        var servicePolicy = request.ServicePolicyPath is { } policyPath ? ReadServicePolicy(invocation, policyPath) : null;
+        var privateKey = ReadKey(invocation, request.PrivateKeyPath, "private");
+        var publicKeyPath = request.PublicKeyPath ?? request.PrivateKeyPath;
+        var publicKey = request.PublicKeyPath is null ? PublicKeyOf(request.PrivateKeyPath, privateKey) : ReadKey(invocation, request.PublicKeyPath, "public");
+        var keyId = CheckKeysMatch(request.PrivateKeyPath, privateKey, publicKeyPath, publicKey);
         var definition = file.Definition;
         var images = new List<string>();
         if (file.DeploymentToSign is { } draft)
@@ -52,15 +75,44 @@ internal static class ServicePublisher
             definition = definition with { PublicKey = definition.PublicKey ?? publicKey };
         }
         var org = string.IsNullOrEmpty(definition.Org) ? invocation.Org : definition.Org;
-        definition = definition with { Org = org };
+        definition = definition with { Org = org, Public = request.Public ?? definition.Public };
         var errors = definition.Validate();
         if (errors.Count > 0)
         {
             throw ProjectFiles.Invalid(path, new ModelFormatException(errors));
         }
         invocation.InputName = path;
-        await invocation.Exchange().PublishServiceJsonAsync(org, ModelJson.Serialize(definition), cancellationToken);
-        return new PublishedService(org, ServiceId(definition), keyId, images);
+        var exchange = invocation.Exchange();
+        await exchange.PublishServiceJsonAsync(org, ModelJson.Serialize(definition), cancellationToken);
+        var id = ServiceId(definition);
+        if (servicePolicy is not null)
+        {
+            invocation.InputName = request.ServicePolicyPath;
+            await exchange.PutServicePolicyAsync(org, id, servicePolicy, cancellationToken);
+        }
+        return new PublishedService(org, id, keyId, images, definition.Public, servicePolicy is not null);
+    }
+
+    /// <summary>A service.policy.json, validated; constraints Open Horizon evaluates oddly are warned about.</summary>
+    /// <exception cref="CliException">The file is missing or invalid.</exception>
+    public static ServicePolicy ReadServicePolicy(Invocation invocation, string path)
+    {
+        var policy = ProjectFiles.Read(invocation, path, OpenHorizonFiles.ReadServicePolicy);
+        ProjectFiles.EnsureValid(invocation, path, policy.Validate(), policy.Constraints);
+        return policy;
+    }
+
+    private static string PublicKeyOf(string privatePath, string privateKey)
+    {
+        try
+        {
+            using var key = SigningKeys.LoadPrivateKey(privateKey);
+            return key.ExportSubjectPublicKeyInfoPem();
+        }
+        catch (SigningKeyException e)
+        {
+            throw new CliException(ExitCodes.Usage, $"the key {privatePath} cannot be used for signing: {e.Message}", e);
+        }
     }
 
     /// <summary>Open Horizon's service id: url without scheme, '/' and ':' as '-', then _version_arch.</summary>
