@@ -98,30 +98,16 @@ for port in "${ports[@]}"; do
 done
 mkdir -p "$STATE"/{logs,bin,nats,registry,keys}
 
-step "building hzn and the node agent"
+step "building the exchange and hzn"
+dotnet build -c Release -nologo -v:quiet "$ROOT/exchange/Horizon.Exchange" -o "$STATE/bin/exchange" >"$STATE/logs/build-exchange.log" 2>&1 \
+  || fail "building the exchange failed (see $STATE/logs/build-exchange.log)"
 dotnet build -c Release -nologo -v:quiet "$ROOT/tools/Horizon.Cli" -o "$STATE/bin/hzn" >"$STATE/logs/build-hzn.log" 2>&1 \
   || fail "building hzn failed (see $STATE/logs/build-hzn.log)"
-dotnet build -c Release -nologo -v:quiet "$ROOT/node-agent/Horizon.NodeAgent" -o "$STATE/bin/Horizon.NodeAgent" >"$STATE/logs/build-Horizon.NodeAgent.log" 2>&1 \
-  || fail "building Horizon.NodeAgent failed (see $STATE/logs/build-Horizon.NodeAgent.log)"
-# The servers run as published for production (NativeAOT executables); HZN_QUICKSTART_JIT=1 runs
-# `dotnet build` output on the JIT instead, for comparisons (tools/bench/idle-rss.sh).
-if [[ "${HZN_QUICKSTART_JIT:-0}" == 1 ]]; then
-  step "building the exchange, switchboard and agbot (JIT, HZN_QUICKSTART_JIT=1)"
-  for project in exchange/Horizon.Exchange switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot; do
-    name="${project##*/}"
-    dotnet build -c Release -nologo -v:quiet "$ROOT/$project" -o "$STATE/bin/$name" >"$STATE/logs/build-$name.log" 2>&1 \
-      || fail "building $name failed (see $STATE/logs/build-$name.log)"
-  done
-  EXCHANGE=(dotnet "$STATE/bin/Horizon.Exchange/Horizon.Exchange.dll")
-  SWITCHBOARD=(dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll")
-  AGBOT=(dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll")
-else
-  step "publishing the exchange, switchboard and agbot as in production (tools/publish-servers.sh: NativeAOT)"
-  "$ROOT/tools/publish-servers.sh" "$STATE/bin/servers" | sed 's/^/    /' || fail "publishing the servers failed (logs in $STATE/bin/servers)"
-  EXCHANGE=("$STATE/bin/servers/exchange/Horizon.Exchange")
-  SWITCHBOARD=("$STATE/bin/servers/switchboard/Horizon.Switchboard.Service")
-  AGBOT=("$STATE/bin/servers/agbot/Horizon.Agbot")
-fi
+for project in switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot node-agent/Horizon.NodeAgent; do
+  name="${project##*/}"
+  dotnet build -c Release -nologo -v:quiet "$ROOT/$project" -o "$STATE/bin/$name" >"$STATE/logs/build-$name.log" 2>&1 \
+    || fail "building $name failed (see $STATE/logs/build-$name.log)"
+done
 hzn() { dotnet "$STATE/bin/hzn/hzn.dll" "$@"; }
 
 step "starting nats-server with JetStream and the switchboard's authorization include on 127.0.0.1:$NATS_PORT"
@@ -152,7 +138,7 @@ SWITCHBOARD_NATS_URL="nats://switchboard:$SWITCHBOARD_NATS_PASSWORD@127.0.0.1:$N
 step "starting the exchange on http://127.0.0.1:$EXCHANGE_PORT/v1 (SQLite $STATE/exchange.db)"
 ROOT_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 echo "$ROOT_PASSWORD" >"$STATE/root-password"; chmod 600 "$STATE/root-password"
-start exchange "${EXCHANGE[@]}" --urls "http://127.0.0.1:$EXCHANGE_PORT" \
+start exchange dotnet "$STATE/bin/exchange/Horizon.Exchange.dll" --urls "http://127.0.0.1:$EXCHANGE_PORT" \
   --Exchange:RootPassword="$ROOT_PASSWORD" --Exchange:SqlitePath="$STATE/exchange.db" --Exchange:NatsUrl="$SWITCHBOARD_NATS_URL"
 wait_port exchange "$EXCHANGE_PORT"
 export HZN_EXCHANGE_URL="http://127.0.0.1:$EXCHANGE_PORT/v1"
@@ -206,7 +192,7 @@ mkdir -p "$STATE/switchboard"
   HZN_Switchboard__NatsPassword="$SWITCHBOARD_NATS_PASSWORD" HZN_Switchboard__ExchangeUrl="$HZN_EXCHANGE_URL/" \
   HZN_Switchboard__ExchangeCredentials="root/root:$ROOT_PASSWORD" HZN_Switchboard__AuthorizationFile="$STATE/nats/auth.conf" \
   HZN_Switchboard__NatsPidFile="$STATE/nats/nats-server.pid" HZN_Switchboard__StateDirectory="$STATE/switchboard" \
-  "${SWITCHBOARD[@]}" --urls "http://127.0.0.1:$SWITCHBOARD_PORT")
+  dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll" --urls "http://127.0.0.1:$SWITCHBOARD_PORT")
 wait_port switchboard "$SWITCHBOARD_PORT"
 
 step "starting the node agent on http://127.0.0.1:$AGENT_PORT"
@@ -225,7 +211,7 @@ credentials="$(curl -fsS -X POST -u "$ORG/agbot1:$AGBOT_TOKEN" "http://127.0.0.1
   || fail "the switchboard did not issue NATS credentials to agbot1 (see $STATE/logs/switchboard.log)"
 AGBOT_NATS_URL="nats://$(urlencode "$(jq -r .user <<<"$credentials")"):$(urlencode "$(jq -r .password <<<"$credentials")")@127.0.0.1:$NATS_PORT"
 mkdir -p "$STATE/agbot"
-(cd "$STATE/agbot" && start agbot "${AGBOT[@]}" --Agbot:Org="$ORG" --Agbot:Id=agbot1 \
+(cd "$STATE/agbot" && start agbot dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll" --Agbot:Org="$ORG" --Agbot:Id=agbot1 \
   --Agbot:Token="$AGBOT_TOKEN" --Agbot:ExchangeUrl="$HZN_EXCHANGE_URL" --Agbot:NatsUrl="$AGBOT_NATS_URL" \
   --Agbot:StateDirectory="$STATE/agbot" --Agbot:LocalApiUrl="http://127.0.0.1:$AGBOT_PORT")
 wait_port agbot "$AGBOT_PORT"
