@@ -34,6 +34,10 @@ public sealed partial class ExchangeClient
     public Task<AdminStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "admin/status", null, Json.AdminStatus, cancellationToken);
 
+    /// <summary>The org's nodes by state, as far as the caller may see them.</summary>
+    public Task<OrgStatus> GetOrgStatusAsync(string org, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", org, "status"), null, Json.OrgStatus, cancellationToken);
+
     /// <summary>The change feed of <paramref name="org"/> from <see cref="ChangesRequest.ChangeId"/> on.</summary>
     public Task<ChangesResponse> GetChangesAsync(string org, ChangesRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, Path("orgs", org, "changes"), Body(request, Json.ChangesRequest), Json.ChangesResponse, cancellationToken);

@@ -29,6 +29,16 @@ public sealed partial class ExchangeClient : IDisposable
     {
     }
 
+    /// <param name="exchangeUrls">
+    /// API roots of several exchanges on one database: each request goes to the one that last answered
+    /// and moves on to the next when it is unreachable (<see cref="ExchangeFailoverHandler"/>).
+    /// </param>
+    /// <exception cref="ArgumentException">No URL, or one that is not an absolute http(s) URL.</exception>
+    public ExchangeClient(IReadOnlyList<Uri> exchangeUrls, ExchangeCredentials credentials)
+        : this(new HttpClient(new ExchangeFailoverHandler(exchangeUrls)), FirstOf(exchangeUrls), credentials, ownsHttpClient: true)
+    {
+    }
+
     /// <param name="httpClient">A client the caller owns; its default headers are left alone.</param>
     public ExchangeClient(HttpClient httpClient, Uri exchangeUrl, ExchangeCredentials credentials)
         : this(httpClient, exchangeUrl, credentials, ownsHttpClient: false)
@@ -58,6 +68,9 @@ public sealed partial class ExchangeClient : IDisposable
             _http.Dispose();
         }
     }
+
+    private static Uri FirstOf(IReadOnlyList<Uri> exchangeUrls) =>
+        exchangeUrls is [var first, ..] ? ExchangeEndpoints.Normalize(first) : throw new ArgumentException("at least one exchange URL is needed", nameof(exchangeUrls));
 
     private static string Path(params string[] segments) => string.Join('/', segments.Select(Uri.EscapeDataString));
 

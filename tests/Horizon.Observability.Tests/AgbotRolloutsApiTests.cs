@@ -34,6 +34,7 @@ public sealed class AgbotRolloutsApiTests : IAsyncLifetime
     private static AgbotRollouts Report => new()
     {
         Rollouts = [new AgbotRollout { Workload = $"pattern:{Org}/p:{Org}/svc", Version = "1.1.0", State = "running", Batch = 2, Accepted = 10, Refused = 1 }],
+        Agreements = [new AgbotAgreementCount { Workload = $"pattern:{Org}/p:{Org}/svc", State = "finalized", Count = 9_999 }],
     };
 
     [Fact]
@@ -45,6 +46,7 @@ public sealed class AgbotRolloutsApiTests : IAsyncLifetime
 
         var rollout = Assert.Single(read.Rollouts);
         Assert.Equal(("1.1.0", "running", 2, 10L, 1L), (rollout.Version, rollout.State, rollout.Batch, rollout.Accepted, rollout.Refused));
+        Assert.Equal(("finalized", 9_999L), Assert.Single(read.Agreements!) is var count ? (count.State, count.Count) : default);
         Assert.NotNull(read.LastUpdated);
     }
 

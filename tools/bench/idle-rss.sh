@@ -1,20 +1,48 @@
 #!/usr/bin/env bash
-# Idle resident memory of each running quickstart component: VmRSS and VmHWM from /proc, after
-# the fleet has been idle for $SETTLE seconds (default 60). Run it after tools/quickstart.sh, on
-# each build to compare, under the same lock:
-#   flock /tmp/horizon-quickstart.lock sh -c 'tools/quickstart.sh >/dev/null && tools/bench/idle-rss.sh; tools/quickstart.sh down'
+# Idle resident memory of the quickstart's components, the JIT build and the production publish side
+# by side in one run: brings the quickstart up on each build in turn (HZN_QUICKSTART_JIT=1, then the
+# NativeAOT publish), lets the fleet idle $SETTLE seconds (default 60) with its agreement running,
+# reads VmRSS, VmHWM, RssAnon and RssFile from /proc/<pid>/status, and takes it down again.
+# Holds the quickstart lock (fixed ports):
+#   flock /tmp/horizon-quickstart.lock tools/bench/idle-rss.sh
+# MODES="published" measures one build only; extra DOTNET_* variables (GC settings) pass through
+# to every component, e.g. DOTNET_GCgen0size=0x400000.
 set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="${HZN_QUICKSTART_DIR:-/var/tmp/horizon-quickstart}"
 SETTLE="${SETTLE:-60}"
-sleep "$SETTLE"
-printf '%-12s %10s %10s\n' component "rss MB" "peak MB"
-for name in exchange switchboard agbot node-agent; do
-  pidfile="$STATE/$name.pid"
-  [[ -e "$pidfile" ]] || continue
-  pid="$(cat "$pidfile")"
-  # The pid file may name a wrapper (env, a shell); the dotnet process is its newest descendant or itself.
-  for child in $(pgrep -P "$pid" || true); do pid="$child"; done
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-  hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-  printf '%-12s %10.1f %10.1f\n' "$name" "$(echo "$rss/1024" | bc -l)" "$(echo "$hwm/1024" | bc -l)"
+MODES="${MODES:-jit published}"
+LOGS="$(mktemp -d /tmp/hzn-idle-rss.XXXXXX)"
+results="$LOGS/results"
+echo "command: $0 (MODES=$MODES SETTLE=$SETTLE $(env | grep -E '^DOTNET_' | tr '\n' ' '))"
+echo "commit: $(git -C "$ROOT" rev-parse --short HEAD); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+mb() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
+field() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$2/status"; }
+
+for mode in $MODES; do
+  jit=0; [[ "$mode" == jit ]] && jit=1
+  echo "==> quickstart on the $mode build (log: $LOGS/quickstart-$mode.log)"
+  if ! HZN_QUICKSTART_JIT=$jit "$ROOT/tools/quickstart.sh" >"$LOGS/quickstart-$mode.log" 2>&1; then
+    tail -n 20 "$LOGS/quickstart-$mode.log" >&2
+    "$ROOT/tools/quickstart.sh" down >/dev/null 2>&1 || true
+    exit 1
+  fi
+  sleep "$SETTLE"
+  for name in exchange switchboard agbot node-agent; do
+    pidfile="$STATE/$name.pid"
+    [[ -e "$pidfile" ]] || continue
+    pid="$(cat "$pidfile")"
+    # The pid file may name a wrapper (env, a shell); the server is its newest descendant or itself.
+    for child in $(pgrep -P "$pid" || true); do pid="$child"; done
+    printf '%s %s %s %s %s %s\n' "$mode" "$name" "$(mb "$(field VmRSS "$pid")")" "$(mb "$(field VmHWM "$pid")")" \
+      "$(mb "$(field RssAnon "$pid")")" "$(mb "$(field RssFile "$pid")")" >>"$results"
+  done
+  "$ROOT/tools/quickstart.sh" down >/dev/null
+done
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\n%-12s %-10s %9s %9s %9s %9s\n' component build "rss MB" "peak MB" "anon MB" "file MB"
+sort -k2,2 -s "$results" | while read -r mode name rss hwm anon file; do
+  printf '%-12s %-10s %9s %9s %9s %9s\n' "$name" "$mode" "$rss" "$hwm" "$anon" "$file"
 done

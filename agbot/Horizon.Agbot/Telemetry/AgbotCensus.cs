@@ -76,12 +76,14 @@ public sealed partial class AgbotCensus : BackgroundService
     private async Task ReportRolloutsAsync(Snapshot snapshot, CancellationToken cancellationToken)
     {
         var report = RolloutReport(snapshot);
-        var fingerprint = string.Join('\n', report.Select(r => $"{r.Workload} {r.Version} {r.State} {r.Batch} {r.Pending} {r.Accepted} {r.Refused} {r.TimedOut} {r.RolledBack}"));
+        var agreements = AgreementReport(snapshot);
+        var fingerprint = string.Join('\n', report.Select(r => $"{r.Workload} {r.Version} {r.State} {r.Batch} {r.Pending} {r.Accepted} {r.Refused} {r.TimedOut} {r.RolledBack}")
+            .Concat(agreements.Select(a => $"{a.Workload} {a.State} {a.Count}")));
         if (fingerprint == _reported)
         {
             return;
         }
-        await _exchange.PutAgbotRolloutsAsync(_options.Org, _options.Id, new AgbotRollouts { Rollouts = report }, cancellationToken);
+        await _exchange.PutAgbotRolloutsAsync(_options.Org, _options.Id, new AgbotRollouts { Rollouts = report, Agreements = agreements }, cancellationToken);
         _reported = fingerprint;
     }
 
@@ -107,6 +109,15 @@ public sealed partial class AgbotCensus : BackgroundService
                 UpdatedAt = rollout.UpdatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             };
         })];
+    }
+
+    /// <summary>The agreement counts of the report: one per workload and state, in a stable order.</summary>
+    public static IReadOnlyList<AgbotAgreementCount> AgreementReport(Snapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return [.. snapshot.Agreements
+            .OrderBy(c => c.Workload, StringComparer.Ordinal).ThenBy(c => c.State)
+            .Select(c => new AgbotAgreementCount { Workload = c.Workload, State = c.State.ToString().ToLowerInvariant(), Count = c.Count })];
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -1,12 +1,15 @@
 namespace Horizon.Exchange.Client;
 
 /// <summary>
-/// Where an agbot's rollouts stand (<c>/orgs/{org}/agbots/{id}/rollouts</c>): written by the agbot
-/// when they change, read by the console. One document per agbot.
+/// Where an agbot's rollouts stand, and how many agreements it holds per workload and state
+/// (<c>/orgs/{org}/agbots/{id}/rollouts</c>): written by the agbot when either changes, read by the
+/// console's overview, so that it need not fetch every agreement record to count them. One document per agbot.
 /// </summary>
 public sealed record AgbotRollouts
 {
     public IReadOnlyList<AgbotRollout> Rollouts { get; init; } = [];
+    /// <summary>The agbot's agreements counted by workload and state (cancelled ones included); null from an agbot that does not count.</summary>
+    public IReadOnlyList<AgbotAgreementCount>? Agreements { get; init; }
     public string? LastUpdated { get; init; }
 }
 
@@ -28,4 +31,14 @@ public sealed record AgbotRollout
     /// <summary>Agreements rolled back, being rolled back or whose rollback failed.</summary>
     public long RolledBack { get; init; }
     public string? UpdatedAt { get; init; }
+}
+
+/// <summary>How many of an agbot's agreements of one workload are in one state.</summary>
+public sealed record AgbotAgreementCount
+{
+    /// <summary><c>pattern:org/name:org/service-url</c> or <c>policy:org/name:org/service-url</c>.</summary>
+    public string? Workload { get; init; }
+    /// <summary>The agbot's agreement state, lowercase (<c>proposed</c>, <c>finalized</c>, <c>cancelled</c>, ...).</summary>
+    public string? State { get; init; }
+    public long Count { get; init; }
 }

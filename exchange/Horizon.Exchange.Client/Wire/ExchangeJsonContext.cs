@@ -39,6 +39,7 @@ namespace Horizon.Exchange.Client;
 [JsonSerializable(typeof(NodeHealthRequest))]
 [JsonSerializable(typeof(NodeHealthResponse))]
 [JsonSerializable(typeof(AdminStatus))]
+[JsonSerializable(typeof(OrgStatus))]
 [JsonSerializable(typeof(ApiResponse))]
 [JsonSerializable(typeof(ProblemDocument))]
 [JsonSerializable(typeof(JsonElement))]

@@ -6,7 +6,7 @@ namespace Horizon.Exchange.Api;
 
 /// <summary>
 /// <c>/v1/orgs/{org}/agbots/{id}/rollouts</c>: the agbot's report of its rollouts (batches and
-/// outcomes), for the console. Read and written by whoever may access the agbot: the agbot itself,
+/// outcomes) and of its agreements counted by workload and state, for the console. Read and written by whoever may access the agbot: the agbot itself,
 /// its owner and the org's admins.
 /// </summary>
 internal static class AgbotRolloutsApi
@@ -39,6 +39,10 @@ internal static class AgbotRolloutsApi
             {
                 return Problems.BadRequest($"at most {MaxRollouts} rollouts per report");
             }
+            if (rollouts.Agreements?.Count > MaxAgreementCounts)
+            {
+                return Problems.BadRequest($"at most {MaxAgreementCounts} agreement counts (workload and state) per report");
+            }
             var now = Clock.Now(exchange.Time);
             var document = JsonSerializer.Serialize(rollouts with { LastUpdated = now }, ExchangeJsonContext.Default.AgbotRollouts);
             var result = await exchange.Attachments.PutAsync(
@@ -50,4 +54,7 @@ internal static class AgbotRolloutsApi
 
     /// <summary>Bounds the document: an agbot serves a handful of workloads, each with a few versions.</summary>
     private const int MaxRollouts = 1_000;
+
+    /// <summary>One count per workload and agreement state: a few hundred workloads at most.</summary>
+    private const int MaxAgreementCounts = 10_000;
 }

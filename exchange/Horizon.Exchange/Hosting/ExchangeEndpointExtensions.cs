@@ -19,6 +19,7 @@ public static class ExchangeEndpointExtensions
             .ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapAdminApi()
             .MapOrgsApi()
+            .MapOrgStatusApi()
             .MapUsersApi()
             .MapNodesApi()
             .MapAgbotsApi()

@@ -41,6 +41,7 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<ExchangeCensus>();
         services.AddHostedService(sp => sp.GetRequiredService<ExchangeCensus>());
         services.AddProblemDetails();
+        services.AddExceptionHandler<StorageFailureHandler>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using Horizon.Exchange.Hosting;
 using Horizon.Exchange.Storage;
 using Horizon.Hosting.Telemetry;
@@ -60,35 +59,9 @@ public sealed partial class ExchangeCensus : BackgroundService
     }
 
     /// <summary>One grouped scan of the nodes table.</summary>
-    public async Task<IReadOnlyList<OrgNodes>> CountAsync(CancellationToken cancellationToken = default)
-    {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var cutoff = now - (long)_options.NodeOfflineAfter.TotalMilliseconds;
-        await using var connection = await _storage.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT org, CASE WHEN lastheartbeat = 0 THEN 'new' WHEN lastheartbeat >= @cutoff THEN 'online' ELSE 'offline' END AS state, " +
-            "COUNT(*), MAX(CASE WHEN lastheartbeat >= @cutoff THEN @now - lastheartbeat ELSE 0 END) FROM nodes GROUP BY org, 2";
-        Add(command, "cutoff", cutoff);
-        Add(command, "now", now);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var counts = new List<OrgNodes>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts.Add(new OrgNodes(reader.GetString(0), reader.GetString(1),
-                Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture),
-                Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture) / 1000.0));
-        }
-        return counts;
-    }
-
-    private static void Add(DbCommand command, string name, long value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
+    public async Task<IReadOnlyList<OrgNodes>> CountAsync(CancellationToken cancellationToken = default) =>
+        [.. (await NodeStateCounts.CountAsync(_storage, _time.GetUtcNow(), _options.NodeOfflineAfter, cancellationToken: cancellationToken))
+            .Select(c => new OrgNodes(c.Org, c.State, c.Count, c.MaxLag.TotalSeconds))];
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {

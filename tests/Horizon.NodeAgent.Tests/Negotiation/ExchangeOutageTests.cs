@@ -1,6 +1,7 @@
 using System.Net;
 using Horizon.NodeAgent.Tests.Support;
 using Horizon.Testing.Docker;
+using Horizon.Testing.Network;
 using Horizon.Testing.Registry;
 using Xunit;
 using static Horizon.NodeAgent.Tests.Negotiation.NegotiationSteps;

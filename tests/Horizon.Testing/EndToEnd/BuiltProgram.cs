@@ -15,19 +15,36 @@ public sealed record BuiltProgram(string Name, string AssemblyPath)
     /// </summary>
     public const string NodeAgentBinaryVariable = "HZN_NODE_AGENT_BINARY";
 
-    public static BuiltProgram Exchange => Find("exchange/Horizon.Exchange", "Horizon.Exchange.dll");
+    /// <summary>
+    /// Name the servers as published for production (tools/publish-servers.sh: a native executable, or the
+    /// published assembly) for the tests and benchmarks that run those instead of the solution's JIT build.
+    /// </summary>
+    public const string ExchangeBinaryVariable = "HZN_EXCHANGE_BINARY";
 
-    public static BuiltProgram Switchboard => Find("switchboard/Horizon.Switchboard.Service", "Horizon.Switchboard.Service.dll");
+    public const string SwitchboardBinaryVariable = "HZN_SWITCHBOARD_BINARY";
 
-    public static BuiltProgram Agbot => Find("agbot/Horizon.Agbot", "Horizon.Agbot.dll");
+    public const string AgbotBinaryVariable = "HZN_AGBOT_BINARY";
+
+    /// <exception cref="PrerequisiteMissingException">The named executable does not exist, or nothing is built.</exception>
+    public static BuiltProgram Exchange => Named(ExchangeBinaryVariable, "exchange/Horizon.Exchange", "Horizon.Exchange.dll");
+
+    /// <exception cref="PrerequisiteMissingException">The named executable does not exist, or nothing is built.</exception>
+    public static BuiltProgram Switchboard => Named(SwitchboardBinaryVariable, "switchboard/Horizon.Switchboard.Service", "Horizon.Switchboard.Service.dll");
+
+    /// <exception cref="PrerequisiteMissingException">The named executable does not exist, or nothing is built.</exception>
+    public static BuiltProgram Agbot => Named(AgbotBinaryVariable, "agbot/Horizon.Agbot", "Horizon.Agbot.dll");
 
     /// <summary>The node agent: the executable <see cref="NodeAgentBinaryVariable"/> names, else the JIT build.</summary>
     /// <exception cref="PrerequisiteMissingException">The named executable does not exist, or nothing is built.</exception>
-    public static BuiltProgram NodeAgent => Environment.GetEnvironmentVariable(NodeAgentBinaryVariable) is { Length: > 0 } native
-        ? File.Exists(native)
-            ? new BuiltProgram("Horizon.NodeAgent", Path.GetFullPath(native))
-            : throw new PrerequisiteMissingException($"{NodeAgentBinaryVariable}={native} does not exist (tools/test.sh publishes the NativeAOT agent there)")
-        : Find("node-agent/Horizon.NodeAgent", "Horizon.NodeAgent.dll");
+    public static BuiltProgram NodeAgent => Named(NodeAgentBinaryVariable, "node-agent/Horizon.NodeAgent", "Horizon.NodeAgent.dll");
+
+    /// <summary>The program the environment variable names (an executable or an assembly), else the solution's build.</summary>
+    private static BuiltProgram Named(string variable, string projectFolder, string assemblyName) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } named
+            ? File.Exists(named)
+                ? new BuiltProgram(Path.GetFileNameWithoutExtension(assemblyName), Path.GetFullPath(named))
+                : throw new PrerequisiteMissingException($"{variable}={named} does not exist (tools/test.sh publishes it there)")
+            : Find(projectFolder, assemblyName);
 
     /// <summary>Whether this is a native executable rather than an assembly for <c>dotnet</c>.</summary>
     public bool IsNative => !AssemblyPath.EndsWith(".dll", StringComparison.Ordinal);

@@ -7,9 +7,12 @@ using Horizon.Testing.EndToEnd;
 using Microsoft.Playwright;
 
 // Usage: dotnet run -c Release --project tools/bench/Horizon.Bench.Console -- [nodes]
-// Fills a fresh exchange (SQLite) with N nodes of one org, half of them heartbeating, then measures
+// Fills a fresh exchange (SQLite) with N nodes of one org, half of them heartbeating, and an agbot
+// reporting N agreements, then measures
 // (1) the console's time to first render of the fleet overview in headless Chromium, from the
-// sign-in click to the node count on screen, three times, and (2) the cost of a /metrics scrape.
+// sign-in click to the node count on screen, three times, (2) the cost of the exchange's /metrics
+// scrape, and (3) that of the agbot's with N agreements in its store (AgbotScrape.cs). The servers
+// are the solution's build, or the production publish where HZN_EXCHANGE_BINARY / HZN_AGBOT_BINARY name it.
 var nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 Console.WriteLine($"command: dotnet {string.Join(' ', Environment.GetCommandLineArgs())}");
 Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -41,7 +44,13 @@ await Parallel.ForEachAsync(Enumerable.Range(0, nodes), new ParallelOptions { Ma
         await SendAsync(HttpMethod.Post, $"orgs/bench/nodes/node{i}/heartbeat", "{}");
     }
 });
-Console.WriteLine($"{nodes} nodes created (half heartbeating) in {filled.Elapsed.TotalSeconds:F1} s");
+// One agbot holding an agreement with every node, as its census reports them (the overview reads the counts).
+await SendAsync(HttpMethod.Put, "orgs/bench/agbots/agbot1", """{"token":"bench-agbot-token-0123456789","name":"agbot1"}""");
+await SendAsync(HttpMethod.Put, "orgs/bench/agbots/agbot1/rollouts", $$"""
+    {"rollouts":[{"workload":"pattern:bench/p:bench/svc","version":"1.1.0","state":"running","batch":3,"accepted":2000,"pending":1000}],
+     "agreements":[{"workload":"pattern:bench/p:bench/svc","state":"finalized","count":{{nodes - 10}}},{"workload":"pattern:bench/p:bench/svc","state":"proposed","count":10}]}
+    """);
+Console.WriteLine($"{nodes} nodes created (half heartbeating), agbot report with {nodes} agreements, in {filled.Elapsed.TotalSeconds:F1} s");
 
 var chromium = Prerequisites.RequireExecutable("chromium (tools/setup.sh installs Debian's chromium)", "/usr/bin/chromium");
 using var profile = new TempDirectory("hzn-bench-chromium");
@@ -67,6 +76,7 @@ for (var run = 1; run <= 3; run++)
     var clicked = Stopwatch.StartNew();
     await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     await Assertions.Expect(page.Locator("[data-count=total]")).ToHaveTextAsync(expected, new() { Timeout = 120_000 });
+    await Assertions.Expect(page.Locator("#agreements")).ToContainTextAsync(expected, new() { Timeout = 120_000 });
     var rendered = await page.EvaluateAsync<string>("() => document.body.dataset.rendered");
     Console.WriteLine($"console run {run}: sign-in click to the overview showing {expected} nodes: {clicked.Elapsed.TotalMilliseconds:F0} ms (view built in {rendered} ms)");
 }
@@ -87,4 +97,5 @@ for (var i = 0; i < 50; i++)
 var cpu = (Process.GetProcessById(exchange.Id).TotalProcessorTime - cpuBefore).TotalMilliseconds / scrapes.Count;
 scrapes.Sort();
 Console.WriteLine($"/metrics of the exchange with {nodes} nodes: {bytes} bytes, p50 {scrapes[scrapes.Count / 2]:F1} ms, p99 {scrapes[^1]:F1} ms, {cpu:F2} ms exchange CPU per scrape");
+await Horizon.Bench.Console.AgbotScrape.RunAsync(nodes, new Uri($"http://127.0.0.1:{port}/v1"), "bench", "agbot1", "bench-agbot-token-0123456789");
 Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");

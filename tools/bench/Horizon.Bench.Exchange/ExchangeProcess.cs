@@ -1,5 +1,6 @@
 using System.Globalization;
 using Horizon.Testing;
+using Horizon.Testing.EndToEnd;
 using Horizon.Testing.Processes;
 
 namespace Horizon.Bench.Exchange;
@@ -29,19 +30,12 @@ internal sealed class ExchangeProcess : IAsyncDisposable
 
     public static async Task<ExchangeProcess> StartAsync(string storageArgument, string rootPassword)
     {
-        // HZN_BENCH_EXCHANGE_DLL compares another build, e.g. the ReadyToRun publish
-        // (dotnet publish -c Release -r linux-x64 --self-contained false exchange/Horizon.Exchange -o DIR).
-        var dll = Environment.GetEnvironmentVariable("HZN_BENCH_EXCHANGE_DLL") is { Length: > 0 } chosen
-            ? chosen
-            : Path.Combine(RepositoryRoot.Path, "exchange/Horizon.Exchange/bin/Release/net10.0/Horizon.Exchange.dll");
-        if (!File.Exists(dll))
-        {
-            throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release exchange/Horizon.Exchange` first");
-        }
+        // HZN_EXCHANGE_BINARY compares another build: the production publish (tools/publish-servers.sh),
+        // native or not; unset, the Release build of the solution.
+        var program = BuiltProgram.Exchange;
         var port = FreePort.Next();
-        var process = OwnedProcess.Start("dotnet",
-            [dll, "--urls", $"http://127.0.0.1:{port}", $"--Exchange:RootPassword={rootPassword}", storageArgument, "--Logging:LogLevel:Default=Warning"],
-            $"exchange :{port}");
+        var process = program.Start(
+            ["--urls", $"http://127.0.0.1:{port}", $"--Exchange:RootPassword={rootPassword}", storageArgument, "--Logging:LogLevel:Default=Warning"]);
         await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited);
         return new ExchangeProcess(process, port);
     }

@@ -77,47 +77,50 @@ function compareVersions(a, b) {
 
 async function fleetView() {
   const org = enc(session.org);
-  const [nodes, agbots, patterns] = await Promise.all([
-    maybe(listAll(`/orgs/${org}/nodes?limit=10000`)),
+  // Counts, not records: the exchange counts the nodes and each agbot reports its agreements by
+  // workload and state, so the overview costs the same with 10 or 10,000 nodes.
+  const [status, agbots, patterns] = await Promise.all([
+    maybe(api(`/orgs/${org}/status`).then((r) => r.data)),
     maybe(api(`/orgs/${org}/agbots`).then((r) => r.data || [])),
     maybe(api(`/orgs/${org}/patterns`).then((r) => r.data || [])),
   ]);
   let html = `<h1>Fleet of ${esc(session.org)}</h1>`;
-  if (nodes.error) {
-    html += `<div class="card">${refused(nodes.error)}</div>`;
+  if (status.error) {
+    html += `<div class="card">${refused(status.error)}</div>`;
   } else {
-    const counts = { online: 0, offline: 0, new: 0 };
-    for (const node of nodes.value) counts[nodeState(node)]++;
+    const n = status.value.nodes || {};
     html += `<div class="tiles" id="node-tiles">
-      <div class="tile"><div class="n" data-count="total">${nodes.value.length}</div><div class="l">nodes</div></div>
-      <div class="tile"><div class="n ok" data-count="online">${counts.online}</div><div class="l">online</div></div>
-      <div class="tile"><div class="n bad" data-count="offline">${counts.offline}</div><div class="l">offline</div></div>
-      <div class="tile"><div class="n muted">${counts.new}</div><div class="l">never seen</div></div></div>`;
+      <div class="tile"><div class="n" data-count="total">${n.total || 0}</div><div class="l">${status.value.scope === "owner" ? "nodes you registered" : "nodes"}</div></div>
+      <div class="tile"><div class="n ok" data-count="online">${n.online || 0}</div><div class="l">online</div></div>
+      <div class="tile"><div class="n bad" data-count="offline">${n.offline || 0}</div><div class="l">offline</div></div>
+      <div class="tile"><div class="n muted">${n.new || 0}</div><div class="l">never seen</div></div></div>`;
   }
   html += `<div class="card" id="agreements"><h2>Agreements per pattern and policy</h2>`;
   const rollouts = [];
   if (agbots.error) {
     html += refused(agbots.error);
   } else {
+    const reports = await Promise.all(agbots.value.map((agbot) => {
+      const id = agbot.id || String(agbot.name || "");
+      return maybe(api(`/orgs/${org}/agbots/${enc(id)}/rollouts`).then((r) => ({ id, report: r.data || {} })));
+    }));
     const tally = new Map();
     let refusedAny = false;
-    for (const agbot of agbots.value) {
-      const id = agbot.id || String(agbot.name || "");
-      const agreements = await maybe(api(`/orgs/${org}/agbots/${enc(id)}/agreements`).then((r) => r.data || []));
-      if (agreements.error) { html += refused(agreements.error); refusedAny = true; continue; }
-      for (const agreement of agreements.value) {
-        const service = agreement.service || {};
-        const source = service.pattern ? `pattern ${service.pattern}` : `policy (${service.orgid || ""}/${service.url || ""})`;
+    for (const reply of reports) {
+      if (reply.error) { html += refused(reply.error); refusedAny = true; continue; }
+      const { id, report } = reply.value;
+      for (const count of report.agreements || []) {
+        const [kind, name] = String(count.workload || "").split(":");
+        const source = `${kind === "policy" ? "policy" : "pattern"} ${name || count.workload}`;
         const row = tally.get(source) || { source, total: 0, states: {} };
-        row.total++;
-        row.states[agreement.state] = (row.states[agreement.state] || 0) + 1;
+        row.total += count.count;
+        row.states[count.state] = (row.states[count.state] || 0) + count.count;
         tally.set(source, row);
       }
-      const report = await maybe(api(`/orgs/${org}/agbots/${enc(id)}/rollouts`).then((r) => r.data?.rollouts || []));
-      if (!report.error) rollouts.push(...report.value.map((r) => ({ ...r, agbot: id })));
+      rollouts.push(...(report.rollouts || []).map((r) => ({ ...r, agbot: id })));
     }
-    html += tally.size === 0 ? (refusedAny ? "" : `<p class="muted">No agreements.</p>`) : `<table><thead><tr><th>Workload source</th><th>Agreements</th><th>By state</th></tr></thead><tbody>${
-      [...tally.values()].map((r) => `<tr><td>${esc(r.source)}</td><td>${r.total}</td><td>${Object.entries(r.states).map(([s, n]) => `${badge(s)} ${n}`).join(", ")}</td></tr>`).join("")}</tbody></table>`;
+    html += tally.size === 0 ? (refusedAny ? "" : `<p class="muted">No agreements reported by this org's agbots.</p>`) : `<table><thead><tr><th>Workload source</th><th>Agreements</th><th>By state</th></tr></thead><tbody>${
+      [...tally.values()].map((r) => `<tr><td>${esc(r.source)}</td><td>${r.total}</td><td>${Object.entries(r.states).map(([s, k]) => `${badge(s)} ${k}`).join(", ")}</td></tr>`).join("")}</tbody></table>`;
   }
   html += `</div><div class="card" id="rollouts"><h2>Rollouts</h2>`;
   html += rollouts.length === 0 ? `<p class="muted">No rollout reported by this org's agbots.</p>` : `<table><thead><tr><th>Workload</th><th>Version</th><th>State</th><th>Batch</th><th>Updates so far</th><th>Success rate</th></tr></thead><tbody>${

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Horizon.NodeAgent.Tests.Support;
+namespace Horizon.Testing.Network;
 
 /// <summary>
 /// A loopback TCP relay in front of a server, so a test can take the server off the network (new
 /// connections refused, open ones cut) and put it back on the same address, as an outage would.
 /// </summary>
-internal sealed class TcpRelay : IAsyncDisposable
+public sealed class TcpRelay : IAsyncDisposable
 {
     private readonly IPEndPoint _target;
     private readonly List<TcpClient> _open = [];
@@ -25,6 +25,9 @@ internal sealed class TcpRelay : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Whether the relay accepts and relays connections now.</summary>
+    public bool IsRelaying => _stop is not null;
 
     /// <summary>Accepts connections and relays them to the target.</summary>
     public void Start()
