@@ -79,6 +79,28 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"postgres exited at start: {_process.RecentOutput}");
         }
+        await WaitUntilAcceptingAsync(cancellationToken);
+    }
+
+    // The port listens before recovery ends; until then every connection gets 57P03 ("the database
+    // system is starting up"), which failed tests on a loaded machine. pg_isready says when it is over.
+    private async Task WaitUntilAcceptingAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var args = new[] { "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", SuperUser };
+        while (true)
+        {
+            var result = await CommandLine.RunAsync(Path.Combine(_binDirectory, "pg_isready"), args, timeout: TimeSpan.FromSeconds(20), cancellationToken: cancellationToken);
+            if (result.Succeeded)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline || _process!.HasExited)
+            {
+                throw new InvalidOperationException($"postgres on port {Port} did not accept connections within 60 s: {result.StandardOutput.Trim()} {_process!.RecentOutput}");
+            }
+            await Task.Delay(200, cancellationToken);
+        }
     }
 
     private static (string File, List<string> Args) AsPostgres(string program, IEnumerable<string> args) =>
