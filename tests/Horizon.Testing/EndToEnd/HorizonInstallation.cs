@@ -241,7 +241,7 @@ public sealed class HorizonInstallation : IAsyncDisposable
     {
         try
         {
-            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited, cancellationToken);
+            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(180), () => !process.HasExited, cancellationToken);
         }
         catch (TimeoutException e)
         {
