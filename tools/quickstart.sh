@@ -126,12 +126,14 @@ start nats /usr/sbin/nats-server -c "$STATE/nats/nats.conf"
 wait_port nats "$NATS_PORT"
 
 step "starting the exchange on http://127.0.0.1:$EXCHANGE_PORT/v1 (SQLite $STATE/exchange.db)"
-# Secrets reach the processes through their environment or 0600 files, never their command lines.
+# Secrets reach the processes through their environment or 0600 files, never a command line: they
+# are exported in a subshell, not given to env(1), whose argv any local user can read while it runs.
 ROOT_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 (umask 077; echo "$ROOT_PASSWORD" >"$STATE/root-password"; echo "root/root:$ROOT_PASSWORD" >"$STATE/root-credentials")
-start exchange env Exchange__RootPassword="$ROOT_PASSWORD" Exchange__SqlitePath="$STATE/exchange.db" \
+(export Exchange__RootPassword="$ROOT_PASSWORD"
+ start exchange env Exchange__SqlitePath="$STATE/exchange.db" \
   Exchange__NatsUrl="nats://127.0.0.1:$NATS_PORT" Exchange__NatsCredentialsFile="$STATE/nats/authority/exchange.creds" \
-  dotnet "$STATE/bin/exchange/Horizon.Exchange.dll" --urls "http://127.0.0.1:$EXCHANGE_PORT"
+  dotnet "$STATE/bin/exchange/Horizon.Exchange.dll" --urls "http://127.0.0.1:$EXCHANGE_PORT")
 wait_port exchange "$EXCHANGE_PORT"
 export HZN_EXCHANGE_URL="http://127.0.0.1:$EXCHANGE_PORT/v1"
 
@@ -188,17 +190,16 @@ wait_port switchboard "$SWITCHBOARD_PORT"
 
 step "starting the node agent on http://127.0.0.1:$AGENT_PORT"
 mkdir -p "$STATE/node-agent"
-(cd "$STATE/node-agent" && start node-agent env NodeAgent__NodeId="$NODE_ID" NodeAgent__Organization="$ORG" NodeAgent__ExchangeUrl="$HZN_EXCHANGE_URL" \
+(cd "$STATE/node-agent" && export NodeAgent__Registries__0__Password="$REGISTRY_PASSWORD" && start node-agent env NodeAgent__NodeId="$NODE_ID" NodeAgent__Organization="$ORG" NodeAgent__ExchangeUrl="$HZN_EXCHANGE_URL" \
   NodeAgent__StateDirectory="$STATE/node-agent" NodeAgent__ApiUrl="http://127.0.0.1:$AGENT_PORT" \
   NodeAgent__NatsUrl="nats://127.0.0.1:$NATS_PORT" NodeAgent__SwitchboardUrl="http://127.0.0.1:$SWITCHBOARD_PORT" \
   NodeAgent__Registries__0__Server="$REGISTRY" NodeAgent__Registries__0__UserName="$REGISTRY_USER" \
-  NodeAgent__Registries__0__Password="$REGISTRY_PASSWORD" \
   dotnet "$STATE/bin/Horizon.NodeAgent/Horizon.NodeAgent.dll")
 wait_port node-agent "$AGENT_PORT"
 
 step "starting agbot agbot1 on http://127.0.0.1:$AGBOT_PORT (it proves its key to the switchboard for its NATS JWT)"
 mkdir -p "$STATE/agbot"
-(cd "$STATE/agbot" && start agbot env Agbot__Org="$ORG" Agbot__Id=agbot1 Agbot__Token="$AGBOT_TOKEN" \
+(cd "$STATE/agbot" && export Agbot__Token="$AGBOT_TOKEN" && start agbot env Agbot__Org="$ORG" Agbot__Id=agbot1 \
   Agbot__ExchangeUrl="$HZN_EXCHANGE_URL" Agbot__NatsUrl="nats://127.0.0.1:$NATS_PORT" \
   Agbot__SwitchboardUrl="http://127.0.0.1:$SWITCHBOARD_PORT" Agbot__StateDirectory="$STATE/agbot" \
   Agbot__LocalApiUrl="http://127.0.0.1:$AGBOT_PORT" \
