@@ -1,5 +1,6 @@
 using Horizon.Agbot.Hosting;
 using Horizon.Exchange.Client;
+using Horizon.Patterns.Model;
 using Horizon.Patterns.Validation;
 
 namespace Horizon.Agbot.Discovery;
@@ -30,13 +31,19 @@ public sealed partial class ServedCatalog(ExchangeClient exchange, AgbotOptions 
     /// <exception cref="ExchangeException">The exchange refused or failed.</exception>
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        var patterns = await exchange.ListAgbotPatternsAsync(options.Org, options.Id, cancellationToken);
-        var policies = await exchange.ListAgbotBusinessPoliciesAsync(options.Org, options.Id, cancellationToken);
+        var known = new Dictionary<(string Org, string Name), object>();
+        var patterns = await ExpandAsync(await exchange.ListAgbotPatternsAsync(options.Org, options.Id, cancellationToken),
+            p => (p.PatternOrgid ?? options.Org, p.Pattern ?? ""), p => p.NodeOrgid, (p, name) => p with { Pattern = name },
+            async org => (await exchange.ListPatternsAsync(org, cancellationToken)).Select(p => (p.Name, (object)p)), known);
+        var policies = await ExpandAsync(await exchange.ListAgbotBusinessPoliciesAsync(options.Org, options.Id, cancellationToken),
+            p => (p.BusinessPolOrgid ?? options.Org, p.BusinessPol ?? ""), p => p.NodeOrgid, (p, name) => p with { BusinessPol = name },
+            async org => (await exchange.ListDeploymentPoliciesAsync(org, cancellationToken)).Select(p => (p.Name, (object)p)), known);
         var workloads = new List<ServedWorkload>();
         foreach (var served in patterns)
         {
             var org = served.PatternOrgid ?? options.Org;
-            var pattern = await LoadAsync(() => exchange.GetPatternAsync(org, served.Pattern ?? "", cancellationToken), $"pattern {org}/{served.Pattern}");
+            var pattern = known.GetValueOrDefault((org, served.Pattern!)) as Pattern
+                ?? await LoadAsync(() => exchange.GetPatternAsync(org, served.Pattern ?? "", cancellationToken), $"pattern {org}/{served.Pattern}");
             if (pattern is null)
             {
                 continue;
@@ -59,7 +66,8 @@ public sealed partial class ServedCatalog(ExchangeClient exchange, AgbotOptions 
         foreach (var served in policies)
         {
             var org = served.BusinessPolOrgid ?? options.Org;
-            var policy = await LoadAsync(() => exchange.GetDeploymentPolicyAsync(org, served.BusinessPol ?? "", cancellationToken), $"deployment policy {org}/{served.BusinessPol}");
+            var policy = known.GetValueOrDefault((org, served.BusinessPol!)) as DeploymentPolicy
+                ?? await LoadAsync(() => exchange.GetDeploymentPolicyAsync(org, served.BusinessPol ?? "", cancellationToken), $"deployment policy {org}/{served.BusinessPol}");
             if (policy is null)
             {
                 continue;
@@ -83,6 +91,51 @@ public sealed partial class ServedCatalog(ExchangeClient exchange, AgbotOptions 
         _policies = policies;
         _workloads = workloads;
         LogLoaded(patterns.Count, policies.Count, workloads.Count);
+    }
+
+    /// <summary>
+    /// Open Horizon's <c>*</c> in a served pattern or policy means every one of that org, those
+    /// published later included: it is replaced by the org's current ones at each reload (a
+    /// published pattern or policy is a change that triggers one). What was listed is kept in
+    /// <paramref name="known"/> so it is not read twice.
+    /// </summary>
+    private async Task<List<T>> ExpandAsync<T>(IReadOnlyList<T> served, Func<T, (string Org, string Name)> key, Func<T, string?> nodeOrg, Func<T, string, T> named,
+        Func<string, Task<IEnumerable<(string? Name, object Document)>>> listOrg, Dictionary<(string Org, string Name), object> known)
+    {
+        var expanded = new List<T>();
+        var listed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var entry in served)
+        {
+            var (org, name) = key(entry);
+            if (name != "*")
+            {
+                expanded.Add(entry);
+                continue;
+            }
+            if (!listed.TryGetValue(org, out var names))
+            {
+                names = [];
+                try
+                {
+                    foreach (var (listedName, document) in await listOrg(org))
+                    {
+                        if (!string.IsNullOrEmpty(listedName))
+                        {
+                            names.Add(listedName);
+                            known[(org, listedName)] = document;
+                        }
+                    }
+                }
+                catch (ModelFormatException e)
+                {
+                    LogInvalid($"list of org {org}", e.Message);
+                }
+                listed[org] = names;
+            }
+            expanded.AddRange(names.Select(n => named(entry, n)));
+        }
+        // A policy served both by name and through '*' for the same node org is served once.
+        return expanded.DistinctBy(e => (key(e), nodeOrg(e) ?? options.Org)).ToList();
     }
 
     private async Task<T?> LoadAsync<T>(Func<Task<T>> load, string what) where T : class

@@ -14,7 +14,7 @@ namespace Horizon.Exchange.Api;
 /// service with a deployment, the signature against the publisher key given with it.
 /// </summary>
 internal sealed record DefinitionKind(string Kind, string Resource, string Path, bool CanBePublic,
-    Func<string, string, string, DateTimeOffset, (string Document, bool IsPublic, string? Id)> Prepare)
+    Func<string, string, string?, string, DateTimeOffset, (string Document, bool IsPublic, string? Id)> Prepare)
 {
     public static readonly DefinitionKind Service = new("service", "service", "services", true, PrepareService);
     public static readonly DefinitionKind Pattern = new("pattern", "pattern", "patterns", true, PreparePattern);
@@ -28,7 +28,7 @@ internal sealed record DefinitionKind(string Kind, string Resource, string Path,
     }
 
     /// <exception cref="ModelFormatException">The document is malformed, invalid, or its signature does not verify.</exception>
-    private static (string, bool, string?) PrepareService(string json, string org, string owner, DateTimeOffset now)
+    private static (string, bool, string?) PrepareService(string json, string org, string? pathId, string owner, DateTimeOffset now)
     {
         var service = ModelJson.ParseServiceDefinition(json);
         service.EnsureValid();
@@ -56,18 +56,20 @@ internal sealed record DefinitionKind(string Kind, string Resource, string Path,
         return (ModelJson.Serialize(stored), service.Public, ServiceId(service));
     }
 
-    private static (string, bool, string?) PreparePattern(string json, string org, string owner, DateTimeOffset now)
+    // A pattern's and a deployment policy's name is the id it is published under (a "name" in the file
+    // may differ, as Open Horizon's 'publish -p' allows), so a listing tells each one's id.
+    private static (string, bool, string?) PreparePattern(string json, string org, string? pathId, string owner, DateTimeOffset now)
     {
         var pattern = ModelJson.ParsePattern(json);
         pattern.EnsureValid();
-        return (ModelJson.Serialize(pattern with { Org = org, Owner = owner, LastUpdated = Clock.Text(now) }), pattern.Public, null);
+        return (ModelJson.Serialize(pattern with { Name = pathId ?? pattern.Name, Org = org, Owner = owner, LastUpdated = Clock.Text(now) }), pattern.Public, null);
     }
 
-    private static (string, bool, string?) PreparePolicy(string json, string org, string owner, DateTimeOffset now)
+    private static (string, bool, string?) PreparePolicy(string json, string org, string? pathId, string owner, DateTimeOffset now)
     {
         var policy = ModelJson.ParseDeploymentPolicy(json);
         policy.EnsureValid();
-        return (ModelJson.Serialize(policy with { Org = org, Owner = owner, LastUpdated = Clock.Text(now) }), false, null);
+        return (ModelJson.Serialize(policy with { Name = pathId ?? policy.Name, Org = org, Owner = owner, LastUpdated = Clock.Text(now) }), false, null);
     }
 
     /// <summary>

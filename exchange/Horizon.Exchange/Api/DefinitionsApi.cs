@@ -68,7 +68,7 @@ internal static class DefinitionsApi
         (string Document, bool IsPublic, string? Id) prepared;
         try
         {
-            prepared = kind.Prepare(json, org, caller.FullId, exchange.Time.GetUtcNow());
+            prepared = kind.Prepare(json, org, id, caller.FullId, exchange.Time.GetUtcNow());
         }
         catch (ModelFormatException e)
         {

@@ -23,6 +23,7 @@ public static class LocalApi
         routes.MapDelete("/agreements/{id}", CancelAgreementAsync);
         routes.MapGet("/services", GetServicesAsync);
         routes.MapGet("/eventlog", GetEventLog);
+        routes.MapServiceLogApi();
         return routes;
     }
 
