@@ -53,4 +53,22 @@ public sealed partial class ExchangeClient
 
     public Task DeleteAgbotAgreementAsync(string org, string id, string agreementId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, Path("orgs", org, "agbots", id, "agreements", agreementId), null, cancellationToken);
+
+    /// <summary>
+    /// Grants agbot <paramref name="agbotOrg"/>/<paramref name="agbotId"/> the nodes of <paramref name="nodeOrg"/>
+    /// (<c>PUT /orgs/{nodeOrg}/agbotgrants/{agbotOrg}/{agbotId}</c>); only an admin of <paramref name="nodeOrg"/> or a hub admin may.
+    /// </summary>
+    public Task GrantAgbotAsync(string nodeOrg, string agbotOrg, string agbotId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, Path("orgs", nodeOrg, "agbotgrants", agbotOrg, agbotId), null, cancellationToken);
+
+    /// <summary>Withdraws a grant; the agbot loses the org's nodes at once in the exchange, and its NATS rights at the switchboard's next read.</summary>
+    public Task RevokeAgbotGrantAsync(string nodeOrg, string agbotOrg, string agbotId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, Path("orgs", nodeOrg, "agbotgrants", agbotOrg, agbotId), null, cancellationToken);
+
+    public Task<AgbotGrant> GetAgbotGrantAsync(string nodeOrg, string agbotOrg, string agbotId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", nodeOrg, "agbotgrants", agbotOrg, agbotId), null, Json.AgbotGrant, cancellationToken);
+
+    /// <summary>Every grant <paramref name="nodeOrg"/> gave.</summary>
+    public Task<IReadOnlyList<AgbotGrant>> ListAgbotGrantsAsync(string nodeOrg, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", nodeOrg, "agbotgrants"), null, Json.IReadOnlyListAgbotGrant, cancellationToken);
 }

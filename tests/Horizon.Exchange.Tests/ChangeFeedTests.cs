@@ -56,10 +56,12 @@ public sealed class ChangeFeedTests(SqliteExchangeFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Agbot_ReadsOtherOrgsWithOrgList_UserCannot()
+    public async Task Agbot_ReadsOtherOrgsNodeChangesWithOrgList_OnceGranted_UserCannot()
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
         var other = await Tenant.CreateAsync(fixture.Server);
+        Assert.DoesNotContain((await tenant.Agbot.GetChangesAsync(tenant.Org, new ChangesRequest { OrgList = [other.Org] })).Changes, c => c.OrgId == other.Org);
+        await other.Admin.GrantAgbotAsync(other.Org, tenant.Org, "agbot1");
         var feed = await tenant.Agbot.GetChangesAsync(tenant.Org, new ChangesRequest { OrgList = [other.Org] });
         Assert.Contains(feed.Changes, c => c.OrgId == other.Org);
         await Assert.ThrowsAsync<ExchangeForbiddenException>(() => tenant.User.GetChangesAsync(tenant.Org, new ChangesRequest { OrgList = [other.Org] }));

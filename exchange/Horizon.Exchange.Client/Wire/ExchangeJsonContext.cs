@@ -28,6 +28,8 @@ namespace Horizon.Exchange.Client;
 [JsonSerializable(typeof(IReadOnlyList<AgbotPattern>))]
 [JsonSerializable(typeof(AgbotBusinessPolicy))]
 [JsonSerializable(typeof(IReadOnlyList<AgbotBusinessPolicy>))]
+[JsonSerializable(typeof(AgbotGrant))]
+[JsonSerializable(typeof(IReadOnlyList<AgbotGrant>))]
 [JsonSerializable(typeof(AgbotAgreement))]
 [JsonSerializable(typeof(AgbotRollouts))]
 [JsonSerializable(typeof(IReadOnlyList<AgbotAgreement>))]

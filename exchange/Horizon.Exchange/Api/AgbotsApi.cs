@@ -7,7 +7,8 @@ namespace Horizon.Exchange.Api;
 
 /// <summary>
 /// <c>/v1/orgs/{org}/agbots</c>. Any authenticated identity may read an agbot (its keys are public
-/// and nodes check agbot signatures with them); the agbot itself, its owner and admins change it.
+/// and nodes check agbot signatures with them); org admins create it; the agbot itself, its owner
+/// and admins change it. What it serves in other orgs reaches their nodes only with their grant (<see cref="AgbotGrantsApi"/>).
 /// </summary>
 internal static class AgbotsApi
 {
@@ -92,9 +93,10 @@ internal static class AgbotsApi
         }
         else
         {
-            if (!(caller.IsUser && (caller.Org == org || caller.IsHubAdmin)))
+            // An agbot negotiates for the whole org, so only the org's admins (and hub admins) create one.
+            if (!caller.IsAdminOf(org))
             {
-                return Problems.Forbidden($"{caller} may not create agbots in org {org}");
+                return Problems.Forbidden($"{caller} may not create agbots in org {org}; only its admins may");
             }
             if (string.IsNullOrEmpty(agbot.Token))
             {

@@ -9,7 +9,8 @@ namespace Horizon.Exchange.Api;
 /// <c>POST /v1/orgs/{org}/changes</c>: the change feed. Ask from <c>changeId</c> and continue
 /// from <c>mostRecentChangeId + 1</c>; nothing committed is ever skipped (see <see cref="ChangeLog"/>).
 /// A node sees changes to itself and to the org's definitions and agbots; users the whole org;
-/// agbots and hub admins may add further orgs with <c>orgList</c>.
+/// hub admins and agbots may add further orgs with <c>orgList</c>; an agbot sees all of an org that
+/// granted it (agbotgrants) and only definition changes of any other.
 /// </summary>
 internal static class ChangesApi
 {
@@ -30,10 +31,16 @@ internal static class ChangesApi
         var caller = http.Caller();
         var orgs = new HashSet<string>(StringComparer.Ordinal) { org };
         orgs.UnionWith(request!.OrgList ?? []);
-        var crossOrg = caller.IsHubAdmin || caller.Kind == CallerKind.Agbot;
-        if (!crossOrg && orgs.Any(o => o != caller.Org))
+        HashSet<string>? reachable = null;
+        if (!caller.IsHubAdmin && orgs.Any(o => o != caller.Org))
         {
-            return Problems.Forbidden($"{caller} may only read the changes of its own org");
+            if (caller.Kind != CallerKind.Agbot)
+            {
+                return Problems.Forbidden($"{caller} may only read the changes of its own org");
+            }
+            // An agbot watches the orgs of the definitions it deploys too (a public pattern of another
+            // org); of an org that has not granted it, it sees only changes to definitions.
+            reachable = await exchange.ReachableOrgsAsync(caller, http.RequestAborted);
         }
         if (request.MaxRecords < 0 || request.ChangeId < 0)
         {
@@ -44,7 +51,9 @@ internal static class ChangesApi
         var hitMax = rows.Count > max;
         var page = rows.Take(max).ToList();
         var mostRecent = hitMax ? page[^1].Id : Math.Max(watermark, request.ChangeId - 1);
-        var visible = caller.Kind == CallerKind.Node ? page.Where(c => VisibleToNode(caller, c)) : page;
+        var visible = caller.Kind == CallerKind.Node ? page.Where(c => VisibleToNode(caller, c))
+            : reachable is not null ? page.Where(c => reachable.Contains(c.Org) || DefinitionResources.Contains(c.Resource))
+            : page;
         return TypedResults.Ok(new ChangesResponse
         {
             Changes = visible.Select(c => new ChangeEntry
@@ -61,6 +70,9 @@ internal static class ChangesApi
             ExchangeVersion = ExchangeVersion.Current,
         });
     }
+
+    /// <summary>What an agbot sees of an org that has not granted it: definitions, some of which are public.</summary>
+    private static readonly HashSet<string> DefinitionResources = new(StringComparer.Ordinal) { "service", "pattern", "servicepolicy" };
 
     private static bool VisibleToNode(Caller node, ChangeRecord change) =>
         change.Resource.StartsWith("node", StringComparison.Ordinal) ? change.ResourceId == node.Id

@@ -73,11 +73,11 @@ internal sealed record DefinitionKind(string Kind, string Resource, string Path,
     }
 
     /// <summary>
-    /// Same-org identities, agbots and hub admins read everything; others only public services and
-    /// patterns (deployment policies are never public).
+    /// Same-org identities, hub admins and agbots the org granted (<paramref name="agbotReaches"/>) read
+    /// everything; others only public services and patterns (deployment policies are never public).
     /// </summary>
-    public bool CanRead(Caller caller, string org, DefinitionRecord definition) =>
-        caller.Org == org || caller.IsHubAdmin || caller.Kind == CallerKind.Agbot || (CanBePublic && definition.IsPublic != 0);
+    public bool CanRead(Caller caller, string org, DefinitionRecord definition, bool agbotReaches) =>
+        caller.Org == org || caller.IsHubAdmin || agbotReaches || (CanBePublic && definition.IsPublic != 0);
 
     public static bool CanWrite(Caller caller, string org, DefinitionRecord? existing) =>
         caller.IsAdminOf(org) || (caller.IsUser && caller.Org == org && (existing is null || existing.Owner == caller.FullId));

@@ -26,7 +26,7 @@ internal static class DefinitionsApi
     private static async Task<IResult> ListAsync(DefinitionKind kind, string org, HttpContext http, ExchangeServices exchange)
     {
         var caller = http.Caller();
-        var all = caller.Org == org || caller.IsHubAdmin || caller.Kind == Auth.CallerKind.Agbot;
+        var all = caller.Org == org || caller.IsHubAdmin || await exchange.AgbotReachesAsync(caller, org, http.RequestAborted);
         if (!all && !kind.CanBePublic)
         {
             return Problems.Forbidden($"{caller} may not read the {kind.Path} of org {org}");
@@ -43,7 +43,7 @@ internal static class DefinitionsApi
         {
             return Problems.NotFound($"{kind.Kind} {org}/{id} not found");
         }
-        return kind.CanRead(caller, org, row)
+        return kind.CanRead(caller, org, row, await exchange.AgbotReachesAsync(caller, org, http.RequestAborted))
             ? TypedResults.Text(row.Document, "application/json")
             : Problems.Forbidden($"{caller} may not read {kind.Kind} {org}/{id}");
     }

@@ -39,19 +39,27 @@ public sealed class ExchangeServices(
         notifier.Notify(result.Changes);
     }
 
-    /// <summary>The orgs whose nodes an agbot serves: its own and every nodeOrgid of its served patterns and policies.</summary>
-    public async Task<HashSet<string>> ServedOrgsAsync(Caller agbot, CancellationToken cancellationToken)
+    /// <summary>
+    /// The orgs whose nodes, private definitions and changes an agbot reaches: its own, and every org
+    /// whose admin granted it (<see cref="AgbotGrantsApi"/>). What the agbot says it serves widens nothing.
+    /// </summary>
+    public async Task<HashSet<string>> ReachableOrgsAsync(Caller agbot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agbot);
         var orgs = new HashSet<string>(StringComparer.Ordinal) { agbot.Org };
-        foreach (var kind in new[] { AttachmentKinds.AgbotPattern, AttachmentKinds.AgbotPolicy })
-        {
-            foreach (var served in await Attachments.ListAsync(kind, agbot.Org, agbot.Id, cancellationToken))
-            {
-                // The key is patternOrg_pattern_nodeOrg (or policyOrg_policy_nodeOrg); the node org is last.
-                orgs.Add(served.Key[(served.Key.LastIndexOf('_') + 1)..]);
-            }
-        }
+        orgs.UnionWith(await Attachments.GrantingOrgsAsync(agbot.Org, agbot.Id, cancellationToken));
         return orgs;
+    }
+
+    /// <summary>Whether <paramref name="caller"/> is an agbot that reaches <paramref name="org"/> (see <see cref="ReachableOrgsAsync"/>).</summary>
+    public async Task<bool> AgbotReachesAsync(Caller caller, string org, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.Kind != CallerKind.Agbot)
+        {
+            return false;
+        }
+        return caller.Org == org
+            || await Attachments.GetAsync(AttachmentKinds.AgbotGrant, org, caller.Org, caller.Id, cancellationToken) is not null;
     }
 }

@@ -6,7 +6,7 @@ namespace Horizon.Exchange.Api;
 /// <summary>
 /// Open Horizon's rights on nodes: a node reads and writes only itself; users own the nodes they
 /// register; org admins everything in their org; hub admins everything; an agbot reads the nodes
-/// of the orgs it serves.
+/// of its own org and of the orgs that granted it.
 /// </summary>
 internal static class NodeAccess
 {
@@ -19,5 +19,5 @@ internal static class NodeAccess
         CanWrite(caller, org, node) || await IsServingAgbotAsync(caller, org, exchange, cancellationToken);
 
     public static async Task<bool> IsServingAgbotAsync(Caller caller, string org, ExchangeServices exchange, CancellationToken cancellationToken) =>
-        caller.Kind == CallerKind.Agbot && (await exchange.ServedOrgsAsync(caller, cancellationToken)).Contains(org);
+        await exchange.AgbotReachesAsync(caller, org, cancellationToken);
 }

@@ -42,7 +42,7 @@ internal static class OrgsApi
     private static async Task<IResult> GetAsync(string org, HttpContext http, ExchangeServices exchange)
     {
         var caller = http.Caller();
-        if (caller.Org != org && !caller.IsHubAdmin && caller.Kind != CallerKind.Agbot)
+        if (caller.Org != org && !caller.IsHubAdmin && !await exchange.AgbotReachesAsync(caller, org, http.RequestAborted))
         {
             return Problems.Forbidden($"{caller} may not read org {org}");
         }

@@ -30,8 +30,8 @@ internal static partial class SearchApi
         }
         if (caller.Kind == CallerKind.Agbot)
         {
-            var served = await exchange.ServedOrgsAsync(caller, cancellationToken);
-            return nodeOrgs.All(served.Contains);
+            var reachable = await exchange.ReachableOrgsAsync(caller, cancellationToken);
+            return nodeOrgs.All(reachable.Contains);
         }
         return caller.IsUser && caller.Admin && nodeOrgs.All(o => o == caller.Org);
     }

@@ -83,7 +83,7 @@ internal static class ServicePolicyApi
         {
             return (null, Problems.NotFound($"service {org}/{service} not found"));
         }
-        var allowed = write ? DefinitionKind.CanWrite(caller, org, row) : DefinitionKind.Service.CanRead(caller, org, row);
+        var allowed = write ? DefinitionKind.CanWrite(caller, org, row) : DefinitionKind.Service.CanRead(caller, org, row, await exchange.AgbotReachesAsync(caller, org, http.RequestAborted));
         return allowed
             ? (row, null)
             : (null, Problems.Forbidden($"{caller} may not {(write ? "change" : "read")} the policy of service {org}/{service}{(write ? "" : " (the service is private to its org)")}"));

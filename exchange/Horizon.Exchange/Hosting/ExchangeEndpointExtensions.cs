@@ -23,6 +23,7 @@ public static class ExchangeEndpointExtensions
             .MapUsersApi()
             .MapNodesApi()
             .MapAgbotsApi()
+            .MapAgbotGrantsApi()
             .MapDefinitionsApi()
             .MapServicePolicyApi()
             .MapChangesApi()

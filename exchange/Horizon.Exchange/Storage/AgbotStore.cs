@@ -63,6 +63,8 @@ public sealed class AgbotStore(IStorageProvider storage, ChangeLog changes)
                 return WriteResult.Refused(WriteOutcome.NotFound);
             }
             await connection.ExecuteAsync("DELETE FROM attachments WHERE org = @org AND parent = @id AND kind LIKE 'agbot%'", new { org, id }, transaction);
+            // A recreated agbot of the same name starts without the grants its predecessor held.
+            await connection.ExecuteAsync($"DELETE FROM attachments WHERE kind = '{AttachmentKinds.AgbotGrant}' AND parent = @org AND key = @id", new { org, id }, transaction);
             return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
                 [new ChangeIntent(org, "agbot", id, "deleted")]));
         }, cancellationToken);

@@ -12,6 +12,12 @@ public static class AttachmentKinds
     public const string AgbotPattern = "agbotpattern";
     public const string AgbotPolicy = "agbotpolicy";
 
+    /// <summary>
+    /// An org's grant to an agbot of another org: org is the granting (node) org, parent the agbot's org,
+    /// key the agbot's id. Not "agbot…": deleting an agbot must not match grants by parent.
+    /// </summary>
+    public const string AgbotGrant = "grant";
+
     /// <summary>A service's own policy; the parent is the service id.</summary>
     public const string ServicePolicy = "servicepolicy";
 }

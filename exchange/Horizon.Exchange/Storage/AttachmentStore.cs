@@ -27,6 +27,24 @@ public sealed class AttachmentStore(IStorageProvider storage, ChangeLog changes)
             new { kind, org, parent }, cancellationToken: cancellationToken))).AsList();
     }
 
+    /// <summary>The orgs that granted agbot <paramref name="agbotOrg"/>/<paramref name="agbotId"/> their nodes.</summary>
+    public async Task<IReadOnlyList<string>> GrantingOrgsAsync(string agbotOrg, string agbotId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT org FROM attachments WHERE kind = @kind AND parent = @agbotOrg AND key = @agbotId",
+            new { kind = AttachmentKinds.AgbotGrant, agbotOrg, agbotId }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Every grant <paramref name="org"/> gave, by agbot org then id.</summary>
+    public async Task<IReadOnlyList<AttachmentRecord>> GrantsOfAsync(string org, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org ORDER BY parent, key",
+            new { kind = AttachmentKinds.AgbotGrant, org }, cancellationToken: cancellationToken))).AsList();
+    }
+
     /// <summary>Every attachment of <paramref name="kind"/> in <paramref name="org"/> updated at or after <paramref name="since"/> (ISO-8601 text compares in time order).</summary>
     public async Task<IReadOnlyList<AttachmentRecord>> ListSinceAsync(string kind, string org, IReadOnlyList<string> parents, string since, CancellationToken cancellationToken = default)
     {

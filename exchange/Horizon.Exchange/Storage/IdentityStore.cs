@@ -51,6 +51,7 @@ public sealed class IdentityStore(IStorageProvider storage, ChangeLog changes)
             {
                 await connection.ExecuteAsync($"DELETE FROM {table} WHERE org = @org", new { org }, transaction);
             }
+            await connection.ExecuteAsync($"DELETE FROM attachments WHERE kind = '{AttachmentKinds.AgbotGrant}' AND parent = @org", new { org }, transaction);
             await connection.ExecuteAsync("DELETE FROM counters WHERE name LIKE @pattern", new { pattern = $"%:{org}" }, transaction);
             return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
                 [new ChangeIntent(org, "org", org, "deleted")]));

@@ -42,5 +42,9 @@ internal static class Schema
         CREATE TABLE counters (name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL);
         INSERT INTO counters (name, value) VALUES ('changes', 0);
         """,
+        // Grants are looked up by the agbot they name (every request of an agbot to another org).
+        """
+        CREATE INDEX attachments_by_parent ON attachments (kind, parent, key);
+        """,
     ];
 }

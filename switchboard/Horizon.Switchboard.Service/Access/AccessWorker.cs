@@ -91,7 +91,7 @@ public sealed partial class AccessWorker(
                     _refreshServed.Writer.TryWrite(true);
                 }
                 break;
-            case "agbot" or "agbotpatterns" or "agbotbusinesspols" or "org":
+            case "agbot" or "agbotpatterns" or "agbotbusinesspols" or "agbotgrants" or "org":
                 _refreshServed.Writer.TryWrite(true);
                 break;
         }

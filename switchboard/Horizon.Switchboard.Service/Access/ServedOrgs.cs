@@ -4,11 +4,12 @@ using Horizon.Switchboard.Addressing;
 namespace Horizon.Switchboard.Service.Access;
 
 /// <summary>
-/// Which orgs each agbot serves (from its patterns and deployment policies in the exchange), and
-/// from that whom a party may write to: an agbot to the nodes of its own org and the orgs it
-/// serves; a node to the agbots of its own org and of every org with an agbot that serves it.
-/// Read whole from the exchange (orgs, agbots, their patterns and policies: a few calls per
-/// agbot, none per node) and replaced at once, so a reader never sees half a refresh.
+/// Which orgs each agbot serves (from its patterns and deployment policies in the exchange, kept
+/// only where the node org is the agbot's own or granted it in <c>agbotgrants</c>), and from that
+/// whom a party may write to: an agbot to the nodes of its own org and the orgs it serves; a node
+/// to the agbots of its own org and of every org with an agbot that serves it. Read whole from the
+/// exchange (orgs, their grants, agbots, their patterns and policies: a few calls per org and agbot,
+/// none per node) and replaced at once, so a reader never sees half a refresh.
 /// </summary>
 public sealed class ServedOrgs
 {
@@ -53,7 +54,17 @@ public sealed class ServedOrgs
     {
         ArgumentNullException.ThrowIfNull(exchange);
         var served = new Dictionary<PartyAddress, IReadOnlySet<string>>();
-        foreach (var org in await exchange.ListOrgsAsync(cancellationToken))
+        var orgList = await exchange.ListOrgsAsync(cancellationToken);
+        // An agbot reaches another org's nodes only where that org granted it; what it serves alone widens nothing.
+        var granted = new HashSet<(string NodeOrg, string AgbotOrg, string Agbot)>();
+        foreach (var org in orgList.Where(o => !string.IsNullOrEmpty(o.Id)))
+        {
+            foreach (var grant in await exchange.ListAgbotGrantsAsync(org.Id!, cancellationToken))
+            {
+                granted.Add((org.Id!, grant.AgbotOrgid ?? "", grant.Agbot ?? ""));
+            }
+        }
+        foreach (var org in orgList)
         {
             if (string.IsNullOrEmpty(org.Id))
             {
@@ -75,6 +86,7 @@ public sealed class ServedOrgs
                 {
                     orgs.Add(policy.NodeOrgid ?? org.Id);
                 }
+                orgs.RemoveWhere(nodeOrg => nodeOrg != org.Id && !granted.Contains((nodeOrg, org.Id, id)));
                 served[PartyAddress.Agbot(org.Id, id)] = orgs;
             }
         }

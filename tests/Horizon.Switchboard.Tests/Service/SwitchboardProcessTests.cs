@@ -255,6 +255,58 @@ public sealed class SwitchboardProcessTests(SwitchboardProcess switchboard) : IC
         Assert.False(string.IsNullOrEmpty(renewed.Jwt));
     }
 
+    /// <summary>
+    /// Issue 19: an agbot that names another org as the node org of what it serves gets no right to
+    /// write to that org's node inboxes until that org's admin grants it, and loses it with the grant.
+    /// </summary>
+    [Fact]
+    public async Task AgbotServingAnotherOrg_GetsItsNodeInboxesOnlyOnceThatOrgGrantsIt()
+    {
+        var partner = await OrgWithAdminAsync("partner");
+        var witness = await OrgWithAdminAsync("witness");
+        var keys = Keys();
+        var agbot = await switchboard.AddAgbotAsync(Unique("agbot-grant"), keys);
+        await switchboard.Owner.AddAgbotPatternAsync(SwitchboardProcess.Org, agbot.Id, new AgbotPattern { PatternOrgid = partner.Org, Pattern = "p", NodeOrgid = partner.Org });
+        await switchboard.Owner.AddAgbotPatternAsync(SwitchboardProcess.Org, agbot.Id, new AgbotPattern { PatternOrgid = witness.Org, Pattern = "p", NodeOrgid = witness.Org });
+        using var client = switchboard.Client();
+        var partnerToken = PartyToken.OfOrg(partner.Org);
+
+        // The witness org's grant, given after both patterns, shows a refresh that saw them both.
+        await witness.Admin.GrantAgbotAsync(witness.Org, SwitchboardProcess.Org, agbot.Id);
+        Assert.True(await EventuallyAsync(async () => (await client.ObtainAsync(agbot, keys)).PeerOrgs.Contains(PartyToken.OfOrg(witness.Org))),
+            "the witness org's grant never reached the agbot's peer orgs");
+        Assert.DoesNotContain(partnerToken, (await client.ObtainAsync(agbot, keys)).PeerOrgs);
+
+        await partner.Admin.GrantAgbotAsync(partner.Org, SwitchboardProcess.Org, agbot.Id);
+        Assert.True(await EventuallyAsync(async () => (await client.ObtainAsync(agbot, keys)).PeerOrgs.Contains(partnerToken)),
+            "the granted org never appeared among the agbot's peer orgs");
+
+        await partner.Admin.RevokeAgbotGrantAsync(partner.Org, SwitchboardProcess.Org, agbot.Id);
+        Assert.True(await EventuallyAsync(async () => !(await client.ObtainAsync(agbot, keys)).PeerOrgs.Contains(partnerToken)),
+            "the revoked org stayed among the agbot's peer orgs");
+    }
+
+    private async Task<(string Org, ExchangeClient Admin)> OrgWithAdminAsync(string prefix)
+    {
+        var org = Unique(prefix);
+        await switchboard.Exchange.Root.PutOrgAsync(org, new ExchangeOrg { Label = prefix });
+        await switchboard.Exchange.Root.PutUserAsync(org, "admin", new ExchangeUser { Password = "admin-pw", Admin = true });
+        return (org, switchboard.Exchange.Client(org, "admin", "admin-pw"));
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+            await Task.Delay(500);
+        }
+        return false;
+    }
+
     private PartyKeys Keys()
     {
         var keys = PartyKeys.Generate();
