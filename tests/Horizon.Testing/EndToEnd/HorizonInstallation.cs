@@ -148,9 +148,16 @@ public sealed class HorizonInstallation : IAsyncDisposable
     /// Builds the hello-edge sample's images with its own build-images.sh (tagged for this installation's
     /// registry) and pushes them with the registry's credentials.
     /// </summary>
-    public async Task BuildHelloEdgeImagesAsync(string version = "1.0.0", CancellationToken cancellationToken = default)
+    public Task BuildHelloEdgeImagesAsync(string version = "1.0.0", CancellationToken cancellationToken = default) =>
+        BuildExampleImagesAsync("hello-edge", version, cancellationToken);
+
+    /// <summary>
+    /// Builds the images of the sample in <c>patterns/examples/<paramref name="example"/></c> with its own
+    /// build-images.sh (tagged for this installation's registry) and pushes them with the registry's credentials.
+    /// </summary>
+    public async Task BuildExampleImagesAsync(string example, string version = "1.0.0", CancellationToken cancellationToken = default)
     {
-        var script = Path.Combine(RepositoryRoot.Path, "patterns", "examples", "hello-edge", "build-images.sh");
+        var script = Path.Combine(RepositoryRoot.Path, "patterns", "examples", example, "build-images.sh");
         var result = await CommandLine.RunAsync("bash", [script, version], environment: new Dictionary<string, string>
         {
             ["REGISTRY"] = Registry.Host,
@@ -160,7 +167,7 @@ public sealed class HorizonInstallation : IAsyncDisposable
         }, timeout: TimeSpan.FromMinutes(2), cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"build-images.sh exited {result.ExitCode}: {result.StandardError}");
+            throw new InvalidOperationException($"{example}/build-images.sh exited {result.ExitCode}: {result.StandardError}");
         }
         _localImages.AddRange(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }

@@ -15,6 +15,18 @@ public sealed class HznCommand(IReadOnlyDictionary<string, string> environment)
         CommandLine.RunAsync(BuiltProgram.Dotnet, [_program.AssemblyPath, .. arguments], environment: new Dictionary<string, string>(Environment),
             timeout: timeout ?? TimeSpan.FromMinutes(1), cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Runs <c>hzn args…</c> in <paramref name="workingDirectory"/>, as a user who changed into a project
+    /// folder does (hzn then reads its <c>hzn.json</c> or <c>horizon/hzn.json</c>).
+    /// </summary>
+    public Task<CommandResult> RunInAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        CommandLine.RunInAsync(workingDirectory, BuiltProgram.Dotnet, [_program.AssemblyPath, .. arguments], environment: new Dictionary<string, string>(Environment),
+            timeout: timeout ?? TimeSpan.FromMinutes(1), cancellationToken: cancellationToken);
+
+    /// <summary>The same CLI without the settings named (so hzn takes them from its configuration files).</summary>
+    public HznCommand Without(params string[] names) =>
+        new(Environment.Where(e => !names.Contains(e.Key, StringComparer.Ordinal)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal));
+
     /// <summary>Runs <c>hzn args…</c> and returns its stdout.</summary>
     /// <exception cref="InvalidOperationException">hzn exited non-zero; the message holds its output.</exception>
     public async Task<string> RunCheckedAsync(IEnumerable<string> arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default)

@@ -14,7 +14,14 @@ public static class CommandLine
 {
     /// <summary>Runs the command and returns its exit code and output, whatever the exit code.</summary>
     /// <exception cref="TimeoutException">The command did not finish within <paramref name="timeout"/>; it was killed.</exception>
-    public static async Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments,
+    public static Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments,
+        string? standardInput = null, IDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        RunInAsync(null, fileName, arguments, standardInput, environment, timeout, cancellationToken);
+
+    /// <summary>As <see cref="RunAsync"/>, in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    /// <exception cref="TimeoutException">The command did not finish within <paramref name="timeout"/>; it was killed.</exception>
+    public static async Task<CommandResult> RunInAsync(string? workingDirectory, string fileName, IEnumerable<string> arguments,
         string? standardInput = null, IDictionary<string, string>? environment = null,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
@@ -24,6 +31,7 @@ public static class CommandLine
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {
