@@ -8,8 +8,10 @@ public sealed record ExchangeUser
 {
     public string? Username { get; init; }
     public string? Password { get; init; }
-    public bool Admin { get; init; }
-    public bool HubAdmin { get; init; }
+    /// <summary>Null (left out) keeps the stored flag, so a password reset changes nothing else.</summary>
+    public bool? Admin { get; init; }
+    /// <summary>Null (left out) keeps the stored flag; only hub admins set or clear it.</summary>
+    public bool? HubAdmin { get; init; }
     public string? Email { get; init; }
     public string? LastUpdated { get; init; }
     public string? UpdatedBy { get; init; }

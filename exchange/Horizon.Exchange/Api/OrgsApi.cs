@@ -5,7 +5,10 @@ using Horizon.Exchange.Storage;
 
 namespace Horizon.Exchange.Api;
 
-/// <summary><c>/v1/orgs</c>: hub admins create and delete orgs; members read theirs; org admins change theirs.</summary>
+/// <summary>
+/// <c>/v1/orgs</c>: hub admins create and delete orgs and set their limits; members (and agbots the
+/// org granted) read theirs; org admins change theirs, but not its limits.
+/// </summary>
 internal static class OrgsApi
 {
     public static RouteGroupBuilder MapOrgsApi(this RouteGroupBuilder v1)
@@ -67,13 +70,20 @@ internal static class OrgsApi
         {
             return Problems.Forbidden($"{caller} may not {(existing is null ? "create" : "change")} org {org}");
         }
+        // Limits are the hub's quota on the org: left out, they stay; only hub admins change them.
+        var stored = existing is null ? null : ToWire(existing);
+        var limits = value!.Limits ?? stored?.Limits;
+        if (!caller.IsHubAdmin && limits != stored?.Limits)
+        {
+            return Problems.Forbidden($"{caller} may not change the limits of org {org}; only hub admins may");
+        }
         var result = await exchange.Identities.SaveOrgAsync(new OrgRecord
         {
             Id = org,
-            Label = value!.Label ?? "",
+            Label = value.Label ?? "",
             Description = value.Description ?? "",
             OrgType = value.OrgType ?? "",
-            Document = JsonSerializer.Serialize(new ExchangeOrg { Tags = value.Tags, Limits = value.Limits }, ExchangeJsonContext.Default.ExchangeOrg),
+            Document = JsonSerializer.Serialize(new ExchangeOrg { Tags = value.Tags, Limits = limits }, ExchangeJsonContext.Default.ExchangeOrg),
             LastUpdated = Clock.Now(exchange.Time),
         }, http.RequestAborted);
         return Outcomes.Of(result, exchange, $"org {org}", "");

@@ -6,7 +6,8 @@ namespace Horizon.Exchange.Api;
 
 /// <summary>
 /// <c>/v1/orgs/{org}/users</c>: org admins manage their org's users; a user reads and changes
-/// itself (but cannot make itself admin); only hub admins create admins of other orgs and hub admins.
+/// itself (but cannot make itself admin); only hub admins create admins of other orgs, and only hub
+/// admins create, change or delete hub admins (a root-org admin is not one). A flag left out keeps its value.
 /// </summary>
 internal static class UsersApi
 {
@@ -69,14 +70,22 @@ internal static class UsersApi
         {
             return Problems.Forbidden($"{caller} may not {(existing is null ? "create" : "change")} user {org}/{username}");
         }
-        var wasAdmin = existing?.Admin != 0 && existing is not null;
-        var wasHubAdmin = existing?.HubAdmin != 0 && existing is not null;
-        if (user!.HubAdmin && (org != Caller.RootOrg || !caller.IsHubAdmin))
+        var wasAdmin = existing is not null && existing.Admin != 0;
+        var wasHubAdmin = existing is not null && existing.HubAdmin != 0;
+        // A root-org admin is not a hub admin: hub admins alone touch hub admins (password, email, flags).
+        if (wasHubAdmin && !caller.IsHubAdmin)
         {
-            return wasHubAdmin ? Problems.Forbidden("only hub admins in the root org may hold hubAdmin")
-                : Problems.BadRequest(org != Caller.RootOrg ? "hubAdmin users live in the root org" : "only hub admins may create hub admins");
+            return Problems.Forbidden($"{caller} may not change hub admin {org}/{username}; only hub admins may");
         }
-        if (user.Admin && !wasAdmin && !caller.IsAdminOf(org))
+        // An absent flag keeps the stored one, so a password reset never silently demotes anyone.
+        var admin = user!.Admin ?? wasAdmin;
+        var hubAdmin = user.HubAdmin ?? wasHubAdmin;
+        if (hubAdmin && !wasHubAdmin && (org != Caller.RootOrg || !caller.IsHubAdmin))
+        {
+            return org != Caller.RootOrg ? Problems.BadRequest("hubAdmin users live in the root org")
+                : Problems.Forbidden($"{caller} may not make {org}/{username} a hub admin; only hub admins may");
+        }
+        if (admin && !wasAdmin && !caller.IsAdminOf(org))
         {
             return Problems.Forbidden($"{caller} may not make {org}/{username} an admin");
         }
@@ -93,9 +102,9 @@ internal static class UsersApi
             Org = org,
             Username = username,
             TokenHash = string.IsNullOrEmpty(user.Password) ? "" : exchange.Hasher.Hash(user.Password),
-            Admin = user.Admin ? 1 : 0,
-            HubAdmin = user.HubAdmin ? 1 : 0,
-            Email = user.Email ?? "",
+            Admin = admin ? 1 : 0,
+            HubAdmin = hubAdmin ? 1 : 0,
+            Email = user.Email ?? existing?.Email ?? "",
             LastUpdated = Clock.Now(exchange.Time),
             UpdatedBy = caller.FullId,
         }, http.RequestAborted);
@@ -113,6 +122,10 @@ internal static class UsersApi
         if (org == Caller.RootOrg && username == "root")
         {
             return Problems.BadRequest("root/root cannot be deleted");
+        }
+        if (!caller.IsHubAdmin && (await exchange.Identities.GetUserAsync(org, username, http.RequestAborted))?.HubAdmin is 1)
+        {
+            return Problems.Forbidden($"{caller} may not delete hub admin {org}/{username}; only hub admins may");
         }
         var result = await exchange.Identities.DeleteUserAsync(org, username, http.RequestAborted);
         exchange.Verifier.Forget(org, username);

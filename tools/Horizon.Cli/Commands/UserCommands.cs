@@ -18,7 +18,7 @@ internal static class UserCommands
                 ? [await exchange.GetUserAsync(org, one, cancellationToken)]
                 : await exchange.ListUsersAsync(org, cancellationToken);
             Show(invocation, users, ExchangeJsonContext.Default.IReadOnlyListExchangeUser, ["USER", "ADMIN", "EMAIL", "UPDATED"],
-                all => all.Select(u => (IReadOnlyList<string?>)[$"{org}/{u.Username}", u.Admin ? "yes" : "no", u.Email, u.LastUpdated]));
+                all => all.Select(u => (IReadOnlyList<string?>)[$"{org}/{u.Username}", u.Admin == true ? "yes" : "no", u.Email, u.LastUpdated]));
         }, listName);
 
         var addName = Required("user", "The new user's name");
@@ -48,7 +48,7 @@ internal static class UserCommands
             await exchange.PutUserAsync(invocation.Org, user, current with
             {
                 Password = invocation.GetValue(password),
-                Admin = invocation.GetValue(admin) || current.Admin,
+                Admin = invocation.GetValue(admin) ? true : current.Admin,
                 Email = invocation.GetValue(email) ?? current.Email,
                 LastUpdated = null,
                 UpdatedBy = null,
