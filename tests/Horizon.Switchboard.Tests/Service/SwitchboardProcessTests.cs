@@ -10,6 +10,7 @@ using Horizon.Switchboard.Messaging;
 using Horizon.Switchboard.Tests.Credentials;
 using Horizon.Switchboard.Tests.Mailboxes;
 using Horizon.Testing;
+using Horizon.Testing.Switchboard;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 

@@ -3,13 +3,13 @@ using Horizon.Exchange.Client;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Messaging;
-using Horizon.Testing;
 using Horizon.Testing.EndToEnd;
 using Horizon.Testing.Exchange;
 using Horizon.Testing.Nats;
 using Horizon.Testing.Processes;
+using Xunit;
 
-namespace Horizon.Switchboard.Tests.Service;
+namespace Horizon.Testing.Switchboard;
 
 /// <summary>
 /// The switchboard service as its own process (the built Horizon.Switchboard.Service.dll run with
@@ -17,14 +17,17 @@ namespace Horizon.Switchboard.Tests.Service;
 /// authority the fixture created, and a real exchange on HTTP announcing its changes on that server
 /// with its own creds file. Secrets reach the service through its environment. One org with an
 /// admin; tests add their own nodes and agbots. JWTs live 20 s, so every test also sees parties
-/// renew their credentials.
+/// renew their credentials. Benchmarks set their own lifetime and nats-server options.
 /// </summary>
 public sealed class SwitchboardProcess : IAsyncLifetime
 {
     public const string Org = "sborg";
-    public static readonly TimeSpan CredentialLifetime = TimeSpan.FromSeconds(20);
     private readonly TempDirectory _state = new("hzn-switchboard-process");
     private OwnedProcess? _process;
+
+    public TimeSpan CredentialLifetime { get; init; } = TimeSpan.FromSeconds(20);
+
+    public NatsServerOptions NatsOptions { get; init; } = NatsServerOptions.Operator;
 
     public NatsServer Nats { get; private set; } = null!;
 
@@ -38,9 +41,12 @@ public sealed class SwitchboardProcess : IAsyncLifetime
 
     public string RecentOutput => _process?.RecentOutput ?? "";
 
+    /// <summary>The service's process id while it runs (benchmarks read its CPU time).</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     public async Task InitializeAsync()
     {
-        Nats = await NatsServer.StartAsync(NatsServerOptions.Operator);
+        Nats = await NatsServer.StartAsync(NatsOptions);
         Exchange = await ExchangeServer.StartAsync(settings: new Dictionary<string, string>
         {
             ["NatsUrl"] = Nats.Url,
