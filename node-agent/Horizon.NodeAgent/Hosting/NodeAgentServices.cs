@@ -30,7 +30,9 @@ public static class NodeAgentServices
         services.AddSingleton(new NodeRuntimeInfo { NodeId = options.NodeId, Organization = options.Organization, ExchangeUrl = options.ExchangeUrl });
         services.AddSingleton(new RegistryLogins([.. options.Registries.Select(r => new RegistryCredentials(r.UserName, r.Password, r.Server))]));
         services.AddSingleton(new AgentDatabase(Path.Combine(options.StateDirectory, "agent.db")));
+        services.AddSingleton(sp => ParkingPoints.FromEnvironment(options, sp.GetRequiredService<ILogger<ParkingPoints>>()));
         services.AddSingleton<AgreementStore>();
+        services.AddSingleton<NodeOutbox>();
         services.AddSingleton<EventLog>();
         services.TryAddSingleton<IContainerEngine>(sp => new DockerContainerEngine(
             string.IsNullOrWhiteSpace(options.DockerEndpoint)

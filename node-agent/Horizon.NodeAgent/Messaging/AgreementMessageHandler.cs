@@ -13,9 +13,11 @@ using Horizon.Switchboard.Envelopes;
 namespace Horizon.NodeAgent.Messaging;
 
 /// <summary>
-/// The node's side of the agreement protocol for one opened envelope: proposal → decision
-/// (persisted before the reply), replyack → start, cancel → teardown, verify → exists, update →
-/// staged upgrade (<see cref="AgreementUpgrader"/>, reply sent when it is done). A handler
+/// The node's side of the agreement protocol for one opened envelope: proposal → decision and
+/// its reply persisted together (the <see cref="NodeOutbox"/> sends it), replyack → the agreement
+/// persisted as starting before the replyack is acknowledged, then pulled and started in the
+/// background; cancel → teardown; verify → whether a persisted agreement is in force; update →
+/// staged upgrade (<see cref="AgreementUpgrader"/>, its reply owed when it is done). A handler
 /// exception sends the message back to the mailbox for a retry (e.g. the exchange is down while
 /// the publisher keys are read); a message that can never be handled is logged and dropped.
 /// </summary>
@@ -30,8 +32,11 @@ public sealed partial class AgreementMessageHandler(
     EventLog eventLog,
     NodeStatusSignal status,
     AgreementUpgrader upgrader,
-    ILogger<AgreementMessageHandler> logger)
+    NodeOutbox outbox,
+    ILogger<AgreementMessageHandler> logger,
+    ParkingPoints? parking = null)
 {
+    private readonly ParkingPoints _parking = parking ?? ParkingPoints.None;
     private readonly ConcurrentDictionary<string, Task> _starting = new(StringComparer.Ordinal);
 
     /// <summary>Sends a protocol message to a party; the mailbox session supplies it.</summary>
@@ -65,14 +70,16 @@ public sealed partial class AgreementMessageHandler(
                 await OnProposalAsync(envelope.From, proposal, publisherKeys, send, cancellationToken);
                 break;
             case ReplyAck ack:
-                OnReplyAck(envelope.From, ack);
+                await OnReplyAckAsync(envelope.From, ack);
                 break;
             case CancelAgreement cancel:
                 await OnCancelAsync(envelope.From, cancel, cancellationToken);
                 break;
             case VerifyAgreement verify:
-                var exists = agreements.Get(verify.AgreementId) is { IsActive: true }
-                    || proposals.GetAccepted(verify.AgreementId, envelope.From.Identity) is not null;
+                // Only an agreement the node persisted exists: an accepted proposal whose replyack
+                // never arrived (or was lost in a crash) runs nothing, and the agbot must hear so.
+                var exists = agreements.Get(verify.AgreementId) is { IsActive: true } record
+                    && (record.Terms.Agbot.Length == 0 || record.Terms.Agbot == envelope.From.Identity);
                 await send(envelope.From, new VerifyAgreementReply { AgreementId = verify.AgreementId, Exists = exists }, cancellationToken);
                 break;
             case UpdateAgreement update:
@@ -98,15 +105,20 @@ public sealed partial class AgreementMessageHandler(
             options.AllowPrivileged,
             service => keys.TryGetValue(service.Key, out var found) ? found : []);
         var decision = ProposalEvaluator.Evaluate(proposal, context);
-        if (AgreementId.IsValid(proposal.AgreementId))
-        {
-            proposals.Record(proposal.AgreementId, from.Identity, terms, decision);
-        }
-        eventLog.Record(AgreementId.IsValid(proposal.AgreementId) ? proposal.AgreementId : null,
+        var valid = AgreementId.IsValid(proposal.AgreementId);
+        eventLog.Record(valid ? proposal.AgreementId : null,
             decision.Accept ? "proposal.accepted" : "proposal.declined",
             $"from {from.Identity}: {decision.Message}", decision.Reason);
         Log.Decided(logger, proposal.AgreementId, decision.Accept, decision.Reason is { } r ? (int)r : 0, decision.Message);
-        await send(from, decision.ToReply(proposal.AgreementId), cancellationToken);
+        if (!valid)
+        {
+            // Nothing is kept of a proposal without a usable id; its refusal is answered at once.
+            await send(from, decision.ToReply(proposal.AgreementId), cancellationToken);
+            return;
+        }
+        proposals.Record(proposal.AgreementId, from.Identity, terms, decision);
+        await _parking.ReachedAsync(ParkingPoints.ReplyPersisted);
+        outbox.Ring();
     }
 
     // docs/upgrades.md, node side, steps 1–2 here; staging and switching run in the upgrader.
@@ -120,7 +132,7 @@ public sealed partial class AgreementMessageHandler(
         var screening = upgrader.Screen(from.Identity, update);
         if (screening.Reply is { } answer)
         {
-            await send(from, answer, cancellationToken);
+            outbox.Add(from.Identity, answer);
             return;
         }
         if (screening.Terms is not { } terms || screening.OldTerms is not { } oldTerms)
@@ -137,13 +149,13 @@ public sealed partial class AgreementMessageHandler(
         var decision = ProposalEvaluator.Evaluate(new Proposal { AgreementId = update.AgreementId, Terms = terms }, context);
         if (!decision.Accept)
         {
-            await send(from, upgrader.Refused(update.AgreementId, decision.Reason, decision.Message), cancellationToken);
+            outbox.Add(from.Identity, upgrader.Refused(update.AgreementId, decision.Reason, decision.Message));
             return;
         }
         upgrader.Begin(update.AgreementId, from.Identity, oldTerms, terms);
     }
 
-    private void OnReplyAck(PartyAddress from, ReplyAck ack)
+    private async Task OnReplyAckAsync(PartyAddress from, ReplyAck ack)
     {
         if (!ack.Proceed)
         {
@@ -153,7 +165,7 @@ public sealed partial class AgreementMessageHandler(
         }
         if (agreements.Get(ack.AgreementId) is not null || _starting.ContainsKey(ack.AgreementId))
         {
-            // A duplicate replyack: the agreement is already under way.
+            // A duplicate replyack: the agreement is already under way (or resumed by the restore).
             return;
         }
         var terms = proposals.GetAccepted(ack.AgreementId, from.Identity);
@@ -163,13 +175,17 @@ public sealed partial class AgreementMessageHandler(
             eventLog.Record(null, "replyack.unknown", $"{from.Identity} acknowledged {ack.AgreementId}, which this node never accepted");
             return;
         }
-        // Pulling images can outlast the mailbox's acknowledgement window, so the workload starts
-        // beside the receive loop; failures reach the agbot through the lifecycle's failure queue.
+        // Persisted before the replyack is acknowledged (when this handler returns): a crash from
+        // here on finds the agreement starting, and the restore brings it up.
+        lifecycle.Accept(ack.AgreementId, terms);
+        await _parking.ReachedAsync(ParkingPoints.AgreementPersisted);
+        // Pulling images can outlast the mailbox's acknowledgement window, so only the pull and the
+        // start run beside the receive loop; a failure is stored with the cancel the agbot is owed.
         _starting[ack.AgreementId] = Task.Run(async () =>
         {
             try
             {
-                await lifecycle.StartAsync(ack.AgreementId, terms, logins.Credentials, CancellationToken.None);
+                await lifecycle.StartAcceptedAsync(ack.AgreementId, terms, logins.Credentials, CancellationToken.None);
             }
 #pragma warning disable CA1031 // The start runs detached; anything it throws must be logged, not lost.
             catch (Exception e)

@@ -3,8 +3,6 @@ using NATS.Client.Core;
 using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
-using Horizon.NodeAgent.Supervision;
-using Horizon.NodeAgent.Upgrades;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Envelopes;
 using Horizon.Switchboard.Keys;
@@ -14,7 +12,8 @@ namespace Horizon.NodeAgent.Messaging;
 
 /// <summary>
 /// The node's mailbox, open while the node is registered and NATS is configured: receives the
-/// agbots' protocol messages, and sends the cancels of agreements the node ended itself. A
+/// agbots' protocol messages, and sends what the node owes them from the <see cref="NodeOutbox"/>
+/// (replies, cancels, update replies), each marked sent only after the agbot's inbox took it. A
 /// session that fails (NATS or the exchange unreachable) is reopened with backoff; workloads are
 /// untouched meanwhile. A new registration reopens the session with the new identity.
 /// </summary>
@@ -23,9 +22,7 @@ public sealed partial class NodeMessagingService(
     RegistrationStore registrations,
     NodeIdentity identity,
     AgreementMessageHandler handler,
-    AgreementLifecycle lifecycle,
-    AgreementUpgrader upgrader,
-    UpgradeStore upgrades,
+    NodeOutbox outbox,
     EventLog eventLog,
     MailboxOptions mailboxOptions,
     TimeProvider timeProvider,
@@ -115,8 +112,8 @@ public sealed partial class NodeMessagingService(
         eventLog.Record(null, "mailbox.opened", $"receiving as {self}");
         Log.Opened(_logger, self);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var failures = SendFailuresAsync(SendAsync, stop.Token);
-        var replies = SendUpgradeRepliesAsync(SendAsync, stop.Token);
+        // Drained at every session's start: whatever a crash or an outage left owed goes out first.
+        var owed = SendOwedAsync(SendAsync, stop.Token);
         try
         {
             await foreach (var delivery in mailbox.ReceiveAsync((envelope, ct) => handler.HandleAsync(envelope, publisherKeys, SendAsync, ct), cancellationToken))
@@ -131,50 +128,56 @@ public sealed partial class NodeMessagingService(
         {
             Connection = null;
             await stop.CancelAsync();
-            await failures.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await replies.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await owed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    // The agbot must learn of every agreement the node gave up on; a send that fails is retried
-    // until it goes through or the session ends (the next session picks the same notice up again).
-    private async Task SendFailuresAsync(Func<PartyAddress, AgreementMessage, CancellationToken, Task> send, CancellationToken cancellationToken)
+    // Sent, then marked: a crash in between sends the message again after the restart, which the
+    // agbot takes as the repeat it is. A send that fails is retried with backoff while the session
+    // lasts; the next session starts with the same rows.
+    private async Task SendOwedAsync(Func<PartyAddress, AgreementMessage, CancellationToken, Task> send, CancellationToken cancellationToken)
     {
-        while (await lifecycle.Failures.WaitToReadAsync(cancellationToken))
-        {
-            if (!lifecycle.Failures.TryPeek(out var failure))
-            {
-                continue;
-            }
-            var record = lifecycle.Get(failure.AgreementId);
-            if (record is not null && PartyAddressOf(record.Terms.Agbot) is { } agbot)
-            {
-                await send(agbot, new CancelAgreement { AgreementId = failure.AgreementId, Reason = (int)failure.Reason, Message = failure.Message }, cancellationToken);
-                eventLog.Record(failure.AgreementId, "agreement.cancel.sent", $"told {agbot.Identity}: {failure.Message}", failure.Reason);
-            }
-            lifecycle.Failures.TryRead(out _);
-        }
-    }
-
-    // One updatereply per update: the outcome is in the store before it is sent and marked sent
-    // after the agbot's inbox took it; a failed send stays due for the next attempt or session.
-    private async Task SendUpgradeRepliesAsync(Func<PartyAddress, AgreementMessage, CancellationToken, Task> send, CancellationToken cancellationToken)
-    {
+        var backoff = TimeSpan.FromMilliseconds(500);
         do
         {
-            upgrader.TakeRing();
-            foreach (var due in upgrades.ListRepliesDue())
+            outbox.TakeRing();
+            try
             {
-                if (PartyAddressOf(due.ReplyTo) is { } agbot)
+                foreach (var due in outbox.ListDue())
                 {
-                    await send(agbot, due.ToReply(), cancellationToken);
-                    eventLog.Record(due.AgreementId, "update.reply.sent", $"told {agbot.Identity}: accepted {due.Accepted.ToString().ToLowerInvariant()}",
-                        due.Reason is { } r ? (CancelReason)r : null);
+                    if (PartyAddressOf(due.Recipient) is { } agbot)
+                    {
+                        await send(agbot, due.Message, cancellationToken);
+                        RecordSent(agbot, due.Message);
+                    }
+                    outbox.MarkSent(due.Sequence);
                 }
-                upgrades.MarkReplySent(due.AgreementId);
+                backoff = TimeSpan.FromMilliseconds(500);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.SendFailed(_logger, backoff, e);
+                await Task.Delay(backoff, timeProvider, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                outbox.Ring();
             }
         }
-        while (await upgrader.WaitForRepliesAsync(cancellationToken));
+        while (await outbox.WaitAsync(cancellationToken));
+    }
+
+    private void RecordSent(PartyAddress agbot, AgreementMessage message)
+    {
+        switch (message)
+        {
+            case CancelAgreement cancel:
+                eventLog.Record(cancel.AgreementId, "agreement.cancel.sent", $"told {agbot.Identity}: {cancel.Message}",
+                    Enum.IsDefined((CancelReason)cancel.Reason) ? (CancelReason)cancel.Reason : null);
+                break;
+            case UpdateAgreementReply reply:
+                eventLog.Record(reply.AgreementId, "update.reply.sent", $"told {agbot.Identity}: accepted {reply.Accepted.ToString().ToLowerInvariant()}",
+                    reply.Reason is { } r && Enum.IsDefined((CancelReason)r) ? (CancelReason)r : null);
+                break;
+        }
     }
 
     private static PartyAddress? PartyAddressOf(string agbot) =>
@@ -190,6 +193,9 @@ public sealed partial class NodeMessagingService(
 
         [LoggerMessage(EventId = 9182, Level = LogLevel.Warning, Message = "Mailbox session failed; reopening in {Backoff}")]
         public static partial void SessionFailed(ILogger logger, TimeSpan backoff, Exception error);
+
+        [LoggerMessage(EventId = 9184, Level = LogLevel.Warning, Message = "Sending what the node owes failed; again in {Backoff}")]
+        public static partial void SendFailed(ILogger logger, TimeSpan backoff, Exception error);
 
         [LoggerMessage(EventId = 9183, Level = LogLevel.Warning, Message = "Message {Outcome} (stream seq {Sequence}): {Refusal}")]
         public static partial void Dropped(ILogger logger, DeliveryOutcome outcome, ulong sequence, EnvelopeRejection? refusal, Exception? error);

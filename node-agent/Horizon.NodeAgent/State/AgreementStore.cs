@@ -47,6 +47,38 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
         return command.ExecuteNonQuery() == 1;
     }
 
+    /// <summary>
+    /// Ends an agreement (<see cref="AgreementState.Failed"/> or <see cref="AgreementState.Terminated"/>)
+    /// and, in the same transaction, owes its agbot a cancel with <paramref name="reason"/> in the
+    /// <see cref="NodeOutbox"/> (the caller rings it). An agreement without an agbot owes nothing.
+    /// </summary>
+    /// <returns>False when no such agreement is stored.</returns>
+    public bool EndAndOweCancel(string agreementId, AgreementState state, CancelReason reason, string message)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE agreements SET state = $state, reason = $reason, message = $message, updated = $now WHERE id = $id RETURNING terms";
+        command.Parameters.AddWithValue("$id", agreementId);
+        command.Parameters.AddWithValue("$state", state.ToString());
+        command.Parameters.AddWithValue("$reason", (int)reason);
+        command.Parameters.AddWithValue("$message", message);
+        command.Parameters.AddWithValue("$now", Format(timeProvider.GetUtcNow()));
+        if (command.ExecuteScalar() is not string json)
+        {
+            return false;
+        }
+        var agbot = JsonSerializer.Deserialize(json, StateJsonContext.Default.AgreementTerms)?.Agbot;
+        if (!string.IsNullOrEmpty(agbot))
+        {
+            NodeOutbox.Insert(connection, transaction, agbot,
+                new CancelAgreement { AgreementId = agreementId, Reason = (int)reason, Message = message }, timeProvider.GetUtcNow());
+        }
+        transaction.Commit();
+        return true;
+    }
+
     /// <summary>The agreement, or null when unknown.</summary>
     public AgreementRecord? Get(string agreementId)
     {

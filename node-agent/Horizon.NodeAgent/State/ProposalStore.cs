@@ -18,26 +18,20 @@ public sealed class ProposalStore
     {
         _database = database;
         _timeProvider = timeProvider;
-        using var connection = database.Open();
-        AgentDatabase.Execute(connection, """
-            CREATE TABLE IF NOT EXISTS proposals (
-                id TEXT PRIMARY KEY,
-                agbot TEXT NOT NULL,
-                terms TEXT NOT NULL,
-                accepted INTEGER NOT NULL,
-                reason INTEGER NULL,
-                message TEXT NOT NULL,
-                decided TEXT NOT NULL);
-            """);
     }
 
-    /// <summary>Records (or replaces) the decision on a proposal from <paramref name="agbot"/>.</summary>
+    /// <summary>
+    /// Records (or replaces) the decision on a proposal from <paramref name="agbot"/> and, in the
+    /// same transaction, owes the agbot its reply in the <see cref="NodeOutbox"/> (the caller rings it).
+    /// </summary>
     public void Record(string agreementId, string agbot, AgreementTerms terms, ProposalDecision decision)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(decision);
         using var connection = _database.Open();
+        using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO proposals (id, agbot, terms, accepted, reason, message, decided)
             VALUES ($id, $agbot, $terms, $accepted, $reason, $message, $now)
@@ -51,6 +45,8 @@ public sealed class ProposalStore
         command.Parameters.AddWithValue("$message", decision.Message);
         command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         command.ExecuteNonQuery();
+        NodeOutbox.Insert(connection, transaction, agbot, decision.ToReply(agreementId), _timeProvider.GetUtcNow());
+        transaction.Commit();
     }
 
     /// <summary>The terms of a proposal the node accepted from <paramref name="agbot"/>, or null.</summary>

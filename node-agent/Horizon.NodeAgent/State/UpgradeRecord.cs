@@ -7,7 +7,7 @@ namespace Horizon.NodeAgent.State;
 /// <param name="OldTerms">The terms in force when the update arrived; what a rollback restores.</param>
 /// <param name="Accepted">The outcome once <see cref="Step"/> is <see cref="UpgradeStep.Done"/>.</param>
 /// <param name="Reason">The node-side reason code of a refusal or failed switch.</param>
-/// <param name="ReplySent">Whether the <c>updatereply</c> was stored in the agbot's inbox.</param>
+/// <param name="ReplySent">Whether the <c>updatereply</c> was handed to the <see cref="NodeOutbox"/>.</param>
 public sealed record UpgradeRecord(
     string AgreementId,
     string ReplyTo,

@@ -20,20 +20,6 @@ public sealed class UpgradeStore
     {
         _database = database;
         _timeProvider = timeProvider;
-        using var connection = database.Open();
-        AgentDatabase.Execute(connection, """
-            CREATE TABLE IF NOT EXISTS upgrades (
-                agreement_id TEXT PRIMARY KEY,
-                reply_to TEXT NOT NULL,
-                old_terms TEXT NOT NULL,
-                new_terms TEXT NOT NULL,
-                step TEXT NOT NULL,
-                accepted INTEGER NOT NULL DEFAULT 0,
-                reason INTEGER NULL,
-                message TEXT NULL,
-                reply_sent INTEGER NOT NULL DEFAULT 0,
-                updated TEXT NOT NULL);
-            """);
     }
 
     /// <summary>Records a new update in <see cref="UpgradeStep.Staging"/>, replacing the agreement's previous one.</summary>
@@ -71,8 +57,9 @@ public sealed class UpgradeStore
     }
 
     /// <summary>
-    /// Records the outcome; the reply is then due. When <paramref name="accepted"/>, the
-    /// agreement's stored terms become the new terms in the same transaction.
+    /// Records the outcome and, in the same transaction, owes the agbot its <c>updatereply</c> in the
+    /// <see cref="NodeOutbox"/> (the caller rings it). When <paramref name="accepted"/>, the
+    /// agreement's stored terms become the new terms in that transaction too.
     /// </summary>
     public void Finish(string agreementId, bool accepted, CancelReason? reason, string? message)
     {
@@ -94,19 +81,29 @@ public sealed class UpgradeStore
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            UPDATE upgrades SET step = 'Done', accepted = $accepted, reason = $reason, message = $message, reply_sent = 0, updated = $now
+            UPDATE upgrades SET step = 'Done', accepted = $accepted, reason = $reason, message = $message, reply_sent = 1, updated = $now
             WHERE agreement_id = $id
+            RETURNING reply_to
             """;
         command.Parameters.AddWithValue("$id", agreementId);
         command.Parameters.AddWithValue("$accepted", accepted ? 1 : 0);
         command.Parameters.AddWithValue("$reason", reason is { } r ? (int)r : DBNull.Value);
         command.Parameters.AddWithValue("$message", (object?)message ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", Now());
-        command.ExecuteNonQuery();
+        if (command.ExecuteScalar() is string replyTo)
+        {
+            NodeOutbox.Insert(connection, transaction, replyTo, new UpdateAgreementReply
+            {
+                AgreementId = agreementId,
+                Accepted = accepted,
+                Reason = accepted || reason is null ? null : (int)reason,
+                Message = accepted ? null : message,
+            }, _timeProvider.GetUtcNow());
+        }
         transaction.Commit();
     }
 
-    /// <summary>Marks the reply of an agreement's update as delivered to the agbot's inbox.</summary>
+    /// <summary>Marks the reply of an agreement's update as handed to the outbox (for replies an agent before the outbox left due).</summary>
     public void MarkReplySent(string agreementId)
     {
         using var connection = _database.Open();
@@ -131,7 +128,7 @@ public sealed class UpgradeStore
     /// <summary>Updates not yet finished (after a crash, what must be resumed).</summary>
     public IReadOnlyList<UpgradeRecord> ListUnfinished() => Query($"SELECT {Columns} FROM upgrades WHERE step <> 'Done' ORDER BY updated");
 
-    /// <summary>Finished updates whose reply has not reached the agbot yet.</summary>
+    /// <summary>Finished updates whose reply is in no outbox yet: only what an agent before the outbox left behind.</summary>
     public IReadOnlyList<UpgradeRecord> ListRepliesDue() => Query($"SELECT {Columns} FROM upgrades WHERE step = 'Done' AND reply_sent = 0 ORDER BY updated");
 
     /// <summary>The terms of an update's JSON form, for comparing terms as the store keeps them.</summary>

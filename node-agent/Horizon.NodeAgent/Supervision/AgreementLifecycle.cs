@@ -1,7 +1,7 @@
-using System.Threading.Channels;
 using Horizon.Agreements;
 using Horizon.Docker;
 using Horizon.NodeAgent.Engine;
+using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Workloads;
 
@@ -9,45 +9,64 @@ namespace Horizon.NodeAgent.Supervision;
 
 /// <summary>
 /// An agreement's life on the node: persist, start, fail, cancel, restore. Every transition is
-/// written to the store and the eventlog before the agent acts on it; failures the node decides
-/// on its own are also queued on <see cref="Failures"/> for the mailbox to send as cancels.
+/// written to the store and the eventlog before the agent acts on it; an agreement the node ends
+/// on its own owes its agbot a cancel, written to the <see cref="NodeOutbox"/> in the same
+/// transaction as the end.
 /// </summary>
 public sealed partial class AgreementLifecycle(
     AgreementStore store,
     EventLog eventLog,
     WorkloadRunner runner,
-    ILogger<AgreementLifecycle> logger)
+    NodeOutbox outbox,
+    ILogger<AgreementLifecycle> logger,
+    ParkingPoints? parking = null)
 {
-    // Bounded, and writers wait: a failure notice must reach the agbot, never be dropped.
-    private readonly Channel<AgreementFailure> _failures = Channel.CreateBounded<AgreementFailure>(
-        new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-
-    /// <summary>Agreements the node ended itself (start failure, crash loop, its user's cancel), in order.</summary>
-    public ChannelReader<AgreementFailure> Failures => _failures.Reader;
+    private readonly ParkingPoints _parking = parking ?? ParkingPoints.None;
 
     /// <summary>
-    /// Records the agreement and starts its workload. Never throws for a workload that cannot
-    /// run: the outcome carries the reason (112, 113, 114, 103, 108, …) and the agreement is
-    /// stored as failed with nothing of it left running.
+    /// Records an agreement whose replyack arrived as <see cref="AgreementState.Starting"/>. Quick and
+    /// synchronous, so it is persisted before the replyack is acknowledged; the pull and the start
+    /// follow in <see cref="StartAcceptedAsync"/> (and after a crash, in <see cref="RestoreAsync"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The agreement id is not 64 lower-case hex characters.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled; the agreement stays <see cref="AgreementState.Starting"/> and is resumed by <see cref="RestoreAsync"/>.</exception>
-    public async Task<AgreementOutcome> StartAsync(string agreementId, AgreementTerms terms,
-        IReadOnlyList<RegistryCredentials> credentials, CancellationToken cancellationToken = default)
+    public AgreementRecord Accept(string agreementId, AgreementTerms terms)
     {
         if (!AgreementId.IsValid(agreementId))
         {
             throw new ArgumentException($"'{agreementId}' is not an agreement id (64 lower-case hex characters)", nameof(agreementId));
         }
         ArgumentNullException.ThrowIfNull(terms);
-        store.Add(agreementId, terms);
+        var record = store.Add(agreementId, terms);
         eventLog.Record(agreementId, "agreement.starting", $"{terms.Service.Key} with {terms.Dependencies.Count} dependencies");
-        return await RunAsync(agreementId, terms, credentials, cancellationToken);
+        return record;
     }
 
     /// <summary>
-    /// Ends an agreement at the agbot's or the user's request: stops and removes its workload
-    /// (what other agreements share stays) and stores it as terminated with the reason.
+    /// Pulls and starts the workload of an agreement <see cref="Accept"/> recorded. Never throws for
+    /// a workload that cannot run: the outcome carries the reason (112, 113, 114, 103, 108, …), the
+    /// agreement is stored as failed with nothing of it left running, and the agbot is owed a cancel.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled; the agreement stays <see cref="AgreementState.Starting"/> and is resumed by <see cref="RestoreAsync"/>.</exception>
+    public async Task<AgreementOutcome> StartAcceptedAsync(string agreementId, AgreementTerms terms,
+        IReadOnlyList<RegistryCredentials> credentials, CancellationToken cancellationToken = default)
+    {
+        await _parking.ReachedAsync(ParkingPoints.WorkloadStarting);
+        return await RunAsync(agreementId, terms, credentials, cancellationToken);
+    }
+
+    /// <summary><see cref="Accept"/> and <see cref="StartAcceptedAsync"/> in one call.</summary>
+    /// <exception cref="ArgumentException">The agreement id is not 64 lower-case hex characters.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the agreement stays <see cref="AgreementState.Starting"/> and is resumed by <see cref="RestoreAsync"/>.</exception>
+    public async Task<AgreementOutcome> StartAsync(string agreementId, AgreementTerms terms,
+        IReadOnlyList<RegistryCredentials> credentials, CancellationToken cancellationToken = default)
+    {
+        Accept(agreementId, terms);
+        return await StartAcceptedAsync(agreementId, terms, credentials, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends an agreement at the agbot's request: stops and removes its workload (what other
+    /// agreements share stays) and stores it as terminated with the reason.
     /// </summary>
     /// <returns>False when the agreement is unknown.</returns>
     /// <exception cref="EngineException">The engine failed the teardown; the agreement stays as it was.</exception>
@@ -60,30 +79,34 @@ public sealed partial class AgreementLifecycle(
         eventLog.Record(agreementId, "agreement.cancelling", message ?? CancelReasons.Describe((int)reason), reason);
         await runner.StopAsync(agreementId, cancellationToken);
         store.SetState(agreementId, AgreementState.Terminated, reason, message);
-        eventLog.Record(agreementId, "agreement.terminated", message ?? CancelReasons.Describe((int)reason), reason);
-        Log.Terminated(logger, agreementId, (int)reason);
+        Terminated(agreementId, reason, message);
         return true;
     }
 
     /// <summary>
     /// Ends an agreement on the node's own initiative (its user cancelled it): tears it down like
-    /// <see cref="CancelAsync"/> and queues the cancel for the agbot on <see cref="Failures"/>.
+    /// <see cref="CancelAsync"/>, and stores it as terminated together with the cancel owed to the agbot.
     /// </summary>
     /// <returns>False when the agreement is unknown.</returns>
     /// <exception cref="EngineException">The engine failed the teardown; the agreement stays as it was and the agbot is not told.</exception>
     public async Task<bool> CancelAndNotifyAsync(string agreementId, CancelReason reason, string message, CancellationToken cancellationToken = default)
     {
-        if (!await CancelAsync(agreementId, reason, message, cancellationToken))
+        if (store.Get(agreementId) is null)
         {
             return false;
         }
-        await _failures.Writer.WriteAsync(new AgreementFailure(agreementId, reason, message), cancellationToken);
+        eventLog.Record(agreementId, "agreement.cancelling", message, reason);
+        await runner.StopAsync(agreementId, cancellationToken);
+        store.EndAndOweCancel(agreementId, AgreementState.Terminated, reason, message);
+        Terminated(agreementId, reason, message);
+        await _parking.ReachedAsync(ParkingPoints.CancelPersisted);
+        outbox.Ring();
         return true;
     }
 
     /// <summary>
-    /// Ends an agreement the node gives up on (its workload failed past the retry budget): tears
-    /// it down, stores it as failed and queues the cancel for the agbot.
+    /// Ends an agreement the node gives up on (its workload failed past the retry budget): stores it
+    /// as failed together with the cancel owed to the agbot, then tears it down.
     /// </summary>
     public async Task FailAsync(string agreementId, CancelReason reason, string message, CancellationToken cancellationToken = default)
     {
@@ -92,17 +115,8 @@ public sealed partial class AgreementLifecycle(
         {
             return;
         }
-        store.SetState(agreementId, AgreementState.Failed, reason, message);
-        eventLog.Record(agreementId, "agreement.failed", message, reason);
-        Log.Failed(logger, agreementId, (int)reason, message);
-        try
-        {
-            await runner.StopAsync(agreementId, cancellationToken);
-        }
-        finally
-        {
-            await _failures.Writer.WriteAsync(new AgreementFailure(agreementId, reason, message), cancellationToken);
-        }
+        await FailedAsync(agreementId, reason, message);
+        await runner.StopAsync(agreementId, cancellationToken);
     }
 
     /// <summary>
@@ -132,16 +146,28 @@ public sealed partial class AgreementLifecycle(
         }
         catch (WorkloadStartException e)
         {
-            store.SetState(agreementId, AgreementState.Failed, e.Reason, e.Message);
-            eventLog.Record(agreementId, "agreement.failed", e.Message, e.Reason);
-            Log.Failed(logger, agreementId, (int)e.Reason, e.Message);
-            await _failures.Writer.WriteAsync(new AgreementFailure(agreementId, e.Reason, e.Message), cancellationToken);
+            await FailedAsync(agreementId, e.Reason, e.Message);
             return new AgreementOutcome(agreementId, AgreementState.Failed, e.Reason, e.Message);
         }
         store.SetState(agreementId, AgreementState.Running);
         eventLog.Record(agreementId, "agreement.running", "every container of the workload runs");
         Log.Running(logger, agreementId);
         return new AgreementOutcome(agreementId, AgreementState.Running, null, null);
+    }
+
+    private async Task FailedAsync(string agreementId, CancelReason reason, string message)
+    {
+        store.EndAndOweCancel(agreementId, AgreementState.Failed, reason, message);
+        eventLog.Record(agreementId, "agreement.failed", message, reason);
+        Log.Failed(logger, agreementId, (int)reason, message);
+        await _parking.ReachedAsync(ParkingPoints.CancelPersisted);
+        outbox.Ring();
+    }
+
+    private void Terminated(string agreementId, CancelReason reason, string? message)
+    {
+        eventLog.Record(agreementId, "agreement.terminated", message ?? CancelReasons.Describe((int)reason), reason);
+        Log.Terminated(logger, agreementId, (int)reason);
     }
 
     private static partial class Log

@@ -21,9 +21,11 @@ public sealed partial class AgreementUpgrader
             Finish(record.AgreementId, false, CancelReason.NodeShutdown,
                 $"the node agent stopped while switching to {record.NewTerms.Service.Key}; {record.OldTerms.Service.Key} runs again", "update.rolled-back");
         }
-        if (upgrades.ListRepliesDue().Count > 0)
+        // Replies an agent from before the outbox left due move into it.
+        foreach (var due in upgrades.ListRepliesDue())
         {
-            _repliesDue.Writer.TryWrite(true);
+            outbox.Add(due.ReplyTo, due.ToReply());
+            upgrades.MarkReplySent(due.AgreementId);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Horizon.Agreements;
 using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.Hosting;
@@ -15,8 +14,8 @@ namespace Horizon.NodeAgent.Upgrades;
 /// it. Staged: the new images are pulled and checked while the old version runs; then the old
 /// containers stop and the new ones start; a new version that does not come up is removed and
 /// the old one started again. Every step is persisted (<see cref="UpgradeStore"/>) before it is
-/// taken and recorded in the eventlog; the outcome is one <c>updatereply</c>, sent by the mailbox
-/// session from the store (<see cref="WaitForRepliesAsync"/>).
+/// taken and recorded in the eventlog; the outcome is one <c>updatereply</c>, owed in the
+/// <see cref="NodeOutbox"/> in the same transaction as the outcome.
 /// </summary>
 public sealed partial class AgreementUpgrader(
     UpgradeStore upgrades,
@@ -28,14 +27,11 @@ public sealed partial class AgreementUpgrader(
     EventLog eventLog,
     NodeStatusSignal status,
     UpgradeOptions options,
+    NodeOutbox outbox,
     TimeProvider timeProvider,
     ILogger<AgreementUpgrader> logger)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
-
-    // A doorbell, not a queue: the store's due replies are the truth, so one pending ring covers
-    // any number of outcomes and a dropped extra ring loses nothing.
-    private readonly Channel<bool> _repliesDue = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>
     /// Decides what an update from <paramref name="agbot"/> calls for before anything is touched:
@@ -84,7 +80,7 @@ public sealed partial class AgreementUpgrader(
 
     /// <summary>
     /// Persists the update and stages it beside the running version; returns at once. The outcome
-    /// is stored and rung on <see cref="WaitForRepliesAsync"/>.
+    /// is stored with its reply owed in the <see cref="NodeOutbox"/>.
     /// </summary>
     public void Begin(string agreementId, string agbot, AgreementTerms oldTerms, AgreementTerms newTerms)
     {
@@ -93,12 +89,6 @@ public sealed partial class AgreementUpgrader(
         Log.Received(logger, agreementId, oldTerms.Service.Key, newTerms.Service.Key);
         RunDetached(record);
     }
-
-    /// <summary>Completes when an update's reply may be due; the caller sends <see cref="UpgradeStore.ListRepliesDue"/>.</summary>
-    public ValueTask<bool> WaitForRepliesAsync(CancellationToken cancellationToken) => _repliesDue.Reader.WaitToReadAsync(cancellationToken);
-
-    /// <summary>Takes the doorbell's ring before the due replies are read, so a later outcome rings again.</summary>
-    public void TakeRing() => _repliesDue.Reader.TryRead(out _);
 
     /// <summary>Waits for every update under way (tests and shutdown).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
@@ -227,6 +217,6 @@ public sealed partial class AgreementUpgrader(
         var record = upgrades.Get(agreementId);
         eventLog.Record(agreementId, kind, accepted ? $"now running {record?.NewTerms.Service.Key}" : message ?? "", reason);
         Log.Finished(logger, agreementId, kind, accepted, reason is { } r ? (int)r : 0);
-        _repliesDue.Writer.TryWrite(true);
+        outbox.Ring();
     }
 }

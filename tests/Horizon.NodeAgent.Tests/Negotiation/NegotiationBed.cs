@@ -30,7 +30,7 @@ namespace Horizon.NodeAgent.Tests.Negotiation;
 /// record pre-created by the org admin, and a scripted agbot (keys registered in the exchange,
 /// a mailbox of its own); and the node agent application registered through <c>POST /node</c>.
 /// </summary>
-internal sealed class NegotiationBed : IAsyncDisposable
+internal sealed partial class NegotiationBed : IAsyncDisposable
 {
     public const string NodeId = "node1";
     public const string AgbotId = "agbot1";
@@ -255,6 +255,7 @@ internal sealed class NegotiationBed : IAsyncDisposable
         await _stop.CancelAsync();
         await _agbotLoop;
         await StopAgentAsync();
+        await StopAgentProcessAsync();
         AgentApi.Dispose();
         foreach (var disposable in _disposables)
         {

@@ -1,3 +1,4 @@
+using Horizon.Agreements;
 using Horizon.Docker;
 using Horizon.NodeAgent.Engine.Docker;
 using Horizon.NodeAgent.Registration;
@@ -34,13 +35,35 @@ internal sealed class AgentHarness : IAsyncDisposable
                 ExtraLabels = new Dictionary<string, string> { [DockerFixture.RunLabelKey] = docker.RunId },
             },
             NullLogger<WorkloadRunner>.Instance, registrations);
-        Lifecycle = new AgreementLifecycle(Agreements, EventLog, Runner, NullLogger<AgreementLifecycle>.Instance);
+        Outbox = new NodeOutbox(Database, TimeProvider.System);
+        Lifecycle = new AgreementLifecycle(Agreements, EventLog, Runner, Outbox, NullLogger<AgreementLifecycle>.Instance);
         Supervisor = new ContainerSupervisor(Client, Runner, Lifecycle, Agreements, EventLog,
             new SupervisionOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaximumBackoff = TimeSpan.FromMilliseconds(400) },
             TimeProvider.System, NullLogger<ContainerSupervisor>.Instance);
     }
 
     public AgreementLifecycle Lifecycle { get; }
+
+    /// <summary>What the node owes agbots (no mailbox sends it here).</summary>
+    public NodeOutbox Outbox { get; }
+
+    /// <summary>
+    /// Waits until the node gave <paramref name="agreementId"/> up: it owes the agbot a cancel and
+    /// nothing of the agreement is left on the engine. Returns the cancel.
+    /// </summary>
+    public async Task<CancelAgreement> OwedCancelAsync(string agreementId, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            if (Outbox.ListDue().Select(o => o.Message).OfType<CancelAgreement>().FirstOrDefault(c => c.AgreementId == agreementId) is { } cancel
+                && (await Client.ListContainersAsync([$"{WorkloadLabels.Agreement}={agreementId}"], deadline.Token)).Count == 0)
+            {
+                return cancel;
+            }
+            await Task.Delay(100, deadline.Token);
+        }
+    }
     public ContainerSupervisor Supervisor { get; }
 
     /// <summary>Starts watching container events, as the host does after restoring agreements.</summary>

@@ -50,8 +50,8 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
         Assert.Equal(112, agent.Agreements.Get(agreementId)!.Reason);
         Assert.Contains(agent.EventLog.Query(agreementId), e => e.Kind == "agreement.failed" && e.Reason == 112);
-        Assert.True(agent.Lifecycle.Failures.TryRead(out var failure));
-        Assert.Equal((agreementId, CancelReason.ImageDataError), (failure.AgreementId, failure.Reason));
+        var failure = Assert.Single(agent.Outbox.ListDue().Select(o => o.Message).OfType<CancelAgreement>());
+        Assert.Equal((agreementId, (int)CancelReason.ImageDataError), (failure.AgreementId, failure.Reason));
     }
 
     [Fact]
@@ -131,9 +131,9 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
         var terms = Services.Terms(service) with { Retries = 2, RetryDurations = 120 };
         Assert.True((await agent.Lifecycle.StartAsync(agreementId, terms, agent.Credentials)).Succeeded);
 
-        var failure = await agent.Lifecycle.Failures.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var failure = await agent.OwedCancelAsync(agreementId, TimeSpan.FromSeconds(30));
 
-        Assert.Equal((agreementId, CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
+        Assert.Equal((agreementId, (int)CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
         Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
         Assert.Equal(2, agent.EventLog.Query(agreementId).Count(e => e.Kind == "container.restarted"));
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
@@ -151,9 +151,9 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
         var terms = Services.Terms(consumer, producer) with { Retries = 1, RetryDurations = 120 };
         Assert.True((await agent.Lifecycle.StartAsync(agreementId, terms, agent.Credentials)).Succeeded);
 
-        var failure = await agent.Lifecycle.Failures.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var failure = await agent.OwedCancelAsync(agreementId, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(CancelReason.DependencyFailure, failure.Reason);
+        Assert.Equal((int)CancelReason.DependencyFailure, failure.Reason);
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
     }
 

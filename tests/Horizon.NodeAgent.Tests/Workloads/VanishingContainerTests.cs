@@ -44,10 +44,9 @@ public sealed class VanishingContainerTests(DockerFixture docker, RegistryFixtur
         var terms = Services.Terms(service) with { Retries = 2, RetryDurations = 120 };
 
         Assert.True((await agent.Lifecycle.StartAsync(agreementId, terms, agent.Credentials)).Succeeded);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var failure = await agent.Lifecycle.Failures.ReadAsync(timeout.Token);
+        var failure = await agent.OwedCancelAsync(agreementId, TimeSpan.FromSeconds(30));
 
-        Assert.Equal((agreementId, CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
+        Assert.Equal((agreementId, (int)CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
         Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
         Assert.Equal(2, agent.EventLog.Query(agreementId).Count(e => e.Kind == "container.restarted"));
         Assert.Contains(agent.EventLog.Query(agreementId), e => e.Kind == "container.died" && e.Message.Contains("exit code 1", StringComparison.Ordinal));
@@ -69,9 +68,8 @@ public sealed class VanishingContainerTests(DockerFixture docker, RegistryFixtur
 
         await docker.Cli.RunCheckedAsync(["rm", "-f", container]);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var failure = await agent.Lifecycle.Failures.ReadAsync(timeout.Token);
-        Assert.Equal((agreementId, CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
+        var failure = await agent.OwedCancelAsync(agreementId, TimeSpan.FromSeconds(30));
+        Assert.Equal((agreementId, (int)CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
         Assert.Contains("removed from the engine", failure.Message, StringComparison.Ordinal);
         Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));

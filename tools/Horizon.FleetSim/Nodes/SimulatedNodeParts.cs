@@ -32,21 +32,22 @@ internal sealed class SimulatedNodeParts : IDisposable
         Agreements = new AgreementStore(database, time);
         EventLog = new EventLog(database, time);
         var proposals = new ProposalStore(database, time);
+        Outbox = new NodeOutbox(database, time);
         Registrations = new RegistrationStore(options.StateDirectory);
         Identity = new NodeIdentity(options);
         Status = new NodeStatusSignal();
         Runner = new WorkloadRunner(engine, new ImageFetcher(engine, NullLogger<ImageFetcher>.Instance), EventLog, runtime,
             WorkloadRunnerOptions.Default, NullLogger<WorkloadRunner>.Instance);
-        Lifecycle = new AgreementLifecycle(Agreements, EventLog, Runner, NullLogger<AgreementLifecycle>.Instance);
+        Lifecycle = new AgreementLifecycle(Agreements, EventLog, Runner, Outbox, NullLogger<AgreementLifecycle>.Instance);
         var logins = new RegistryLogins([]);
         Upgrades = new UpgradeStore(database, time);
         Upgrader = new AgreementUpgrader(Upgrades, Agreements, Lifecycle, Runner, new ImageFetcher(engine, NullLogger<ImageFetcher>.Instance),
-            logins, EventLog, Status, UpgradeOptions, time, NullLogger<AgreementUpgrader>.Instance);
+            logins, EventLog, Status, UpgradeOptions, Outbox, time, NullLogger<AgreementUpgrader>.Instance);
         // A rejecting node is one whose agent believes it runs another architecture than it registered:
         // the real ProposalEvaluator then declines every proposal.
         var decidingRuntime = claimedArch is null ? runtime : runtime with { Arch = claimedArch };
         Handler = new AgreementMessageHandler(options, decidingRuntime, Registrations, proposals, Agreements, Lifecycle,
-            logins, EventLog, Status, Upgrader, NullLogger<AgreementMessageHandler>.Instance);
+            logins, EventLog, Status, Upgrader, Outbox, NullLogger<AgreementMessageHandler>.Instance);
         ExchangePool = new ExchangeConnectionPool(exchangeHttp, options);
         Registrar = new NodeRegistrar(options, runtime, Identity, Registrations, Lifecycle, Agreements, EventLog, Status, ExchangePool, NullLogger<NodeRegistrar>.Instance);
         Reporter = new ExchangeReporter(options, Registrations, Agreements, Runner, Status, time, ExchangePool, NullLogger<ExchangeReporter>.Instance);
@@ -65,6 +66,9 @@ internal sealed class SimulatedNodeParts : IDisposable
     public ExchangeConnectionPool ExchangePool { get; }
 
     public UpgradeStore Upgrades { get; }
+
+    /// <summary>What the node owes agbots, sent by its mailbox service.</summary>
+    public NodeOutbox Outbox { get; }
 
     public AgreementUpgrader Upgrader { get; }
 
@@ -99,7 +103,7 @@ internal sealed class SimulatedNodeParts : IDisposable
     /// with other simulated nodes; <paramref name="sent"/> learns of each protocol message the node sent.
     /// </summary>
     public NodeMessagingService Messaging(NatsConnection connection, MailboxStores stores, Action<PartyAddress, AgreementMessage> sent) =>
-        new(Options, Registrations, Identity, Handler, Lifecycle, Upgrader, Upgrades, EventLog, MailboxOptions, TimeProvider.System,
+        new(Options, Registrations, Identity, Handler, Outbox, EventLog, MailboxOptions, TimeProvider.System,
             ExchangePool, MailboxConnectionSource.Shared(connection), NullLoggerFactory.Instance)
         {
             Sent = sent,

@@ -27,7 +27,7 @@ var store = new AgreementStore(database, TimeProvider.System);
 using var runner = new WorkloadRunner(docker, new ImageFetcher(docker, NullLogger<ImageFetcher>.Instance), eventLog,
     new NodeRuntimeInfo { NodeId = "bench", Organization = "acme" },
     new WorkloadRunnerOptions { InternalNetworks = true, StopTimeout = TimeSpan.FromSeconds(1) }, NullLogger<WorkloadRunner>.Instance);
-var lifecycle = new AgreementLifecycle(store, eventLog, runner, NullLogger<AgreementLifecycle>.Instance);
+var lifecycle = new AgreementLifecycle(store, eventLog, runner, new NodeOutbox(database, TimeProvider.System), NullLogger<AgreementLifecycle>.Instance);
 IReadOnlyList<RegistryCredentials> credentials = [new(registry.UserName, registry.Password, registry.Host)];
 
 var producerImage = await registry.PushBaseImageAsync("bench-producer");
