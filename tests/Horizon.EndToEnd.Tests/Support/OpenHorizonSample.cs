@@ -19,7 +19,8 @@ public sealed class OpenHorizonSample
     {
         _site = site;
         Folder = folder;
-        _hzn = site.Hzn.Without("HZN_ORG_ID");
+        // The location service's host folder goes with the site, not into /var/tmp.
+        _hzn = site.Hzn.Without("HZN_ORG_ID").With(new Dictionary<string, string> { ["LOCATION_CACHE"] = Path.Combine(site.Folder, "location-cache") });
     }
 
     public static string Source => Path.Combine(RepositoryRoot.Path, "patterns", "examples", "open-horizon");
