@@ -21,15 +21,21 @@ internal static class AgbotsApi
         agbots.MapDelete("/{id}", DeleteAsync);
         agbots.MapPost("/{id}/heartbeat", HeartbeatAsync);
         agbots.MapServedApi<AgbotPattern>("patterns", AttachmentKinds.AgbotPattern, "agbotpatterns",
-            p => p.PatternOrgid is { Length: > 0 } && p.Pattern is { Length: > 0 } ? null : "patternOrgid and pattern are required",
+            p => p.PatternOrgid is { Length: > 0 } && p.Pattern is { Length: > 0 }
+                ? Validation.CheckId("patternOrgid", p.PatternOrgid) ?? Validation.CheckId("pattern", p.Pattern) ?? CheckOptionalId("nodeOrgid", p.NodeOrgid)
+                : "patternOrgid and pattern are required",
             p => $"{p.PatternOrgid}_{p.Pattern}_{p.NodeOrgid}", (p, org, id, now) => p with { Id = id, NodeOrgid = string.IsNullOrEmpty(p.NodeOrgid) ? org : p.NodeOrgid, LastUpdated = now });
         agbots.MapServedApi<AgbotBusinessPolicy>("businesspols", AttachmentKinds.AgbotPolicy, "agbotbusinesspols",
-            p => p.BusinessPolOrgid is { Length: > 0 } && p.BusinessPol is { Length: > 0 } ? null : "businessPolOrgid and businessPol are required",
+            p => p.BusinessPolOrgid is { Length: > 0 } && p.BusinessPol is { Length: > 0 }
+                ? Validation.CheckId("businessPolOrgid", p.BusinessPolOrgid) ?? Validation.CheckId("businessPol", p.BusinessPol) ?? CheckOptionalId("nodeOrgid", p.NodeOrgid)
+                : "businessPolOrgid and businessPol are required",
             p => $"{p.BusinessPolOrgid}_{p.BusinessPol}_{p.NodeOrgid}", (p, org, id, now) => p with { Id = id, NodeOrgid = string.IsNullOrEmpty(p.NodeOrgid) ? org : p.NodeOrgid, LastUpdated = now });
         agbots.MapAgbotAgreementsApi();
         agbots.MapAgbotRolloutsApi();
         return v1;
     }
+
+    private static string? CheckOptionalId(string what, string? id) => string.IsNullOrEmpty(id) ? null : Validation.CheckId(what, id);
 
     public static bool CanWrite(Caller caller, string org, AgbotRecord agbot) =>
         caller.IsAdminOf(org)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Horizon.Exchange.Client;
 using NATS.NKeys;
 
 namespace Horizon.Exchange.Api;
@@ -6,17 +7,8 @@ namespace Horizon.Exchange.Api;
 /// <summary>Checks on identifiers and keys that every resource shares.</summary>
 internal static class Validation
 {
-    /// <summary>An id usable in a URL path segment and a NATS subject token: no '/', ':', spaces, '*', '>' or '.'-only.</summary>
-    public static string? CheckId(string what, string id)
-    {
-        if (string.IsNullOrWhiteSpace(id) || id.Length > 256)
-        {
-            return $"{what} must be 1 to 256 characters";
-        }
-        return id.IndexOfAny(['/', ':', ' ', '*', '>', '%', '\t', '\n', '\r']) >= 0
-            ? $"{what} '{id}' must not contain '/', ':', '%', whitespace, '*' or '>'"
-            : null;
-    }
+    /// <summary>The one id rule (<see cref="ExchangeIds.Check"/>); null when <paramref name="id"/> follows it.</summary>
+    public static string? CheckId(string what, string? id) => ExchangeIds.Check(what, id);
 
     /// <summary>
     /// A party's identity key (<c>publicKey</c>): its Ed25519 key as a NATS user public key

@@ -10,6 +10,9 @@ public static class ExchangeEndpointExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Ahead of routing, so no handler ever sees a path that was normalised or holds a bad id.
+        app.UseMiddleware<RawPathGuard>();
+        app.UseRouting();
         app.MapOpenApi("/v1/openapi.json");
         app.MapGroup("/v1").MapAnonymousAdminApi();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<CredentialFilter>()
