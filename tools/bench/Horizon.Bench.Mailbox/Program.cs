@@ -4,6 +4,7 @@
 // the same server, and the envelope's stages alone: NSec (Ed25519, X25519) beside the first
 // version's P-256 construction, in the same run.
 // Usage: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- [messages] [idle parties, comma-separated]
+// First, the deleted hand-written client's bench shape on NATS.Net (publish, receive, request round trip).
 // With idle parties (e.g. 10000,100000), the round and nats-server's CPU per message are measured
 // again after the mailbox held that many parties.
 using System.Diagnostics;
@@ -25,6 +26,8 @@ using var state = new TempDirectory("hzn-bench-mailbox");
 await using var admin = server.ServiceConnection("bench-admin");
 await admin.ConnectAsync();
 var js = new NatsJSContext(admin);
+await RawNatsRound.RunAsync(server, 1_000_000, 16, 20_000);
+await RawNatsRound.RunAsync(server, 200_000, 1024, 20_000);
 await MailboxStreamSetup.EnsureAsync(js);
 
 var agbotAddress = PartyAddress.Agbot("bench", "agbot1");
