@@ -50,6 +50,12 @@ public sealed class NodeAgentOptions : IValidatedSettings
     /// <summary>How often the node heartbeats the exchange.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The mean time between two passes comparing the workloads with the engine (± 20 % jitter);
+    /// drift seen on two passes in a row is repaired.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Whether the node owner allows privileged containers and the host network.</summary>
     public bool AllowPrivileged { get; set; }
 
@@ -65,7 +71,8 @@ public sealed class NodeAgentOptions : IValidatedSettings
             : new SettingProblem("NodeAgent:ApiUrl", $"'{ApiUrl}' must be an http URL on a loopback address"),
         SettingRules.Required("NodeAgent:StateDirectory", StateDirectory),
         SettingRules.AbsoluteUrl("NodeAgent:ExchangeUrl", ExchangeUrl),
-        SettingRules.Positive("NodeAgent:HeartbeatInterval", HeartbeatInterval));
+        SettingRules.Positive("NodeAgent:HeartbeatInterval", HeartbeatInterval),
+        SettingRules.Positive("NodeAgent:ReconcileInterval", ReconcileInterval));
 }
 
 /// <summary>A registry's login: <c>Server</c> is the image host, e.g. <c>registry.example.com:5000</c>.</summary>

@@ -46,6 +46,7 @@ public static class NodeAgentServices
             StopTimeout = options.StopTimeout,
         });
         services.AddSingleton(SupervisionOptions.Default);
+        services.TryAddSingleton(ReconcileOptions.Default with { Interval = options.ReconcileInterval });
         services.AddSingleton<ImageFetcher>();
         services.AddSingleton<WorkloadRunner>();
         services.AddSingleton<AgreementLifecycle>();
@@ -66,6 +67,7 @@ public static class NodeAgentServices
         // Order matters: restore first (it blocks start-up), then supervision, then READY=1.
         services.AddHostedService<AgentStartup>();
         services.AddHostedService<ContainerSupervisor>();
+        services.AddHostedService<WorkloadReconciler>();
         services.AddHostedService<SystemdNotifierService>();
         services.AddSingleton<NodeMessagingService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeMessagingService>());

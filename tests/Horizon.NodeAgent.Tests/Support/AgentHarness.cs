@@ -1,6 +1,7 @@
 using Horizon.Agreements;
 using Horizon.Docker;
 using Horizon.NodeAgent.Engine.Docker;
+using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Registration;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
@@ -37,9 +38,11 @@ internal sealed class AgentHarness : IAsyncDisposable
             NullLogger<WorkloadRunner>.Instance, registrations);
         Outbox = new NodeOutbox(Database, TimeProvider.System);
         Lifecycle = new AgreementLifecycle(Agreements, EventLog, Runner, Outbox, NullLogger<AgreementLifecycle>.Instance);
-        Supervisor = new ContainerSupervisor(Client, Runner, Lifecycle, Agreements, EventLog,
-            new SupervisionOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaximumBackoff = TimeSpan.FromMilliseconds(400) },
+        var supervision = new SupervisionOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaximumBackoff = TimeSpan.FromMilliseconds(400) };
+        Supervisor = new ContainerSupervisor(Client, Runner, Lifecycle, Agreements, EventLog, supervision,
             TimeProvider.System, NullLogger<ContainerSupervisor>.Instance);
+        Reconciler = new WorkloadReconciler(Runner, Lifecycle, Agreements, EventLog, new RegistryLogins(Credentials), supervision,
+            ReconcileOptions.Default, TimeProvider.System, NullLogger<WorkloadReconciler>.Instance);
     }
 
     public AgreementLifecycle Lifecycle { get; }
@@ -66,6 +69,9 @@ internal sealed class AgentHarness : IAsyncDisposable
     }
     public ContainerSupervisor Supervisor { get; }
 
+    /// <summary>The reconcile loop's pass, for the test to run when it chooses (its timer is not started).</summary>
+    public WorkloadReconciler Reconciler { get; }
+
     /// <summary>Starts watching container events, as the host does after restoring agreements.</summary>
     public Task StartSupervisionAsync() => Supervisor.StartAsync(CancellationToken.None);
 
@@ -85,6 +91,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     {
         await Supervisor.StopAsync(CancellationToken.None);
         Supervisor.Dispose();
+        Reconciler.Dispose();
         Runner.Dispose();
         Client.Dispose();
     }
