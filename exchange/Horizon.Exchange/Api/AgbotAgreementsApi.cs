@@ -31,8 +31,12 @@ internal static class AgbotAgreementsApi
         }).Produces<AgbotAgreement>();
         agbots.MapPut("/{id}/agreements/{agreementId}", async (string org, string id, string agreementId, HttpContext http, ExchangeServices exchange) =>
         {
+            if (await AgbotsApi.AuthorizeAsync(org, id, http, exchange) is { } refused)
+            {
+                return refused;
+            }
             var (agreement, problem) = await JsonBody.ReadAsync<AgbotAgreement>(http.Request);
-            if (problem is not null || (problem = await AgbotsApi.AuthorizeAsync(org, id, http, exchange)) is not null)
+            if (problem is not null)
             {
                 return problem;
             }

@@ -37,6 +37,12 @@ internal static class AgbotsApi
 
     private static string? CheckOptionalId(string what, string? id) => string.IsNullOrEmpty(id) ? null : Validation.CheckId(what, id);
 
+    /// <summary>Whether <paramref name="caller"/> could change any agbot of <paramref name="org"/>, decided before any lookup.</summary>
+    public static bool MayWriteIn(Caller caller, string org) =>
+        caller.IsHubAdmin || (caller.Org == org && caller.Kind != CallerKind.Node);
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoWrites(Caller caller, string org) => Problems.Forbidden($"{caller} may not change agbots of org {org}");
+
     public static bool CanWrite(Caller caller, string org, AgbotRecord agbot) =>
         caller.IsAdminOf(org)
         || (caller.Kind == CallerKind.Agbot && caller.Org == org && caller.Id == agbot.Id)
@@ -73,6 +79,10 @@ internal static class AgbotsApi
 
     private static async Task<IResult> PutAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
+        if (!MayWriteIn(http.Caller(), org))
+        {
+            return NoWrites(http.Caller(), org);
+        }
         var (parsed, problem) = await JsonBody.ReadAsync<ExchangeAgbot>(http.Request);
         if (problem is not null)
         {
@@ -137,6 +147,10 @@ internal static class AgbotsApi
     private static async Task<IResult> DeleteAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
         var caller = http.Caller();
+        if (!MayWriteIn(caller, org))
+        {
+            return NoWrites(caller, org);
+        }
         var existing = await exchange.Agbots.GetAsync(org, id, http.RequestAborted);
         if (existing is null)
         {
@@ -154,6 +168,10 @@ internal static class AgbotsApi
     private static async Task<IResult> HeartbeatAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
         var caller = http.Caller();
+        if (!MayWriteIn(caller, org))
+        {
+            return NoWrites(caller, org);
+        }
         var existing = await exchange.Agbots.GetAsync(org, id, http.RequestAborted);
         if (existing is null)
         {
@@ -171,6 +189,10 @@ internal static class AgbotsApi
     internal static async Task<IResult?> AuthorizeAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
         var caller = http.Caller();
+        if (!MayWriteIn(caller, org))
+        {
+            return Problems.Forbidden($"{caller} may not access agbots of org {org}");
+        }
         var existing = await exchange.Agbots.GetAsync(org, id, http.RequestAborted);
         if (existing is null)
         {
@@ -194,8 +216,12 @@ internal static class AgbotsApi
         }).Produces<IReadOnlyList<T>>();
         agbots.MapPost($"/{{id}}/{path}", async (string org, string id, HttpContext http, ExchangeServices exchange) =>
         {
+            if (await AuthorizeAsync(org, id, http, exchange) is { } refused)
+            {
+                return refused;
+            }
             var (value, problem) = await JsonBody.ReadAsync<T>(http.Request);
-            if (problem is not null || (problem = await AuthorizeAsync(org, id, http, exchange)) is not null)
+            if (problem is not null)
             {
                 return problem;
             }

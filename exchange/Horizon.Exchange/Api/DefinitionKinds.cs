@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Horizon.Exchange.Auth;
 using Horizon.Exchange.Storage;
 using Horizon.Patterns.Json;
@@ -83,17 +82,4 @@ internal sealed record DefinitionKind(string Kind, string Resource, string Path,
         caller.IsAdminOf(org) || (caller.IsUser && caller.Org == org && (existing is null || existing.Owner == caller.FullId));
 
     internal static string JsonArray(IEnumerable<string> documents) => $"[{string.Join(',', documents)}]";
-
-    internal static bool IsObject(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
 }

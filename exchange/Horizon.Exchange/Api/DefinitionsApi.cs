@@ -50,21 +50,22 @@ internal static class DefinitionsApi
 
     private static async Task<IResult> SaveAsync(DefinitionKind kind, string org, string? id, HttpContext http, ExchangeServices exchange)
     {
-        string json;
-        try
-        {
-            using var reader = new StreamReader(http.Request.Body);
-            json = await reader.ReadToEndAsync(http.RequestAborted);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return Problems.TooLarge("the request body exceeds the exchange's size limit");
-        }
-        if (!DefinitionKind.IsObject(json))
-        {
-            return Problems.BadRequest($"invalid JSON body: a {kind.Kind} must be a JSON object");
-        }
         var caller = http.Caller();
+        // Authorization before validation: who may publish nothing here learns nothing of the body's problems.
+        if (!DefinitionKind.CanWrite(caller, org, null))
+        {
+            return Problems.Forbidden($"{caller} may not publish {kind.Kind}s in org {org}");
+        }
+        var (bytes, unread) = await JsonBody.ReadBytesAsync(http.Request);
+        if (unread is not null)
+        {
+            return unread;
+        }
+        if (JsonBody.ParseObject(bytes, $"a {kind.Kind}").Problem is { } malformed)
+        {
+            return malformed;
+        }
+        var json = System.Text.Encoding.UTF8.GetString(bytes);
         (string Document, bool IsPublic, string? Id) prepared;
         try
         {

@@ -10,6 +10,17 @@ namespace Horizon.Exchange.Api;
 /// </summary>
 internal static class NodeAccess
 {
+    /// <summary>
+    /// Whether <paramref name="caller"/> could write any node of <paramref name="org"/>, decided before any
+    /// lookup so that another org's caller gets the same 403 whether or not the node exists.
+    /// </summary>
+    public static bool MayWriteIn(Caller caller, string org) =>
+        caller.IsHubAdmin || (caller.Org == org && caller.Kind != CallerKind.Agbot);
+
+    /// <summary>Whether <paramref name="caller"/> could read any node of <paramref name="org"/> (before any lookup).</summary>
+    public static async Task<bool> MayReadInAsync(Caller caller, string org, ExchangeServices exchange, CancellationToken cancellationToken) =>
+        caller.IsHubAdmin || caller.Org == org || await exchange.AgbotReachesAsync(caller, org, cancellationToken);
+
     public static bool CanWrite(Caller caller, string org, NodeRecord node) =>
         caller.IsAdminOf(org)
         || (caller.Kind == CallerKind.Node && caller.Org == org && caller.Id == node.Id)

@@ -48,6 +48,10 @@ internal static class NodeAttachmentsApi
     private static async Task<(NodeRecord? Node, IResult? Problem)> AuthorizeAsync(string org, string id, bool write, HttpContext http, ExchangeServices exchange)
     {
         var caller = http.Caller();
+        if (write ? !NodeAccess.MayWriteIn(caller, org) : !await NodeAccess.MayReadInAsync(caller, org, exchange, http.RequestAborted))
+        {
+            return (null, Problems.Forbidden($"{caller} may not {(write ? "change" : "read")} nodes of org {org}"));
+        }
         var node = await exchange.Nodes.GetAsync(org, id, http.RequestAborted);
         if (node is null)
         {
@@ -73,6 +77,11 @@ internal static class NodeAttachmentsApi
     private static async Task<IResult> PutTypedAsync<T>(string org, string id, string kind, string key, string resource, HttpContext http,
         ExchangeServices exchange, Func<T, string, T> stamp, JsonTypeInfo<T> type) where T : class
     {
+        var (_, refused) = await AuthorizeAsync(org, id, write: true, http, exchange);
+        if (refused is not null)
+        {
+            return refused;
+        }
         var (value, problem) = await JsonBody.ReadAsync<T>(http.Request);
         if (problem is not null)
         {
@@ -88,6 +97,11 @@ internal static class NodeAttachmentsApi
 
     private static async Task<IResult> PutPolicyAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
+        var (_, refused) = await AuthorizeAsync(org, id, write: true, http, exchange);
+        if (refused is not null)
+        {
+            return refused;
+        }
         var (policy, problem) = await JsonBody.ReadElementAsync(http.Request);
         if (problem is not null)
         {
@@ -107,11 +121,7 @@ internal static class NodeAttachmentsApi
     private static async Task<IResult> PutDocumentAsync(string org, string id, string kind, string key, string resource, string document, string now,
         HttpContext http, ExchangeServices exchange)
     {
-        var (_, problem) = await AuthorizeAsync(org, id, write: true, http, exchange);
-        if (problem is not null)
-        {
-            return problem;
-        }
+        // The caller was authorized before its body was read.
         var result = await exchange.Attachments.PutAsync(
             new AttachmentRecord { Kind = kind, Org = org, Parent = id, Key = key, Document = document, LastUpdated = now },
             new ChangeIntent(org, resource, id, "modified"), http.RequestAborted);

@@ -52,13 +52,19 @@ internal static class NodesApi
         return TypedResults.Ok(rows.Select(NodeMapping.ToWire).ToList());
     }
 
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoWrites(Caller caller, string org) => Problems.Forbidden($"{caller} may not change nodes of org {org}");
+
     private static async Task<IResult> GetAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
         var caller = http.Caller();
+        if (!await NodeAccess.MayReadInAsync(caller, org, exchange, http.RequestAborted))
+        {
+            return Problems.Forbidden($"{caller} may not read nodes of org {org}");
+        }
         var row = await exchange.Nodes.GetAsync(org, id, http.RequestAborted);
         if (row is null)
         {
-            return caller.Org == org || caller.IsHubAdmin ? Problems.NotFound($"node {org}/{id} not found") : Problems.Forbidden($"{caller} may not read nodes of org {org}");
+            return Problems.NotFound($"node {org}/{id} not found");
         }
         return await NodeAccess.CanReadAsync(caller, org, row, exchange, http.RequestAborted)
             ? TypedResults.Ok(NodeMapping.ToWire(row))
@@ -67,12 +73,20 @@ internal static class NodesApi
 
     private static async Task<IResult> PutAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
+        if (!NodeAccess.MayWriteIn(http.Caller(), org))
+        {
+            return NoWrites(http.Caller(), org);
+        }
         var (node, problem) = await JsonBody.ReadAsync<ExchangeNode>(http.Request);
         return problem ?? await SaveAsync(org, id, node!, http, exchange);
     }
 
     private static async Task<IResult> PatchAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
+        if (!NodeAccess.MayWriteIn(http.Caller(), org))
+        {
+            return NoWrites(http.Caller(), org);
+        }
         var (patch, problem) = await JsonBody.ReadAsync<NodePatch>(http.Request);
         if (problem is not null)
         {
@@ -155,6 +169,10 @@ internal static class NodesApi
     private static async Task<IResult> DeleteAsync(string org, string id, HttpContext http, ExchangeServices exchange)
     {
         var caller = http.Caller();
+        if (!NodeAccess.MayWriteIn(caller, org))
+        {
+            return NoWrites(caller, org);
+        }
         var existing = await exchange.Nodes.GetAsync(org, id, http.RequestAborted);
         if (existing is null)
         {
@@ -175,6 +193,10 @@ internal static class NodesApi
         // The common case, a node beating for itself, needs no read before the write.
         if (!(caller.Kind == CallerKind.Node && caller.Org == org && caller.Id == id))
         {
+            if (!NodeAccess.MayWriteIn(caller, org))
+            {
+                return NoWrites(caller, org);
+            }
             var existing = await exchange.Nodes.GetAsync(org, id, http.RequestAborted);
             if (existing is null)
             {

@@ -55,6 +55,10 @@ internal static class OrgsApi
 
     private static async Task<IResult> PutAsync(string org, HttpContext http, ExchangeServices exchange)
     {
+        if (!http.Caller().IsAdminOf(org))
+        {
+            return Problems.Forbidden($"{http.Caller()} may not create or change org {org}");
+        }
         var (value, problem) = await JsonBody.ReadAsync<ExchangeOrg>(http.Request);
         if (problem is not null)
         {

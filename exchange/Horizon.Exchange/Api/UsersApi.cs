@@ -55,6 +55,10 @@ internal static class UsersApi
 
     private static async Task<IResult> PutAsync(string org, string username, HttpContext http, ExchangeServices exchange)
     {
+        if (!http.Caller().IsAdminOf(org) && !IsSelf(http.Caller(), org, username))
+        {
+            return Problems.Forbidden($"{http.Caller()} may not change users of org {org}");
+        }
         var (user, problem) = await JsonBody.ReadAsync<ExchangeUser>(http.Request);
         if (problem is not null)
         {

@@ -12,6 +12,7 @@ public static class ExchangeEndpointExtensions
         app.UseStatusCodePages();
         // Ahead of routing, so no handler ever sees a path that was normalised or holds a bad id.
         app.UseMiddleware<RawPathGuard>();
+        app.UseMiddleware<RequestBodyGuard>();
         app.UseRouting();
         app.MapOpenApi("/v1/openapi.json");
         app.MapGroup("/v1").MapAnonymousAdminApi();

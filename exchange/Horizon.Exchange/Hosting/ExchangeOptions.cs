@@ -37,6 +37,12 @@ public sealed record ExchangeOptions : IValidatedSettings
     /// <summary>The largest request body accepted, in bytes; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// How long a request body may take to arrive in full; a body that stalls (shorter than its
+    /// Content-Length, then silence) gets 408 after this, not a held connection and a 500.
+    /// </summary>
+    public TimeSpan RequestBodyTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>PBKDF2-SHA256 iterations for new hashes of user passwords and of node and agbot tokens shorter than 32 characters.</summary>
     public int TokenHashIterations { get; init; } = 10_000;
 
@@ -85,5 +91,6 @@ public sealed record ExchangeOptions : IValidatedSettings
         SettingRules.AtLeast("Exchange:MaxNodesPerOrg", MaxNodesPerOrg, 0),
         SettingRules.AtLeast("Exchange:MaxServicesPerOrg", MaxServicesPerOrg, 0),
         SettingRules.AtLeast("Exchange:MaxPageSize", MaxPageSize, 1),
-        SettingRules.Positive("Exchange:NodeOfflineAfter", NodeOfflineAfter));
+        SettingRules.Positive("Exchange:NodeOfflineAfter", NodeOfflineAfter),
+        SettingRules.Positive("Exchange:RequestBodyTimeout", RequestBodyTimeout));
 }

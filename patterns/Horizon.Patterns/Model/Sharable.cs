@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Horizon.Patterns.Model;
 
 /// <summary>How many agreements on one node may share one running instance of a service.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Sharable>))]
+[JsonConverter(typeof(SharableJsonConverter))]
 public enum Sharable
 {
     /// <summary>One instance per agreement; the node may hold only one agreement using it.</summary>
@@ -18,3 +18,6 @@ public enum Sharable
     [JsonStringEnumMemberName("multiple")]
     Multiple,
 }
+
+/// <summary>Reads only the three names: the default enum converter also took any integer (issue 19: <c>"sharable": 7</c> was stored).</summary>
+public sealed class SharableJsonConverter() : JsonStringEnumConverter<Sharable>(namingPolicy: null, allowIntegerValues: false);
