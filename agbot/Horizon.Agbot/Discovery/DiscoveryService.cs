@@ -2,6 +2,7 @@ using Horizon.Agbot.Hosting;
 using Horizon.Agbot.Negotiation;
 using Horizon.Agbot.Storage;
 using Horizon.Exchange.Client;
+using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Messaging;
 
 namespace Horizon.Agbot.Discovery;
@@ -22,6 +23,7 @@ public sealed partial class DiscoveryService(
     IAgreementStore store,
     ExchangeClient exchange,
     IChangeListener changeListener,
+    ISendPermissions permissions,
     AgbotOptions options,
     TimeProvider time,
     ILogger<DiscoveryService> logger) : BackgroundService
@@ -218,6 +220,12 @@ public sealed partial class DiscoveryService(
     {
         try
         {
+            if (org != options.Org && !await IsReadableAsync(org, cancellationToken))
+            {
+                await WaitUntilReadableAsync(org, cancellationToken);
+                // Nodes of the org may have registered while its changes were not heard: the feed has them.
+                _wake.Release();
+            }
             await foreach (var change in changeListener.ListenAsync(org, cancellationToken))
             {
                 await DispatchAsync(change, cancellationToken);
@@ -230,6 +238,40 @@ public sealed partial class DiscoveryService(
         {
             // The feed poll still finds every change; notifications only make it faster.
             LogListenFailed(org, e.Message);
+        }
+    }
+
+    // The agbot's NATS credentials name the orgs whose changes it may read as they were when issued.
+    // NATS refuses a subscription beyond them without a word to the client, so an org served since
+    // (addpattern … <nodeOrg>, a grant) would be heard only at the next feed poll. Renewing first
+    // (which reconnects, re-sending every subscription) makes its nodes pushed like the agbot's own.
+    private async Task WaitUntilReadableAsync(string org, CancellationToken cancellationToken)
+    {
+        LogNotReadableYet(org);
+        var pause = TimeSpan.FromSeconds(2);
+        while (true)
+        {
+            // Renewals are spaced by the connection; the switchboard learns new served orgs and grants within seconds.
+            await Task.Delay(pause, time, cancellationToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+            if (await IsReadableAsync(org, cancellationToken))
+            {
+                LogReadable(org);
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> IsReadableAsync(string org, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await permissions.MayWriteToAsync(PartyAddress.Node(org, "discovery"), cancellationToken);
+        }
+        catch (MessagingException e)
+        {
+            LogListenFailed(org, e.Message);
+            return false;
         }
     }
 
@@ -248,6 +290,12 @@ public sealed partial class DiscoveryService(
 
     [LoggerMessage(EventId = 8313, Level = LogLevel.Warning, Message = "Discovery pass failed, tried again next period: {Error}")]
     private partial void LogPassFailed(string error);
+
+    [LoggerMessage(EventId = 8316, Level = LogLevel.Information, Message = "Changes of org {Org} are not readable with the current credentials yet (served since they were issued, or not granted); renewing them until they are, the change feed covers the org meanwhile")]
+    private partial void LogNotReadableYet(string org);
+
+    [LoggerMessage(EventId = 8317, Level = LogLevel.Information, Message = "Changes of org {Org} are readable now; its nodes are pushed")]
+    private partial void LogReadable(string org);
 
     [LoggerMessage(EventId = 8315, Level = LogLevel.Warning, Message = "Change notifications of org {Org} stopped: {Error}; the change feed still covers it")]
     private partial void LogListenFailed(string org, string error);

@@ -37,6 +37,7 @@ public static class AgbotServiceCollectionExtensions
         services.AddSingleton(sp => PartyConnection.Create(options.Address, sp.GetRequiredService<PartyKeys>(), options.NatsUrl,
             string.IsNullOrWhiteSpace(options.SwitchboardUrl) ? null : new SwitchboardClient(options.SwitchboardUrl),
             sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ISendPermissions>(sp => sp.GetRequiredService<PartyConnection>());
         services.AddSingleton<IChangeListener>(sp => new NatsChangeListener(sp.GetRequiredService<PartyConnection>().Connection,
             sp.GetRequiredService<ILogger<NatsChangeListener>>()));
         services.AddSingleton(sp => CreateMailbox(sp, options));

@@ -17,6 +17,7 @@ namespace Horizon.Switchboard.Messaging;
 public sealed partial class PartyConnection : ISendPermissions, IAsyncDisposable
 {
     private static readonly TimeSpan MinimumRenewalGap = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReopenWait = TimeSpan.FromSeconds(10);
     private readonly PartyKeys _keys;
     private readonly SwitchboardClient? _switchboard;
     private readonly TimeProvider _time;
@@ -120,8 +121,35 @@ public sealed partial class PartyConnection : ISendPermissions, IAsyncDisposable
         {
             return false;
         }
-        await Connection.ReconnectAsync();
+        await ReconnectWithRenewedCredentialsAsync(cancellationToken);
         return true;
+    }
+
+    // ReconnectAsync only starts the reconnection: a publish or subscription made before the new
+    // connection is open still goes out under the old JWT and is refused (a refused subscription
+    // silently hears nothing). Callers are told "yes" once the connection with the new JWT is open.
+    private async Task ReconnectWithRenewedCredentialsAsync(CancellationToken cancellationToken)
+    {
+        var reopened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ValueTask OnOpened(object? sender, NatsEventArgs args)
+        {
+            reopened.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+        Connection.ConnectionOpened += OnOpened;
+        try
+        {
+            await Connection.ReconnectAsync();
+            await reopened.Task.WaitAsync(ReopenWait, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Still reconnecting (the server is slow or away); the client keeps trying on its own.
+        }
+        finally
+        {
+            Connection.ConnectionOpened -= OnOpened;
+        }
     }
 
     private bool Permits(PartyAddress recipient) => Credentials?.PeerOrgs.Contains(recipient.OrgToken, StringComparer.Ordinal) == true;

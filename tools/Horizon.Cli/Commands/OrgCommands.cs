@@ -4,7 +4,7 @@ using static Horizon.Cli.Commands.ExchangeCommands;
 
 namespace Horizon.Cli.Commands;
 
-/// <summary><c>hzn exchange org list|add|update|remove</c>.</summary>
+/// <summary><c>hzn exchange org list|add|update|remove</c>, and the agbot grants (<see cref="AgbotGrantCommands"/>).</summary>
 internal static class OrgCommands
 {
     public static Command Create(CommandKit kit)
@@ -55,6 +55,6 @@ internal static class OrgCommands
             invocation.Out.WriteLine($"org {org} removed");
         }, removeName);
 
-        return CommandKit.Group("org", "Orgs", list, add, update, remove);
+        return CommandKit.Group("org", "Orgs", [list, add, update, remove, .. AgbotGrantCommands.Create(kit)]);
     }
 }
