@@ -44,7 +44,11 @@ public abstract class StorageSuite : IAsyncLifetime
     [Fact]
     public async Task Migrate_TwiceIsHarmless()
     {
-        Assert.Equal(2, await Storage.MigrateAsync()); // the schema's migrations so far: tables, then the grants index
+        // The fixture migrated already: running again (as a second process starting would) keeps the
+        // version, whatever number of steps the schema has by now.
+        var version = await Storage.MigrateAsync();
+        Assert.True(version >= 2, $"schema version {version}: tables, then the grants index, at least");
+        Assert.Equal(version, await Storage.MigrateAsync());
     }
 
     [Fact]

@@ -10,7 +10,8 @@ public sealed class FleetOptionsParserTests
     public void Parse_ReadsEveryOption()
     {
         var options = FleetOptionsParser.Parse(["--count", "1_000", "--rate", "250", "--heartbeat", "30s", "--reject", "0.1", "--crash-loop", "0.05",
-            "--offline", "0.02", "--seed", "9", "--timeout", "2m", "--agbot-reply-timeout", "500ms", "--inbox-idle-check", "20s", "--verbose"]);
+            "--offline", "0.02", "--seed", "9", "--timeout", "2m", "--agbot-reply-timeout", "500ms", "--inbox-idle-check", "20s", "--verbose",
+            "--kill-nats-at", "5s, 1m", "--nats-down-for", "500ms"]);
 
         Assert.Equal(1_000, options.Count);
         Assert.Equal(250, options.RegistrationRate);
@@ -23,6 +24,8 @@ public sealed class FleetOptionsParserTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.AgbotReplyTimeout);
         Assert.Equal(TimeSpan.FromSeconds(20), options.InboxIdleCheck);
         Assert.True(options.Verbose);
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)], options.KillNatsAt);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.NatsDownFor);
     }
 
     [Theory]

@@ -32,4 +32,17 @@ public sealed class FleetTallyTests
 
         Assert.Equal(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, 7, 1234.5), FleetEvent.TryParse(line));
     }
+
+    [Fact]
+    public void TheAgreementANodeStartedLastIsKnown_AndASecondStartOfTheSameOneIsReported()
+    {
+        var tally = new FleetTally(Plan);
+        tally.Record(new FleetEvent(FleetEventKind.WorkloadStarted, 0, 10, 0, "a-1"));
+        tally.Record(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, 0, 20, 0, "a-2"));
+        tally.Record(new FleetEvent(FleetEventKind.StartedTwice, 1, 30, 0, "b-1"));
+
+        Assert.Equal("a-2", tally.RunningAgreementOf(0));
+        Assert.Null(tally.RunningAgreementOf(2));
+        Assert.Equal(["node00001: the workload of agreement b-1 was started twice"], tally.DuplicateStarts());
+    }
 }

@@ -54,5 +54,5 @@ catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
     return 130;
 }
 report.Print(Console.Out);
-return report.Settled && report.RejectingWithWorkload == 0 && report.Rollout is null or { Complete: true } ? 0 : 1;
+return report.Settled && report.RejectingWithWorkload == 0 && report.Violations.Count == 0 && report.Rollout is null or { Complete: true } ? 0 : 1;
 

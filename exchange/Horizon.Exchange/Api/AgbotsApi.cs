@@ -22,20 +22,28 @@ internal static class AgbotsApi
         agbots.MapPost("/{id}/heartbeat", HeartbeatAsync);
         agbots.MapServedApi<AgbotPattern>("patterns", AttachmentKinds.AgbotPattern, "agbotpatterns",
             p => p.PatternOrgid is { Length: > 0 } && p.Pattern is { Length: > 0 }
-                ? Validation.CheckId("patternOrgid", p.PatternOrgid) ?? Validation.CheckId("pattern", p.Pattern) ?? CheckOptionalId("nodeOrgid", p.NodeOrgid)
+                ? Validation.CheckId("patternOrgid", p.PatternOrgid) ?? CheckServedName("pattern", p.Pattern) ?? CheckOptionalId("nodeOrgid", p.NodeOrgid)
                 : "patternOrgid and pattern are required",
-            p => $"{p.PatternOrgid}_{p.Pattern}_{p.NodeOrgid}", (p, org, id, now) => p with { Id = id, NodeOrgid = string.IsNullOrEmpty(p.NodeOrgid) ? org : p.NodeOrgid, LastUpdated = now });
+            p => $"{p.PatternOrgid}_{ServedIdPart(p.Pattern)}_{p.NodeOrgid}", (p, org, id, now) => p with { Id = id, NodeOrgid = string.IsNullOrEmpty(p.NodeOrgid) ? org : p.NodeOrgid, LastUpdated = now });
         agbots.MapServedApi<AgbotBusinessPolicy>("businesspols", AttachmentKinds.AgbotPolicy, "agbotbusinesspols",
             p => p.BusinessPolOrgid is { Length: > 0 } && p.BusinessPol is { Length: > 0 }
-                ? Validation.CheckId("businessPolOrgid", p.BusinessPolOrgid) ?? Validation.CheckId("businessPol", p.BusinessPol) ?? CheckOptionalId("nodeOrgid", p.NodeOrgid)
+                ? Validation.CheckId("businessPolOrgid", p.BusinessPolOrgid) ?? CheckServedName("businessPol", p.BusinessPol) ?? CheckOptionalId("nodeOrgid", p.NodeOrgid)
                 : "businessPolOrgid and businessPol are required",
-            p => $"{p.BusinessPolOrgid}_{p.BusinessPol}_{p.NodeOrgid}", (p, org, id, now) => p with { Id = id, NodeOrgid = string.IsNullOrEmpty(p.NodeOrgid) ? org : p.NodeOrgid, LastUpdated = now });
+            p => $"{p.BusinessPolOrgid}_{ServedIdPart(p.BusinessPol)}_{p.NodeOrgid}", (p, org, id, now) => p with { Id = id, NodeOrgid = string.IsNullOrEmpty(p.NodeOrgid) ? org : p.NodeOrgid, LastUpdated = now });
         agbots.MapAgbotAgreementsApi();
         agbots.MapAgbotRolloutsApi();
         return v1;
     }
 
     private static string? CheckOptionalId(string what, string? id) => string.IsNullOrEmpty(id) ? null : Validation.CheckId(what, id);
+
+    // Open Horizon's '*' (every pattern or deployment policy of the org, those published later
+    // included) is the one served name outside the id rule.
+    private static string? CheckServedName(string what, string? name) => name == "*" ? null : Validation.CheckId(what, name);
+
+    // The entry's id appears in paths (DELETE …/businesspols/{id}), where '*' is refused: '-all-'
+    // stands for it there, and no pattern or policy id can be '-all-' (ids start with a letter or digit).
+    private static string ServedIdPart(string? name) => name == "*" ? "-all-" : name ?? "";
 
     /// <summary>Whether <paramref name="caller"/> could change any agbot of <paramref name="org"/>, decided before any lookup.</summary>
     public static bool MayWriteIn(Caller caller, string org) =>

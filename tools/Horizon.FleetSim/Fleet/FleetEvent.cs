@@ -13,6 +13,7 @@ internal enum FleetEventKind
     UpdateReplied,
     Failed,
     ReplacedAgreementStarted,
+    StartedTwice,
 }
 
 /// <summary>One observation of a node, as a shard reports it (in process, or as a line on a child's stdout).</summary>

@@ -49,6 +49,15 @@ internal sealed record FleetReport
     /// <summary>The rollout of 2.0.0, when <c>--rollout</c> asked for one and the fleet had settled.</summary>
     public RolloutFigures? Rollout { get; init; }
 
+    /// <summary>How many nats-server kills <c>--kill-nats-at</c> injected.</summary>
+    public int FaultsInjected { get; init; }
+
+    /// <summary>From the fleet settling until the agbot and the nodes agreed (see <see cref="FleetConvergence"/>).</summary>
+    public TimeSpan ConvergedAfter { get; init; }
+
+    /// <summary>What still disagreed after 60 s: stranded, duplicated or missing agreements, duplicate starts. Must be empty.</summary>
+    public IReadOnlyList<string> Violations { get; init; } = [];
+
     public double P(double percentile) => Percentiles.Of(LatenciesMs, percentile);
 
     public void Print(TextWriter output)
@@ -57,6 +66,13 @@ internal sealed record FleetReport
         var c = CultureInfo.InvariantCulture;
         output.WriteLine();
         output.WriteLine(string.Create(c, $"fleet-sim summary: {Options.Count} nodes in {Processes} process(es), {(Settled ? "settled" : "NOT settled before --timeout")}"));
+        output.WriteLine(Violations.Count == 0
+            ? string.Create(c, $"  agbot and nodes agree: every healthy node runs exactly its one finalized agreement (checked {ConvergedAfter.TotalSeconds:0.0} s after settling; {FaultsInjected} nats-server kill(s) during the run)")
+            : string.Create(c, $"  VIOLATIONS ({Violations.Count}) 60 s after settling, {FaultsInjected} nats-server kill(s) during the run:"));
+        foreach (var violation in Violations.Take(20))
+        {
+            output.WriteLine("    " + violation);
+        }
         output.WriteLine(string.Create(c, $"  provisioning (node records; nothing on NATS): {ProvisioningTime.TotalSeconds:0.0} s ({Options.Count / Math.Max(ProvisioningTime.TotalSeconds, 0.001):0} nodes/s)"));
         foreach (var behaviour in Enum.GetValues<NodeBehaviour>())
         {

@@ -78,6 +78,7 @@ internal static class FleetSimulator
                 {
                     await child.GoAsync();
                 }
+                var faults = NatsFaults.RunAsync(environment, options.KillNatsAt, options.NatsDownFor, clock, output, cancellationToken);
                 var peak = 0.0;
                 var peakNodes = 0.0;
                 while (!tally.IsSettled && clock.Elapsed < options.Timeout)
@@ -93,13 +94,18 @@ internal static class FleetSimulator
                         $"  t={clock.Elapsed.TotalSeconds,6:0.0}s registered {n.Registered,6} running {n.Started,6} declined {n.Declined,5} cancelled {n.Cancelled,5} failed-registration {n.RegistrationFailed,4} settled {n.Settled,6}/{options.Count} rss {rss:0} MB {cpu.Sample(clock.Elapsed)}"));
                 }
                 peak = Math.Max(peak, ResidentMb(environment, children));
+                var faultsInjected = await faults;
+                var store = environment.AgbotServices.GetRequiredService<IAgreementStore>();
+                // Checked before any rollout changes the agreements; 60 s is the convergence bound faults must meet.
+                var (convergedAfter, violations) = tally.IsSettled
+                    ? await FleetConvergence.WaitAsync(store, tally, plan, TimeSpan.FromSeconds(60), cancellationToken)
+                    : (TimeSpan.Zero, ["the fleet did not settle, so agreement on both sides was not checked"]);
                 var rollout = options.Rollout && tally.IsSettled
                     ? await RolloutAsync(options, environment, tally, plan.CountOf(NodeBehaviour.Healthy), clock, children, inProcess, cpu, output, cancellationToken)
                     : null;
                 peak = Math.Max(peak, ResidentMb(environment, children));
                 peakNodes = Math.Max(peakNodes, NodesResidentMb(children));
 
-                var store = environment.AgbotServices.GetRequiredService<IAgreementStore>();
                 var finalized = await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = 1_000_000 }, cancellationToken);
                 var cancelled = await store.ListAsync(new AgreementQuery { State = AgreementState.Cancelled, Limit = 1_000_000 }, cancellationToken);
                 var (lastRegistered, lastStarted) = tally.Span();
@@ -125,6 +131,9 @@ internal static class FleetSimulator
                     PeakNodeProcessesResidentMb = children.Count > 0 ? peakNodes : null,
                     Cpu = cpu.Phases,
                     Rollout = rollout,
+                    FaultsInjected = faultsInjected,
+                    ConvergedAfter = convergedAfter,
+                    Violations = violations,
                 };
             }
             finally

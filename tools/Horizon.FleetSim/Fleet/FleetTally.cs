@@ -18,6 +18,8 @@ internal sealed class FleetTally
     private readonly bool[] _settled;
     private readonly bool[] _registrationFailed;
     private readonly double[] _upgradedAt;
+    private readonly string?[] _runningAgreement;
+    private readonly List<string> _startedTwice = [];
     private double _rolloutStartedMs = double.PositiveInfinity;
     private int _updatesRefused;
     private int _settledCount;
@@ -33,6 +35,7 @@ internal sealed class FleetTally
         _settled = new bool[plan.Count];
         _registrationFailed = new bool[plan.Count];
         _upgradedAt = Enumerable.Repeat(double.NaN, plan.Count).ToArray();
+        _runningAgreement = new string?[plan.Count];
     }
 
     public int Ready => Volatile.Read(ref _ready);
@@ -66,6 +69,7 @@ internal sealed class FleetTally
                     break;
                 case FleetEventKind.WorkloadStarted:
                     _startedAt[e.Index] = e.AtMs;
+                    _runningAgreement[e.Index] = e.Message;
                     SettleWhen(e.Index, behaviour == NodeBehaviour.Healthy);
                     break;
                 case FleetEventKind.Declined:
@@ -79,11 +83,18 @@ internal sealed class FleetTally
                 case FleetEventKind.UpdateReplied when e.Reason == 0:
                     _upgradedAt[e.Index] = e.AtMs;
                     break;
+                case FleetEventKind.StartedTwice:
+                    _startedTwice.Add($"{FleetPlan.NodeId(e.Index)}: the workload of agreement {e.Message} was started twice");
+                    break;
                 case FleetEventKind.ReplacedAgreementStarted
                     when behaviour == NodeBehaviour.Healthy && e.AtMs >= _rolloutStartedMs && double.IsNaN(_upgradedAt[e.Index]):
                     // A healthy node renegotiated during the rollout: its new agreement carries the
                     // version the pattern selects now. (Crash-looping nodes renegotiate all the time.)
                     _upgradedAt[e.Index] = e.AtMs;
+                    _runningAgreement[e.Index] = e.Message;
+                    break;
+                case FleetEventKind.ReplacedAgreementStarted:
+                    _runningAgreement[e.Index] = e.Message;
                     break;
                 case FleetEventKind.UpdateReplied:
                     _updatesRefused++;
@@ -177,6 +188,24 @@ internal sealed class FleetTally
         lock (_gate)
         {
             return Enumerable.Range(0, _plan.Count).Count(i => _plan.BehaviourOf(i) == behaviour && !double.IsNaN(_startedAt[i]));
+        }
+    }
+
+    /// <summary>The agreement whose workload the node started last (null when none).</summary>
+    public string? RunningAgreementOf(int index)
+    {
+        lock (_gate)
+        {
+            return _runningAgreement[index];
+        }
+    }
+
+    /// <summary>Healthy nodes' workloads started a second time for the same agreement (must be none).</summary>
+    public IReadOnlyList<string> DuplicateStarts()
+    {
+        lock (_gate)
+        {
+            return [.. _startedTwice];
         }
     }
 

@@ -30,12 +30,15 @@ internal sealed class ShardObserver(Action<FleetEvent> sink, Func<int, NodeBehav
         SettleIf(index, NodeBehaviour.Offline);
     }
 
-    public void ReplacedAgreementStarted(int index) =>
-        sink(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, index, Now));
+    public void ReplacedAgreementStarted(int index, string agreementId) =>
+        sink(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, index, Now, 0, agreementId));
 
-    public void WorkloadStarted(int index)
+    public void StartedTwice(int index, string agreementId) =>
+        sink(new FleetEvent(FleetEventKind.StartedTwice, index, Now, 0, agreementId));
+
+    public void WorkloadStarted(int index, string agreementId)
     {
-        sink(new FleetEvent(FleetEventKind.WorkloadStarted, index, Now));
+        sink(new FleetEvent(FleetEventKind.WorkloadStarted, index, Now, 0, agreementId));
         SettleIf(index, NodeBehaviour.Healthy);
     }
 

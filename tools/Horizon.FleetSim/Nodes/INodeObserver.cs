@@ -7,7 +7,7 @@ internal interface INodeObserver
     void Registered(int index);
 
     /// <summary>The agbot's replyack arrived and the node's workload was started (on the recording engine).</summary>
-    void WorkloadStarted(int index);
+    void WorkloadStarted(int index, string agreementId);
 
     /// <summary>The node declined a proposal.</summary>
     void Declined(int index, int reason);
@@ -25,5 +25,8 @@ internal interface INodeObserver
     /// A later agreement of the node started its workload: its first agreement ended (cancelled by
     /// either side) and the agbot negotiated a new one, with the version the pattern selects now.
     /// </summary>
-    void ReplacedAgreementStarted(int index);
+    void ReplacedAgreementStarted(int index, string agreementId);
+
+    /// <summary>A healthy node's workload was started again for an agreement already running: a duplicate start.</summary>
+    void StartedTwice(int index, string agreementId);
 }

@@ -137,11 +137,16 @@ internal sealed class SimulatedNode : IAsyncDisposable
         var previous = Interlocked.Exchange(ref _runningAgreement, agreementId);
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _observer.WorkloadStarted(Index);
+            _observer.WorkloadStarted(Index, agreementId);
         }
         else if (previous is not null && previous != agreementId)
         {
-            _observer.ReplacedAgreementStarted(Index);
+            _observer.ReplacedAgreementStarted(Index, agreementId);
+        }
+        else if (previous == agreementId && Behaviour == NodeBehaviour.Healthy)
+        {
+            // A healthy node's containers never die here, so no supervisor restart explains it.
+            _observer.StartedTwice(Index, agreementId);
         }
     }
 

@@ -71,6 +71,12 @@ internal sealed record FleetOptions
     /// <summary>Where node state goes; default a fresh folder under /dev/shm (or the temp folder).</summary>
     public string? StateDirectory { get; init; }
 
+    /// <summary>Moments after the start signal at which nats-server is killed (SIGKILL) and, <see cref="NatsDownFor"/> later, started again on the same store.</summary>
+    public IReadOnlyList<TimeSpan> KillNatsAt { get; init; } = [];
+
+    /// <summary>How long nats-server stays down after each kill; default 2 s.</summary>
+    public TimeSpan NatsDownFor { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Also log the components' warnings.</summary>
     public bool Verbose { get; init; }
 
@@ -131,6 +137,10 @@ internal sealed record FleetOptions
         if (AgbotWorkers < 1)
         {
             problems.Add($"--agbot-workers must be at least 1, not {AgbotWorkers}");
+        }
+        if (KillNatsAt.Any(t => t <= TimeSpan.Zero) || NatsDownFor <= TimeSpan.Zero)
+        {
+            problems.Add("--kill-nats-at and --nats-down-for take positive durations");
         }
         if (AgbotReplyTimeout <= TimeSpan.Zero)
         {

@@ -13,6 +13,7 @@ internal static class FleetOptionsParser
                          [--offline F] [--seed S] [--timeout 10m] [--nodes-per-process 1000] [--nodes-per-connection 250]
                          [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbot-workers 32]
                          [--agbot-reply-timeout 60s] [--inbox-idle-check 10m] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
+                         [--kill-nats-at 5s,20s] [--nats-down-for 2s]
         """;
 
     /// <exception cref="FleetOptionsException">An option is unknown, lacks its value, is not a number, or is out of range.</exception>
@@ -71,6 +72,8 @@ internal static class FleetOptionsParser
                     "--agbot-reply-timeout" => options with { AgbotReplyTimeout = Duration(name, value) },
                     "--rollout-batch-size" => options with { RolloutBatchSize = Integer(name, value) },
                     "--state" => options with { StateDirectory = value },
+                    "--kill-nats-at" => options with { KillNatsAt = [.. value.Split(',').Select(v => Duration(name, v.Trim()))] },
+                    "--nats-down-for" => options with { NatsDownFor = Duration(name, value) },
                     _ => throw new FormatException($"unknown option {name}"),
                 };
             }
