@@ -93,6 +93,28 @@ public sealed class AccessMatrixTests(SqliteExchangeFixture fixture) : IClassFix
         { "foreignagbot", "POST", "/patterns/pat1/search", "{}", 403 },
         { "agbot", "POST", "/search/nodehealth", "{}", 200 },
         { "node", "POST", "/search/nodehealth", "{}", 403 },
+
+        // Enrollment: devices submit without credentials (what they send is checked, not who sends it);
+        // only the org's admins and hub admins see and decide requests.
+        { "node", "POST", "/enrollments", "{}", 400 },
+        { "root", "GET", "/enrollments", null, 200 },
+        { "admin", "GET", "/enrollments", null, 200 },
+        { "user", "GET", "/enrollments", null, 403 },
+        { "node", "GET", "/enrollments", null, 403 },
+        { "agbot", "GET", "/enrollments", null, 403 },
+        { "foreign", "GET", "/enrollments", null, 403 },
+        { "admin", "GET", "/enrollments/e0", null, 404 },
+        { "user", "GET", "/enrollments/e0", null, 403 },
+        { "admin", "POST", "/enrollments/e0/approve", """{"node":"n"}""", 404 },
+        { "user", "POST", "/enrollments/e0/approve", """{"node":"n"}""", 403 },
+        { "node", "POST", "/enrollments/e0/approve", """{"node":"n"}""", 403 },
+        { "foreign", "POST", "/enrollments/e0/approve", """{"node":"n"}""", 403 },
+        { "admin", "POST", "/enrollments/e0/deny", "{}", 404 },
+        { "user", "POST", "/enrollments/e0/deny", "{}", 403 },
+        { "agbot", "POST", "/enrollments/e0/deny", "{}", 403 },
+        { "admin", "GET", "/enrollmentaudit", null, 200 },
+        { "user", "GET", "/enrollmentaudit", null, 403 },
+        { "foreign", "GET", "/enrollmentaudit", null, 403 },
     };
 
     [Theory]

@@ -1,4 +1,5 @@
 using Horizon.Exchange.Api;
+using Horizon.Exchange.Enrollment;
 
 namespace Horizon.Exchange.Hosting;
 
@@ -15,7 +16,7 @@ public static class ExchangeEndpointExtensions
         app.UseMiddleware<RequestBodyGuard>();
         app.UseRouting();
         app.MapOpenApi("/v1/openapi.json");
-        app.MapGroup("/v1").MapAnonymousAdminApi();
+        app.MapGroup("/v1").MapAnonymousAdminApi().MapAnonymousEnrollmentApi();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<CredentialFilter>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -31,7 +32,8 @@ public static class ExchangeEndpointExtensions
             .MapDefinitionsApi()
             .MapServicePolicyApi()
             .MapChangesApi()
-            .MapSearchApi();
+            .MapSearchApi()
+            .MapEnrollmentApi();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using Horizon.Exchange.Api;
 using Horizon.Exchange.Auth;
 using Horizon.Exchange.Changes;
 using Horizon.Exchange.Client;
+using Horizon.Exchange.Enrollment;
 using Horizon.Exchange.Storage;
 using Horizon.Exchange.Telemetry;
 using Horizon.Hosting.Settings;
@@ -40,6 +41,7 @@ public static class ExchangeServiceCollectionExtensions
         services.AddHostedService<HeartbeatFlusher>();
         services.AddSingleton<ExchangeCensus>();
         services.AddHostedService(sp => sp.GetRequiredService<ExchangeCensus>());
+        builder.AddEnrollment(options);
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFailureHandler>();
         services.AddOpenApi();

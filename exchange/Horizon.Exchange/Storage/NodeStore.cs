@@ -40,7 +40,7 @@ public sealed partial class NodeStore(IStorageProvider storage, ChangeLog change
 
     // Alone (or after the bulk insert of NodeSaves met it): insert first, since registering a new
     // node is the write that comes by the thousand; an update is tried only when the insert meets the node.
-    private async Task<WriteResult> SaveInTransactionAsync(DbConnection connection, DbTransaction transaction, NodeRecord node, long maxNodes, bool retry)
+    internal async Task<WriteResult> SaveInTransactionAsync(DbConnection connection, DbTransaction transaction, NodeRecord node, long maxNodes, bool retry)
     {
         var inserted = await connection.ExecuteAsync(
             $"INSERT INTO nodes ({Columns}) VALUES (@Org, @Id, @Owner, @TokenHash, @Name, @NodeType, @Pattern, @Arch, @PublicKey, @EncryptionKey, @Document, @LastHeartbeat, @LastUpdated) ON CONFLICT (org, id) DO NOTHING",

@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Horizon.Exchange.Enrollment;
+
+/// <summary>
+/// The hub's P-256 certificate authority: <c>ca.crt</c> (PEM) and <c>ca.key</c> (PKCS#8 PEM, mode 0600)
+/// in one folder, created at the first start. It signs device certificates with CN = <c>org/node</c>.
+/// </summary>
+public sealed class DeviceCertificateAuthority : IDisposable
+{
+    public const string CertificateFile = "ca.crt";
+    public const string KeyFile = "ca.key";
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private readonly ECDsa _key;
+
+    private DeviceCertificateAuthority(X509Certificate2 certificate, ECDsa key)
+    {
+        Certificate = certificate;
+        _key = key;
+        CertificatePem = certificate.ExportCertificatePem();
+    }
+
+    /// <summary>The CA certificate (public part only).</summary>
+    public X509Certificate2 Certificate { get; }
+
+    public string CertificatePem { get; }
+
+    /// <summary>Loads the CA from <paramref name="directory"/>, creating it there when neither file exists.</summary>
+    /// <exception cref="InvalidOperationException">Only one of the two files exists, the key file is readable by others, or a file does not hold what it should; the message names the file.</exception>
+    public static DeviceCertificateAuthority LoadOrCreate(string directory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var certificatePath = Path.Combine(directory, CertificateFile);
+        var keyPath = Path.Combine(directory, KeyFile);
+        var haveCertificate = File.Exists(certificatePath);
+        var haveKey = File.Exists(keyPath);
+        if (!haveCertificate && !haveKey)
+        {
+            Create(directory, certificatePath, keyPath, time);
+        }
+        else if (haveCertificate != haveKey)
+        {
+            throw new InvalidOperationException($"the device CA is incomplete: {(haveKey ? certificatePath : keyPath)} is missing beside {(haveKey ? keyPath : certificatePath)}; restore it or remove both to create a new CA");
+        }
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(keyPath) & ~(OwnerOnly | UnixFileMode.UserExecute)) != 0)
+        {
+            throw new InvalidOperationException($"the device CA key {keyPath} is readable by other users; chmod 600 it");
+        }
+        try
+        {
+            var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+            var key = ECDsa.Create();
+            key.ImportFromPem(File.ReadAllText(keyPath));
+            if (certificate.GetECDsaPublicKey() is not { } pub || !pub.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+            {
+                key.Dispose();
+                throw new InvalidOperationException($"the device CA key {keyPath} does not belong to the certificate {certificatePath}");
+            }
+            return new DeviceCertificateAuthority(certificate, key);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new InvalidOperationException($"the device CA in {directory} cannot be read ({CertificateFile}, {KeyFile}): {e.Message}", e);
+        }
+    }
+
+    private static void Create(string directory, string certificatePath, string keyPath, TimeProvider time)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, OwnerOnly | UnixFileMode.UserExecute);
+        }
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName("Horizon device CA");
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(X509BasicConstraintsExtension.CreateForCertificateAuthority(0));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        var now = time.GetUtcNow();
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
+        // The key first, created 0600 (never world-readable, not even for an instant); a crash before the
+        // certificate is written leaves a state LoadOrCreate reports, naming the missing file.
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = OwnerOnly;
+        }
+        using (var stream = new FileStream(keyPath, create))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(key.ExportPkcs8PrivateKeyPem());
+        }
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+    }
+
+    /// <summary>
+    /// Signs a device certificate for <paramref name="publicKey"/>: CN = <c>org/node</c>, client and
+    /// server authentication, valid from now for <paramref name="lifetime"/>.
+    /// </summary>
+    public X509Certificate2 Issue(PublicKey publicKey, string org, string node, DateTimeOffset now, TimeSpan lifetime)
+    {
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName($"{org}/{node}");
+        var request = new CertificateRequest(subject.Build(), publicKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        // Not before a minute ago: a device whose clock is a little behind can use it at once.
+        return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddMinutes(-1), now + lifetime, serial);
+    }
+
+    /// <summary>Whether <paramref name="certificate"/> was issued by this CA and is valid at <paramref name="now"/>.</summary>
+    public bool Verifies(X509Certificate2 certificate, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Certificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        return chain.Build(certificate);
+    }
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        Certificate.Dispose();
+    }
+}

@@ -1,0 +1,31 @@
+using Horizon.Hosting.Settings;
+
+namespace Horizon.Exchange.Enrollment;
+
+/// <summary>
+/// Enrollment settings, bound from <c>Exchange:Enrollment</c> (<c>--Exchange:Enrollment:CaDirectory=…</c>).
+/// </summary>
+public sealed record EnrollmentOptions : IValidatedSettings
+{
+    public const string Section = "Exchange:Enrollment";
+
+    /// <summary>
+    /// The folder of the device CA (<c>ca.crt</c>, <c>ca.key</c>). Empty: a <c>ca</c> folder beside the
+    /// SQLite file. Exchanges sharing one PostgreSQL must share this folder's contents too.
+    /// </summary>
+    public string? CaDirectory { get; init; }
+
+    /// <summary>How long a device certificate is valid; the agent renews it at two thirds of this.</summary>
+    public TimeSpan CertificateLifetime { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Pending requests an org holds at most; more get 429 until an admin decides some. Submission needs
+    /// no credentials (the device has none yet), so this bounds what a flood can store.
+    /// </summary>
+    public int MaxPendingPerOrg { get; init; } = 1000;
+
+    /// <inheritdoc />
+    public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(
+        SettingRules.Positive("Exchange:Enrollment:CertificateLifetime", CertificateLifetime),
+        SettingRules.AtLeast("Exchange:Enrollment:MaxPendingPerOrg", MaxPendingPerOrg, 1));
+}

@@ -1,0 +1,22 @@
+namespace Horizon.Exchange.Enrollment;
+
+/// <summary>
+/// The states of an enrollment request. A request is an attachment of kind <see cref="Kind"/> whose
+/// parent is its state, so counting an org's pending requests reads the primary key's prefix and a
+/// decision is one conditional update from <see cref="Pending"/>.
+/// </summary>
+public static class EnrollmentStates
+{
+    public const string Kind = "enrollment";
+    /// <summary>Audit entries: parent is the request id, key the time and decision.</summary>
+    public const string AuditKind = "enrollmentaudit";
+    public const string Pending = "pending";
+    public const string Approved = "approved";
+    public const string Denied = "denied";
+}
+
+/// <summary>A refusal decided inside a write transaction; thrown so the whole write rolls back.</summary>
+public sealed class EnrollmentRefusedException(Storage.WriteOutcome outcome, string detail) : Exception(detail)
+{
+    public Storage.WriteOutcome Outcome { get; } = outcome;
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using Horizon.Testing;
+using Horizon.Testing.Enrollment;
+using Xunit;
+
+namespace Horizon.Exchange.Tests;
+
+/// <summary>The device CA's files, and the cap on pending requests, each on an exchange of its own.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class EnrollmentCaTests
+{
+    [Fact]
+    public async Task Ca_IsCreatedAtFirstStartWithAnOwnerOnlyKey_AndKeptAcrossRestarts()
+    {
+        using var directory = new TempDirectory("hzn-ca");
+        var settings = new Dictionary<string, string> { ["Enrollment:CaDirectory"] = directory.Combine("ca") };
+        string first;
+        await using (var server = await ExchangeServer.StartAsync(settings: settings))
+        {
+            using var http = server.Http();
+            first = await http.GetStringAsync("enrollment/ca");
+        }
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(directory.Combine("ca", "ca.key")));
+        await using (var server = await ExchangeServer.StartAsync(settings: settings))
+        {
+            using var http = server.Http();
+            Assert.Equal(first, await http.GetStringAsync("enrollment/ca"));
+        }
+    }
+
+    [Fact]
+    public async Task Ca_WhoseKeyOthersCanRead_StopsTheStart_NamingTheFile()
+    {
+        using var directory = new TempDirectory("hzn-ca");
+        var settings = new Dictionary<string, string> { ["Enrollment:CaDirectory"] = directory.Combine("ca") };
+        await (await ExchangeServer.StartAsync(settings: settings)).DisposeAsync();
+        var key = directory.Combine("ca", "ca.key");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ExchangeServer.StartAsync(settings: settings));
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PendingRequests_OverTheOrgsCap_Get429_AndOtherOrgsKeepEnrolling()
+    {
+        await using var server = await ExchangeServer.StartAsync(settings: new Dictionary<string, string> { ["Enrollment:MaxPendingPerOrg"] = "2" });
+        var flooded = await Support.Tenant.CreateAsync(server);
+        var other = await Support.Tenant.CreateAsync(server);
+        using var http = server.Http();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var device = new EnrollingDevice();
+            using var response = await EnrollingDevice.SubmitAsync(http, flooded.Org, device.Submission());
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], statuses);
+        using var elsewhere = new EnrollingDevice();
+        using var accepted = await EnrollingDevice.SubmitAsync(http, other.Org, elsewhere.Submission());
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+}
