@@ -7,7 +7,7 @@ using static Horizon.Cli.Commands.ExchangeCommands;
 
 namespace Horizon.Cli.Commands;
 
-/// <summary><c>hzn exchange node list|add|update|remove|listpolicy|addpolicy</c>.</summary>
+/// <summary><c>hzn exchange node list|add|update|remove|listpolicy|addpolicy</c>, and <c>requests|approve|deny</c> (<see cref="EnrollmentCommands"/>).</summary>
 internal static class NodeCommands
 {
     public static Command Create(CommandKit kit)
@@ -108,7 +108,7 @@ internal static class NodeCommands
             invocation.Out.WriteLine($"policy of node {org}/{id} set from {path}");
         }, policyName, file);
 
-        return CommandKit.Group("node", "Node records in the exchange", list, add, update, remove, listPolicy, addPolicy);
+        return CommandKit.Group("node", "Node records in the exchange, and enrollment requests", [list, add, update, remove, listPolicy, addPolicy, .. EnrollmentCommands.Create(kit)]);
     }
 
     /// <summary>Open Horizon's <c>-n id:token</c>, or the two positional arguments.</summary>

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Horizon.Cli.Tests.Support;
+using Horizon.Exchange.Client;
+using Horizon.Testing.Enrollment;
+using Xunit;
+
+namespace Horizon.Cli.Tests;
+
+/// <summary><c>hzn exchange node requests|approve|deny</c> against a real exchange.</summary>
+public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
+{
+    private async Task<string> SubmitAsync(string org, EnrollingDevice device)
+    {
+        using var http = fixture.Exchange.Http();
+        using var response = await EnrollingDevice.SubmitAsync(http, org, device.Submission());
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task Admin_ListsPendingRequests_ApprovesOne_AndDeniesAnother()
+    {
+        var (org, hzn) = await fixture.NewOrgAsync();
+        using var first = new EnrollingDevice();
+        using var second = new EnrollingDevice();
+        var approveId = await SubmitAsync(org, first);
+        var denyId = await SubmitAsync(org, second);
+
+        var pending = await hzn.RunAsync("exchange", "node", "requests");
+        Assert.True(pending.ExitCode == 0, pending.ToString());
+        Assert.Contains(approveId, pending.Out, StringComparison.Ordinal);
+        Assert.Contains(first.MachineId, pending.Out, StringComparison.Ordinal);
+        Assert.Contains(denyId, pending.Out, StringComparison.Ordinal);
+
+        var approve = await hzn.RunAsync("exchange", "node", "approve", approveId, "--node", "dev1", "--label", "site=lab");
+        Assert.True(approve.ExitCode == 0, approve.ToString());
+        var deny = await hzn.RunAsync("exchange", "node", "deny", denyId, "--reason", "not ours");
+        Assert.True(deny.ExitCode == 0, deny.ToString());
+
+        Assert.DoesNotContain(approveId, (await hzn.RunAsync("exchange", "node", "requests")).Out, StringComparison.Ordinal);
+        var decided = await hzn.RunAsync("exchange", "node", "requests", "--state", "all", "--json");
+        Assert.True(decided.ExitCode == 0, decided.ToString());
+        var states = JsonSerializer.Deserialize(decided.Out, ExchangeJsonContext.Default.IReadOnlyListEnrollmentRequest)!.ToDictionary(r => r.Id!, r => (r.State, r.Node));
+        Assert.Equal(("approved", "dev1"), states[approveId]);
+        Assert.Equal(("denied", (string?)null), states[denyId]);
+        var node = await hzn.RunAsync("exchange", "node", "list", "dev1", "--json");
+        Assert.Contains(first.PublicKey, node.Out, StringComparison.Ordinal);
+
+        var again = await hzn.RunAsync("exchange", "node", "approve", denyId, "--node", "dev2");
+        Assert.Equal(4, again.ExitCode);
+    }
+
+    [Fact]
+    public async Task OrdinaryUser_ApprovingOrListing_ExitsWith3_AndTheRequestStaysPending()
+    {
+        var (org, hzn) = await fixture.NewOrgAsync();
+        await hzn.RunAsync("exchange", "user", "add", "bob", "pw-bob-1");
+        using var device = new EnrollingDevice();
+        var id = await SubmitAsync(org, device);
+        var bob = hzn.With(("HZN_EXCHANGE_USER_AUTH", "bob:pw-bob-1"));
+
+        Assert.Equal(3, (await bob.RunAsync("exchange", "node", "approve", id, "--node", "dev1")).ExitCode);
+        Assert.Equal(3, (await bob.RunAsync("exchange", "node", "deny", id)).ExitCode);
+        Assert.Equal(3, (await bob.RunAsync("exchange", "node", "requests")).ExitCode);
+        Assert.Contains(id, (await hzn.RunAsync("exchange", "node", "requests")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Approve_WithAMalformedLabel_ExitsWith1_NamingIt()
+    {
+        var (org, hzn) = await fixture.NewOrgAsync();
+        using var device = new EnrollingDevice();
+        var id = await SubmitAsync(org, device);
+        var result = await hzn.RunAsync("exchange", "node", "approve", id, "--node", "dev1", "--label", "nolabel");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("nolabel", result.Error, StringComparison.Ordinal);
+    }
+}
