@@ -25,6 +25,37 @@ public static class EnrollmentCsr
         return new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
     }
 
+    /// <summary>
+    /// The proof a renewal carries that its sender holds the current certificate's key: an ECDSA-SHA256
+    /// signature (IEEE P1363, base64) by <paramref name="currentKey"/> over the new CSR's DER bytes.
+    /// </summary>
+    public static string ProveKey(ECDsa currentKey, string csrPem)
+    {
+        ArgumentNullException.ThrowIfNull(currentKey);
+        return Convert.ToBase64String(currentKey.SignData(Der(csrPem), HashAlgorithmName.SHA256));
+    }
+
+    /// <summary>Whether <paramref name="signature"/> is <see cref="ProveKey"/>'s proof by the key of <paramref name="certificate"/>.</summary>
+    public static bool HoldsKey(X509Certificate2 certificate, string csrPem, string signature)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var key = certificate.GetECDsaPublicKey();
+        try
+        {
+            return key is not null && key.VerifyData(Der(csrPem), Convert.FromBase64String(signature), HashAlgorithmName.SHA256);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] Der(string csrPem)
+    {
+        var fields = PemEncoding.Find(csrPem);
+        return Convert.FromBase64String(csrPem[fields.Base64Data]);
+    }
+
     /// <summary>The machine id and party keys a CSR's subject names; null fields where it names none (or several).</summary>
     public static (string? MachineId, string? PublicKey, string? EncryptionKey) Subject(X500DistinguishedName subject)
     {

@@ -115,6 +115,13 @@ public sealed class AccessMatrixTests(SqliteExchangeFixture fixture) : IClassFix
         { "admin", "GET", "/enrollmentaudit", null, 200 },
         { "user", "GET", "/enrollmentaudit", null, 403 },
         { "foreign", "GET", "/enrollmentaudit", null, 403 },
+        { "node", "POST", "/nodes/node1/certificate/renew", "{}", 401 },
+        { "admin", "POST", "/nodes/node1/certificate/revoke", "{}", 200 },
+        { "root", "POST", "/nodes/node1/certificate/revoke", "{}", 200 },
+        { "user", "POST", "/nodes/node1/certificate/revoke", "{}", 403 },
+        { "node", "POST", "/nodes/node1/certificate/revoke", "{}", 403 },
+        { "agbot", "POST", "/nodes/node1/certificate/revoke", "{}", 403 },
+        { "foreign", "POST", "/nodes/node1/certificate/revoke", "{}", 403 },
     };
 
     [Theory]

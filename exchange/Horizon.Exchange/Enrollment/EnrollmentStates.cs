@@ -10,6 +10,8 @@ public static class EnrollmentStates
     public const string Kind = "enrollment";
     /// <summary>Audit entries: parent is the request id, key the time and decision.</summary>
     public const string AuditKind = "enrollmentaudit";
+    /// <summary>A node's revocation: parent is the node id. "node…", so deleting the node deletes it.</summary>
+    public const string RevocationKind = "nodecertrevoked";
     public const string Pending = "pending";
     public const string Approved = "approved";
     public const string Denied = "denied";

@@ -116,6 +116,32 @@ public sealed class EnrollmentStore(IStorageProvider storage, ChangeLog changes,
         }, cancellationToken);
     }
 
+    /// <summary>The node's revocation record, or null while its certificates may renew.</summary>
+    public async Task<AttachmentRecord?> RevocationAsync(string org, string node, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = @node AND key = ''",
+            new { kind = EnrollmentStates.RevocationKind, org, node }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Writes an audit entry and, when given, a record beside it (a revocation: kept when one exists).</summary>
+    public async Task<WriteResult> RecordAsync(AttachmentRecord audit, AttachmentRecord? record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        return await storage.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated) ON CONFLICT DO NOTHING", audit, transaction);
+            if (record is null)
+            {
+                return new WriteResult(WriteOutcome.Updated, []);
+            }
+            await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated) ON CONFLICT DO NOTHING", record, transaction);
+            return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
+                [new ChangeIntent(record.Org, "nodecertificate", record.Parent, "revoked")]));
+        }, cancellationToken);
+    }
+
     private static async Task<AttachmentRecord?> FindAsync(DbConnection connection, DbTransaction? transaction, string org, string id) =>
         await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND key = @id",

@@ -16,7 +16,7 @@ public static class ExchangeEndpointExtensions
         app.UseMiddleware<RequestBodyGuard>();
         app.UseRouting();
         app.MapOpenApi("/v1/openapi.json");
-        app.MapGroup("/v1").MapAnonymousAdminApi().MapAnonymousEnrollmentApi();
+        app.MapGroup("/v1").MapAnonymousAdminApi().MapAnonymousEnrollmentApi().MapAnonymousDeviceCertificatesApi();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<CredentialFilter>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -33,7 +33,8 @@ public static class ExchangeEndpointExtensions
             .MapServicePolicyApi()
             .MapChangesApi()
             .MapSearchApi()
-            .MapEnrollmentApi();
+            .MapEnrollmentApi()
+            .MapDeviceCertificatesApi();
         return app;
     }
 }
