@@ -24,4 +24,8 @@ public sealed partial class ExchangeClient
     /// <summary>Every enrollment decision of the org: who decided what, when (org admins only).</summary>
     public Task<IReadOnlyList<EnrollmentAuditEntry>> GetEnrollmentAuditAsync(string org, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, Path("orgs", org, "enrollmentaudit"), null, Json.IReadOnlyListEnrollmentAuditEntry, cancellationToken);
+
+    /// <summary>Revokes the node's device certificates: its renewals are refused from now on (org admins only).</summary>
+    public Task RevokeNodeCertificatesAsync(string org, string node, CertificateRevocation revocation, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, Path("orgs", org, "nodes", node, "certificate", "revoke"), Body(revocation, Json.CertificateRevocation), cancellationToken);
 }

@@ -49,6 +49,15 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
 
         var again = await hzn.RunAsync("exchange", "node", "approve", denyId, "--node", "dev2");
         Assert.Equal(4, again.ExitCode);
+
+        var revoke = await hzn.RunAsync("exchange", "node", "revokecert", "dev1", "--reason", "lost");
+        Assert.True(revoke.ExitCode == 0, revoke.ToString());
+        var audit = await hzn.RunAsync("exchange", "node", "enrollaudit");
+        Assert.True(audit.ExitCode == 0, audit.ToString());
+        foreach (var expected in new[] { "approved", "denied", "revoked", "not ours", "lost", $"{org}/admin" })
+        {
+            Assert.Contains(expected, audit.Out, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -63,6 +72,7 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
         Assert.Equal(3, (await bob.RunAsync("exchange", "node", "approve", id, "--node", "dev1")).ExitCode);
         Assert.Equal(3, (await bob.RunAsync("exchange", "node", "deny", id)).ExitCode);
         Assert.Equal(3, (await bob.RunAsync("exchange", "node", "requests")).ExitCode);
+        Assert.Equal(3, (await bob.RunAsync("exchange", "node", "enrollaudit")).ExitCode);
         Assert.Contains(id, (await hzn.RunAsync("exchange", "node", "requests")).Out, StringComparison.Ordinal);
     }
 

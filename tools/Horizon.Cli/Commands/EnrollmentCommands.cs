@@ -9,7 +9,7 @@ using static Horizon.Cli.Commands.ExchangeCommands;
 namespace Horizon.Cli.Commands;
 
 /// <summary>
-/// <c>hzn exchange node requests|approve|deny</c>: the org admin's side of enrollment. Devices ask to be
+/// <c>hzn exchange node requests|approve|deny|enrollaudit|revokecert</c>: the org admin's side of enrollment. Devices ask to be
 /// enrolled; an admin reads their facts and approves (the exchange creates the node and signs its
 /// device certificate) or denies.
 /// </summary>
@@ -61,7 +61,22 @@ internal static class EnrollmentCommands
             invocation.Out.WriteLine($"enrollment request {id} denied");
         }, request, reason);
 
-        return [requests, approve, deny];
+        var audit = kit.Command("enrollaudit", "Show the org's enrollment decisions: approvals, denials, renewals, revocations", async (invocation, cancellationToken) =>
+        {
+            var entries = await invocation.Exchange().GetEnrollmentAuditAsync(invocation.Org, cancellationToken);
+            Show(invocation, entries, ExchangeJsonContext.Default.IReadOnlyListEnrollmentAuditEntry, ["AT", "DECISION", "BY", "REQUEST", "NODE", "DETAIL"],
+                all => all.Select(e => (IReadOnlyList<string?>)[e.At, e.Decision, e.By, e.Request, e.Node, e.Detail]));
+        });
+
+        var revokeNode = Required("node", "The enrolled node whose certificates to revoke");
+        var revoke = kit.Command("revokecert", "Revoke a node's device certificates: its renewals are refused from now on", async (invocation, cancellationToken) =>
+        {
+            var (org, id) = invocation.Id(invocation.GetValue(revokeNode), "node");
+            await invocation.Exchange().RevokeNodeCertificatesAsync(org, id, new CertificateRevocation { Reason = invocation.GetValue(reason) }, cancellationToken);
+            invocation.Out.WriteLine($"device certificates of node {org}/{id} revoked");
+        }, revokeNode, reason);
+
+        return [requests, approve, deny, audit, revoke];
     }
 
     private static JsonElement? ReadPolicy(Invocation invocation, string? path)
