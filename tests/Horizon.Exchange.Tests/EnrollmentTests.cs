@@ -157,9 +157,8 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
     // A CSR signed for one device, whose subject was then swapped for another device's: the signature no longer holds.
     private static string EditedCsr(EnrollingDevice device, EnrollingDevice other)
     {
-        var mine = PemEncoding.Find(EnrollmentCsr.Create(device.Key, device.MachineId, device.PublicKey, device.EncryptionKey));
         var pem = EnrollmentCsr.Create(device.Key, device.MachineId, device.PublicKey, device.EncryptionKey);
-        var der = Convert.FromBase64String(pem[mine.Base64Data]);
+        var der = Convert.FromBase64String(pem[PemEncoding.Find(pem).Base64Data]);
         var keyText = System.Text.Encoding.ASCII.GetBytes(device.PublicKey);
         var otherText = System.Text.Encoding.ASCII.GetBytes(other.PublicKey);
         var at = der.AsSpan().IndexOf(keyText);
