@@ -27,6 +27,7 @@ public sealed partial class PartyConnection : ISendPermissions, IAsyncDisposable
     private IssuedCredentials? _current;
     private DateTimeOffset _lastRenewal = DateTimeOffset.MinValue;
     private Task? _renewals;
+    private int _disposed;
 
     private PartyConnection(PartyAddress self, PartyKeys keys, string natsUrl, SwitchboardClient? switchboard, ILoggerFactory loggerFactory, TimeProvider time)
     {
@@ -215,6 +216,11 @@ public sealed partial class PartyConnection : ISendPermissions, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A host disposes a connection registered under several service types once per registration.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync();
         if (_renewals is not null)
         {
