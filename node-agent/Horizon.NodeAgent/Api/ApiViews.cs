@@ -4,7 +4,9 @@ using Horizon.NodeAgent.Workloads;
 namespace Horizon.NodeAgent.Api;
 
 /// <summary><c>GET /node</c>: who this node is and what it offers.</summary>
-public sealed record NodeInfoView(string Id, string Organization, string Arch, int Cpus, long RamMb, string ExchangeUrl, string AgentVersion, int ActiveAgreements);
+/// <param name="LocalApiTokenFile">Where the token the local API's writes need is; only the node's owner can read it.</param>
+public sealed record NodeInfoView(string Id, string Organization, string Arch, int Cpus, long RamMb, string ExchangeUrl, string AgentVersion, int ActiveAgreements,
+    string LocalApiTokenFile);
 
 /// <summary><c>GET /agreements</c>: one agreement as the node keeps it.</summary>
 public sealed record AgreementView(

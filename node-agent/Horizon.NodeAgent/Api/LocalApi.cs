@@ -11,7 +11,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Horizon.NodeAgent.Api;
 
-/// <summary>The local API the CLI reads (node, agreements, services with their containers, eventlog) and <c>hzn agreement cancel</c>.</summary>
+/// <summary>
+/// The local API the CLI reads (node, agreements, services with their containers, eventlog) and
+/// <c>hzn agreement cancel</c>. Reads are open on loopback; the cancel needs the node owner's token.
+/// </summary>
 public static class LocalApi
 {
     public static IEndpointRouteBuilder MapLocalApi(this IEndpointRouteBuilder routes)
@@ -20,16 +23,16 @@ public static class LocalApi
         routes.MapGet("/node", GetNode);
         routes.MapGet("/agreements", (AgreementStore store) => TypedResults.Ok<IReadOnlyList<AgreementView>>([.. store.List().Select(AgreementView.From)]));
         routes.MapGet("/agreements/{id}", GetAgreement);
-        routes.MapDelete("/agreements/{id}", CancelAgreementAsync);
+        routes.MapDelete("/agreements/{id}", CancelAgreementAsync).RequireNodeOwner();
         routes.MapGet("/services", GetServicesAsync);
         routes.MapGet("/eventlog", GetEventLog);
         routes.MapServiceLogApi();
         return routes;
     }
 
-    private static Ok<NodeInfoView> GetNode(NodeRuntimeInfo node, AgreementStore store) => TypedResults.Ok(new NodeInfoView(
+    private static Ok<NodeInfoView> GetNode(NodeRuntimeInfo node, AgreementStore store, LocalApiToken token) => TypedResults.Ok(new NodeInfoView(
         node.NodeId, node.Organization, node.Arch, node.Cpus, node.RamMb, node.ExchangeUrl,
-        typeof(LocalApi).Assembly.GetName().Version?.ToString() ?? "", store.List().Count(a => a.IsActive)));
+        typeof(LocalApi).Assembly.GetName().Version?.ToString() ?? "", store.List().Count(a => a.IsActive), token.FilePath));
 
     private static Results<Ok<AgreementView>, ProblemHttpResult> GetAgreement(string id, AgreementStore store)
     {

@@ -1,3 +1,4 @@
+using Horizon.NodeAgent.Api;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
 using Horizon.NodeAgent.Upgrades;
@@ -13,11 +14,14 @@ public sealed partial class AgentStartup(
     AgreementUpgrader upgrader,
     EventLog eventLog,
     RegistryLogins logins,
+    LocalApiToken localApiToken,
     ILogger<AgentStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         eventLog.Record(null, "agent.started", $"node agent {typeof(AgentStartup).Assembly.GetName().Version} started");
+        // Created (0600) before the API serves, so hzn finds it at the first write.
+        Log.TokenFile(logger, localApiToken.FilePath);
         // An update cut short mid-switch is undone first, so the restore brings back the terms the store holds.
         await upgrader.PrepareForRestoreAsync(cancellationToken);
         var outcomes = await lifecycle.RestoreAsync(logins.Credentials, cancellationToken);
@@ -35,6 +39,9 @@ public sealed partial class AgentStartup(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 9151, Level = LogLevel.Information, Message = "The local API's writes need the token in {Path} (readable by this user only)")]
+        public static partial void TokenFile(ILogger logger, string path);
+
         [LoggerMessage(EventId = 9150, Level = LogLevel.Information, Message = "Restored {Running} agreement(s); {Failed} could not be restored")]
         public static partial void Restored(ILogger logger, int running, int failed);
     }

@@ -1,5 +1,6 @@
 using Horizon.Docker;
 using Horizon.Hosting.Settings;
+using Horizon.NodeAgent.Api;
 using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.Engine.Docker;
 using Horizon.NodeAgent.Messaging;
@@ -33,6 +34,7 @@ public static class NodeAgentServices
         services.AddSingleton(sp => ParkingPoints.FromEnvironment(options, sp.GetRequiredService<ILogger<ParkingPoints>>()));
         services.AddSingleton<AgreementStore>();
         services.AddSingleton<NodeOutbox>();
+        services.AddSingleton<LocalApiToken>();
         services.AddSingleton<EventLog>();
         services.TryAddSingleton<IContainerEngine>(sp => new DockerContainerEngine(
             string.IsNullOrWhiteSpace(options.DockerEndpoint)

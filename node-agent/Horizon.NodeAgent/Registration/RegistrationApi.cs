@@ -1,4 +1,5 @@
 using Horizon.Exchange.Client;
+using Horizon.NodeAgent.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,6 +9,7 @@ namespace Horizon.NodeAgent.Registration;
 
 /// <summary>
 /// <c>POST /node</c> registers, <c>DELETE /node</c> unregisters; what <c>hzn register/unregister</c> call.
+/// Both need the node owner's token (<see cref="Api.LocalApiToken"/>): 401 without it, 403 with another.
 /// The exchange refusing the node's credentials (401/403) is answered 401; any other exchange error 502,
 /// an unreachable exchange 503.
 /// </summary>
@@ -16,8 +18,8 @@ public static class RegistrationApi
     public static IEndpointRouteBuilder MapRegistrationApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapPost("/node", RegisterAsync);
-        routes.MapDelete("/node", UnregisterAsync);
+        routes.MapPost("/node", RegisterAsync).RequireNodeOwner();
+        routes.MapDelete("/node", UnregisterAsync).RequireNodeOwner();
         return routes;
     }
 

@@ -7,14 +7,24 @@ namespace Horizon.NodeAgent.Tests.Api;
 /// <summary>The real node agent application, in the test process, on a free loopback port and a state folder of its own.</summary>
 internal sealed class AgentHost : IAsyncDisposable
 {
-    private AgentHost(WebApplication app, int port)
+    private AgentHost(WebApplication app, int port, string stateDirectory)
     {
         App = app;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Address = new Uri($"http://127.0.0.1:{port}");
+        Http = new HttpClient { BaseAddress = Address };
+        TokenFile = Path.Combine(stateDirectory, NodeAgent.Api.LocalApiToken.FileName);
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(TokenFile).Trim());
     }
 
     public WebApplication App { get; }
+
+    /// <summary>The local API, as its owner calls it (with the token of <see cref="TokenFile"/>).</summary>
     public HttpClient Http { get; }
+
+    public Uri Address { get; }
+
+    /// <summary>The node owner's token file.</summary>
+    public string TokenFile { get; }
 
     public static async Task<AgentHost> StartAsync(string stateDirectory)
     {
@@ -29,7 +39,7 @@ internal sealed class AgentHost : IAsyncDisposable
                 "--Logging:LogLevel:Default=Warning",
             ]);
         await app.StartAsync();
-        return new AgentHost(app, port);
+        return new AgentHost(app, port, stateDirectory);
     }
 
     public async ValueTask DisposeAsync()

@@ -35,7 +35,7 @@ internal sealed partial class NegotiationBed
             environment: parkAt is null ? null : new Dictionary<string, string> { [ParkingPoints.Variable] = parkAt });
         AgentProcess = agent;
         AgentApi.Dispose();
-        AgentApi = new HttpClient { BaseAddress = agent.Api.BaseAddress };
+        AgentApi = OwnerClient(agent.Api.BaseAddress!);
         if (register)
         {
             using var response = await RegisterAsync(NodeId, NodeToken);

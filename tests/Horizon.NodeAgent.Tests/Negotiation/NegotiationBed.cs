@@ -198,7 +198,7 @@ internal sealed partial class NegotiationBed : IAsyncDisposable
                 services.AddSingleton(UpgradeOptions.Default with { SettleTime = TimeSpan.FromSeconds(1) });
             });
         await Agent.StartAsync();
-        AgentApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        AgentApi = OwnerClient(new Uri($"http://127.0.0.1:{port}"));
         if (!register)
         {
             return;
@@ -221,6 +221,15 @@ internal sealed partial class NegotiationBed : IAsyncDisposable
         await Agent.DisposeAsync();
         AgentApi.Dispose();
         Agent = null;
+    }
+
+    /// <summary>A client of the agent's local API with the node owner's token, as hzn sends it.</summary>
+    private HttpClient OwnerClient(Uri address)
+    {
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            File.ReadAllText(Path.Combine(AgentStateDirectory, Horizon.NodeAgent.Api.LocalApiToken.FileName)).Trim());
+        return client;
     }
 
     /// <summary>What <c>hzn register</c> posts to the agent.</summary>

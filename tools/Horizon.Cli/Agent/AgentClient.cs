@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
@@ -8,7 +9,7 @@ namespace Horizon.Cli.Agent;
 /// The node agent's local API on <c>127.0.0.1:8510</c> (node-agent/Horizon.NodeAgent/Api/LocalApi.cs):
 /// <c>GET /node</c>, <c>GET /agreements</c>, <c>GET /services</c>, <c>GET /eventlog</c>. Registration
 /// (<c>POST /node</c>), unregistration (<c>DELETE /node</c>) and cancelling (<c>DELETE /agreements/{id}</c>)
-/// are the routes the CLI asks the agent for; until the agent serves them they answer 404/405, which the
+/// are the routes the CLI asks the agent for, with the node owner's token when this user may read it; until the agent serves them they answer 404/405, which the
 /// CLI reports. Answers are JSON and passed through as they are, so the CLI shows whatever fields the agent reports.
 /// </summary>
 internal sealed class AgentClient(Uri baseUrl) : IDisposable
@@ -88,6 +89,10 @@ internal sealed class AgentClient(Uri baseUrl) : IDisposable
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
+        if (method != HttpMethod.Get)
+        {
+            await AuthorizeAsync(request, cancellationToken);
+        }
         using var response = await _http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -106,6 +111,35 @@ internal sealed class AgentClient(Uri baseUrl) : IDisposable
         catch (JsonException)
         {
             throw new CliException(ExitCodes.RemoteFailure, $"the node agent answered {method} /{path} with something that is not JSON");
+        }
+    }
+
+    /// <summary>
+    /// Writes need the node owner's token (node-agent/README.md): the file <c>GET /node</c> names as
+    /// <c>localApiTokenFile</c> (or <c>HZN_AGENT_TOKEN_FILE</c>), readable only by the agent's user.
+    /// A user who cannot read it sends none, and the agent's 401 says what to do.
+    /// </summary>
+    private async Task AuthorizeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var file = Environment.GetEnvironmentVariable("HZN_AGENT_TOKEN_FILE");
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            var node = await GetNodeAsync(cancellationToken);
+            file = node.ValueKind == JsonValueKind.Object && node.TryGetProperty("localApiTokenFile", out var named) && named.ValueKind == JsonValueKind.String
+                ? named.GetString()
+                : null;
+        }
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return;
+        }
+        try
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(file, cancellationToken)).Trim());
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // Not this user's to read: the agent refuses the write and names the file.
         }
     }
 
