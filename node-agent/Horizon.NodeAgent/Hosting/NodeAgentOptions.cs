@@ -56,6 +56,9 @@ public sealed class NodeAgentOptions : IValidatedSettings
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a dependency with a healthcheck may take to report healthy before its agreement is given up (108).</summary>
+    public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Whether the node owner allows privileged containers and the host network.</summary>
     public bool AllowPrivileged { get; set; }
 
@@ -72,7 +75,8 @@ public sealed class NodeAgentOptions : IValidatedSettings
         SettingRules.Required("NodeAgent:StateDirectory", StateDirectory),
         SettingRules.AbsoluteUrl("NodeAgent:ExchangeUrl", ExchangeUrl),
         SettingRules.Positive("NodeAgent:HeartbeatInterval", HeartbeatInterval),
-        SettingRules.Positive("NodeAgent:ReconcileInterval", ReconcileInterval));
+        SettingRules.Positive("NodeAgent:ReconcileInterval", ReconcileInterval),
+        SettingRules.Positive("NodeAgent:ReadinessTimeout", ReadinessTimeout));
 }
 
 /// <summary>A registry's login: <c>Server</c> is the image host, e.g. <c>registry.example.com:5000</c>.</summary>

@@ -46,6 +46,7 @@ public static class NodeAgentServices
             InternalNetworks = options.InternalNetworks,
             ExtraLabels = options.ExtraLabels,
             StopTimeout = options.StopTimeout,
+            ReadinessTimeout = options.ReadinessTimeout,
         });
         services.AddSingleton(SupervisionOptions.Default);
         services.TryAddSingleton(ReconcileOptions.Default with { Interval = options.ReconcileInterval });

@@ -131,6 +131,7 @@ public sealed partial class WorkloadRunner
             Cpus = container.MaxCpus,
             Privileged = container.Privileged,
             Network = hostNetwork ? "host" : service.NetworkName,
+            Healthcheck = HealthcheckOf(container),
             NetworkAliases = hostNetwork ? [] : [name],
         };
     }

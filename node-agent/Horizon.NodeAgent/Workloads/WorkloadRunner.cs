@@ -17,6 +17,7 @@ namespace Horizon.NodeAgent.Workloads;
 /// Where the node's registered user input is read from each time a container is created (start,
 /// upgrade, restore); null runs with the agreement's user input only.
 /// </param>
+/// <param name="timeProvider">The clock readiness waits are measured with; the system's when null.</param>
 public sealed partial class WorkloadRunner(
     IContainerEngine engine,
     ImageFetcher images,
@@ -24,8 +25,10 @@ public sealed partial class WorkloadRunner(
     NodeRuntimeInfo node,
     WorkloadRunnerOptions options,
     ILogger<WorkloadRunner> logger,
-    RegistrationStore? registrations = null) : IDisposable
+    RegistrationStore? registrations = null,
+    TimeProvider? timeProvider = null) : IDisposable
 {
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, AgreementWorkload> _agreements = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceInstance> _instances = new(StringComparer.Ordinal);
@@ -72,12 +75,22 @@ public sealed partial class WorkloadRunner(
             try
             {
                 await EnsureInstanceAsync(plan, agreement, service, cancellationToken);
+                if (!service.IsTopLevel)
+                {
+                    // Dependents start only once what they require is ready.
+                    await WaitUntilReadyAsync(plan, service, cancellationToken);
+                }
             }
             catch (EngineException e)
             {
                 var reason = service.IsTopLevel ? CancelReason.ContainerFailure : CancelReason.DependencyFailure;
                 await StopCoreAsync(plan.AgreementId, CancellationToken.None);
                 throw new WorkloadStartException(reason, $"{service.Service.Key} would not start: {e.Message}", e);
+            }
+            catch (WorkloadStartException)
+            {
+                await StopCoreAsync(plan.AgreementId, CancellationToken.None);
+                throw;
             }
         }
     }

@@ -16,4 +16,13 @@ public sealed record WorkloadRunnerOptions
 
     /// <summary>Grace period between SIGTERM and SIGKILL when a workload is stopped.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a dependency with a healthcheck may take to report healthy before the agreement is
+    /// given up (108) instead of starting its dependents (<c>NodeAgent:ReadinessTimeout</c>).
+    /// </summary>
+    public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a dependency's health is looked at while it starts.</summary>
+    public TimeSpan ReadinessPoll { get; init; } = TimeSpan.FromMilliseconds(500);
 }

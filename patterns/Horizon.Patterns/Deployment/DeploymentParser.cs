@@ -77,6 +77,18 @@ public static partial class DeploymentParser
             }
         }
 
+        if (service.Healthcheck is { } health)
+        {
+            if (health.Test.Count == 0 || health.Test[0] is not ("CMD" or "CMD-SHELL") || (health.Test.Count < 2))
+            {
+                errors.Add($"{path}.healthcheck.test", "expected [\"CMD\", program, args...] or [\"CMD-SHELL\", command line]");
+            }
+            if (health.Interval <= 0 || health.Timeout <= 0 || health.StartPeriod < 0 || health.Retries < 1)
+            {
+                errors.Add($"{path}.healthcheck", "interval and timeout must be positive seconds, start_period at least 0, retries at least 1");
+            }
+        }
+
         var ports = service.AllPorts.ToList();
         for (var i = 0; i < ports.Count; i++)
         {

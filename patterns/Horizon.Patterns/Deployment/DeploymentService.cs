@@ -59,6 +59,10 @@ public sealed record DeploymentService
     [JsonPropertyName("tmpfs")]
     public IReadOnlyDictionary<string, string>? Tmpfs { get; init; }
 
+    /// <summary>When the container is ready; without one it counts as ready once started.</summary>
+    [JsonPropertyName("healthcheck")]
+    public DeploymentHealthcheck? Healthcheck { get; init; }
+
     /// <summary>Every published port: <see cref="Ports"/> then <see cref="SpecificPorts"/>.</summary>
     [JsonIgnore]
     public IEnumerable<PortMapping> AllPorts => Ports.Concat(SpecificPorts);

@@ -34,6 +34,8 @@ internal sealed class AgentHarness : IAsyncDisposable
                 InternalNetworks = true,
                 StopTimeout = TimeSpan.FromSeconds(1),
                 ExtraLabels = new Dictionary<string, string> { [DockerFixture.RunLabelKey] = docker.RunId },
+                ReadinessTimeout = TimeSpan.FromSeconds(8),
+                ReadinessPoll = TimeSpan.FromMilliseconds(200),
             },
             NullLogger<WorkloadRunner>.Instance, registrations);
         Outbox = new NodeOutbox(Database, TimeProvider.System);
