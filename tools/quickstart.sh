@@ -10,6 +10,9 @@
 # /var/tmp/horizon-quickstart). Ports: exchange 3090, nats 4222, registry 5000, agbot 8046,
 # switchboard 8047, node agent 8510.
 set -euo pipefail
+# Everything this script and the servers it starts write (databases with token hashes and agreement
+# terms, logs, keys) is readable by root alone: the servers' own SQLite files are created 0644 otherwise.
+umask 077
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${HZN_QUICKSTART_DIR:-/var/tmp/horizon-quickstart}"
