@@ -28,6 +28,10 @@ internal static class ChangesApi
         {
             return problem;
         }
+        if (Paging.CheckList("orgList", request!.OrgList, exchange) is { } tooLong)
+        {
+            return tooLong;
+        }
         var caller = http.Caller();
         var orgs = new HashSet<string>(StringComparer.Ordinal) { org };
         orgs.UnionWith(request!.OrgList ?? []);
@@ -46,7 +50,11 @@ internal static class ChangesApi
         {
             return Problems.BadRequest("maxRecords and changeId must not be negative");
         }
-        var max = Paging.Size(request.MaxRecords, exchange);
+        var (max, badSize) = Paging.Size("maxRecords", request.MaxRecords, exchange);
+        if (badSize is not null)
+        {
+            return badSize;
+        }
         var (rows, watermark) = await exchange.Changes.ReadAsync(orgs, request.ChangeId, max, http.RequestAborted);
         var hitMax = rows.Count > max;
         var page = rows.Take(max).ToList();

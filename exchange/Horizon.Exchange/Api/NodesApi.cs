@@ -43,7 +43,11 @@ internal static class NodesApi
         {
             return Problems.BadRequest("the cursor is malformed; pass back the X-Next-Cursor value of the previous page");
         }
-        var size = Paging.Size(limit ?? 0, exchange);
+        var (size, badSize) = Paging.Size("limit", limit ?? 0, exchange);
+        if (badSize is not null)
+        {
+            return badSize;
+        }
         var rows = await exchange.Nodes.ListAsync(org, owner, position[0], size, http.RequestAborted);
         if (rows.Count == size)
         {

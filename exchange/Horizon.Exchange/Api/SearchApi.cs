@@ -56,7 +56,11 @@ internal static partial class SearchApi
         {
             return problem;
         }
-        var nodeOrgs = request!.NodeOrgids is { Count: > 0 } list ? list.Distinct(StringComparer.Ordinal).ToList() : [org];
+        if (Paging.CheckList("nodeOrgids", request!.NodeOrgids, exchange) is { } tooLong)
+        {
+            return tooLong;
+        }
+        var nodeOrgs = request.NodeOrgids is { Count: > 0 } list ? list.Distinct(StringComparer.Ordinal).ToList() : [org];
         if (!await MaySearchAsync(http.Caller(), nodeOrgs, exchange, http.RequestAborted))
         {
             return Problems.Forbidden($"{http.Caller()} may not search the nodes of {string.Join(", ", nodeOrgs)}");
@@ -66,7 +70,11 @@ internal static partial class SearchApi
         {
             return Problems.BadRequest("the cursor is malformed; pass back the cursor of the previous page");
         }
-        var limit = Paging.Size(request.Limit, exchange);
+        var (limit, badSize) = Paging.Size("limit", request.Limit, exchange);
+        if (badSize is not null)
+        {
+            return badSize;
+        }
         var rows = await exchange.Nodes.SearchByPatternAsync($"{org}/{pattern}", nodeOrgs, request.Arch,
             MinHeartbeat(request.SecondsStale, exchange), (position[0], position[1]), limit, http.RequestAborted);
         return new NodeSearchPage(rows, rows.Count == limit ? Cursor.Encode(rows[^1].Org, rows[^1].Id) : null);
@@ -98,7 +106,11 @@ internal static partial class SearchApi
             // Stored times are one fixed UTC format, so text order is time order.
             since = Clock.Text(parsed);
         }
-        var limit = Paging.Size(request.Limit, exchange);
+        var (limit, badSize) = Paging.Size("limit", request.Limit, exchange);
+        if (badSize is not null)
+        {
+            return badSize;
+        }
         var rows = await exchange.Nodes.ListAsync(org, null, position[0], limit, http.RequestAborted);
         var agreements = rows.Count == 0 ? [] : await exchange.Attachments.ListSinceAsync(AttachmentKinds.NodeAgreement, org,
             rows.Select(r => r.Id).ToList(), since, http.RequestAborted);
@@ -122,7 +134,11 @@ internal static partial class SearchApi
         {
             return problem;
         }
-        var nodeOrgs = request!.NodeOrgids is { Count: > 0 } list ? list.Distinct(StringComparer.Ordinal).ToList() : [org];
+        if (Paging.CheckList("nodeOrgids", request!.NodeOrgids, exchange) is { } tooLong)
+        {
+            return tooLong;
+        }
+        var nodeOrgs = request.NodeOrgids is { Count: > 0 } list ? list.Distinct(StringComparer.Ordinal).ToList() : [org];
         if (nodeOrgs.Count != 1)
         {
             return Problems.BadRequest("search one node org at a time; the cursor walks that org's nodes");
@@ -142,7 +158,11 @@ internal static partial class SearchApi
             return Problems.BadRequest("the cursor is malformed; pass back the cursor of the previous page");
         }
         var compatibility = new PolicyCompatibility(definition.Document);
-        var limit = Paging.Size(request.Limit, exchange);
+        var (limit, badSize) = Paging.Size("limit", request.Limit, exchange);
+        if (badSize is not null)
+        {
+            return badSize;
+        }
         var rows = await exchange.Nodes.ListWithPolicyAsync(nodeOrgs[0], MinHeartbeat(request.SecondsStale, exchange), position[0], limit, http.RequestAborted);
         var compatible = rows.Where(r => compatibility.Accepts(r.Policy)).Select(r => ToSearched(r.Node)).ToList();
         return TypedResults.Ok(new NodeSearchResponse

@@ -72,6 +72,12 @@ public sealed record ExchangeOptions : IValidatedSettings
     public int MaxPageSize { get; init; } = 10_000;
 
     /// <summary>
+    /// The most entries a list parameter may hold (<c>orgList</c> of the change feed, <c>nodeOrgids</c> of a
+    /// search); more is a 400, so no request's work grows with what the caller chose to send.
+    /// </summary>
+    public int MaxListEntries { get; init; } = 1_000;
+
+    /// <summary>
     /// A node whose last heartbeat is older than this counts as offline in metrics and the console
     /// (three missed beats at the node agent's default 60 s interval).
     /// </summary>
@@ -91,6 +97,7 @@ public sealed record ExchangeOptions : IValidatedSettings
         SettingRules.AtLeast("Exchange:MaxNodesPerOrg", MaxNodesPerOrg, 0),
         SettingRules.AtLeast("Exchange:MaxServicesPerOrg", MaxServicesPerOrg, 0),
         SettingRules.AtLeast("Exchange:MaxPageSize", MaxPageSize, 1),
+        SettingRules.AtLeast("Exchange:MaxListEntries", MaxListEntries, 1),
         SettingRules.Positive("Exchange:NodeOfflineAfter", NodeOfflineAfter),
         SettingRules.Positive("Exchange:RequestBodyTimeout", RequestBodyTimeout));
 }
