@@ -1,4 +1,6 @@
 using Horizon.Agbot.Discovery;
+using Horizon.Agbot.Hosting;
+using Horizon.Exchange.Client;
 using Horizon.Agbot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -6,7 +8,7 @@ namespace Horizon.Agbot.Api;
 
 /// <summary>
 /// The agbot's local API (default <c>http://127.0.0.1:8046</c>): agreements by status, served
-/// patterns and policies, and a deploy check of a node against what is served.
+/// patterns and policies, and a deploy check of a node against what is served (read with the caller's credentials).
 /// </summary>
 public static class LocalApi
 {
@@ -50,20 +52,61 @@ public static class LocalApi
             ? TypedResults.Ok(ToView(agreement))
             : TypedResults.Problem($"agreement {id} not found", statusCode: StatusCodes.Status404NotFound);
 
-    private static async Task<Results<Ok<DeployCheckView>, ProblemHttpResult>> DeployCheckAsync(string org, string node, NodeAssessor assessor, ServedCatalog catalog, CancellationToken cancellationToken)
+    /// <summary>
+    /// Judges a node against what this agbot serves, reading the node with the caller's exchange
+    /// credentials (HTTP Basic <c>org/id:token</c>), never the agbot's: a local process learns of a
+    /// node only what the exchange would tell it. An exchange refusal comes back with its status and reason.
+    /// </summary>
+    private static async Task<IResult> DeployCheckAsync(string org, string node, HttpContext http, AgbotOptions options,
+        ServiceCatalog services, NodeKeyCache keys, ServedCatalog catalog, CancellationToken cancellationToken)
     {
-        var description = await assessor.DescribeAsync(org, node, cancellationToken);
-        if (description is null)
+        if (CallerCredentials(http) is not { } credentials)
         {
-            return TypedResults.Problem($"node {org}/{node} not found in the exchange", statusCode: StatusCodes.Status404NotFound);
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"horizon-agbot\"";
+            return TypedResults.Problem("send your exchange credentials (HTTP Basic org/id:token); the node is read as you", statusCode: StatusCodes.Status401Unauthorized);
         }
-        var entries = new List<DeployCheckEntry>();
-        foreach (var workload in catalog.Workloads.Where(w => w.NodeOrg == org))
+        using var exchange = new ExchangeClient(new Uri(options.ExchangeUrl), credentials);
+        var assessor = new NodeAssessor(exchange, services, keys);
+        try
         {
-            var verdict = await assessor.AssessAsync(description, workload, cancellationToken);
-            entries.Add(new DeployCheckEntry { Workload = workload.Key, Compatible = verdict.IsCompatible, Reasons = verdict.Reasons });
+            var description = await assessor.DescribeAsync(org, node, cancellationToken);
+            if (description is null)
+            {
+                return TypedResults.Problem($"node {org}/{node} not found in the exchange", statusCode: StatusCodes.Status404NotFound);
+            }
+            var entries = new List<DeployCheckEntry>();
+            foreach (var workload in catalog.Workloads.Where(w => w.NodeOrg == org))
+            {
+                var verdict = await assessor.AssessAsync(description, workload, cancellationToken);
+                entries.Add(new DeployCheckEntry { Workload = workload.Key, Compatible = verdict.IsCompatible, Reasons = verdict.Reasons });
+            }
+            return TypedResults.Ok(new DeployCheckView { Node = $"{org}/{node}", Workloads = entries });
         }
-        return TypedResults.Ok(new DeployCheckView { Node = $"{org}/{node}", Workloads = entries });
+        catch (ExchangeException e)
+        {
+            return TypedResults.Problem($"the exchange refused {credentials}: {e.Problem?.Detail ?? e.Problem?.Title ?? e.StatusCode.ToString()}", statusCode: (int)e.StatusCode);
+        }
+        catch (HttpRequestException e)
+        {
+            return TypedResults.Problem($"the exchange cannot be reached: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
+        }
+    }
+
+    private static ExchangeCredentials? CallerCredentials(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        try
+        {
+            return ExchangeCredentials.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim())));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     internal static AgreementView ToView(AgreementRecord a) => new()
