@@ -1,0 +1,250 @@
+using System.Net;
+using System.Text;
+using Horizon.Exchange.Client;
+using Horizon.Exchange.Tests.Support;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Horizon.Exchange.Tests;
+
+/// <summary>
+/// Issue 19: every route and verb the exchange serves × every kind of identity, with the status each
+/// must get. The routes come from the exchange's own endpoint table, so a route added without a row
+/// here fails <see cref="EveryServedRoute_HasARow"/>. A refusal must write nothing: the change feed's
+/// watermark stays where it was.
+/// </summary>
+public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixture<SqliteExchangeFixture>
+{
+    /// <summary>The identities, in the order of each row's expected statuses.</summary>
+    private static readonly string[] Roles = ["hub", "rootadmin", "admin", "user", "node", "agbot", "granted", "anon", "foreign"];
+
+    // Expected statuses, role by role in the order of Roles.
+    private const string Anyone = "200 200 200 200 200 200 200 200 200";
+    private const string Authenticated = "200 200 200 200 200 200 200 401 200";
+    private const string HubOnly = "200 403 403 403 403 403 403 401 403";
+    private const string Admins = "200 403 200 403 403 403 403 401 403";
+    private const string OrgMembers = "200 403 200 200 200 200 200 401 403";          // and the granted agbot
+    private const string NodeReaders = "200 403 200 200 200 200 200 401 403";         // node1: owner, itself, agbots that reach
+    private const string NodeWriters = "200 403 200 200 200 403 403 401 403";         // node1: admin, owner user, itself
+    private const string AgbotWriters = "200 403 200 403 403 200 403 401 403";        // agbot1: admin, itself
+    private const string DefinitionReaders = "200 403 200 200 200 200 200 401 403";   // a private definition
+    private const string DefinitionWriters = "200 403 200 200 403 403 403 401 403";   // owner user and admins
+    private const string Searchers = "200 403 200 403 403 200 200 401 403";           // admins and agbots that reach
+
+    /// <summary>Verb, route as the endpoint table spells it, body, expected statuses by role.</summary>
+    public static readonly IReadOnlyList<(string Verb, string Route, string? Body, string Expected)> Rows =
+    [
+        ("GET", "/v1/admin/version", null, Anyone),
+        ("GET", "/v1/admin/status", null, Authenticated),
+        ("GET", "/v1/orgs/", null, HubOnly),
+        ("GET", "/v1/orgs/{org}", null, OrgMembers),
+        ("PUT", "/v1/orgs/{org}", """{"label":"x"}""", Admins),
+        ("POST", "/v1/orgs/{org}", """{"label":"x"}""", Admins),
+        ("DELETE", "/v1/orgs/{org}", null, HubOnly),
+        ("GET", "/v1/orgs/{org}/status", null, "200 403 200 200 403 200 200 401 403"),
+        ("GET", "/v1/orgs/{org}/users/", null, Admins),
+        ("GET", "/v1/orgs/{org}/users/{username}", null, "200 403 200 200 403 403 403 401 403"),
+        ("PUT", "/v1/orgs/{org}/users/{username}", """{"email":"u@example.com"}""", "200 403 200 200 403 403 403 401 403"),
+        ("POST", "/v1/orgs/{org}/users/{username}", """{"email":"u@example.com"}""", "200 403 200 200 403 403 403 401 403"),
+        ("DELETE", "/v1/orgs/{org}/users/{username}", null, "200 403 200 200 403 403 403 401 403"),
+        ("GET", "/v1/orgs/{org}/nodes/", null, "200 403 200 200 403 200 200 401 403"),
+        ("GET", "/v1/orgs/{org}/nodes/{id}", null, NodeReaders),
+        ("PUT", "/v1/orgs/{org}/nodes/{id}", """{"arch":"arm64"}""", NodeWriters),
+        ("PATCH", "/v1/orgs/{org}/nodes/{id}", """{"arch":"arm64"}""", NodeWriters),
+        ("DELETE", "/v1/orgs/{org}/nodes/{id}", null, NodeWriters),
+        ("POST", "/v1/orgs/{org}/nodes/{id}/heartbeat", null, NodeWriters),
+        ("GET", "/v1/orgs/{org}/nodes/{id}/status", null, NodeReaders),
+        ("PUT", "/v1/orgs/{org}/nodes/{id}/status", """{"services":[]}""", NodeWriters),
+        ("DELETE", "/v1/orgs/{org}/nodes/{id}/status", null, NodeWriters),
+        ("GET", "/v1/orgs/{org}/nodes/{id}/errors", null, NodeReaders),
+        ("PUT", "/v1/orgs/{org}/nodes/{id}/errors", """{"errors":[]}""", NodeWriters),
+        ("DELETE", "/v1/orgs/{org}/nodes/{id}/errors", null, NodeWriters),
+        ("GET", "/v1/orgs/{org}/nodes/{id}/policy", null, NodeReaders),
+        ("PUT", "/v1/orgs/{org}/nodes/{id}/policy", """{"properties":[],"constraints":[]}""", NodeWriters),
+        ("DELETE", "/v1/orgs/{org}/nodes/{id}/policy", null, NodeWriters),
+        ("GET", "/v1/orgs/{org}/nodes/{id}/agreements", null, NodeReaders),
+        ("GET", "/v1/orgs/{org}/nodes/{id}/agreements/{agreementId}", null, NodeReaders),
+        ("PUT", "/v1/orgs/{org}/nodes/{id}/agreements/{agreementId}", """{"state":"negotiating"}""", NodeWriters),
+        ("DELETE", "/v1/orgs/{org}/nodes/{id}/agreements/{agreementId}", null, NodeWriters),
+        ("GET", "/v1/orgs/{org}/agbots/", null, "200 403 200 200 200 200 403 401 403"),
+        ("GET", "/v1/orgs/{org}/agbots/{id}", null, Authenticated),
+        ("PUT", "/v1/orgs/{org}/agbots/{id}", """{"name":"renamed"}""", AgbotWriters),
+        ("DELETE", "/v1/orgs/{org}/agbots/{id}", null, AgbotWriters),
+        ("POST", "/v1/orgs/{org}/agbots/{id}/heartbeat", null, AgbotWriters),
+        ("GET", "/v1/orgs/{org}/agbots/{id}/patterns", null, AgbotWriters),
+        ("POST", "/v1/orgs/{org}/agbots/{id}/patterns", """{"patternOrgid":"{org}","pattern":"pat2"}""", "201 403 201 403 403 201 403 401 403"),
+        ("DELETE", "/v1/orgs/{org}/agbots/{id}/patterns/{servedId}", null, AgbotWriters),
+        ("GET", "/v1/orgs/{org}/agbots/{id}/businesspols", null, AgbotWriters),
+        ("POST", "/v1/orgs/{org}/agbots/{id}/businesspols", """{"businessPolOrgid":"{org}","businessPol":"pol2"}""", "201 403 201 403 403 201 403 401 403"),
+        ("DELETE", "/v1/orgs/{org}/agbots/{id}/businesspols/{servedId}", null, AgbotWriters),
+        ("GET", "/v1/orgs/{org}/agbots/{id}/agreements", null, AgbotWriters),
+        ("GET", "/v1/orgs/{org}/agbots/{id}/agreements/{agreementId}", null, AgbotWriters),
+        ("PUT", "/v1/orgs/{org}/agbots/{id}/agreements/{agreementId}", """{"state":"negotiating"}""", AgbotWriters),
+        ("DELETE", "/v1/orgs/{org}/agbots/{id}/agreements/{agreementId}", null, AgbotWriters),
+        ("GET", "/v1/orgs/{org}/agbots/{id}/rollouts", null, AgbotWriters),
+        ("PUT", "/v1/orgs/{org}/agbots/{id}/rollouts", """{"rollouts":[]}""", AgbotWriters),
+        ("GET", "/v1/orgs/{org}/agbotgrants/", null, Admins),
+        ("GET", "/v1/orgs/{org}/agbotgrants/{agbotOrg}/{agbotId}", null, Admins),
+        ("PUT", "/v1/orgs/{org}/agbotgrants/{agbotOrg}/{agbotId}", null, Admins),
+        ("DELETE", "/v1/orgs/{org}/agbotgrants/{agbotOrg}/{agbotId}", null, Admins),
+        ("GET", "/v1/orgs/{org}/services/", null, Authenticated),
+        ("GET", "/v1/orgs/{org}/services/{id}", null, DefinitionReaders),
+        ("PUT", "/v1/orgs/{org}/services/{id}", """{"url":"svc","version":"1.0.0","arch":"amd64","public":false}""", DefinitionWriters),
+        ("POST", "/v1/orgs/{org}/services/", """{"url":"svc","version":"2.0.0","arch":"amd64"}""", "201 403 201 201 403 403 403 401 403"),
+        ("DELETE", "/v1/orgs/{org}/services/{id}", null, DefinitionWriters),
+        ("GET", "/v1/orgs/{org}/patterns/", null, Authenticated),
+        ("GET", "/v1/orgs/{org}/patterns/{id}", null, DefinitionReaders),
+        ("PUT", "/v1/orgs/{org}/patterns/{id}", PatternJson, DefinitionWriters),
+        ("POST", "/v1/orgs/{org}/patterns/{id}", PatternJson, DefinitionWriters),
+        ("DELETE", "/v1/orgs/{org}/patterns/{id}", null, DefinitionWriters),
+        ("GET", "/v1/orgs/{org}/business/policies/", null, "200 403 200 200 200 200 200 401 403"),
+        ("GET", "/v1/orgs/{org}/business/policies/{id}", null, DefinitionReaders),
+        ("PUT", "/v1/orgs/{org}/business/policies/{id}", PolicyJson, DefinitionWriters),
+        ("POST", "/v1/orgs/{org}/business/policies/{id}", PolicyJson, DefinitionWriters),
+        ("DELETE", "/v1/orgs/{org}/business/policies/{id}", null, DefinitionWriters),
+        ("GET", "/v1/orgs/{org}/services/{service}/policy/", null, DefinitionReaders),
+        ("PUT", "/v1/orgs/{org}/services/{service}/policy/", """{"properties":[],"constraints":[]}""", DefinitionWriters),
+        ("DELETE", "/v1/orgs/{org}/services/{service}/policy/", null, DefinitionWriters),
+        ("POST", "/v1/orgs/{org}/changes", "{}", "200 403 200 200 200 200 200 401 403"),
+        ("POST", "/v1/orgs/{org}/patterns/{pattern}/search", "{}", Searchers),
+        ("POST", "/v1/orgs/{org}/business/policies/{policy}/search", "{}", Searchers),
+        ("POST", "/v1/orgs/{org}/search/nodehealth", "{}", Searchers),
+    ];
+
+    private const string PatternJson = """{"public":false,"services":[{"serviceUrl":"svc","serviceOrgid":"{org}","serviceArch":"amd64","serviceVersions":[{"version":"1.0.0"}]}]}""";
+    private const string PolicyJson = """{"service":{"name":"svc","org":"{org}","arch":"amd64","serviceVersions":[{"version":"1.0.0"}]},"properties":[],"constraints":[]}""";
+    private const string ServiceId = "svc_1.0.0_amd64";
+
+    /// <summary>The routes the exchange serves under /v1, as "VERB pattern".</summary>
+    private List<string> ServedRoutes() =>
+        fixture.Server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/v1/", StringComparison.Ordinal) == true && !e.RoutePattern.RawText.EndsWith("openapi.json", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    [Fact]
+    public void EveryServedRoute_HasARow()
+    {
+        var rows = Rows.Select(r => $"{r.Verb} {r.Route}").ToHashSet(StringComparer.Ordinal);
+        var missing = ServedRoutes().Where(r => !rows.Contains(r)).ToList();
+        Assert.True(missing.Count == 0, "routes without a row in the matrix:\n" + string.Join('\n', missing));
+        var stale = rows.Where(r => !ServedRoutes().Contains(r)).ToList();
+        Assert.True(stale.Count == 0, "rows for routes the exchange does not serve:\n" + string.Join('\n', stale));
+    }
+
+    [Fact]
+    public async Task EveryRole_OnEveryRoute_GetsItsStatus_AndARefusalWritesNothing()
+    {
+        var foreign = await Tenant.CreateAsync(fixture.Server, "foreign");
+        var rootAdmin = $"radm{Guid.NewGuid():N}"[..16];
+        await fixture.Server.Root.PutUserAsync("root", rootAdmin, new ExchangeUser { Password = Tenant.Password, Admin = true });
+        var shared = await SetUpAsync(foreign);
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var (verb, route, body, expected) in Rows)
+        {
+            var statuses = expected.Split(' ').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            for (var r = 0; r < Roles.Length; r++)
+            {
+                // A request that may succeed gets a tenant of its own, so what it changes cannot alter later rows.
+                var tenant = statuses[r] < 300 && verb != "GET" ? await SetUpAsync(foreign) : shared;
+                var path = Fill(route, tenant, foreign);
+                var before = await WatermarkAsync();
+                using var response = await SendAsync(Roles[r], verb, path, body is null ? null : body.Replace("{org}", tenant.Org, StringComparison.Ordinal), tenant, foreign, rootAdmin);
+                sent++;
+                var status = (int)response.StatusCode;
+                if (status != statuses[r])
+                {
+                    failures.Add($"{Roles[r]} {verb} {route}: expected {statuses[r]}, got {status} {await response.Content.ReadAsStringAsync()}");
+                }
+                else if (status >= 400 && await WatermarkAsync() != before)
+                {
+                    failures.Add($"{Roles[r]} {verb} {route}: refused with {status}, yet the change feed moved");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {sent} cells differ:\n" + string.Join('\n', failures));
+    }
+
+    private async Task<long> WatermarkAsync() => (await fixture.Server.Root.GetStatusAsync()).MostRecentChangeId;
+
+    private async Task<Tenant> SetUpAsync(Tenant foreign)
+    {
+        var tenant = await Tenant.CreateAsync(fixture.Server);
+        var org = tenant.Org;
+        async Task Expect(HttpStatusCode ok, HttpMethod verb, string path, string? body, string id)
+        {
+            using var response = await tenant.SendAsync(verb, $"orgs/{org}/{path}", body?.Replace("{org}", org, StringComparison.Ordinal), id);
+            Assert.True(response.StatusCode == ok || response.StatusCode == HttpStatusCode.OK || response.StatusCode == HttpStatusCode.Created,
+                $"setup {verb} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        await Expect(HttpStatusCode.Created, HttpMethod.Post, "services", """{"url":"svc","version":"1.0.0","arch":"amd64","public":false}""", "user");
+        await Expect(HttpStatusCode.OK, HttpMethod.Put, $"services/{ServiceId}/policy", """{"properties":[],"constraints":[]}""", "user");
+        await Expect(HttpStatusCode.Created, HttpMethod.Put, "patterns/pat1", PatternJson, "user");
+        await Expect(HttpStatusCode.Created, HttpMethod.Put, "business/policies/pol1", PolicyJson, "user");
+        await Expect(HttpStatusCode.OK, HttpMethod.Put, "nodes/node1/status", """{"services":[]}""", "node1");
+        await Expect(HttpStatusCode.OK, HttpMethod.Put, "nodes/node1/errors", """{"errors":[]}""", "node1");
+        await Expect(HttpStatusCode.OK, HttpMethod.Put, "nodes/node1/policy", """{"properties":[],"constraints":[]}""", "node1");
+        await Expect(HttpStatusCode.OK, HttpMethod.Put, "nodes/node1/agreements/ag1", """{"state":"negotiating"}""", "node1");
+        await Expect(HttpStatusCode.Created, HttpMethod.Post, "agbots/agbot1/patterns", """{"patternOrgid":"{org}","pattern":"pat1"}""", "agbot1");
+        await Expect(HttpStatusCode.Created, HttpMethod.Post, "agbots/agbot1/businesspols", """{"businessPolOrgid":"{org}","businessPol":"pol1"}""", "agbot1");
+        await Expect(HttpStatusCode.OK, HttpMethod.Put, "agbots/agbot1/agreements/ag1", """{"state":"negotiating"}""", "agbot1");
+        await Expect(HttpStatusCode.OK, HttpMethod.Put, "agbots/agbot1/rollouts", """{"rollouts":[]}""", "agbot1");
+        await tenant.Admin.GrantAgbotAsync(org, foreign.Org, "agbot1");
+        return tenant;
+    }
+
+    private static string Fill(string route, Tenant tenant, Tenant foreign)
+    {
+        var id = route.Contains("/nodes/", StringComparison.Ordinal) ? "node1"
+            : route.Contains("/agbots/", StringComparison.Ordinal) ? "agbot1"
+            : route.Contains("/services/", StringComparison.Ordinal) ? ServiceId
+            : route.Contains("/patterns/", StringComparison.Ordinal) ? "pat1"
+            : "pol1";
+        var served = route.Contains("/businesspols/", StringComparison.Ordinal) ? $"{tenant.Org}_pol1_{tenant.Org}" : $"{tenant.Org}_pat1_{tenant.Org}";
+        return route.TrimStart('/')["v1/".Length..]
+            .Replace("{org}", tenant.Org, StringComparison.Ordinal)
+            .Replace("{username}", "user", StringComparison.Ordinal)
+            .Replace("{agreementId}", "ag1", StringComparison.Ordinal)
+            .Replace("{servedId}", served, StringComparison.Ordinal)
+            .Replace("{agbotOrg}", foreign.Org, StringComparison.Ordinal)
+            .Replace("{agbotId}", "agbot1", StringComparison.Ordinal)
+            .Replace("{service}", ServiceId, StringComparison.Ordinal)
+            .Replace("{pattern}", "pat1", StringComparison.Ordinal)
+            .Replace("{policy}", "pol1", StringComparison.Ordinal)
+            .Replace("{id}", id, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string role, string verb, string path, string? body, Tenant tenant, Tenant foreign, string rootAdmin)
+    {
+        using var http = fixture.Server.Http();
+        using var request = new HttpRequestMessage(new HttpMethod(verb), path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+        (string Org, string Id, string Token)? who = role switch
+        {
+            "hub" => ("root", "root", fixture.Server.RootPassword),
+            "rootadmin" => ("root", rootAdmin, Tenant.Password),
+            "admin" => (tenant.Org, "admin", Tenant.Password),
+            "user" => (tenant.Org, "user", Tenant.Password),
+            "node" => (tenant.Org, "node1", Tenant.Password),
+            "agbot" => (tenant.Org, "agbot1", Tenant.Password),
+            "granted" => (foreign.Org, "agbot1", Tenant.Password),
+            "foreign" => (foreign.Org, "admin", Tenant.Password),
+            _ => null,
+        };
+        if (who is { } w)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{w.Org}/{w.Id}:{w.Token}")));
+        }
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>The matrix's size, for the closing note: rows × roles.</summary>
+    [Fact]
+    public void Matrix_CoversEveryRoleOnEveryRow() =>
+        Assert.All(Rows, r => Assert.Equal(Roles.Length, r.Expected.Split(' ').Length));
+}
