@@ -156,10 +156,10 @@ wait_port registry "$REGISTRY_PORT"
 step "creating org $ORG, its admin $USER_NAME and agbot agbot1"
 PUBLISHER_PASSWORD="$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')"
 HZN_EXCHANGE_USER_AUTH="root/root:$ROOT_PASSWORD" hzn exchange org add "$ORG" --label "hello-edge quickstart" >/dev/null
-HZN_EXCHANGE_USER_AUTH="root/root:$ROOT_PASSWORD" hzn exchange user add -o "$ORG" "$USER_NAME" "$PUBLISHER_PASSWORD" --admin >/dev/null
+HZN_EXCHANGE_USER_AUTH="root/root:$ROOT_PASSWORD" HZN_NEW_USER_PASSWORD="$PUBLISHER_PASSWORD" hzn exchange user add -o "$ORG" "$USER_NAME" --admin >/dev/null
 export HZN_ORG_ID="$ORG" HZN_EXCHANGE_USER_AUTH="$USER_NAME:$PUBLISHER_PASSWORD"
 AGBOT_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
-hzn exchange agbot add agbot1 "$AGBOT_TOKEN" >/dev/null
+HZN_AGBOT_TOKEN="$AGBOT_TOKEN" hzn exchange agbot add agbot1 >/dev/null
 printf 'HZN_EXCHANGE_URL=%s\nHZN_ORG_ID=%s\nHZN_EXCHANGE_USER_AUTH=%s\n' "$HZN_EXCHANGE_URL" "$ORG" "$HZN_EXCHANGE_USER_AUTH" >"$STATE/hzn.env"
 chmod 600 "$STATE/hzn.env"
 
@@ -173,14 +173,14 @@ export HZN_PRIVATE_KEY_FILE="$STATE/keys/service.private.key" HZN_PUBLIC_KEY_FIL
 # The publisher's key and the registry login go into hzn.env too, for the README's tour.
 printf 'HZN_PRIVATE_KEY_FILE=%s\nHZN_PUBLIC_KEY_FILE=%s\nREGISTRY=%s\nREGISTRY_USER=%s\nREGISTRY_PASSWORD=%s\nDOCKER_CONFIG=%s\n' \
   "$HZN_PRIVATE_KEY_FILE" "$HZN_PUBLIC_KEY_FILE" "$REGISTRY" "$REGISTRY_USER" "$REGISTRY_PASSWORD" "$STATE/docker-config" >>"$STATE/hzn.env"
-hzn exchange service publish -f "$SAMPLE/producer.service.definition.json" -r "$REGISTRY:$REGISTRY_USER:$REGISTRY_PASSWORD"
-hzn exchange service publish -f "$SAMPLE/consumer.service.definition.json" -r "$REGISTRY:$REGISTRY_USER:$REGISTRY_PASSWORD"
+HZN_REGISTRY_TOKEN="$REGISTRY:$REGISTRY_USER:$REGISTRY_PASSWORD" hzn exchange service publish -f "$SAMPLE/producer.service.definition.json"
+HZN_REGISTRY_TOKEN="$REGISTRY:$REGISTRY_USER:$REGISTRY_PASSWORD" hzn exchange service publish -f "$SAMPLE/consumer.service.definition.json"
 hzn exchange pattern publish -f "$SAMPLE/pattern.json"
 hzn exchange agbot addpattern agbot1 "$ORG" hello-edge >/dev/null
 
 step "checking the pattern against this node"
 NODE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
-hzn exchange node add "$NODE_ID" "$NODE_TOKEN" -p hello-edge -a amd64 >/dev/null
+HZN_NODE_TOKEN="$NODE_TOKEN" hzn exchange node add "$NODE_ID" -p hello-edge -a amd64 >/dev/null
 hzn deploycheck -n "$NODE_ID" -p hello-edge
 
 step "starting the switchboard on http://127.0.0.1:$SWITCHBOARD_PORT"

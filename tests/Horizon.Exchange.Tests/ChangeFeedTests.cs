@@ -119,4 +119,43 @@ public sealed class ChangeFeedTests(SqliteExchangeFixture fixture) : IClassFixtu
         Assert.Equal(ids.Order(), ids);
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
+
+    /// <summary>
+    /// An orgList of many orgs is read by walking the feed through a bounded window (its cost does not
+    /// grow with the list); followed page by page, it yields every change of the org once, as the
+    /// one-org read does.
+    /// </summary>
+    [Fact]
+    public async Task LongOrgList_FollowedPageByPage_YieldsEveryChangeOfTheOrgOnce()
+    {
+        var tenant = await Tenant.CreateAsync(fixture.Server);
+        for (var i = 0; i < 12; i++)
+        {
+            await tenant.User.PutNodeAsync(tenant.Org, $"scan{i}", new ExchangeNode { Token = "t-1" });
+        }
+        var orgList = Enumerable.Range(0, 500).Select(i => $"absent{i}").Append(tenant.Org).ToList();
+
+        var viaScan = await FollowAsync(tenant.Agbot, tenant.Org, orgList);
+        var viaIndex = await FollowAsync(tenant.Agbot, tenant.Org, null);
+
+        Assert.Equal(viaIndex, viaScan);
+        Assert.Equal(viaScan.Count, viaScan.Distinct().Count());
+        Assert.Contains(viaScan, c => c.EndsWith("/scan11", StringComparison.Ordinal));
+    }
+
+    private static async Task<List<string>> FollowAsync(ExchangeClient client, string org, List<string>? orgList)
+    {
+        var seen = new List<string>();
+        long from = 0;
+        while (true)
+        {
+            var page = await client.GetChangesAsync(org, new ChangesRequest { ChangeId = from, MaxRecords = 5, OrgList = orgList });
+            seen.AddRange(page.Changes.Where(c => c.OrgId == org).Select(c => $"{c.ChangeId}:{c.Resource}/{c.Id}"));
+            from = page.MostRecentChangeId + 1;
+            if (!page.HitMaxRecords)
+            {
+                return seen;
+            }
+        }
+    }
 }

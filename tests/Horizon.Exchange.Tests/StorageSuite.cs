@@ -181,7 +181,7 @@ public abstract class StorageSuite : IAsyncLifetime
         Assert.Equal(48, (await Nodes.ListAsync("o", null, "", 100)).Count);
         await using var connection = await Storage.OpenAsync();
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM counters WHERE name LIKE 'half-done-%'"));
-        var (changes, _) = await Changes.ReadAsync(["o"], 1, 1000);
+        var (changes, _, _) = await Changes.ReadAsync(["o"], 1, 1000);
         Assert.Equal(Enumerable.Range(1, 48).Select(i => (long)i), changes.Select(c => c.Id));
     }
 
@@ -218,7 +218,7 @@ public abstract class StorageSuite : IAsyncLifetime
         Assert.Equal(40, stored.Count);
         Assert.All(stored, n => Assert.Equal($$"""{"i":{{int.Parse(n.Id[1..], System.Globalization.CultureInfo.InvariantCulture)}}}""", n.Document));
         Assert.Equal("key-a", (await Nodes.GetAsync("o", "keyed"))!.PublicKey);
-        var (changes, watermark) = await Changes.ReadAsync(["o"], 1, 1_000);
+        var (changes, watermark, _) = await Changes.ReadAsync(["o"], 1, 1_000);
         Assert.Equal(Enumerable.Range(1, 41).Select(i => (long)i), changes.Select(c => c.Id));
         Assert.Equal(41, watermark);
         Assert.Equal(stored.Select(n => n.Id).Append("keyed").Order(StringComparer.Ordinal),
@@ -236,7 +236,7 @@ public abstract class StorageSuite : IAsyncLifetime
         Assert.Equal(1, outcomes.Count(o => o == WriteOutcome.Created));
         Assert.Equal(19, outcomes.Count(o => o == WriteOutcome.Updated));
         Assert.Single(await Nodes.ListAsync("o", null, "", 100));
-        var (changes, _) = await Changes.ReadAsync(["o"], 1, 100);
+        var (changes, _, _) = await Changes.ReadAsync(["o"], 1, 100);
         Assert.Equal(["created"], changes.Where(c => c.Operation == "created").Select(c => c.Operation));
         Assert.Equal(20, changes.Count);
         // Counted once: a cap of 2 leaves room for exactly one more node.
@@ -343,7 +343,7 @@ public abstract class StorageSuite : IAsyncLifetime
             while (true)
             {
                 var finishing = Volatile.Read(ref stop);
-                var (rows, watermark) = await Changes.ReadAsync(["o"], from, 1000);
+                var (rows, watermark, _) = await Changes.ReadAsync(["o"], from, 1000);
                 seen.AddRange(rows.Select(r => r.Id));
                 from = (rows.Count > 0 ? rows[^1].Id : watermark) + 1;
                 if (finishing && rows.Count == 0)

@@ -55,10 +55,12 @@ internal static class ChangesApi
         {
             return badSize;
         }
-        var (rows, watermark) = await exchange.Changes.ReadAsync(orgs, request.ChangeId, max, http.RequestAborted);
-        var hitMax = rows.Count > max;
+        var (rows, watermark, truncated) = await exchange.Changes.ReadAsync(orgs, request.ChangeId, max, http.RequestAborted);
+        var full = rows.Count > max;
         var page = rows.Take(max).ToList();
-        var mostRecent = hitMax ? page[^1].Id : Math.Max(watermark, request.ChangeId - 1);
+        var mostRecent = full ? page[^1].Id : Math.Max(watermark, request.ChangeId - 1);
+        // A read cut short by its window says so like a full page does, so the reader asks again at once.
+        var hitMax = full || truncated;
         var visible = caller.Kind == CallerKind.Node ? page.Where(c => VisibleToNode(caller, c))
             : reachable is not null ? page.Where(c => reachable.Contains(c.Org) || DefinitionResources.Contains(c.Resource))
             : page;

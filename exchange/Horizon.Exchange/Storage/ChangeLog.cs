@@ -58,25 +58,61 @@ public sealed class ChangeLog(IStorageProvider storage, TimeProvider time)
 
     /// <summary>
     /// Changes of <paramref name="orgs"/> with id ≥ <paramref name="fromId"/>, oldest first, and the
-    /// watermark they were read under (the highest id that is certainly committed).
+    /// watermark they were read under (the highest id that is certainly committed). When
+    /// <c>Truncated</c>, the read stopped early: every change up to <c>Watermark</c> was looked at and
+    /// the caller continues from there.
     /// </summary>
-    public async Task<(IReadOnlyList<ChangeRecord> Changes, long Watermark)> ReadAsync(IReadOnlyCollection<string> orgs,
+    public async Task<(IReadOnlyList<ChangeRecord> Changes, long Watermark, bool Truncated)> ReadAsync(IReadOnlyCollection<string> orgs,
         long fromId, int maxRecords, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(orgs);
         await using var connection = await storage.OpenAsync(cancellationToken);
         var watermark = await connection.ExecuteScalarAsync<long>(
             new CommandDefinition("SELECT value FROM counters WHERE name = 'changes'", cancellationToken: cancellationToken));
         var rows = new List<ChangeRecord>();
-        // One query per org keeps each on the (org, id) index; orgs per request are few.
-        foreach (var org in orgs)
+        if (orgs.Count <= PerOrgQueries)
         {
-            rows.AddRange(await connection.QueryAsync<ChangeRecord>(new CommandDefinition(
-                "SELECT id, org, resource, resourceid, operation, changedat FROM changes WHERE org = @org AND id >= @fromId AND id <= @watermark ORDER BY id LIMIT @max",
-                new { org, fromId, watermark, max = (long)maxRecords + 1 }, cancellationToken: cancellationToken)));
+            // One query per org keeps each on the (org, id) index.
+            foreach (var org in orgs)
+            {
+                rows.AddRange(await connection.QueryAsync<ChangeRecord>(new CommandDefinition(
+                    "SELECT id, org, resource, resourceid, operation, changedat FROM changes WHERE org = @org AND id >= @fromId AND id <= @watermark ORDER BY id LIMIT @max",
+                    new { org, fromId, watermark, max = (long)maxRecords + 1 }, cancellationToken: cancellationToken)));
+            }
+            rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return (rows, watermark, false);
         }
-        rows.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return (rows, watermark);
+        // Many orgs (an agbot's orgList): walk the feed in id order through a window of bounded size and
+        // keep the listed orgs' changes. The work is the window's, whatever the list's length; a query
+        // per org cost 40 ms of CPU for 1,000 orgs and could hold 1,000 pages at once.
+        var wanted = orgs as IReadOnlySet<string> ?? orgs.ToHashSet(StringComparer.Ordinal);
+        var window = Math.Max(ScanWindow, maxRecords + 1);
+        var scanned = await connection.QueryAsync<ChangeRecord>(new CommandDefinition(
+            "SELECT id, org, resource, resourceid, operation, changedat FROM changes WHERE id >= @fromId AND id <= @watermark ORDER BY id LIMIT @window",
+            new { fromId, watermark, window = (long)window }, cancellationToken: cancellationToken));
+        long last = fromId - 1;
+        var count = 0;
+        foreach (var change in scanned)
+        {
+            count++;
+            last = change.Id;
+            if (wanted.Contains(change.Org))
+            {
+                rows.Add(change);
+                if (rows.Count > maxRecords)
+                {
+                    return (rows, watermark, false);
+                }
+            }
+        }
+        return count < window ? (rows, watermark, false) : (rows, last, true);
     }
+
+    /// <summary>Up to this many orgs, one indexed query each; beyond, a scan of the feed (see <see cref="ReadAsync"/>).</summary>
+    private const int PerOrgQueries = 16;
+
+    /// <summary>How many changes one read over many orgs looks at, at most.</summary>
+    private const int ScanWindow = 20_000;
 
     /// <summary>The highest committed change id.</summary>
     public async Task<long> WatermarkAsync(CancellationToken cancellationToken = default)

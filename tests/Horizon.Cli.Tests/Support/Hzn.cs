@@ -21,11 +21,15 @@ public sealed class Hzn(IReadOnlyDictionary<string, string> variables, string ho
         return new Hzn(variables, Home);
     }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    /// <summary>Runs with <paramref name="input"/> as standard input (for secrets given as '-').</summary>
+    public async Task<CliResult> RunWithInputAsync(string input, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new HznEnvironment { Out = output, Error = error, Variables = Variables, Home = Home };
+        using var stdin = new StringReader(input);
+        var environment = new HznEnvironment { Out = output, Error = error, In = stdin, Variables = Variables, Home = Home };
         var exitCode = await HznApp.RunAsync(args, environment);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }

@@ -11,6 +11,9 @@ namespace Horizon.Cli.Commands;
 /// </summary>
 internal static class AgbotCommands
 {
+    /// <summary>Where <c>agbot add</c> takes the token from when none is given.</summary>
+    public const string AgbotTokenVariable = "HZN_AGBOT_TOKEN";
+
     public static Command Create(CommandKit kit)
     {
         var listName = Optional("agbot", "One agbot to show (name or org/name)");
@@ -39,11 +42,11 @@ internal static class AgbotCommands
         }, listName, longForm);
 
         var addName = Required("agbot", "The agbot's id");
-        var addToken = Required("token", "The agbot's token");
+        var addToken = Optional("token", $"The agbot's token: '-' reads it from standard input; left out, from {AgbotTokenVariable}");
         var add = kit.Command("add|create|cr", "Create an agbot record (org admin)", async (invocation, cancellationToken) =>
         {
             var (org, id) = invocation.Id(invocation.GetValue(addName), "agbot");
-            await invocation.Exchange().PutAgbotAsync(org, id, new ExchangeAgbot { Token = invocation.GetValue(addToken), Name = id }, cancellationToken);
+            await invocation.Exchange().PutAgbotAsync(org, id, new ExchangeAgbot { Token = SecretInput.Resolve(invocation.Environment, invocation.GetValue(addToken), AgbotTokenVariable, "agbot token"), Name = id }, cancellationToken);
             invocation.Out.WriteLine($"agbot {org}/{id} added");
         }, addName, addToken);
 

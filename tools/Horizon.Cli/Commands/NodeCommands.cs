@@ -42,7 +42,7 @@ internal static class NodeCommands
         }, listName, long_);
 
         var addName = Optional("node", "The node's id (or give -n id:token)");
-        var addToken = Optional("token", "The node's token (the agent authenticates with it)");
+        var addToken = Optional("token", $"The node's token (the agent authenticates with it): '-' reads it from standard input; left out, from {NodeTokenVariable}");
         var idToken = new Option<string?>("--node-id-tok", "-n") { Description = "The node's id and token, id:token (Open Horizon's form)" };
         var nodeType = new Option<string>("--node-type", "-T") { Description = "device (the default); cluster nodes cannot carry over", DefaultValueFactory = _ => "device" };
         var pattern = new Option<string?>("--pattern", "-p") { Description = "Register to this pattern (org/name, or name in the org)" };
@@ -54,7 +54,8 @@ internal static class NodeCommands
             {
                 throw new CliException(ExitCodes.Usage, $"--node-type {invocation.GetValue(nodeType)} cannot carry over: Horizon runs device nodes (Docker) only");
             }
-            var (given, token) = NodeIdAndToken(invocation.GetValue(idToken), invocation.GetValue(addName), invocation.GetValue(addToken));
+            var (given, token) = NodeIdAndToken(invocation.GetValue(idToken), invocation.GetValue(addName), invocation.GetValue(addToken),
+                t => SecretInput.Resolve(invocation.Environment, t, NodeTokenVariable, "node token"));
             var (org, id) = invocation.Id(given, "node");
             await invocation.Exchange().PutNodeAsync(org, id, new ExchangeNode
             {
@@ -112,7 +113,10 @@ internal static class NodeCommands
     }
 
     /// <summary>Open Horizon's <c>-n id:token</c>, or the two positional arguments.</summary>
-    public static (string Id, string Token) NodeIdAndToken(string? idToken, string? id, string? token)
+    /// <summary>Where <c>node add</c> takes the token from when none is given.</summary>
+    public const string NodeTokenVariable = "HZN_NODE_TOKEN";
+
+    public static (string Id, string Token) NodeIdAndToken(string? idToken, string? id, string? token, Func<string?, string> resolve)
     {
         if (idToken is not null)
         {
@@ -122,12 +126,12 @@ internal static class NodeCommands
             }
             var colon = idToken.IndexOf(':', StringComparison.Ordinal);
             return colon > 0 && colon < idToken.Length - 1
-                ? (idToken[..colon], idToken[(colon + 1)..])
+                ? (idToken[..colon], resolve(idToken[(colon + 1)..]))
                 : throw new CliException(ExitCodes.Usage, "-n must read id:token");
         }
-        return (id, token) is ({ } i, { } t)
-            ? (i, t)
-            : throw new CliException(ExitCodes.Usage, "give the node's id and token: -n id:token, or <node> <token>");
+        return id is not null
+            ? (id, resolve(token))
+            : throw new CliException(ExitCodes.Usage, $"give the node's id, and its token in {NodeTokenVariable} (or '-' on standard input)");
     }
 
     /// <summary>Open Horizon writes patterns as org/name; a bare name means the current org.</summary>

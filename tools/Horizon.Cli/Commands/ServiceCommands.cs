@@ -59,7 +59,8 @@ internal static class ServiceCommands
         };
         var registry = new Option<string[]>("--registry-token", "-r")
         {
-            Description = "Registry login registry:user:token used to pull tags and read their digests (repeatable)",
+            Description = "Registry login registry:user:token used to pull tags and read their digests (repeatable); '-' reads such lines from standard input. "
+                + $"Logins in {RegistryLoginsVariable} (one per line) are used too, and keep the token off the command line",
             AllowMultipleArgumentsPerToken = false,
         };
         var isPublic = new Option<string?>("--public") { Description = "true or false: whether users of other orgs may see and deploy the service (default: the file's \"public\", else false)" };
@@ -80,7 +81,7 @@ internal static class ServiceCommands
                 Path = invocation.GetValue(file),
                 PrivateKeyPath = invocation.GetValue(privateKey) ?? invocation.Environment.Get("HZN_PRIVATE_KEY_FILE") ?? Path.Combine(keys, KeyCommands.PrivateKeyFile),
                 PublicKeyPath = invocation.GetValue(publicKey) is null && !File.Exists(publicPath) ? null : publicPath,
-                Logins = (invocation.GetValue(registry) ?? []).Select(RegistryAuth.Parse).ToList(),
+                Logins = RegistryLogins(invocation, invocation.GetValue(registry) ?? []),
                 Public = ParseBool(invocation.GetValue(isPublic), "--public"),
                 ServicePolicyPath = invocation.GetValue(policy),
             }, cancellationToken);
@@ -176,4 +177,33 @@ internal static class ServiceCommands
         "false" => false,
         _ => throw new CliException(ExitCodes.Usage, $"{option} takes true or false, not \"{text}\""),
     };
+
+    /// <summary>Where <c>service publish</c> also takes registry logins (registry:user:token, one per line).</summary>
+    public const string RegistryLoginsVariable = "HZN_REGISTRY_TOKEN";
+
+    /// <summary>
+    /// The logins of <c>-r</c> ('-' reads lines from standard input) and of <see cref="RegistryLoginsVariable"/>.
+    /// A token written on the command line still works, with a warning: every local user can read it there.
+    /// </summary>
+    private static List<RegistryAuth> RegistryLogins(Invocation invocation, IReadOnlyList<string> given)
+    {
+        var lines = new List<string>();
+        foreach (var value in given)
+        {
+            if (value == SecretInput.Stdin)
+            {
+                while (invocation.Environment.In.ReadLine() is { } line)
+                {
+                    lines.Add(line);
+                }
+            }
+            else
+            {
+                invocation.Environment.Error.WriteLine($"hzn: warning: the registry token on the command line can be read by every local user; set {RegistryLoginsVariable} or give -r - and pipe it on standard input");
+                lines.Add(value);
+            }
+        }
+        lines.AddRange((invocation.Environment.Get(RegistryLoginsVariable) ?? "").Split('\n'));
+        return lines.Select(l => l.Trim()).Where(l => l.Length > 0).Select(RegistryAuth.Parse).ToList();
+    }
 }

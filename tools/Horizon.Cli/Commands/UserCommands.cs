@@ -7,6 +7,9 @@ namespace Horizon.Cli.Commands;
 /// <summary><c>hzn exchange user list|add|update|remove</c>, in the org of -o / HZN_ORG_ID.</summary>
 internal static class UserCommands
 {
+    /// <summary>Where <c>user add</c> takes the password from when none is given.</summary>
+    public const string PasswordVariable = "HZN_NEW_USER_PASSWORD";
+
     public static Command Create(CommandKit kit)
     {
         var listName = Optional("user", "One user to show");
@@ -22,7 +25,7 @@ internal static class UserCommands
         }, listName);
 
         var addName = Required("user", "The new user's name");
-        var addPassword = Required("password", "The new user's password");
+        var addPassword = Optional("password", $"The new user's password: '-' reads it from standard input; left out, from {PasswordVariable}");
         var admin = new Option<bool>("--admin", "-A") { Description = "Make the user an org admin" };
         var email = new Option<string?>("--email", "-e") { Description = "The user's email address" };
         var add = kit.Command("add", "Create a user in the org (org admin)", async (invocation, cancellationToken) =>
@@ -30,7 +33,7 @@ internal static class UserCommands
             var user = invocation.GetValue(addName);
             await invocation.Exchange().PutUserAsync(invocation.Org, user, new ExchangeUser
             {
-                Password = invocation.GetValue(addPassword),
+                Password = SecretInput.Resolve(invocation.Environment, invocation.GetValue(addPassword), PasswordVariable, "password"),
                 Admin = invocation.GetValue(admin),
                 Email = invocation.GetValue(email),
             }, cancellationToken);
@@ -47,7 +50,7 @@ internal static class UserCommands
             var current = await exchange.GetUserAsync(invocation.Org, user, cancellationToken);
             await exchange.PutUserAsync(invocation.Org, user, current with
             {
-                Password = invocation.GetValue(password),
+                Password = invocation.GetValue(password) is { } given ? SecretInput.Resolve(invocation.Environment, given, PasswordVariable, "password") : null,
                 Admin = invocation.GetValue(admin) ? true : current.Admin,
                 Email = invocation.GetValue(email) ?? current.Email,
                 LastUpdated = null,

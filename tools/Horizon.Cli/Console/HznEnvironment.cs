@@ -12,6 +12,9 @@ internal sealed record HznEnvironment
 
     public required TextWriter Error { get; init; }
 
+    /// <summary>Standard input, for secrets given as <c>-</c> (<see cref="SecretInput"/>).</summary>
+    public TextReader In { get; init; } = TextReader.Null;
+
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Where <c>~/.hzn/keys</c> lives.</summary>
@@ -34,6 +37,6 @@ internal sealed record HznEnvironment
         {
             Console.Error.WriteLine($"hzn: warning: {warning}");
         }
-        return new HznEnvironment { Out = Console.Out, Error = Console.Error, Variables = configured, Home = home };
+        return new HznEnvironment { Out = Console.Out, Error = Console.Error, In = Console.In, Variables = configured, Home = home };
     }
 }
