@@ -45,4 +45,19 @@ public sealed class FleetTallyTests
         Assert.Null(tally.RunningAgreementOf(2));
         Assert.Equal(["node00001: the workload of agreement b-1 was started twice"], tally.DuplicateStarts());
     }
+
+    [Fact]
+    public void OnlyHealthyNodesRefusingAnUpdate_CountAsRefusals()
+    {
+        var options = FleetOptions.Default with { Count = 20, CrashLoopFraction = 0.5, Seed = 3 };
+        var plan = FleetPlan.For(options);
+        var healthy = Enumerable.Range(0, plan.Count).First(i => plan.BehaviourOf(i) == NodeBehaviour.Healthy);
+        var crashLooping = Enumerable.Range(0, plan.Count).First(i => plan.BehaviourOf(i) == NodeBehaviour.CrashLooping);
+        var tally = new FleetTally(plan);
+
+        tally.Record(new FleetEvent(FleetEventKind.UpdateReplied, crashLooping, 10, 103, "refused"));
+        tally.Record(new FleetEvent(FleetEventKind.UpdateReplied, healthy, 20, 105, "refused"));
+
+        Assert.Equal(1, tally.Upgrades().Refused);
+    }
 }

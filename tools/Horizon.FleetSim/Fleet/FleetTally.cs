@@ -96,8 +96,12 @@ internal sealed class FleetTally
                 case FleetEventKind.ReplacedAgreementStarted:
                     _runningAgreement[e.Index] = e.Message;
                     break;
-                case FleetEventKind.UpdateReplied:
+                case FleetEventKind.UpdateReplied when behaviour == NodeBehaviour.Healthy:
                     _updatesRefused++;
+                    break;
+                case FleetEventKind.UpdateReplied:
+                    // A crash-looping node refuses an update of an agreement it is giving up: expected, and
+                    // since the node agent's outbox its refusals always arrive (they were often lost before).
                     break;
                 case FleetEventKind.Failed:
                     FailureCount++;
