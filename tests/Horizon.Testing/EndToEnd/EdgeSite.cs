@@ -76,6 +76,12 @@ public sealed class EdgeSite : IAsyncDisposable
 
     public bool NodeAgentRunning => _nodeAgent is { HasExited: false };
 
+    /// <summary>The node agent's process id while it runs.</summary>
+    public int? NodeAgentProcessId => _nodeAgent is { HasExited: false } agent ? agent.Id : null;
+
+    /// <summary>The node agent this site starts; unset, <see cref="BuiltProgram.NodeAgent"/>.</summary>
+    public BuiltProgram? NodeAgentProgram { get; set; }
+
     internal async Task CreateInExchangeAsync(CancellationToken cancellationToken)
     {
         var root = _installation.RootHzn;
@@ -96,7 +102,7 @@ public sealed class EdgeSite : IAsyncDisposable
     public async Task StartNodeAgentAsync(CancellationToken cancellationToken = default)
     {
         var state = Directory.CreateDirectory(_directory.Combine("node-agent")).FullName;
-        _nodeAgent = BuiltProgram.NodeAgent.Start([], HorizonInstallation.QuietEnvironment(new Dictionary<string, string>
+        _nodeAgent = (NodeAgentProgram ?? BuiltProgram.NodeAgent).Start([], HorizonInstallation.QuietEnvironment(new Dictionary<string, string>
         {
             ["NodeAgent__NodeId"] = NodeId,
             ["NodeAgent__Organization"] = Org,
