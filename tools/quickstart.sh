@@ -101,23 +101,41 @@ for port in "${ports[@]}"; do
 done
 mkdir -p "$STATE"/{logs,bin,nats,registry,keys}
 
-step "building the exchange and hzn"
-dotnet build -c Release -nologo -v:quiet "$ROOT/exchange/Horizon.Exchange" -o "$STATE/bin/exchange" >"$STATE/logs/build-exchange.log" 2>&1 \
-  || fail "building the exchange failed (see $STATE/logs/build-exchange.log)"
+step "building hzn and the node agent"
 dotnet build -c Release -nologo -v:quiet "$ROOT/tools/Horizon.Cli" -o "$STATE/bin/hzn" >"$STATE/logs/build-hzn.log" 2>&1 \
   || fail "building hzn failed (see $STATE/logs/build-hzn.log)"
-for project in switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot node-agent/Horizon.NodeAgent; do
-  name="${project##*/}"
-  dotnet build -c Release -nologo -v:quiet "$ROOT/$project" -o "$STATE/bin/$name" >"$STATE/logs/build-$name.log" 2>&1 \
-    || fail "building $name failed (see $STATE/logs/build-$name.log)"
-done
+dotnet build -c Release -nologo -v:quiet "$ROOT/node-agent/Horizon.NodeAgent" -o "$STATE/bin/Horizon.NodeAgent" >"$STATE/logs/build-Horizon.NodeAgent.log" 2>&1 \
+  || fail "building Horizon.NodeAgent failed (see $STATE/logs/build-Horizon.NodeAgent.log)"
+# The servers run as published for production (tools/publish-servers.sh: the exchange ReadyToRun, the
+# switchboard and the agbot NativeAOT). The publish's intermediate files stay in $BUILD_CACHE across
+# 'down', so only the first quickstart pays the native compilation. HZN_QUICKSTART_JIT=1 runs
+# `dotnet build` output on the JIT instead, for comparisons (tools/bench/idle-rss.sh).
+BUILD_CACHE="${HZN_QUICKSTART_BUILD_CACHE:-/var/tmp/horizon-quickstart-build}"
+if [[ "${HZN_QUICKSTART_JIT:-0}" == 1 ]]; then
+  step "building the exchange, switchboard and agbot (JIT, HZN_QUICKSTART_JIT=1)"
+  for project in exchange/Horizon.Exchange switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot; do
+    name="${project##*/}"
+    dotnet build -c Release -nologo -v:quiet "$ROOT/$project" -o "$STATE/bin/$name" >"$STATE/logs/build-$name.log" 2>&1 \
+      || fail "building $name failed (see $STATE/logs/build-$name.log)"
+  done
+  EXCHANGE=(dotnet "$STATE/bin/Horizon.Exchange/Horizon.Exchange.dll")
+  SWITCHBOARD=(dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll")
+  AGBOT=(dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll")
+else
+  step "publishing the exchange (ReadyToRun), switchboard and agbot (NativeAOT) as in production; the first time takes minutes"
+  HZN_PUBLISH_ARTIFACTS="$BUILD_CACHE" "$ROOT/tools/publish-servers.sh" "$STATE/bin/servers" | sed 's/^/    /' \
+    || fail "publishing the servers failed (logs in $STATE/bin/servers)"
+  EXCHANGE=("$STATE/bin/servers/exchange/Horizon.Exchange")
+  SWITCHBOARD=("$STATE/bin/servers/switchboard/Horizon.Switchboard.Service")
+  AGBOT=("$STATE/bin/servers/agbot/Horizon.Agbot")
+fi
 hzn() { dotnet "$STATE/bin/hzn/hzn.dll" "$@"; }
 
 step "starting nats-server in operator mode (JetStream, full account resolver) on 127.0.0.1:$NATS_PORT"
 # nats-init creates the NATS operator, the system and Horizon accounts and their signing keys
 # (0600, in $STATE/nats/authority/keys), the resolver include nats-server loads, and creds files
 # for the switchboard and the exchange. No NATS password exists anywhere: every client proves a key.
-dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll" nats-init "$STATE/nats/authority" >"$STATE/logs/nats-init.log" 2>&1 \
+"${SWITCHBOARD[@]}" nats-init "$STATE/nats/authority" >"$STATE/logs/nats-init.log" 2>&1 \
   || fail "creating the NATS authority failed (see $STATE/logs/nats-init.log)"
 cat >"$STATE/nats/nats.conf" <<CONF
 listen: "127.0.0.1:$NATS_PORT"
@@ -136,7 +154,7 @@ ROOT_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 (export Exchange__RootPassword="$ROOT_PASSWORD"
  start exchange env Exchange__SqlitePath="$STATE/exchange.db" \
   Exchange__NatsUrl="nats://127.0.0.1:$NATS_PORT" Exchange__NatsCredentialsFile="$STATE/nats/authority/exchange.creds" \
-  dotnet "$STATE/bin/exchange/Horizon.Exchange.dll" --urls "http://127.0.0.1:$EXCHANGE_PORT")
+  "${EXCHANGE[@]}" --urls "http://127.0.0.1:$EXCHANGE_PORT")
 wait_port exchange "$EXCHANGE_PORT"
 export HZN_EXCHANGE_URL="http://127.0.0.1:$EXCHANGE_PORT/v1"
 
@@ -188,7 +206,7 @@ mkdir -p "$STATE/switchboard"
 (cd "$STATE/switchboard" && start switchboard env HZN_Switchboard__NatsUrl="nats://127.0.0.1:$NATS_PORT" \
   HZN_Switchboard__AuthorityDirectory="$STATE/nats/authority" HZN_Switchboard__ExchangeUrl="$HZN_EXCHANGE_URL/" \
   HZN_Switchboard__ExchangeCredentialsFile="$STATE/root-credentials" HZN_Switchboard__StateDirectory="$STATE/switchboard" \
-  dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll" --urls "http://127.0.0.1:$SWITCHBOARD_PORT")
+  "${SWITCHBOARD[@]}" --urls "http://127.0.0.1:$SWITCHBOARD_PORT")
 wait_port switchboard "$SWITCHBOARD_PORT"
 
 step "starting the node agent on http://127.0.0.1:$AGENT_PORT"
@@ -206,7 +224,7 @@ mkdir -p "$STATE/agbot"
   Agbot__ExchangeUrl="$HZN_EXCHANGE_URL" Agbot__NatsUrl="nats://127.0.0.1:$NATS_PORT" \
   Agbot__SwitchboardUrl="http://127.0.0.1:$SWITCHBOARD_PORT" Agbot__StateDirectory="$STATE/agbot" \
   Agbot__LocalApiUrl="http://127.0.0.1:$AGBOT_PORT" \
-  dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll")
+  "${AGBOT[@]}")
 wait_port agbot "$AGBOT_PORT"
 
 step "registering $NODE_ID to pattern hello-edge and waiting for the agreement"

@@ -34,4 +34,36 @@ public sealed class ProgramSettingsTests
         Assert.Contains(expected, process.RecentOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", process.RecentOutput, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Settings given in the environment and on the command line, nested sections included, reach the
+    /// program: only the one unusable value is named. The switchboard and the agbot bind with the
+    /// configuration binder's source generator (NativeAOT), which skipped init-only members, so every
+    /// setting read as its default and "required" was reported for settings that were given.
+    /// Set HZN_SWITCHBOARD_BINARY / HZN_AGBOT_BINARY to check the published executables.
+    /// </summary>
+    public static TheoryData<string, string[], string, string> BoundCases => new()
+    {
+        { "switchboard", ["HZN_Switchboard__AuthorityDirectory=/var/lib/horizon/nats", "HZN_Switchboard__ExchangeCredentials=root/root:secret-value"],
+            "--Switchboard:Stream:MaxBytes=1024", "Switchboard:Stream:MaxBytes must be at least 1048576 (it is 1024)" },
+        { "agbot", ["Agbot__Org=o", "Agbot__Id=a", "Agbot__Token=t", "Agbot__Leases__Partitions=4"],
+            "--Agbot:Upgrades:BatchSize=0", "Agbot:Upgrades:BatchSize must be at least 1 (it is 0)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BoundCases))]
+    public async Task Start_WithSettingsFromEnvironmentAndArguments_NamesOnlyTheUnusableOne(string component, string[] environment, string argument, string expected)
+    {
+        var program = component == "switchboard" ? BuiltProgram.Switchboard : BuiltProgram.Agbot;
+        using var directory = new TempDirectory("hzn-settings");
+        var variables = environment.Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        variables["HOME"] = directory.Path;
+
+        await using var process = program.Start([argument], variables, directory.Path);
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, process.ExitCode);
+        var settingsLine = process.RecentOutput.Split('\n').Single(l => l.Contains("settings are invalid: ", StringComparison.Ordinal));
+        Assert.EndsWith($"settings are invalid: {expected}", settingsLine.TrimEnd(), StringComparison.Ordinal);
+    }
 }

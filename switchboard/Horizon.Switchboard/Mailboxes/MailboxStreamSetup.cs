@@ -3,23 +3,27 @@ using NATS.Client.JetStream.Models;
 
 namespace Horizon.Switchboard.Mailboxes;
 
-/// <summary>How the mailbox stream keeps messages.</summary>
+/// <summary>
+/// How the mailbox stream keeps messages. Settable members: the switchboard binds them with the
+/// configuration binder's source generator, which skips init-only members (dotnet/runtime#107856).
+/// </summary>
 public sealed record MailboxStreamOptions
 {
-    public static MailboxStreamOptions Default { get; } = new();
+    /// <summary>A new instance with the defaults each time: one shared instance could be changed by any holder.</summary>
+    public static MailboxStreamOptions Default => new();
 
     /// <summary>How long a message waits for its recipient: the stream's max age. Default 30 min.</summary>
-    public TimeSpan MessageTtl { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan MessageTtl { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
     /// The most the stream holds; past it the oldest messages go. Default 4 GiB. nats-server keeps
     /// recently written blocks in memory (republishing reads the previous message of the subject),
     /// so this also bounds its memory.
     /// </summary>
-    public long MaxBytes { get; init; } = 4L << 30;
+    public long MaxBytes { get; set; } = 4L << 30;
 
     /// <summary>How long JetStream remembers a <c>Nats-Msg-Id</c> to drop a resent copy. Default 2 min.</summary>
-    public TimeSpan DuplicateWindow { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>
