@@ -29,7 +29,7 @@ OUT="$(cd "$OUT" && pwd)"
 ARTIFACTS="${HZN_PUBLISH_ARTIFACTS:-$OUT/.artifacts}"
 # NativeAOT links with the C toolchain: Debian's gcc (clang is the SDK's default and is not installed).
 # DebugType=none: ILC 10.0.12 fails with "Read out of bounds" reading a referenced project's portable PDB.
-native=(-p:CppCompilerAndLinker=gcc -p:DebugType=none -p:DebugSymbols=false -p:GenerateDocumentationFile=false)
+native=(-p:CppCompilerAndLinker=gcc -p:DebugType=none -p:DebugSymbols=false)
 for component in "${components[@]}"; do
   project="${PROJECTS[$component]:-}"
   [[ -n "$project" ]] || { echo "publish-servers.sh: unknown component '$component' (exchange, switchboard, agbot)" >&2; exit 1; }
