@@ -9,6 +9,9 @@ namespace Horizon.Cli.Tests;
 /// <summary><c>hzn exchange node requests|approve|deny</c> against a real exchange.</summary>
 public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
+    private async Task<EnrollmentCredential> VoucherAsync(string org) =>
+        await EnrollmentCredentials.CreateAsync(fixture.Exchange.Client(org, "admin", CliFixture.Password), org);
+
     private async Task<string> SubmitAsync(string org, EnrollingDevice device)
     {
         using var http = fixture.Exchange.Http();
@@ -22,8 +25,9 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
     public async Task Admin_ListsPendingRequests_ApprovesOne_AndDeniesAnother()
     {
         var (org, hzn) = await fixture.NewOrgAsync();
-        using var first = new EnrollingDevice();
-        using var second = new EnrollingDevice();
+        using var voucher = await VoucherAsync(org);
+        using var first = new EnrollingDevice(voucher);
+        using var second = new EnrollingDevice(voucher);
         var approveId = await SubmitAsync(org, first);
         var denyId = await SubmitAsync(org, second);
 
@@ -65,7 +69,8 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
     {
         var (org, hzn) = await fixture.NewOrgAsync();
         await hzn.RunAsync("exchange", "user", "add", "bob", "pw-bob-1");
-        using var device = new EnrollingDevice();
+        using var voucher = await VoucherAsync(org);
+        using var device = new EnrollingDevice(voucher);
         var id = await SubmitAsync(org, device);
         var bob = hzn.With(("HZN_EXCHANGE_USER_AUTH", "bob:pw-bob-1"));
 
@@ -80,10 +85,57 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
     public async Task Approve_WithAMalformedLabel_ExitsWith1_NamingIt()
     {
         var (org, hzn) = await fixture.NewOrgAsync();
-        using var device = new EnrollingDevice();
+        using var voucher = await VoucherAsync(org);
+        using var device = new EnrollingDevice(voucher);
         var id = await SubmitAsync(org, device);
         var result = await hzn.RunAsync("exchange", "node", "approve", id, "--node", "dev1", "--label", "nolabel");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("nolabel", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task EnrollmentCert_Create_WritesAKeyOnlyItsOwnerReads_DevicesEnrollWithIt_UntilItIsRevoked()
+    {
+        var (org, hzn) = await fixture.NewOrgAsync();
+        var folder = Path.Combine(Path.GetTempPath(), $"hzn-ec-{Guid.NewGuid():N}");
+        try
+        {
+            var create = await hzn.RunAsync("exchange", "org", "enrollmentcert", "create", "factory-a", "--dir", folder, "--ttl", "30d");
+            Assert.True(create.ExitCode == 0, create.ToString());
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "enrollment.key")));
+            Assert.True(File.Exists(Path.Combine(folder, "ca.crt")));
+            using var credential = EnrollmentCredential.Load(Path.Combine(folder, "enrollment.crt"), Path.Combine(folder, "enrollment.key"));
+            using var device = new EnrollingDevice(credential);
+            await SubmitAsync(org, device);
+
+            var list = await hzn.RunAsync("exchange", "org", "enrollmentcert", "list");
+            Assert.True(list.ExitCode == 0, list.ToString());
+            Assert.Contains("factory-a", list.Out, StringComparison.Ordinal);
+
+            var revoke = await hzn.RunAsync("exchange", "org", "enrollmentcert", "revoke", "factory-a", "--reason", "image leaked");
+            Assert.True(revoke.ExitCode == 0, revoke.ToString());
+            using var late = new EnrollingDevice(credential);
+            using var http = fixture.Exchange.Http();
+            using var refused = await EnrollingDevice.SubmitAsync(http, org, late.Submission());
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("image leaked", (await hzn.RunAsync("exchange", "node", "enrollaudit")).Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task EnrollmentCert_ByAnOrdinaryUser_ExitsWith3_AndWritesNoKey()
+    {
+        var (_, hzn) = await fixture.NewOrgAsync();
+        await hzn.RunAsync("exchange", "user", "add", "bob", "pw-bob-1");
+        var bob = hzn.With(("HZN_EXCHANGE_USER_AUTH", "bob:pw-bob-1"));
+        var folder = Path.Combine(Path.GetTempPath(), $"hzn-ec-{Guid.NewGuid():N}");
+        Assert.Equal(3, (await bob.RunAsync("exchange", "org", "enrollmentcert", "create", "mine", "--dir", folder)).ExitCode);
+        Assert.False(Directory.Exists(folder));
+        Assert.Equal(3, (await bob.RunAsync("exchange", "org", "enrollmentcert", "list")).ExitCode);
     }
 }

@@ -39,7 +39,8 @@ public sealed class DeviceCertificateTests(ManualClockExchangeFixture fixture) :
     private async Task<Enrolled> EnrollAsync(Tenant? tenant = null, string node = "dev1")
     {
         tenant ??= await Tenant.CreateAsync(fixture.Server);
-        var device = new EnrollingDevice();
+        // Not disposed: the tests use the device key after this returns, and the process ends soon after.
+        var device = new EnrollingDevice(await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org));
         using var http = fixture.Server.Http();
         using var response = await EnrollingDevice.SubmitAsync(http, tenant.Org, device.Submission());
         var submitted = (await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.EnrollmentResult))!;

@@ -47,15 +47,17 @@ public sealed class EnrollmentCaTests
         var flooded = await Support.Tenant.CreateAsync(server);
         var other = await Support.Tenant.CreateAsync(server);
         using var http = server.Http();
+        using var floodVoucher = await EnrollmentCredentials.CreateAsync(flooded.Admin, flooded.Org);
+        using var otherVoucher = await EnrollmentCredentials.CreateAsync(other.Admin, other.Org);
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            using var device = new EnrollingDevice();
+            using var device = new EnrollingDevice(floodVoucher);
             using var response = await EnrollingDevice.SubmitAsync(http, flooded.Org, device.Submission());
             statuses.Add(response.StatusCode);
         }
         Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], statuses);
-        using var elsewhere = new EnrollingDevice();
+        using var elsewhere = new EnrollingDevice(otherVoucher);
         using var accepted = await EnrollingDevice.SubmitAsync(http, other.Org, elsewhere.Submission());
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
     }

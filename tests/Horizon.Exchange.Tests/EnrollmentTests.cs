@@ -26,11 +26,16 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
         return (await http.GetFromJsonAsync($"orgs/{tenant.Org}/enrollments/{id}/result", ExchangeJsonContext.Default.EnrollmentResult))!;
     }
 
+    // The audit's decisions on requests, without the creation of the test's enrollment certificate.
+    private static async Task<List<EnrollmentAuditEntry>> DecisionsAsync(Tenant tenant) =>
+        (await tenant.Admin.GetEnrollmentAuditAsync(tenant.Org)).Where(e => e.Request is not null).ToList();
+
     [Fact]
     public async Task Approval_CreatesTheNodeWithItsKeys_AndACertificateChainingToTheCa()
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
-        using var device = new EnrollingDevice();
+        using var voucher = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org);
+        using var device = new EnrollingDevice(voucher);
         var submitted = await SubmitAsync(tenant, device);
         Assert.Equal("pending", submitted.State);
 
@@ -60,7 +65,7 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         Assert.True(chain.Build(certificate), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
 
-        var audit = Assert.Single(await tenant.Admin.GetEnrollmentAuditAsync(tenant.Org));
+        var audit = Assert.Single(await DecisionsAsync(tenant));
         Assert.Equal(("approved", $"{tenant.Org}/admin", "dev1", submitted.Id), (audit.Decision, audit.By, audit.Node, audit.Request));
 
         // The node has no token: nothing logs in as it with Basic credentials.
@@ -72,7 +77,8 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
     public async Task Approval_WithLabels_GivesTheNodeAPolicyWithThemAsProperties()
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
-        using var device = new EnrollingDevice();
+        using var voucher = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org);
+        using var device = new EnrollingDevice(voucher);
         var submitted = await SubmitAsync(tenant, device);
         await tenant.Admin.ApproveEnrollmentAsync(tenant.Org, submitted.Id!, new EnrollmentApproval
         {
@@ -90,14 +96,15 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
     public async Task Denial_IsRecorded_CreatesNoNode_AndCannotBeApprovedAfterwards()
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
-        using var device = new EnrollingDevice();
+        using var voucher = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org);
+        using var device = new EnrollingDevice(voucher);
         var submitted = await SubmitAsync(tenant, device);
         var denied = await tenant.Admin.DenyEnrollmentAsync(tenant.Org, submitted.Id!, new EnrollmentDenial { Reason = "unknown hardware" });
         Assert.Equal("denied", denied.State);
 
         var result = await ResultAsync(tenant, submitted.Id!);
         Assert.Equal(("denied", "unknown hardware", null), (result.State, result.Reason, result.Certificate));
-        var audit = Assert.Single(await tenant.Admin.GetEnrollmentAuditAsync(tenant.Org));
+        var audit = Assert.Single(await DecisionsAsync(tenant));
         Assert.Equal(("denied", $"{tenant.Org}/admin", "unknown hardware"), (audit.Decision, audit.By, audit.Detail));
 
         using var approve = await tenant.SendAsync(HttpMethod.Post, $"orgs/{tenant.Org}/enrollments/{submitted.Id}/approve", """{"node":"dev1"}""", "admin");
@@ -115,7 +122,8 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
         var foreign = await Tenant.CreateAsync(fixture.Server, "foreign");
-        using var device = new EnrollingDevice();
+        using var voucher = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org);
+        using var device = new EnrollingDevice(voucher);
         var submitted = await SubmitAsync(tenant, device);
         var (org, id) = who == "foreign-admin" ? (foreign.Org, "admin") : (tenant.Org, who);
 
@@ -127,7 +135,7 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
         using var list = await tenant.SendAsync(HttpMethod.Get, $"orgs/{tenant.Org}/enrollments", null, id, org);
         Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
         Assert.Equal("pending", (await ResultAsync(tenant, submitted.Id!)).State);
-        Assert.Empty(await tenant.Admin.GetEnrollmentAuditAsync(tenant.Org));
+        Assert.Empty(await DecisionsAsync(tenant));
     }
 
     public static TheoryData<string> Tampering => new() { "other-identity-key", "other-encryption-key", "other-machine-id", "edited-csr", "p384-key" };
@@ -137,8 +145,9 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
     public async Task Request_WhoseCsrDoesNotMatchIt_IsRefusedAndNothingIsStored(string tampering)
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
-        using var device = new EnrollingDevice();
-        using var other = new EnrollingDevice();
+        using var voucher = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org);
+        using var device = new EnrollingDevice(voucher);
+        using var other = new EnrollingDevice(voucher);
         var honest = device.Submission();
         var submission = tampering switch
         {
@@ -177,7 +186,8 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
     public async Task Request_SentAgain_IsTheSameRequest_AndAfterItsDecisionIsRefused()
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
-        using var device = new EnrollingDevice();
+        using var voucher = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org);
+        using var device = new EnrollingDevice(voucher);
         var first = await SubmitAsync(tenant, device);
         var again = await SubmitAsync(tenant, device, HttpStatusCode.OK);
         Assert.Equal((first.Id, "pending"), (again.Id, again.State));
@@ -193,19 +203,20 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
         using var twice = await tenant.SendAsync(HttpMethod.Post, $"orgs/{tenant.Org}/enrollments/{first.Id}/approve", """{"node":"dev2"}""", "admin");
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
-        Assert.Single(await tenant.Admin.GetEnrollmentAuditAsync(tenant.Org));
+        Assert.Single(await DecisionsAsync(tenant));
     }
 
     [Fact]
     public async Task Approval_NamingAnExistingNode_IsRefusedAndLeavesTheRequestPending()
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
-        using var device = new EnrollingDevice();
+        using var voucher = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org);
+        using var device = new EnrollingDevice(voucher);
         var submitted = await SubmitAsync(tenant, device);
         using var response = await tenant.SendAsync(HttpMethod.Post, $"orgs/{tenant.Org}/enrollments/{submitted.Id}/approve", """{"node":"node1"}""", "admin");
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("pending", (await ResultAsync(tenant, submitted.Id!)).State);
-        Assert.Empty(await tenant.Admin.GetEnrollmentAuditAsync(tenant.Org));
+        Assert.Empty(await DecisionsAsync(tenant));
         Assert.Equal(Tenant.Pattern, (await tenant.Admin.GetNodeAsync(tenant.Org, "node1")).Pattern?.Split('/')[1]);
     }
 }

@@ -137,6 +137,10 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         "POST /v1/orgs/{org}/enrollments/",
         "POST /v1/orgs/{org}/enrollments/{id}/approve",
         "POST /v1/orgs/{org}/enrollments/{id}/deny",
+        "GET /v1/orgs/{org}/enrollmentcerts/",
+        "POST /v1/orgs/{org}/enrollmentcerts/",
+        "GET /v1/orgs/{org}/enrollmentcerts/{name}",
+        "POST /v1/orgs/{org}/enrollmentcerts/{name}/revoke",
         "POST /v1/orgs/{org}/nodes/{id}/certificate/renew",
         "POST /v1/orgs/{org}/nodes/{id}/certificate/revoke",
     };

@@ -27,6 +27,10 @@ public sealed record EnrollmentSubmission
     /// <summary>The X25519 encryption key as a NATS curve public key (X…).</summary>
     public string? EncryptionKey { get; init; }
     public EnrollmentFacts? Facts { get; init; }
+    /// <summary>The enrollment certificate (PEM) that vouches for this request; see <see cref="EnrollmentCredential"/>.</summary>
+    public string? EnrollmentCertificate { get; init; }
+    /// <summary>ECDSA-SHA256 (IEEE P1363, base64) by the enrollment certificate's key over the CSR's DER bytes.</summary>
+    public string? EnrollmentProof { get; init; }
 }
 
 /// <summary>An enrollment request as the exchange holds it; <see cref="State"/> is pending, approved or denied.</summary>
@@ -40,6 +44,8 @@ public sealed record EnrollmentRequest
     public string? EncryptionKey { get; init; }
     public EnrollmentFacts? Facts { get; init; }
     public string? SubmittedAt { get; init; }
+    /// <summary>The name of the enrollment certificate the request came with (its identity is <c>org/name</c>).</summary>
+    public string? EnrollmentCertificate { get; init; }
     /// <summary>The node id given at approval.</summary>
     public string? Node { get; init; }
     /// <summary>The device certificate (PEM) issued at approval.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Horizon.Exchange.Client;
 
 namespace Horizon.Exchange.Enrollment;
 
@@ -99,18 +100,31 @@ public sealed class DeviceCertificateAuthority : IDisposable
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
     }
 
+    /// <summary>The extended key usage of device certificates: TLS client authentication.</summary>
+    public const string DevicePurpose = "1.3.6.1.5.5.7.3.2";
+
     /// <summary>
-    /// Signs a device certificate for <paramref name="publicKey"/>: CN = <c>org/node</c>, client and
-    /// server authentication, valid from now for <paramref name="lifetime"/>.
+    /// Signs a device certificate for <paramref name="publicKey"/>: CN = <c>org/node</c>, client
+    /// authentication only, valid from now for <paramref name="lifetime"/>.
     /// </summary>
-    public X509Certificate2 Issue(PublicKey publicKey, string org, string node, DateTimeOffset now, TimeSpan lifetime)
+    public X509Certificate2 Issue(PublicKey publicKey, string org, string node, DateTimeOffset now, TimeSpan lifetime) =>
+        Sign(publicKey, $"{org}/{node}", DevicePurpose, now, lifetime);
+
+    /// <summary>
+    /// Signs an enrollment certificate: CN = <c>org/name</c>, extended key usage
+    /// <see cref="EnrollmentCredential.Purpose"/> only, so it vouches for enrollment requests and authenticates nothing else.
+    /// </summary>
+    public X509Certificate2 IssueEnrollment(PublicKey publicKey, string org, string name, DateTimeOffset now, TimeSpan lifetime) =>
+        Sign(publicKey, $"{org}/{name}", EnrollmentCredential.Purpose, now, lifetime);
+
+    private X509Certificate2 Sign(PublicKey publicKey, string commonName, string purpose, DateTimeOffset now, TimeSpan lifetime)
     {
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddCommonName($"{org}/{node}");
+        subject.AddCommonName(commonName);
         var request = new CertificateRequest(subject.Build(), publicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(purpose)], critical: false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
@@ -118,8 +132,11 @@ public sealed class DeviceCertificateAuthority : IDisposable
         return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddMinutes(-1), now + lifetime, serial);
     }
 
-    /// <summary>Whether <paramref name="certificate"/> was issued by this CA and is valid at <paramref name="now"/>.</summary>
-    public bool Verifies(X509Certificate2 certificate, DateTimeOffset now)
+    /// <summary>
+    /// Whether <paramref name="certificate"/> was issued by this CA for <paramref name="purpose"/> (its extended
+    /// key usage: <see cref="DevicePurpose"/> or <see cref="EnrollmentCredential.Purpose"/>) and is valid at <paramref name="now"/>.
+    /// </summary>
+    public bool Verifies(X509Certificate2 certificate, DateTimeOffset now, string purpose = DevicePurpose)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         using var chain = new X509Chain();
@@ -128,6 +145,8 @@ public sealed class DeviceCertificateAuthority : IDisposable
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
+        // An enrollment certificate must not pass for a device certificate, nor the other way round.
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(purpose));
         return chain.Build(certificate);
     }
 

@@ -62,6 +62,11 @@ internal static class EnrollmentApi
             return Problems.NotFound($"org {org} not found");
         }
         var id = EnrollmentCsrCheck.RequestId(csr!);
+        var (vouching, unvouched) = await EnrollmentCertificateCheck.CheckAsync(org, submission, id, ca, store, exchange.Time.GetUtcNow(), http.RequestAborted);
+        if (unvouched is not null)
+        {
+            return unvouched;
+        }
         var now = Clock.Now(exchange.Time);
         var request = new EnrollmentRequest
         {
@@ -73,11 +78,20 @@ internal static class EnrollmentApi
             EncryptionKey = submission.EncryptionKey,
             Facts = facts,
             SubmittedAt = now,
+            EnrollmentCertificate = vouching!.Name,
         };
         var existing = await store.GetAsync(org, id, http.RequestAborted);
         if (existing is null)
         {
-            var result = await store.SubmitAsync(EnrollmentMapping.ToRow(request, now), options.MaxPendingPerOrg, http.RequestAborted);
+            WriteResult result;
+            try
+            {
+                result = await store.SubmitAsync(EnrollmentMapping.ToRow(request, now), options.MaxPendingPerOrg, vouching.SingleUse == true ? vouching.Name : null, http.RequestAborted);
+            }
+            catch (EnrollmentRefusedException e)
+            {
+                return Problems.Forbidden(e.Message);
+            }
             if (result.Outcome == WriteOutcome.LimitReached)
             {
                 return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many pending requests",
@@ -95,7 +109,7 @@ internal static class EnrollmentApi
         // bytes may differ (ECDSA signatures are randomized), but its subject was checked to name these keys.
         var stored = EnrollmentMapping.ToWire(existing!);
         if (stored.State == EnrollmentStates.Pending && stored.PublicKey == request.PublicKey
-            && stored.EncryptionKey == request.EncryptionKey && stored.Facts == request.Facts)
+            && stored.EncryptionKey == request.EncryptionKey && stored.Facts == request.Facts && stored.EnrollmentCertificate == request.EnrollmentCertificate)
         {
             return TypedResults.Ok(EnrollmentMapping.ToResult(stored, ca.CertificatePem));
         }

@@ -29,12 +29,9 @@ internal static class EnrollmentCsrCheck
         {
             return (null, $"csr is not a PEM certificate request with a valid signature by its own key: {e.Message}");
         }
-        using (var key = csr.PublicKey.GetECDsaPublicKey())
+        if (!IsP256(csr))
         {
-            if (key is null || key.ExportParameters(false).Curve.Oid.Value != P256)
-            {
-                return (null, "csr must be for an EC P-256 key");
-            }
+            return (null, "csr must be for an EC P-256 key");
         }
         var (name, identity, encryption) = EnrollmentCsr.Subject(csr.SubjectName);
         if (name is null || name != machineId)
@@ -50,6 +47,14 @@ internal static class EnrollmentCsrCheck
             return (null, "the CSR's subject does not name the request's encryptionKey (OU x25519:…); the request's keys must be the ones its CSR signs for");
         }
         return (csr, null);
+    }
+
+    /// <summary>Whether the CSR is for an EC P-256 key.</summary>
+    public static bool IsP256(CertificateRequest csr)
+    {
+        ArgumentNullException.ThrowIfNull(csr);
+        using var key = csr.PublicKey.GetECDsaPublicKey();
+        return key is not null && key.ExportParameters(false).Curve.Oid.Value == P256;
     }
 
     /// <summary>The request id a CSR key gets: one request per device key, so a replay finds the first.</summary>

@@ -12,6 +12,10 @@ public static class EnrollmentStates
     public const string AuditKind = "enrollmentaudit";
     /// <summary>A node's revocation: parent is the node id. "node…", so deleting the node deletes it.</summary>
     public const string RevocationKind = "nodecertrevoked";
+    /// <summary>An enrollment certificate: parent is empty, key its name, document an <c>EnrollmentCertificateInfo</c>.</summary>
+    public const string CertificateKind = "enrollmentcert";
+    /// <summary>The use of a single-use enrollment certificate: parent is its name, key empty, document the request id.</summary>
+    public const string CertificateUseKind = "enrollmentcertuse";
     public const string Pending = "pending";
     public const string Approved = "approved";
     public const string Denied = "denied";

@@ -42,7 +42,8 @@ public sealed class EnrollmentStore(IStorageProvider storage, ChangeLog changes,
     /// <paramref name="maxPending"/> pending ones; an existing request with the same id is the caller's
     /// check (read it first), and one stored meanwhile is a <see cref="WriteOutcome.KeyConflict"/>.
     /// </summary>
-    public async Task<WriteResult> SubmitAsync(AttachmentRecord request, long maxPending, CancellationToken cancellationToken = default)
+    /// <exception cref="EnrollmentRefusedException"><paramref name="singleUse"/> names a certificate another request used already; nothing was written.</exception>
+    public async Task<WriteResult> SubmitAsync(AttachmentRecord request, long maxPending, string? singleUse = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return await storage.WriteAsync(async (connection, transaction) =>
@@ -50,6 +51,18 @@ public sealed class EnrollmentStore(IStorageProvider storage, ChangeLog changes,
             if (await FindAsync(connection, transaction, request.Org, request.Key) is not null)
             {
                 return WriteResult.Refused(WriteOutcome.KeyConflict);
+            }
+            if (singleUse is not null)
+            {
+                // Claimed in the request's own transaction: two devices racing with one late-binding certificate cannot both get in.
+                var claim = new AttachmentRecord { Kind = EnrollmentStates.CertificateUseKind, Org = request.Org, Parent = singleUse, Key = "", Document = request.Key, LastUpdated = request.LastUpdated };
+                await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated) ON CONFLICT DO NOTHING", claim, transaction);
+                var user = await connection.ExecuteScalarAsync<string>(
+                    "SELECT document FROM attachments WHERE kind = @Kind AND org = @Org AND parent = @Parent AND key = ''", claim, transaction);
+                if (user != request.Key)
+                {
+                    throw new EnrollmentRefusedException(WriteOutcome.KeyConflict, $"enrollment certificate {request.Org}/{singleUse} is single-use and enrolled request {user} already");
+                }
             }
             var pending = await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM attachments WHERE kind = @kind AND org = @org AND parent = @state",
@@ -139,6 +152,57 @@ public sealed class EnrollmentStore(IStorageProvider storage, ChangeLog changes,
             await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated) ON CONFLICT DO NOTHING", record, transaction);
             return new WriteResult(WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
                 [new ChangeIntent(record.Org, "nodecertificate", record.Parent, "revoked")]));
+        }, cancellationToken);
+    }
+
+    /// <summary>The org's enrollment certificate <paramref name="name"/>, and the request that used it when it is single-use.</summary>
+    public async Task<(AttachmentRecord? Certificate, string? UsedBy)> GetCertificateAsync(string org, string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        var certificate = await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = '' AND key = @name",
+            new { kind = EnrollmentStates.CertificateKind, org, name }, cancellationToken: cancellationToken));
+        var usedBy = certificate is null ? null : await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT document FROM attachments WHERE kind = @kind AND org = @org AND parent = @name AND key = ''",
+            new { kind = EnrollmentStates.CertificateUseKind, org, name }, cancellationToken: cancellationToken));
+        return (certificate, usedBy);
+    }
+
+    /// <summary>The org's enrollment certificates by name, with the request that used each single-use one.</summary>
+    public async Task<IReadOnlyList<(AttachmentRecord Certificate, string? UsedBy)>> ListCertificatesAsync(string org, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        var certificates = await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org ORDER BY key",
+            new { kind = EnrollmentStates.CertificateKind, org }, cancellationToken: cancellationToken));
+        var uses = (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org",
+            new { kind = EnrollmentStates.CertificateUseKind, org }, cancellationToken: cancellationToken))).ToDictionary(u => u.Parent, u => u.Document, StringComparer.Ordinal);
+        return certificates.Select(c => (c, uses.GetValueOrDefault(c.Key))).ToList();
+    }
+
+    /// <summary>
+    /// Stores an enrollment certificate with its audit entry: new (<see cref="WriteOutcome.KeyConflict"/> when the
+    /// name is taken: names are never reused, so an old certificate cannot match a new record) or replacing
+    /// <paramref name="replacing"/>'s document (a revocation; <see cref="WriteOutcome.NotFound"/> when it changed meanwhile).
+    /// </summary>
+    public async Task<WriteResult> SaveCertificateAsync(AttachmentRecord certificate, AttachmentRecord audit, string? replacing = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(audit);
+        return await storage.WriteAsync(async (connection, transaction) =>
+        {
+            var written = replacing is null
+                ? await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated) ON CONFLICT DO NOTHING", certificate, transaction)
+                : await connection.ExecuteAsync("UPDATE attachments SET document = @Document, lastupdated = @LastUpdated WHERE kind = @Kind AND org = @Org AND parent = @Parent AND key = @Key AND document = @replacing",
+                    new { certificate.Kind, certificate.Org, certificate.Parent, certificate.Key, certificate.Document, certificate.LastUpdated, replacing }, transaction);
+            if (written == 0)
+            {
+                return WriteResult.Refused(replacing is null ? WriteOutcome.KeyConflict : WriteOutcome.NotFound);
+            }
+            await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated) ON CONFLICT DO NOTHING", audit, transaction);
+            return new WriteResult(replacing is null ? WriteOutcome.Created : WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
+                [new ChangeIntent(certificate.Org, "enrollmentcert", certificate.Key, replacing is null ? "created" : "revoked")]));
         }, cancellationToken);
     }
 

@@ -34,6 +34,7 @@ public static class ExchangeEndpointExtensions
             .MapChangesApi()
             .MapSearchApi()
             .MapEnrollmentApi()
+            .MapEnrollmentCertificatesApi()
             .MapDeviceCertificatesApi();
         return app;
     }

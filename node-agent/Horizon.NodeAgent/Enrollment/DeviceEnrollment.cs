@@ -23,22 +23,25 @@ public sealed class DeviceEnrollment(HttpClient http, string org, string directo
     public bool Enrolled => File.Exists(CertificatePath);
 
     /// <summary>
-    /// Submits the enrollment request (again, if it was sent before: the exchange answers with the same
-    /// request) and polls every <paramref name="poll"/> until an admin decides. Returns the node id.
+    /// Submits the enrollment request, vouched for by <paramref name="credential"/> (again, if it was sent
+    /// before: the exchange answers with the same request), and polls every <paramref name="poll"/> until an
+    /// admin or an auto-approval rule decides. Returns the node id.
     /// </summary>
     /// <exception cref="EnrollmentDeniedException">An admin denied the request.</exception>
     /// <exception cref="HttpRequestException">The exchange refused the request; the message holds its reason.</exception>
-    public async Task<string> EnrollAsync(string publicKey, string encryptionKey, EnrollmentFacts facts, TimeSpan poll, CancellationToken cancellationToken = default)
+    public async Task<string> EnrollAsync(EnrollmentCredential credential, string publicKey, string encryptionKey, EnrollmentFacts facts, TimeSpan poll,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(facts);
         using var key = LoadOrCreateKey(Path.Combine(directory, KeyFile));
-        var submission = new EnrollmentSubmission
+        var submission = credential.Vouch(new EnrollmentSubmission
         {
             Csr = EnrollmentCsr.Create(key, facts.MachineId ?? "", publicKey, encryptionKey),
             PublicKey = publicKey,
             EncryptionKey = encryptionKey,
             Facts = facts,
-        };
+        });
         using var response = await http.PostAsJsonAsync($"orgs/{Uri.EscapeDataString(org)}/enrollments", submission, ExchangeJsonContext.Default.EnrollmentSubmission, cancellationToken);
         await EnsureAsync(response, "enrollment request", cancellationToken);
         var result = (await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.EnrollmentResult, cancellationToken))!;

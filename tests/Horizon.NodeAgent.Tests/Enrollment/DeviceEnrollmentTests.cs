@@ -54,11 +54,12 @@ public sealed class DeviceEnrollmentTests : IAsyncLifetime
     [Fact]
     public async Task Agent_WaitsForApproval_StoresItsCertificate_RenewsIt_AndStopsRenewingOnceRevoked()
     {
-        using var device = new EnrollingDevice();
+        var admin = Exchange.Client(_org, "admin", Password);
+        using var voucher = await EnrollmentCredentials.CreateAsync(admin, _org);
+        using var device = new EnrollingDevice(voucher);
         using var http = Exchange.Http();
         var agent = Agent(http);
-        var admin = Exchange.Client(_org, "admin", Password);
-        var enrolling = agent.EnrollAsync(device.PublicKey, device.EncryptionKey, device.Facts, TimeSpan.FromMilliseconds(100));
+        var enrolling = agent.EnrollAsync(voucher, device.PublicKey, device.EncryptionKey, device.Facts, TimeSpan.FromMilliseconds(100));
 
         var id = await PendingIdAsync(admin);
         Assert.False(enrolling.IsCompleted);
@@ -98,11 +99,12 @@ public sealed class DeviceEnrollmentTests : IAsyncLifetime
     [Fact]
     public async Task Agent_WhoseRequestIsDenied_StopsWaiting_AndStoresNoCertificate()
     {
-        using var device = new EnrollingDevice();
+        var admin = Exchange.Client(_org, "admin", Password);
+        using var voucher = await EnrollmentCredentials.CreateAsync(admin, _org);
+        using var device = new EnrollingDevice(voucher);
         using var http = Exchange.Http();
         var agent = Agent(http);
-        var admin = Exchange.Client(_org, "admin", Password);
-        var enrolling = agent.EnrollAsync(device.PublicKey, device.EncryptionKey, device.Facts, TimeSpan.FromMilliseconds(100));
+        var enrolling = agent.EnrollAsync(voucher, device.PublicKey, device.EncryptionKey, device.Facts, TimeSpan.FromMilliseconds(100));
         await admin.DenyEnrollmentAsync(_org, await PendingIdAsync(admin), new EnrollmentDenial { Reason = "unknown" });
         var denied = await Assert.ThrowsAsync<EnrollmentDeniedException>(() => enrolling.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("unknown", denied.Message, StringComparison.Ordinal);
