@@ -44,11 +44,30 @@ public sealed class FleetOptionsParserTests
     [InlineData(new[] { "--count", "5000", "--sequential" }, "--sequential runs every node in one process")]
     [InlineData(new[] { "--sequential", "--rate", "10" }, "--sequential and --rate exclude each other")]
     [InlineData(new[] { "--nodes-per-process", "5000" }, "--nodes-per-process must be between 1 and 1,800")]
+    [InlineData(new[] { "--chaos", "agbot-kill,exchange-melt" }, "--chaos takes 'all' or a list of")]
+    [InlineData(new[] { "--chaos", "all", "--sequential" }, "--chaos needs a formation of many nodes")]
     public void Parse_BadOptions_SayWhatIsWrong(string[] args, string expected)
     {
         var error = Assert.Throws<FleetOptionsException>(() => FleetOptionsParser.Parse(args));
 
         Assert.Contains(error.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_Chaos_NamesTheFaultsAndTheirLengths()
+    {
+        var options = FleetOptionsParser.Parse(["--chaos", "agbot-pause, node-kill", "--chaos-gap", "2s", "--faults-per-phase", "4",
+            "--down-for", "500ms", "--cut-for", "3s", "--heartbeat", "4s"]);
+
+        Assert.Equal([ChaosFault.AgbotPause, ChaosFault.NodeKill], options.Chaos);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.ChaosGap);
+        Assert.Equal(4, options.FaultsPerPhase);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.DownFor);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.CutFor);
+        // Longer than a heartbeat unless said otherwise: the paused agbot misses at least one.
+        Assert.Equal(TimeSpan.FromSeconds(6), options.EffectivePauseFor);
+        Assert.True(options.NodesRestartable);
+        Assert.Equal(Enum.GetValues<ChaosFault>().Length, FleetOptionsParser.Parse(["--chaos", "all"]).Chaos.Count);
     }
 
     [Fact]

@@ -47,6 +47,33 @@ public sealed class FleetTallyTests
     }
 
     [Fact]
+    public void AnEnvelopeHandledTwiceByOneNode_IsReported_TheSameIdAtAnotherNodeIsNot()
+    {
+        var tally = new FleetTally(Plan);
+        tally.Record(new FleetEvent(FleetEventKind.Handled, 0, 10, 0, "env-1"));
+        tally.Record(new FleetEvent(FleetEventKind.Handled, 1, 11, 0, "env-1"));
+        tally.Record(new FleetEvent(FleetEventKind.Handled, 0, 12, 0, "env-2"));
+        tally.Record(new FleetEvent(FleetEventKind.Handled, 0, 13, 0, "env-1"));
+
+        Assert.Equal(["node00000: mailbox envelope env-1 was handled twice"], tally.DuplicateStarts());
+        Assert.Equal(3, tally.HandledCount);
+    }
+
+    [Fact]
+    public void ANodeResumedAfterItsProcessWasKilled_RunsTheAgreementItsEngineKept_AndSettles()
+    {
+        var tally = new FleetTally(Plan);
+        tally.Record(new FleetEvent(FleetEventKind.Registered, 0, 5));
+
+        tally.Record(new FleetEvent(FleetEventKind.Resumed, 0, 40, 0, "a-1"));
+
+        Assert.Equal("a-1", tally.RunningAgreementOf(0));
+        Assert.True(tally.HasRegistered(0));
+        Assert.False(tally.HasRegistered(1));
+        Assert.Equal(1, tally.Counts().Started);
+    }
+
+    [Fact]
     public void OnlyHealthyNodesRefusingAnUpdate_CountAsRefusals()
     {
         var options = FleetOptions.Default with { Count = 20, CrashLoopFraction = 0.5, Seed = 3 };

@@ -1,5 +1,6 @@
 // Fleet simulator: N simulated node agents (the node agent's own code, with a recording container
 // runtime) against a real exchange, nats-server and agbot. See README.md.
+using Horizon.FleetSim.Components;
 using Horizon.FleetSim.Fleet;
 using Horizon.FleetSim.Options;
 
@@ -10,6 +11,10 @@ if (args is [ShardArguments.Marker, var plan])
 if (args is [ExchangeHost.Marker, .. var exchangeArguments])
 {
     return await ExchangeHost.RunAsync(exchangeArguments);
+}
+if (args is [ComponentHost.AgbotMarker or ComponentHost.SwitchboardMarker])
+{
+    return await ComponentHost.RunAsync(args[0]);
 }
 if (args is ["--help"] or ["-h"])
 {

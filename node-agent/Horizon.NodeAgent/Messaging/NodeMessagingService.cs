@@ -40,6 +40,12 @@ public sealed partial class NodeMessagingService(
     public Action<PartyAddress, AgreementMessage>? Sent { get; init; }
 
     /// <summary>
+    /// Called with each outcome of the node's mailbox (handled, replayed, refused, poisoned), for
+    /// observers such as the fleet simulator's check that no envelope is handled twice. Same rules as <see cref="Sent"/>.
+    /// </summary>
+    public Action<MailboxDelivery>? Delivered { get; init; }
+
+    /// <summary>
     /// A replay window and poison log shared with other mailboxes of this process (the fleet
     /// simulator's thousand nodes per process). Null, as in the agent: each session opens the
     /// node's own in its state directory.
@@ -118,6 +124,7 @@ public sealed partial class NodeMessagingService(
         {
             await foreach (var delivery in mailbox.ReceiveAsync((envelope, ct) => handler.HandleAsync(envelope, publisherKeys, SendAsync, ct), cancellationToken))
             {
+                Delivered?.Invoke(delivery);
                 if (delivery.Outcome is DeliveryOutcome.Refused or DeliveryOutcome.Poisoned)
                 {
                     Log.Dropped(_logger, delivery.Outcome, delivery.StreamSequence, delivery.Refusal, delivery.Error);

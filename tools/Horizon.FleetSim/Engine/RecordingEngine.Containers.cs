@@ -18,6 +18,20 @@ internal sealed partial class RecordingEngine
     /// <summary>Containers started so far, restarts included.</summary>
     public int StartCount => Volatile.Read(ref _starts);
 
+    /// <summary>The agreement label and image of a running container (a restored node runs it already), or null.</summary>
+    public (string Agreement, string Image)? RunningWorkload
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byId.Values.FirstOrDefault(c => c.Running && c.Spec.Labels.ContainsKey(WorkloadLabels.Agreement)) is { } running
+                    ? (running.Spec.Labels[WorkloadLabels.Agreement], running.Spec.Image)
+                    : null;
+            }
+        }
+    }
+
     /// <summary>Containers that exist and run now.</summary>
     public int RunningCount
     {
@@ -41,6 +55,7 @@ internal sealed partial class RecordingEngine
             }
             var id = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
             _byId[id] = new RecordedContainer(id, spec);
+            Save();
             return Task.FromResult(id);
         }
     }
@@ -60,10 +75,11 @@ internal sealed partial class RecordingEngine
             }
             found.Running = true;
             container = found;
+            Save();
         }
         Interlocked.Increment(ref _starts);
         Publish(EventFor(container, "start", null));
-        _started(container.Spec.Labels.GetValueOrDefault(WorkloadLabels.Agreement, ""));
+        _started(container.Spec.Labels.GetValueOrDefault(WorkloadLabels.Agreement, ""), container.Spec.Image);
         if (_crashAfter is { } delay)
         {
             _ = DieLaterAsync(container, delay);
@@ -81,6 +97,7 @@ internal sealed partial class RecordingEngine
                 return;
             }
             container.Running = false;
+            Save();
         }
         Publish(EventFor(container, "die", 1));
     }
@@ -95,6 +112,7 @@ internal sealed partial class RecordingEngine
             }
             var wasRunning = found.Running;
             found.Running = false;
+            Save();
             return Task.FromResult(wasRunning);
         }
     }
@@ -103,7 +121,9 @@ internal sealed partial class RecordingEngine
     {
         lock (_gate)
         {
-            return Task.FromResult(Find(id) is { } found && _byId.Remove(found.Id));
+            var removed = Find(id) is { } found && _byId.Remove(found.Id);
+            Save();
+            return Task.FromResult(removed);
         }
     }
 

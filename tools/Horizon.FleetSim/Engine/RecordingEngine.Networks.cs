@@ -15,13 +15,28 @@ internal sealed partial class RecordingEngine
     {
         ArgumentNullException.ThrowIfNull(spec);
         var network = new EngineNetwork(Guid.NewGuid().ToString("N"), spec.Name, spec.Internal, spec.Labels, []);
-        return _networks.TryAdd(spec.Name, network)
-            ? Task.CompletedTask
-            : Task.FromException(new EngineConflictException($"network with name {spec.Name} already exists"));
+        if (!_networks.TryAdd(spec.Name, network))
+        {
+            return Task.FromException(new EngineConflictException($"network with name {spec.Name} already exists"));
+        }
+        SaveLocked();
+        return Task.CompletedTask;
     }
 
-    public Task<bool> RemoveNetworkAsync(string name, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_networks.TryRemove(name, out _));
+    public Task<bool> RemoveNetworkAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var removed = _networks.TryRemove(name, out _);
+        SaveLocked();
+        return Task.FromResult(removed);
+    }
+
+    private void SaveLocked()
+    {
+        lock (_gate)
+        {
+            Save();
+        }
+    }
 
     public Task ConnectNetworkAsync(string network, string containerId, IReadOnlyList<string> aliases, CancellationToken cancellationToken = default) =>
         _networks.ContainsKey(network) ? Task.CompletedTask : Task.FromException(new EngineNotFoundException($"network {network} not found"));

@@ -17,14 +17,22 @@ internal sealed partial class RecordingEngine : IContainerEngine, IDisposable
     // One watcher (the node's supervisor); unbounded because the engine, like Docker's, never waits for a slow reader.
     private readonly Channel<ContainerEvent> _events = Channel.CreateUnbounded<ContainerEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TimeSpan? _crashAfter;
-    private readonly Action<string> _started;
+    private readonly Action<string, string> _started;
+    private readonly string? _snapshotPath;
 
     /// <param name="crashAfter">When set, every started container dies this long after its start.</param>
-    /// <param name="started">Called with the agreement label of every container start.</param>
-    public RecordingEngine(TimeSpan? crashAfter, Action<string> started)
+    /// <param name="started">Called with the agreement label and the image of every container start.</param>
+    /// <param name="snapshotPath">
+    /// When set, what the engine holds is written to this file after every change and read back at
+    /// construction: the node's "Docker" then outlives a SIGKILL of the simulated agent, as a real
+    /// engine outlives a crash of the real agent, which must adopt what runs instead of starting it again.
+    /// </param>
+    public RecordingEngine(TimeSpan? crashAfter, Action<string, string> started, string? snapshotPath = null)
     {
         _crashAfter = crashAfter;
         _started = started;
+        _snapshotPath = snapshotPath;
+        Load();
     }
 
     public Task PingAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;

@@ -13,13 +13,14 @@ namespace Horizon.FleetSim.Fleet;
 /// </summary>
 internal static class FleetConvergence
 {
+    /// <param name="members">The nodes checked (after a fault mid-formation: those registered by then); null: all.</param>
     public static async Task<(TimeSpan Took, IReadOnlyList<string> Violations)> WaitAsync(IAgreementStore store, FleetTally tally, FleetPlan plan,
-        TimeSpan within, CancellationToken cancellationToken)
+        TimeSpan within, CancellationToken cancellationToken, Func<int, bool>? members = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var violations = await CheckAsync(store, tally, plan, cancellationToken);
+            var violations = await CheckAsync(store, tally, plan, members ?? (_ => true), cancellationToken);
             if (violations.Count == 0 || clock.Elapsed >= within)
             {
                 return (clock.Elapsed, violations);
@@ -28,13 +29,18 @@ internal static class FleetConvergence
         }
     }
 
-    private static async Task<IReadOnlyList<string>> CheckAsync(IAgreementStore store, FleetTally tally, FleetPlan plan, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> CheckAsync(IAgreementStore store, FleetTally tally, FleetPlan plan, Func<int, bool> members,
+        CancellationToken cancellationToken)
     {
         var finalized = (await store.ListAsync(new AgreementQuery { State = AgreementState.Finalized, Limit = 1_000_000 }, cancellationToken))
             .ToLookup(a => a.NodeId, a => a.Id, StringComparer.Ordinal);
         var violations = new List<string>(tally.DuplicateStarts());
         for (var i = 0; i < plan.Count; i++)
         {
+            if (!members(i))
+            {
+                continue;
+            }
             var node = FleetPlan.NodeId(i);
             var atAgbot = finalized[node].ToList();
             switch (plan.BehaviourOf(i))

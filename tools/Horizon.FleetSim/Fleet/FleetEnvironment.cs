@@ -2,21 +2,17 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Horizon.Agbot.Hosting;
-using Horizon.Agbot.Negotiation;
+using Horizon.Agbot.Storage;
+using Horizon.FleetSim.Components;
 using Horizon.Exchange.Client;
 using Horizon.FleetSim.Options;
 using Horizon.NodeAgent.Workloads;
 using Horizon.Patterns.Signing;
 using Horizon.Switchboard.Mailboxes;
-using Horizon.Switchboard.Service.Hosting;
 using Horizon.Testing.Nats;
+using Horizon.Testing.Network;
+using System.Net;
 using NATS.Client.JetStream;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Horizon.FleetSim.Fleet;
 
@@ -37,8 +33,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
 
     private readonly FleetOptions _options;
     private readonly ECDsa _publisherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private WebApplication? _agbot;
-    private WebApplication? _switchboard;
+    private string _switchboardUrl = "";
 
     private FleetEnvironment(FleetOptions options, NatsServer nats, ExchangeProcess exchange, string nodesCredentialsFile)
     {
@@ -68,7 +63,22 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         }
     }
 
-    public IServiceProvider AgbotServices => _agbot?.Services ?? throw new InvalidOperationException("the agbot is not running");
+    /// <summary>With <c>--chaos link-cut</c>: the TCP relay the first node process reaches NATS through.</summary>
+    public TcpRelay? NodesRelay { get; private set; }
+
+    /// <summary>The NATS address the nodes of process <paramref name="shard"/> use: the first one goes through <see cref="NodesRelay"/> when there is one.</summary>
+    public string NodesNatsUrl(int shard) => shard == 0 && NodesRelay is { } relay
+        ? $"nats://127.0.0.1:{relay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : Nats.Url;
+
+    /// <summary>The agbot in its own process.</summary>
+    public ComponentProcess Agbot { get; private set; } = null!;
+
+    /// <summary>The switchboard in its own process.</summary>
+    public ComponentProcess Switchboard { get; private set; } = null!;
+
+    /// <summary>The agbot's agreements, read from its store.</summary>
+    public IAgreementStore AgreementStore { get; private set; } = null!;
 
     public ExchangeClient OrgAdmin => Exchange.Client(Org, "admin", Password);
 
@@ -95,6 +105,11 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             ["TokenHashIterations"] = options.TokenHashIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, cancellationToken);
         var environment = new FleetEnvironment(options, nats, exchange, nodesCredentials);
+        if (options.Chaos.Contains(ChaosFault.LinkCut))
+        {
+            environment.NodesRelay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, new Uri(nats.Url).Port));
+            environment.NodesRelay.Start();
+        }
         await environment.PublishAsync(cancellationToken);
         await environment.StartSwitchboardAsync(stateDirectory, cancellationToken);
         await environment.StartAgbotAsync(stateDirectory, cancellationToken);
@@ -146,11 +161,20 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     {
         var versions = string.Join(",", versionsByPriority.Select((v, i) =>
             $$$"""{"version":"{{{v}}}","priority":{"priority_value":{{{i + 1}}},"retries":3,"retry_durations":3600}}"""));
+        // Under faults the agbot also governs heartbeats and agreement status (three heartbeats of
+        // silence end an agreement), so a paused agbot waking up, or a node cut off, is judged as in production.
+        var health = _options.Chaos.Count > 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $$$""","nodeHealth":{"missing_heartbeat_interval":{{{MissingHeartbeatSeconds}}},"check_agreement_status":{{{MissingHeartbeatSeconds}}}}""")
+            : "";
         var pattern = $$$"""
-            {"services":[{"serviceUrl":"web","serviceOrgid":"{{{Org}}}","serviceArch":"{{{NodeRuntimeInfo.CurrentArch()}}}","serviceVersions":[{{{versions}}}]}]}
+            {"services":[{"serviceUrl":"web","serviceOrgid":"{{{Org}}}","serviceArch":"{{{NodeRuntimeInfo.CurrentArch()}}}","serviceVersions":[{{{versions}}}]}]{{{health}}}}
             """;
         return SendAsPublisherAsync(HttpMethod.Put, $"orgs/{Org}/patterns/{PatternName}", pattern, cancellationToken);
     }
+
+    /// <summary>Three heartbeat intervals, in whole seconds.</summary>
+    private int MissingHeartbeatSeconds => (int)Math.Ceiling(3 * _options.HeartbeatInterval.TotalSeconds);
 
     private async Task SendAsPublisherAsync(HttpMethod method, string path, string json, CancellationToken cancellationToken)
     {
@@ -166,50 +190,50 @@ internal sealed class FleetEnvironment : IAsyncDisposable
 
     private async Task StartSwitchboardAsync(string stateDirectory, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // A fixed port, so the agbot finds the switchboard again after it was killed and started anew.
+        _switchboardUrl = $"http://127.0.0.1:{Horizon.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        Switchboard = await ComponentProcess.StartAsync("switchboard", ComponentHost.SwitchboardMarker, WithVerbosity(new Dictionary<string, string>
         {
-            ["Switchboard:NatsUrl"] = Nats.Url,
-            ["Switchboard:AuthorityDirectory"] = Nats.RequireAuthority.Directory,
-            ["Switchboard:ExchangeUrl"] = Exchange.BaseUrl.ToString(),
-            ["Switchboard:ExchangeCredentials"] = $"root/root:{Exchange.RootPassword}",
-            ["Switchboard:StateDirectory"] = Path.Combine(stateDirectory, "switchboard"),
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.AddSwitchboard();
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, SimulatorOwnedLifetime>();
-        _switchboard = builder.Build();
-        _switchboard.MapSwitchboard();
-        await _switchboard.StartAsync(cancellationToken);
+            ["ASPNETCORE_URLS"] = _switchboardUrl,
+            ["Switchboard__NatsUrl"] = Nats.Url,
+            ["Switchboard__AuthorityDirectory"] = Nats.RequireAuthority.Directory,
+            ["Switchboard__ExchangeUrl"] = Exchange.BaseUrl.ToString(),
+            ["Switchboard__ExchangeCredentials"] = $"root/root:{Exchange.RootPassword}",
+            ["Switchboard__StateDirectory"] = Path.Combine(stateDirectory, "switchboard"),
+        }), cancellationToken);
     }
-
-    private string SwitchboardUrl => _switchboard?.Urls.First() ?? throw new InvalidOperationException("the switchboard is not running");
 
     private async Task StartAgbotAsync(string stateDirectory, CancellationToken cancellationToken)
     {
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        string[] args =
-        [
-            $"--Agbot:Org={Org}", $"--Agbot:Id={AgbotId}", $"--Agbot:Token={Password}",
-            $"--Agbot:ExchangeUrl={Exchange.BaseUrl}", $"--Agbot:NatsUrl={Nats.Url}", $"--Agbot:SwitchboardUrl={SwitchboardUrl}",
-            $"--Agbot:StateDirectory={Path.Combine(stateDirectory, "agbot")}", "--Agbot:LocalApiUrl=http://127.0.0.1:0",
-            $"--Agbot:MaxConcurrentNegotiations={_options.AgbotWorkers.ToString(invariant)}",
-            $"--Agbot:QueueCapacity={Math.Max(20_000, _options.Count).ToString(invariant)}",
-            $"--Agbot:ReplyTimeout={_options.AgbotReplyTimeout.ToString("c", invariant)}",
-            $"--Agbot:Upgrades:BatchSize={_options.RolloutBatchSize.ToString(invariant)}",
-        ];
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
+        var agbotState = Path.Combine(stateDirectory, "agbot");
+        Agbot = await ComponentProcess.StartAsync("agbot", ComponentHost.AgbotMarker, WithVerbosity(new Dictionary<string, string>
+        {
+            ["Agbot__Org"] = Org,
+            ["Agbot__Id"] = AgbotId,
+            ["Agbot__Token"] = Password,
+            ["Agbot__ExchangeUrl"] = Exchange.BaseUrl.ToString(),
+            ["Agbot__NatsUrl"] = Nats.Url,
+            ["Agbot__SwitchboardUrl"] = _switchboardUrl,
+            ["Agbot__StateDirectory"] = agbotState,
+            ["Agbot__LocalApiUrl"] = "http://127.0.0.1:0",
+            ["Agbot__MaxConcurrentNegotiations"] = _options.AgbotWorkers.ToString(invariant),
+            ["Agbot__QueueCapacity"] = Math.Max(20_000, _options.Count).ToString(invariant),
+            ["Agbot__ReplyTimeout"] = _options.AgbotReplyTimeout.ToString("c", invariant),
+            ["Agbot__Upgrades__BatchSize"] = _options.RolloutBatchSize.ToString(invariant),
+        }), cancellationToken);
+        // The agbot's own SQLite file, read beside it (WAL: a reader never waits for its writes), so
+        // the convergence check reads what the agbot stored even while it is killed or stopped.
+        AgreementStore = new SqliteAgreementStore(Path.Combine(agbotState, "agreements.db"));
+    }
+
+    private Dictionary<string, string> WithVerbosity(Dictionary<string, string> environment)
+    {
         if (_options.Verbose)
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            environment[ComponentHost.VerboseVariable] = "1";
         }
-        builder.AddAgbot();
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, SimulatorOwnedLifetime>();
-        _agbot = builder.Build();
-        _agbot.MapAgbot();
-        await _agbot.StartAsync(cancellationToken);
+        return environment;
     }
 
     /// <summary>
@@ -234,17 +258,17 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     /// <exception cref="TimeoutException">The queue did not empty within <paramref name="limit"/>.</exception>
     public async Task<TimeSpan> WaitForAgbotBacklogAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
-        var backlog = AgbotServices.GetRequiredService<NegotiationBacklog>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var quiet = 0;
         // Empty three polls in a row: the queue may be empty while the workers still evaluate the last nodes.
         while (quiet < 3)
         {
+            var backlog = await Agbot.BacklogAsync(cancellationToken);
             if (clock.Elapsed > limit)
             {
-                throw new TimeoutException($"the agbot still had {backlog.Count} nodes to evaluate after {limit}");
+                throw new TimeoutException($"the agbot still had {backlog} nodes to evaluate after {limit}");
             }
-            quiet = backlog.Count == 0 ? quiet + 1 : 0;
+            quiet = backlog == 0 ? quiet + 1 : 0;
             await Task.Delay(200, cancellationToken);
         }
         return clock.Elapsed;
@@ -252,15 +276,21 @@ internal sealed class FleetEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_agbot is not null)
+        if (Agbot is not null)
         {
-            await _agbot.StopAsync();
-            await _agbot.DisposeAsync();
+            await Agbot.DisposeAsync();
         }
-        if (_switchboard is not null)
+        if (AgreementStore is not null)
         {
-            await _switchboard.StopAsync();
-            await _switchboard.DisposeAsync();
+            await AgreementStore.DisposeAsync();
+        }
+        if (Switchboard is not null)
+        {
+            await Switchboard.DisposeAsync();
+        }
+        if (NodesRelay is not null)
+        {
+            await NodesRelay.DisposeAsync();
         }
         await Exchange.DisposeAsync();
         _publisherKey.Dispose();

@@ -14,6 +14,8 @@ internal enum FleetEventKind
     Failed,
     ReplacedAgreementStarted,
     StartedTwice,
+    Resumed,
+    Handled,
 }
 
 /// <summary>One observation of a node, as a shard reports it (in process, or as a line on a child's stdout).</summary>

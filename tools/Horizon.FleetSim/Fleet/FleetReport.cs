@@ -58,6 +58,12 @@ internal sealed record FleetReport
     /// <summary>What still disagreed after 60 s: stranded, duplicated or missing agreements, duplicate starts. Must be empty.</summary>
     public IReadOnlyList<string> Violations { get; init; } = [];
 
+    /// <summary>The faults <c>--chaos</c> injected, each with its convergence time and violations.</summary>
+    public IReadOnlyList<FaultOutcome> Faults { get; init; } = [];
+
+    /// <summary>Envelopes the nodes' mailboxes handled, all told (none of them twice, or it is a violation).</summary>
+    public int EnvelopesHandled { get; init; }
+
     public double P(double percentile) => Percentiles.Of(LatenciesMs, percentile);
 
     public void Print(TextWriter output)
@@ -73,6 +79,7 @@ internal sealed record FleetReport
         {
             output.WriteLine("    " + violation);
         }
+        PrintFaults(output);
         output.WriteLine(string.Create(c, $"  provisioning (node records; nothing on NATS): {ProvisioningTime.TotalSeconds:0.0} s ({Options.Count / Math.Max(ProvisioningTime.TotalSeconds, 0.001):0} nodes/s)"));
         foreach (var behaviour in Enum.GetValues<NodeBehaviour>())
         {
@@ -115,6 +122,23 @@ internal sealed record FleetReport
                 output.WriteLine(string.Create(c, $"    {component.Name,-12} {component.CpuSeconds,8:0.0} cpu-s, mean {component.MeanCores:0.00} cores, peak {component.PeakCores:0.00}, {saturated}"));
             }
             PrintCostPerOutcome(output, phase);
+        }
+    }
+
+    private void PrintFaults(TextWriter output)
+    {
+        if (Options.Chaos.Count == 0)
+        {
+            return;
+        }
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"  faults injected: {Faults.Count}; envelopes handled by the nodes: {EnvelopesHandled} (a second handling of one is a violation)"));
+        output.WriteLine("    fault              phase      count  converged p50 s  max s  violations");
+        foreach (var group in Faults.GroupBy(f => (f.Name, f.Phase)).OrderBy(g => g.Key.Phase, StringComparer.Ordinal).ThenBy(g => g.Key.Name, StringComparer.Ordinal))
+        {
+            var times = group.Select(f => f.ConvergedSeconds).Order().ToArray();
+            output.WriteLine(string.Create(c,
+                $"    {group.Key.Name,-18} {group.Key.Phase,-10} {times.Length,5}  {Percentiles.Of(times, 50),15:0.0}  {times[^1],5:0.0}  {group.Sum(f => f.Violations.Count),10}"));
         }
     }
 

@@ -29,6 +29,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             Seed = plan.Seed,
             HeartbeatInterval = TimeSpan.FromSeconds(plan.HeartbeatSeconds),
             InboxIdleCheck = TimeSpan.FromSeconds(plan.InboxIdleCheckSeconds),
+            Restartable = plan.Restartable,
         };
         using var exchangeHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 });
         var nodes = Enumerable.Range(plan.FirstIndex, plan.Count)
@@ -50,9 +51,16 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             await startSignal.WaitAsync(stopping);
             observer.Start();
             NatsConnection ConnectionOf(SimulatedNode node) => connections[(node.Index - plan.FirstIndex) / plan.NodesPerConnection];
+            var toRegister = nodes;
+            if (plan.Resume)
+            {
+                var resumed = nodes.Where(n => n.IsRegistered).ToList();
+                await Task.WhenAll(resumed.Select(n => n.ResumeAsync(ConnectionOf(n), stores, stopping)));
+                toRegister = [.. nodes.Except(resumed)];
+            }
             if (plan.Sequential)
             {
-                foreach (var node in nodes)
+                foreach (var node in toRegister)
                 {
                     if (await node.RegisterAndRunAsync(ConnectionOf(node), stores, stopping))
                     {
@@ -62,7 +70,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             }
             else
             {
-                await RegisterPacedAsync(nodes, node => node.RegisterAndRunAsync(ConnectionOf(node), stores, stopping), stopping);
+                await RegisterPacedAsync(toRegister, node => node.RegisterAndRunAsync(ConnectionOf(node), stores, stopping), stopping);
             }
             await Task.Delay(Timeout.Infinite, stopping);
         }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Horizon.Agbot.Storage;
 using Horizon.FleetSim.Options;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Horizon.FleetSim.Fleet;
 
@@ -58,7 +57,8 @@ internal static class FleetSimulator
             var children = new List<ShardProcess>();
             try
             {
-                if (shards.Count == 1)
+                // Node processes a fault may kill are child processes, even when one would do.
+                if (shards.Count == 1 && !options.NodesRestartable)
                 {
                     inProcess = new FleetShard(shards[0], tally.Record).RunAsync(go.Task, stopShards.Token);
                 }
@@ -79,6 +79,8 @@ internal static class FleetSimulator
                     await child.GoAsync();
                 }
                 var faults = NatsFaults.RunAsync(environment, options.KillNatsAt, options.NatsDownFor, clock, output, cancellationToken);
+                var chaos = new ChaosFaults(options, environment, children, tally, plan, clock, output);
+                var formationChaos = chaos.RunPhaseAsync("formation", () => tally.IsSettled || clock.Elapsed >= options.Timeout, cancellationToken);
                 var peak = 0.0;
                 var peakNodes = 0.0;
                 while (!tally.IsSettled && clock.Elapsed < options.Timeout)
@@ -95,13 +97,14 @@ internal static class FleetSimulator
                 }
                 peak = Math.Max(peak, ResidentMb(environment, children));
                 var faultsInjected = await faults;
-                var store = environment.AgbotServices.GetRequiredService<IAgreementStore>();
+                await formationChaos;
+                var store = environment.AgreementStore;
                 // Checked before any rollout changes the agreements; 60 s is the convergence bound faults must meet.
                 var (convergedAfter, violations) = tally.IsSettled
                     ? await FleetConvergence.WaitAsync(store, tally, plan, TimeSpan.FromSeconds(60), cancellationToken)
                     : (TimeSpan.Zero, ["the fleet did not settle, so agreement on both sides was not checked"]);
                 var rollout = options.Rollout && tally.IsSettled
-                    ? await RolloutAsync(options, environment, tally, plan.CountOf(NodeBehaviour.Healthy), clock, children, inProcess, cpu, output, cancellationToken)
+                    ? await RolloutAsync(options, environment, tally, plan.CountOf(NodeBehaviour.Healthy), clock, children, inProcess, cpu, chaos, output, cancellationToken)
                     : null;
                 peak = Math.Max(peak, ResidentMb(environment, children));
                 peakNodes = Math.Max(peakNodes, NodesResidentMb(children));
@@ -133,7 +136,9 @@ internal static class FleetSimulator
                     Rollout = rollout,
                     FaultsInjected = faultsInjected,
                     ConvergedAfter = convergedAfter,
-                    Violations = violations,
+                    Violations = [.. violations, .. chaos.Outcomes.SelectMany(f => f.Violations.Select(v => $"after {f.Name} at t={f.AtSeconds.ToString("0.0", c)}s: {v}"))],
+                    Faults = chaos.Outcomes,
+                    EnvelopesHandled = tally.HandledCount,
                 };
             }
             finally
@@ -151,7 +156,7 @@ internal static class FleetSimulator
 
     /// <summary>Publishes 2.0.0 and waits until every healthy node answered its update with success (or the timeout passed).</summary>
     private static async Task<RolloutFigures> RolloutAsync(FleetOptions options, FleetEnvironment environment, FleetTally tally, int healthy,
-        Stopwatch clock, List<ShardProcess> children, Task inProcess, CpuMonitor cpu, TextWriter output, CancellationToken cancellationToken)
+        Stopwatch clock, List<ShardProcess> children, Task inProcess, CpuMonitor cpu, ChaosFaults chaos, TextWriter output, CancellationToken cancellationToken)
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"fleet-sim: publishing web 2.0.0; the agbot upgrades {healthy} agreements in batches of {options.RolloutBatchSize}"));
@@ -159,7 +164,8 @@ internal static class FleetSimulator
         tally.RolloutStarted(startedAt.TotalMilliseconds);
         cpu.BeginPhase("rollout", clock.Elapsed);
         await environment.PublishNewVersionAsync("2.0.0", cancellationToken);
-        while (tally.Upgrades().Upgraded < healthy && clock.Elapsed - startedAt < options.Timeout)
+        var rolloutChaos = chaos.RunPhaseAsync("rollout", () => tally.Upgrades().Upgraded >= healthy || clock.Elapsed - startedAt >= options.Timeout, cancellationToken);
+        while ((tally.Upgrades().Upgraded < healthy || !rolloutChaos.IsCompleted) && clock.Elapsed - startedAt < options.Timeout)
         {
             await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(2), cancellationToken), inProcess);
             cancellationToken.ThrowIfCancellationRequested();
@@ -167,6 +173,7 @@ internal static class FleetSimulator
             var (upgraded, _, refused) = tally.Upgrades();
             output.WriteLine(string.Create(c, $"  t={(clock.Elapsed - startedAt).TotalSeconds,6:0.0}s upgraded {upgraded,6}/{healthy} refused {refused} {cpu.Sample(clock.Elapsed)}"));
         }
+        await rolloutChaos;
         var (done, lastAt, refusals) = tally.Upgrades();
         return new RolloutFigures(healthy, done, refusals, done == 0 ? double.NaN : lastAt - startedAt.TotalMilliseconds, done == healthy);
     }
@@ -182,7 +189,7 @@ internal static class FleetSimulator
             plans.Add(new ShardPlan
             {
                 ExchangeUrl = environment.Exchange.BaseUrl.ToString(),
-                NatsUrl = environment.Nats.Url,
+                NatsUrl = environment.NodesNatsUrl(p),
                 Org = FleetEnvironment.Org,
                 Pattern = FleetEnvironment.PatternName,
                 StateDirectory = Path.Combine(runDirectory, "nodes"),
@@ -200,6 +207,7 @@ internal static class FleetSimulator
                 InboxIdleCheckSeconds = options.InboxIdleCheck.TotalSeconds,
                 NatsCredentialsFile = environment.NodesCredentialsFile,
                 NodesPerConnection = options.NodesPerConnection,
+                Restartable = options.NodesRestartable,
             });
         }
         return plans;
@@ -234,21 +242,21 @@ internal static class FleetSimulator
     private static double ResidentMb(FleetEnvironment environment, List<ShardProcess> children)
     {
         using var self = Process.GetCurrentProcess();
-        return (self.WorkingSet64 + environment.Exchange.ResidentBytes() + children.Sum(child => child.ResidentBytes())) / (1024.0 * 1024.0);
+        return (self.WorkingSet64 + environment.Exchange.ResidentBytes() + environment.Agbot.ResidentBytes() + children.Sum(child => child.ResidentBytes())) / (1024.0 * 1024.0);
     }
 
     private static double NodesResidentMb(List<ShardProcess> children) => children.Sum(child => child.ResidentBytes()) / (1024.0 * 1024.0);
 
-    // Nodes in child processes leave this process to the agbot (and the simulator's bookkeeping, which is light).
+    // The agbot has a process of its own; nodes in this process share it with the simulator's bookkeeping, which is light.
     private static List<CpuComponent> CpuComponents(FleetEnvironment environment, List<ShardProcess> children)
     {
         var nats = environment.NatsPid();
         return
         [
             CpuComponent.Of("exchange", () => [environment.Exchange.Id]),
-            CpuComponent.Of(children.Count > 0 ? "agbot" : "agbot+nodes", () => [Environment.ProcessId]),
+            CpuComponent.Of("agbot", () => [environment.Agbot.Id]),
             CpuComponent.Of("nats-server", () => nats is { } pid ? [pid] : []),
-            .. children.Count > 0 ? [CpuComponent.Of("nodes", () => children.Select(child => child.Id))] : Array.Empty<CpuComponent>(),
+            CpuComponent.Of("nodes", () => children.Count > 0 ? children.Select(child => child.Id) : [Environment.ProcessId]),
         ];
     }
 

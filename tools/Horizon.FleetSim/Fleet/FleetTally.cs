@@ -20,6 +20,8 @@ internal sealed class FleetTally
     private readonly double[] _upgradedAt;
     private readonly string?[] _runningAgreement;
     private readonly List<string> _startedTwice = [];
+    private readonly HashSet<string>?[] _handled;
+    private readonly List<string> _handledTwice = [];
     private double _rolloutStartedMs = double.PositiveInfinity;
     private int _updatesRefused;
     private int _settledCount;
@@ -36,6 +38,7 @@ internal sealed class FleetTally
         _registrationFailed = new bool[plan.Count];
         _upgradedAt = Enumerable.Repeat(double.NaN, plan.Count).ToArray();
         _runningAgreement = new string?[plan.Count];
+        _handled = new HashSet<string>?[plan.Count];
     }
 
     public int Ready => Volatile.Read(ref _ready);
@@ -82,6 +85,22 @@ internal sealed class FleetTally
                     break;
                 case FleetEventKind.UpdateReplied when e.Reason == 0:
                     _upgradedAt[e.Index] = e.AtMs;
+                    break;
+                case FleetEventKind.Resumed:
+                    // The node's process was killed and started again; its engine still runs this agreement.
+                    _runningAgreement[e.Index] = e.Message;
+                    if (double.IsNaN(_startedAt[e.Index]))
+                    {
+                        // Started just before the kill, with the event lost on the way.
+                        _startedAt[e.Index] = e.AtMs;
+                    }
+                    SettleWhen(e.Index, behaviour == NodeBehaviour.Healthy);
+                    break;
+                case FleetEventKind.Handled:
+                    if (!(_handled[e.Index] ??= new HashSet<string>(StringComparer.Ordinal)).Add(e.Message))
+                    {
+                        _handledTwice.Add($"{FleetPlan.NodeId(e.Index)}: mailbox envelope {e.Message} was handled twice");
+                    }
                     break;
                 case FleetEventKind.StartedTwice:
                     _startedTwice.Add($"{FleetPlan.NodeId(e.Index)}: the workload of agreement {e.Message} was started twice");
@@ -204,12 +223,33 @@ internal sealed class FleetTally
         }
     }
 
-    /// <summary>Healthy nodes' workloads started a second time for the same agreement (must be none).</summary>
+    /// <summary>Envelopes handled by the nodes' mailboxes, all told.</summary>
+    public int HandledCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _handled.Sum(h => h?.Count ?? 0);
+            }
+        }
+    }
+
+    /// <summary>Whether the node registered (it then takes part in the convergence check after a fault).</summary>
+    public bool HasRegistered(int index)
+    {
+        lock (_gate)
+        {
+            return !double.IsNaN(_registeredAt[index]);
+        }
+    }
+
+    /// <summary>Healthy nodes' workloads started a second time for the same agreement, and envelopes handled twice (must be none).</summary>
     public IReadOnlyList<string> DuplicateStarts()
     {
         lock (_gate)
         {
-            return [.. _startedTwice];
+            return [.. _startedTwice, .. _handledTwice];
         }
     }
 

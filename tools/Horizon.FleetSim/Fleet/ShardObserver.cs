@@ -33,6 +33,15 @@ internal sealed class ShardObserver(Action<FleetEvent> sink, Func<int, NodeBehav
     public void ReplacedAgreementStarted(int index, string agreementId) =>
         sink(new FleetEvent(FleetEventKind.ReplacedAgreementStarted, index, Now, 0, agreementId));
 
+    public void Resumed(int index, string agreementId)
+    {
+        sink(new FleetEvent(FleetEventKind.Resumed, index, Now, 0, agreementId));
+        SettleIf(index, NodeBehaviour.Healthy);
+    }
+
+    public void Handled(int index, string envelopeId) =>
+        sink(new FleetEvent(FleetEventKind.Handled, index, Now, 0, envelopeId));
+
     public void StartedTwice(int index, string agreementId) =>
         sink(new FleetEvent(FleetEventKind.StartedTwice, index, Now, 0, agreementId));
 

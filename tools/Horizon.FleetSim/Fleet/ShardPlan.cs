@@ -46,6 +46,15 @@ internal sealed record ShardPlan
 
     public int NodesPerConnection { get; init; } = 250;
 
+    /// <summary>Whether the process may be killed and started again (chaos runs): the nodes' engines keep their containers on disk.</summary>
+    public bool Restartable { get; init; }
+
+    /// <summary>
+    /// This process was started again after a kill: nodes registered in its earlier life resume as
+    /// a restarted agent does, the others register.
+    /// </summary>
+    public bool Resume { get; init; }
+
     public string Encode() => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this, ShardPlanJsonContext.Default.ShardPlan));
 
     /// <exception cref="FormatException">The text is not an encoded plan.</exception>

@@ -5,18 +5,30 @@ namespace Horizon.FleetSim.Fleet;
 /// <summary>
 /// A child process of this program simulating one shard: it gets its plan on the command line,
 /// reports events as lines on stdout, starts registering on <c>go</c> and stops on <c>stop</c>
-/// (or when its stdin closes, so it never outlives the simulator).
+/// (or when its stdin closes, so it never outlives the simulator). A fault may SIGKILL it and start
+/// it again, its nodes then resuming from their state as a restarted agent does.
 /// </summary>
 internal sealed class ShardProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ShardPlan _plan;
+    private readonly Action<FleetEvent> _sink;
     private readonly Queue<string> _recent = new();
+    private Process _process = null!;
+    private volatile bool _killed;
 
-    private ShardProcess(Process process) => _process = process;
+    private ShardProcess(ShardPlan plan, Action<FleetEvent> sink)
+    {
+        _plan = plan;
+        _sink = sink;
+    }
 
     public int Id => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether the process ended by itself (a kill by a fault, until its restart, does not count).</summary>
+    public bool HasExited => !_killed && _process.HasExited;
+
+    /// <summary>The first node this process simulates.</summary>
+    public int FirstIndex => _plan.FirstIndex;
 
     /// <summary>The last lines the child wrote that were not events (errors, stack traces).</summary>
     public string RecentOutput
@@ -32,25 +44,53 @@ internal sealed class ShardProcess : IAsyncDisposable
 
     public static ShardProcess Start(ShardPlan plan, Action<FleetEvent> sink)
     {
+        var shard = new ShardProcess(plan, sink);
+        shard.Launch(plan);
+        return shard;
+    }
+
+    private void Launch(ShardPlan plan)
+    {
         var start = SelfProcess.StartInfo(ShardArguments.Marker, plan.Encode());
         var process = new Process { StartInfo = start };
-        var shard = new ShardProcess(process);
         process.OutputDataReceived += (_, e) =>
         {
             if (FleetEvent.TryParse(e.Data) is { } fleetEvent)
             {
-                sink(fleetEvent);
+                _sink(fleetEvent);
             }
             else
             {
-                shard.Remember(e.Data);
+                Remember(e.Data);
             }
         };
-        process.ErrorDataReceived += (_, e) => shard.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return shard;
+        _process = process;
+    }
+
+    /// <summary>SIGKILL: the nodes' agents die mid-step, with whatever they had not yet written.</summary>
+    public async Task KillAsync()
+    {
+        _killed = true;
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the process again after <see cref="KillAsync"/>: registered nodes resume, the others register.</summary>
+    public async Task StartAgainAsync()
+    {
+        var dead = _process;
+        Launch(_plan with { Resume = true });
+        dead.Dispose();
+        _killed = false;
+        // Read by the new process once it prepared its nodes; the ready event it sends is not waited for.
+        await GoAsync();
     }
 
     private void Remember(string? line)

@@ -29,4 +29,10 @@ internal interface INodeObserver
 
     /// <summary>A healthy node's workload was started again for an agreement already running: a duplicate start.</summary>
     void StartedTwice(int index, string agreementId);
+
+    /// <summary>A node whose process was killed and started again runs <paramref name="agreementId"/> already (its engine kept it).</summary>
+    void Resumed(int index, string agreementId);
+
+    /// <summary>The node's mailbox handled envelope <paramref name="envelopeId"/> (and recorded it in its replay window).</summary>
+    void Handled(int index, string envelopeId);
 }

@@ -15,6 +15,9 @@ internal sealed record NodeSettings
 
     public required int Seed { get; init; }
 
+    /// <summary>Whether the nodes' processes may be killed and started again: each node's engine then keeps its containers on disk.</summary>
+    public bool Restartable { get; init; }
+
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan InboxIdleCheck { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.IdleCheckInterval;

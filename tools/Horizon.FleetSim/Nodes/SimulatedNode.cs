@@ -24,6 +24,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
     private NodeMessagingService? _messaging;
     private int _started;
     private string? _runningAgreement;
+    private string? _runningImage;
 
     public SimulatedNode(int index, NodeBehaviour behaviour, NodeSettings settings, HttpClient exchangeHttp, INodeObserver observer)
     {
@@ -41,9 +42,11 @@ internal sealed class SimulatedNode : IAsyncDisposable
             StateDirectory = Path.Combine(settings.StateDirectory, id),
             HeartbeatInterval = settings.HeartbeatInterval,
         };
+        Directory.CreateDirectory(options.StateDirectory);
         var engine = new RecordingEngine(
             behaviour == NodeBehaviour.CrashLooping ? TimeSpan.FromMilliseconds(50) : null,
-            OnWorkloadStarted);
+            OnWorkloadStarted,
+            settings.Restartable ? Path.Combine(options.StateDirectory, "engine.json") : null);
         _parts = new SimulatedNodeParts(options, engine, behaviour == NodeBehaviour.Rejecting ? "s390x" : null, exchangeHttp, settings.InboxIdleCheck);
         _registration = new NodeRegistration
         {
@@ -66,6 +69,34 @@ internal sealed class SimulatedNode : IAsyncDisposable
 
     /// <summary>Agreements the node's own store holds as active.</summary>
     public int ActiveAgreements => _parts.Agreements.List().Count(a => a.IsActive);
+
+    /// <summary>Whether the node registered in an earlier life of its process (its registration is in its state folder).</summary>
+    public bool IsRegistered => _parts.Registrations.Current is not null;
+
+    /// <summary>
+    /// After its process was killed and started again: does what the agent's start-up does
+    /// (<c>AgentStartup</c>: an interrupted update settled, every active agreement's workload
+    /// re-adopted, not restarted), then starts the node's loops. Reports the agreement it runs.
+    /// </summary>
+    public async Task ResumeAsync(NatsConnection connection, MailboxStores stores, CancellationToken cancellationToken)
+    {
+        if (_parts.Engine.RunningWorkload is { } running)
+        {
+            // What the engine ran before the kill; a start of it now would be a duplicate.
+            _runningAgreement = running.Agreement;
+            _runningImage = running.Image;
+            _started = 1;
+            _observer.Resumed(Index, running.Agreement);
+        }
+        if (Behaviour == NodeBehaviour.Offline)
+        {
+            return;
+        }
+        await _parts.Upgrader.PrepareForRestoreAsync(cancellationToken);
+        await _parts.Lifecycle.RestoreAsync([], cancellationToken);
+        _parts.Upgrader.ResumeStaged();
+        await StartLoopsAsync(connection, stores);
+    }
 
     /// <summary>
     /// Registers as <c>hzn register</c> would have the agent do (keys created, node record updated
@@ -106,11 +137,24 @@ internal sealed class SimulatedNode : IAsyncDisposable
             // Gone right after registering: no mailbox, no heartbeats.
             return true;
         }
+        await StartLoopsAsync(connection, stores);
+        return true;
+    }
+
+    private async Task StartLoopsAsync(NatsConnection connection, MailboxStores stores)
+    {
         await _parts.Supervisor.StartAsync(_stop.Token);
         await _parts.Reporter.StartAsync(_stop.Token);
-        _messaging = _parts.Messaging(connection, stores, OnSent);
+        _messaging = _parts.Messaging(connection, stores, OnSent, OnDelivered);
         await _messaging.StartAsync(_stop.Token);
-        return true;
+    }
+
+    private void OnDelivered(MailboxDelivery delivery)
+    {
+        if (delivery is { Outcome: DeliveryOutcome.Handled, Envelope: { } envelope })
+        {
+            _observer.Handled(Index, envelope.Id);
+        }
     }
 
     // The simulator counts protocol messages; the mailbox's own outcomes (refused, poisoned) are not counted.
@@ -130,10 +174,12 @@ internal sealed class SimulatedNode : IAsyncDisposable
         }
     }
 
-    private void OnWorkloadStarted(string agreementId)
+    private void OnWorkloadStarted(string agreementId, string image)
     {
         // The first start is the agreement taking effect; later ones are the supervisor's restarts,
-        // or the start of a new agreement after the first one ended.
+        // an upgrade's start of the new version (same agreement, another image), or the start of a
+        // new agreement after the first one ended.
+        var previousImage = Interlocked.Exchange(ref _runningImage, image);
         var previous = Interlocked.Exchange(ref _runningAgreement, agreementId);
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
@@ -143,7 +189,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
         {
             _observer.ReplacedAgreementStarted(Index, agreementId);
         }
-        else if (previous == agreementId && Behaviour == NodeBehaviour.Healthy)
+        else if (previous == agreementId && Behaviour == NodeBehaviour.Healthy && (previousImage is null || previousImage == image))
         {
             // A healthy node's containers never die here, so no supervisor restart explains it.
             _observer.StartedTwice(Index, agreementId);

@@ -102,11 +102,12 @@ internal sealed class SimulatedNodeParts : IDisposable
     /// The agent's own mailbox service on a NATS connection, replay window and poison log shared
     /// with other simulated nodes; <paramref name="sent"/> learns of each protocol message the node sent.
     /// </summary>
-    public NodeMessagingService Messaging(NatsConnection connection, MailboxStores stores, Action<PartyAddress, AgreementMessage> sent) =>
+    public NodeMessagingService Messaging(NatsConnection connection, MailboxStores stores, Action<PartyAddress, AgreementMessage> sent, Action<MailboxDelivery> delivered) =>
         new(Options, Registrations, Identity, Handler, Outbox, EventLog, MailboxOptions, TimeProvider.System,
             ExchangePool, MailboxConnectionSource.Shared(connection), NullLoggerFactory.Instance)
         {
             Sent = sent,
+            Delivered = delivered,
             SharedStores = stores,
         };
 

@@ -77,6 +77,36 @@ internal sealed record FleetOptions
     /// <summary>How long nats-server stays down after each kill; default 2 s.</summary>
     public TimeSpan NatsDownFor { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Faults injected one at a time at random moments (seeded by <see cref="Seed"/>) while the fleet
+    /// forms and, with <see cref="Rollout"/>, while it upgrades; after each the fleet must converge
+    /// within 60 s. Empty (default): none.
+    /// </summary>
+    public IReadOnlyList<ChaosFault> Chaos { get; init; } = [];
+
+    /// <summary>Mean quiet time between the convergence after one fault and the next fault (each drawn from 0.5–1.5× it). Default 3 s.</summary>
+    public TimeSpan ChaosGap { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Faults injected in each phase at least, going on after the phase is over when it ended sooner. Default 0.</summary>
+    public int FaultsPerPhase { get; init; }
+
+    /// <summary>How long a killed process stays down before it is started again. Default 1 s.</summary>
+    public TimeSpan DownFor { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the agbot stays stopped (SIGSTOP); default the nodes' heartbeat interval plus 2 s.</summary>
+    public TimeSpan? PauseFor { get; init; }
+
+    /// <summary>How long a link stays cut. Default 5 s.</summary>
+    public TimeSpan CutFor { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a fleet may take to converge after a fault ends.</summary>
+    public static TimeSpan ConvergenceBound { get; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan EffectivePauseFor => PauseFor ?? HeartbeatInterval + TimeSpan.FromSeconds(2);
+
+    /// <summary>Node processes may be killed: every shard runs as a child process whose nodes keep their engine on disk.</summary>
+    public bool NodesRestartable => Chaos.Contains(ChaosFault.NodeKill);
+
     /// <summary>Also log the components' warnings.</summary>
     public bool Verbose { get; init; }
 
@@ -141,6 +171,14 @@ internal sealed record FleetOptions
         if (KillNatsAt.Any(t => t <= TimeSpan.Zero) || NatsDownFor <= TimeSpan.Zero)
         {
             problems.Add("--kill-nats-at and --nats-down-for take positive durations");
+        }
+        if (DownFor <= TimeSpan.Zero || CutFor <= TimeSpan.Zero || PauseFor <= TimeSpan.Zero || ChaosGap < TimeSpan.Zero)
+        {
+            problems.Add("--down-for, --pause-for and --cut-for take positive durations, --chaos-gap one of 0 or more");
+        }
+        if (Chaos.Count > 0 && Sequential)
+        {
+            problems.Add("--chaos needs a formation of many nodes at once or at a --rate, not --sequential");
         }
         if (AgbotReplyTimeout <= TimeSpan.Zero)
         {

@@ -14,6 +14,8 @@ internal static class FleetOptionsParser
                          [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbot-workers 32]
                          [--agbot-reply-timeout 60s] [--inbox-idle-check 10m] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
                          [--kill-nats-at 5s,20s] [--nats-down-for 2s]
+                         [--chaos all|agbot-kill,agbot-pause,switchboard-kill,node-kill,link-cut,nats-kill] [--chaos-gap 3s] [--faults-per-phase 0]
+                         [--down-for 1s] [--pause-for <heartbeat+2s>] [--cut-for 5s]
         """;
 
     /// <exception cref="FleetOptionsException">An option is unknown, lacks its value, is not a number, or is out of range.</exception>
@@ -74,6 +76,12 @@ internal static class FleetOptionsParser
                     "--state" => options with { StateDirectory = value },
                     "--kill-nats-at" => options with { KillNatsAt = [.. value.Split(',').Select(v => Duration(name, v.Trim()))] },
                     "--nats-down-for" => options with { NatsDownFor = Duration(name, value) },
+                    "--chaos" => options with { Chaos = ChaosFaultNames.Parse(value) },
+                    "--chaos-gap" => options with { ChaosGap = Duration(name, value) },
+                    "--faults-per-phase" => options with { FaultsPerPhase = Integer(name, value) },
+                    "--down-for" => options with { DownFor = Duration(name, value) },
+                    "--pause-for" => options with { PauseFor = Duration(name, value) },
+                    "--cut-for" => options with { CutFor = Duration(name, value) },
                     _ => throw new FormatException($"unknown option {name}"),
                 };
             }

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Hosting;
 
-namespace Horizon.FleetSim.Fleet;
+namespace Horizon.FleetSim.Components;
 
 /// <summary>
-/// The agbot host's lifetime inside the simulator: the simulator alone starts and stops it. The
-/// default console lifetime would take Ctrl+C and SIGTERM for itself and stop only the agbot,
+/// The lifetime of a component the simulator hosts (the agbot, the switchboard): the simulator alone starts and stops it. The
+/// default console lifetime would take Ctrl+C and SIGTERM for itself and stop only the component,
 /// leaving the run going on without it.
 /// </summary>
 internal sealed class SimulatorOwnedLifetime : IHostLifetime

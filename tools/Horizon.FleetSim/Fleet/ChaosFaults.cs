@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using Horizon.FleetSim.Options;
+
+namespace Horizon.FleetSim.Fleet;
+
+/// <summary>What one injected fault did: when, for how long, how long the fleet took to converge after it ended, and what did not hold.</summary>
+internal sealed record FaultOutcome(string Phase, ChaosFault Fault, string Target, double AtSeconds, double LastedSeconds, double ConvergedSeconds, IReadOnlyList<string> Violations)
+{
+    public string Name => ChaosFaultNames.NameOf(Fault);
+}
+
+/// <summary>
+/// <c>--chaos</c>: while a phase (formation, rollout) runs, injects one fault at a time at a random
+/// moment, ends it (restart, SIGCONT, link restored), then waits until the nodes registered by
+/// then converge (<see cref="FleetConvergence"/>: one agreement per healthy node on both sides,
+/// none stranded or duplicated, no workload started twice, no envelope handled twice) and records
+/// how long that took; more than <see cref="FleetOptions.ConvergenceBound"/> is a violation.
+/// </summary>
+internal sealed class ChaosFaults(FleetOptions options, FleetEnvironment environment, IReadOnlyList<ShardProcess> shards, FleetTally tally, FleetPlan plan,
+    Stopwatch clock, TextWriter output)
+{
+    private readonly List<FaultOutcome> _outcomes = [];
+    private readonly Random _random = new(options.Seed);
+
+    public IReadOnlyList<FaultOutcome> Outcomes => _outcomes;
+
+    /// <summary>
+    /// Injects faults until <paramref name="phaseDone"/> holds (checked before each fault) and at
+    /// least <see cref="FleetOptions.FaultsPerPhase"/> were injected in the phase (a settled fleet
+    /// is hurt too); the fault under way always ends and is judged. The kinds come in shuffled
+    /// rounds, so a phase with as many faults as kinds has one of each.
+    /// </summary>
+    public async Task RunPhaseAsync(string phase, Func<bool> phaseDone, CancellationToken cancellationToken)
+    {
+        var kinds = options.Chaos.Where(k => k != ChaosFault.NodeKill || shards.Count > 0).ToArray();
+        if (kinds.Length == 0)
+        {
+            return;
+        }
+        var round = new Queue<ChaosFault>();
+        for (var injected = 0; ; injected++)
+        {
+            // The first fault of a phase comes early: a rollout may be over within seconds.
+            await Task.Delay(options.ChaosGap * (injected == 0 ? 0.5 * _random.NextDouble() : 0.5 + _random.NextDouble()), cancellationToken);
+            if (phaseDone() && injected >= options.FaultsPerPhase)
+            {
+                return;
+            }
+            if (round.Count == 0)
+            {
+                _random.Shuffle(kinds);
+                foreach (var kind in kinds)
+                {
+                    round.Enqueue(kind);
+                }
+            }
+            var fault = round.Dequeue();
+            var began = clock.Elapsed;
+            var target = await InjectAsync(fault, cancellationToken);
+            var ended = clock.Elapsed;
+            // The nodes registered by the time the fault ended; later ones are judged by later faults and the final check.
+            var registered = Enumerable.Range(0, plan.Count).Where(tally.HasRegistered).ToHashSet();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  fault: {ChaosFaultNames.NameOf(fault)} {target} at t={began.TotalSeconds:0.0}s, over after {(ended - began).TotalSeconds:0.0} s; waiting for convergence"));
+            var (took, violations) = await FleetConvergence.WaitAsync(environment.AgreementStore, tally, plan, FleetOptions.ConvergenceBound, cancellationToken, registered.Contains);
+            var outcome = new FaultOutcome(phase, fault, target, began.TotalSeconds, (ended - began).TotalSeconds, took.TotalSeconds, violations);
+            _outcomes.Add(outcome);
+            output.WriteLine(violations.Count == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"  fault: {outcome.Name} converged {took.TotalSeconds:0.0} s after it ended")
+                : string.Create(CultureInfo.InvariantCulture, $"  fault: {outcome.Name} NOT converged within {FleetOptions.ConvergenceBound.TotalSeconds:0} s: {violations.Count} violation(s), first: {violations[0]}"));
+        }
+    }
+
+    /// <summary>Injects <paramref name="fault"/> and ends it; returns what it hit.</summary>
+    private async Task<string> InjectAsync(ChaosFault fault, CancellationToken cancellationToken)
+    {
+        switch (fault)
+        {
+            case ChaosFault.AgbotKill:
+                await environment.Agbot.KillAsync();
+                await Task.Delay(options.DownFor, cancellationToken);
+                await environment.Agbot.StartAgainAsync(cancellationToken);
+                return "agbot";
+            case ChaosFault.SwitchboardKill:
+                await environment.Switchboard.KillAsync();
+                await Task.Delay(options.DownFor, cancellationToken);
+                await environment.Switchboard.StartAgainAsync(cancellationToken);
+                return "switchboard";
+            case ChaosFault.AgbotPause:
+                environment.Agbot.Pause();
+                try
+                {
+                    await Task.Delay(options.EffectivePauseFor, cancellationToken);
+                }
+                finally
+                {
+                    environment.Agbot.Resume();
+                }
+                return string.Create(CultureInfo.InvariantCulture, $"agbot for {options.EffectivePauseFor.TotalSeconds:0.#} s");
+            case ChaosFault.NodeKill:
+                var shard = shards[_random.Next(shards.Count)];
+                await shard.KillAsync();
+                await Task.Delay(options.DownFor, cancellationToken);
+                await shard.StartAgainAsync();
+                return string.Create(CultureInfo.InvariantCulture, $"node process of {FleetPlan.NodeId(shard.FirstIndex)}…");
+            case ChaosFault.LinkCut:
+                var relay = environment.NodesRelay ?? throw new InvalidOperationException("link cuts need the relay the environment starts for them");
+                await relay.StopAsync();
+                await Task.Delay(options.CutFor, cancellationToken);
+                relay.Start();
+                return "first node process ↔ NATS";
+            case ChaosFault.NatsKill:
+                await environment.Nats.StopAsync(graceful: false);
+                await Task.Delay(options.DownFor, cancellationToken);
+                await environment.Nats.StartAgainAsync(cancellationToken);
+                return "nats-server";
+            default:
+                throw new ArgumentOutOfRangeException(nameof(fault), fault, null);
+        }
+    }
+}
