@@ -21,6 +21,7 @@ public sealed class NatsServer : IAsyncDisposable
     private readonly TempDirectory _directory = new("hzn-nats");
     private readonly string _binary;
     private OwnedProcess? _process;
+    private OwnedProcess? _watchdog;
 
     private NatsServer(NatsServerOptions options, string binary)
     {
@@ -83,6 +84,8 @@ public sealed class NatsServer : IAsyncDisposable
         }
         await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
         _process = OwnedProcess.Start(_binary, ["-c", ConfigPath], $"nats-server :{Port}");
+        await StopWatchdogAsync();
+        _watchdog = NatsServerWatchdog.Start(_options.OwnerProcessId ?? Environment.ProcessId, _process.Id, ConfigPath);
         var deadline = DateTime.UtcNow + _options.StartTimeout;
         while (true)
         {
@@ -116,7 +119,20 @@ public sealed class NatsServer : IAsyncDisposable
         }
         await _process.DisposeAsync();
         _process = null;
+        await StopWatchdogAsync();
     }
+
+    private async Task StopWatchdogAsync()
+    {
+        if (_watchdog is not null)
+        {
+            await _watchdog.DisposeAsync();
+            _watchdog = null;
+        }
+    }
+
+    /// <summary>The watchdog's process id while it watches (tests of the watchdog itself).</summary>
+    public int? WatchdogProcessId => _watchdog is { HasExited: false } watchdog ? watchdog.Id : null;
 
     /// <summary>Stops and starts the server on the same port and store.</summary>
     public async Task RestartAsync(bool graceful = true, CancellationToken cancellationToken = default)
@@ -220,6 +236,7 @@ public sealed class NatsServer : IAsyncDisposable
             await _process.DisposeAsync();
             _process = null;
         }
+        await StopWatchdogAsync();
         Authority?.Dispose();
         _directory.Dispose();
     }

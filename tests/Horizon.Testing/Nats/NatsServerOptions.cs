@@ -33,6 +33,12 @@ public sealed record NatsServerOptions
     /// <summary>Fixed client port; 0 (default) picks a free loopback port.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// The process whose death ends the server (<see cref="NatsServerWatchdog"/>); default this
+    /// process. Tests of the watchdog name a stand-in they can kill.
+    /// </summary>
+    public int? OwnerProcessId { get; init; }
+
     /// <summary>How long to wait for the server to accept connections. Default 20 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }

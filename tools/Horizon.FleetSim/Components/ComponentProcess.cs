@@ -129,6 +129,10 @@ internal sealed partial class ComponentProcess : IAsyncDisposable
         {
             return;
         }
+        if (_environment.ContainsKey(ComponentHost.VerboseVariable))
+        {
+            Console.Error.WriteLine($"[{Name}] {line}");
+        }
         lock (_gate)
         {
             _recent.Enqueue(line);

@@ -29,6 +29,23 @@ internal static class FleetConvergence
         }
     }
 
+    /// <summary>For a fleet that did not settle: each unsettled node with what the agbot stored about it, to tell a lost message from a slow one.</summary>
+    public static async Task<IReadOnlyList<string>> DescribeUnsettledAsync(IAgreementStore store, FleetTally tally, FleetPlan plan, CancellationToken cancellationToken)
+    {
+        var lines = new List<string> { "the fleet did not settle, so agreement on both sides was not checked" };
+        foreach (var index in tally.Unsettled().Take(20))
+        {
+            var node = FleetPlan.NodeId(index);
+            var agreements = await store.ListAsync(new AgreementQuery { NodeId = node, Limit = 20 }, cancellationToken);
+            var stored = agreements.Count == 0
+                ? "the agbot has no agreement with it"
+                : string.Join("; ", agreements.OrderBy(a => a.CreatedAt).Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{a.Id[..8]} {a.State} pending {a.Pending} created {a.CreatedAt:HH:mm:ss.f} updated {a.UpdatedAt:HH:mm:ss.f} reply by {a.ReplyDeadline:HH:mm:ss.f}{(a.CancelReason is { } r ? $" cancelled {r}" : "")}")));
+            lines.Add($"{node} ({plan.BehaviourOf(index)}) unsettled, running {tally.RunningAgreementOf(index) ?? "nothing"}: {stored}");
+        }
+        return lines;
+    }
+
     private static async Task<IReadOnlyList<string>> CheckAsync(IAgreementStore store, FleetTally tally, FleetPlan plan, Func<int, bool> members,
         CancellationToken cancellationToken)
     {

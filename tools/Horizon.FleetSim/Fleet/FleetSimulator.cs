@@ -102,7 +102,7 @@ internal static class FleetSimulator
                 // Checked before any rollout changes the agreements; 60 s is the convergence bound faults must meet.
                 var (convergedAfter, violations) = tally.IsSettled
                     ? await FleetConvergence.WaitAsync(store, tally, plan, TimeSpan.FromSeconds(60), cancellationToken)
-                    : (TimeSpan.Zero, ["the fleet did not settle, so agreement on both sides was not checked"]);
+                    : (TimeSpan.Zero, await FleetConvergence.DescribeUnsettledAsync(store, tally, plan, cancellationToken));
                 var rollout = options.Rollout && tally.IsSettled
                     ? await RolloutAsync(options, environment, tally, plan.CountOf(NodeBehaviour.Healthy), clock, children, inProcess, cpu, chaos, output, cancellationToken)
                     : null;

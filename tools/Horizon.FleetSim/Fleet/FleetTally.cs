@@ -223,6 +223,15 @@ internal sealed class FleetTally
         }
     }
 
+    /// <summary>The nodes that have not settled (for the report of a run that timed out).</summary>
+    public IReadOnlyList<int> Unsettled()
+    {
+        lock (_gate)
+        {
+            return [.. Enumerable.Range(0, _plan.Count).Where(i => !_settled[i])];
+        }
+    }
+
     /// <summary>Envelopes handled by the nodes' mailboxes, all told.</summary>
     public int HandledCount
     {
