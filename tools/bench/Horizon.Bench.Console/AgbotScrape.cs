@@ -3,6 +3,7 @@ using System.Globalization;
 using Horizon.Agbot.Storage;
 using Horizon.Testing;
 using Horizon.Testing.EndToEnd;
+using Horizon.Testing.Nats;
 
 namespace Horizon.Bench.Console;
 
@@ -42,9 +43,11 @@ internal static class AgbotScrape
             }
         }
         var port = FreePort.Next();
-        // No NATS listens on the URL given: the agbot keeps trying, and serves /metrics meanwhile.
+        // The agbot starts serving once it has registered its keys and connected to NATS; a nats-server
+        // without authorization will do (no switchboard: nothing is negotiated here).
+        await using var nats = await NatsServer.StartAsync();
         await using var agbot = BuiltProgram.Agbot.Start([$"--Agbot:Org={org}", $"--Agbot:Id={agbotId}", $"--Agbot:ExchangeUrl={exchangeV1}",
-            $"--Agbot:NatsUrl=nats://127.0.0.1:{FreePort.Next()}", $"--Agbot:StateDirectory={state.Path}", $"--Agbot:LocalApiUrl=http://127.0.0.1:{port}",
+            $"--Agbot:NatsUrl={nats.Url}", $"--Agbot:StateDirectory={state.Path}", $"--Agbot:LocalApiUrl=http://127.0.0.1:{port}",
             "--Logging:LogLevel:Default=Warning"], new Dictionary<string, string> { ["Agbot__Token"] = agbotToken });
         await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !agbot.HasExited);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
