@@ -138,4 +138,26 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
         Assert.False(Directory.Exists(folder));
         Assert.Equal(3, (await bob.RunAsync("exchange", "org", "enrollmentcert", "list")).ExitCode);
     }
+
+    [Fact]
+    public async Task EnrollmentRule_AddedByTheAdmin_ApprovesAMatchingDevice_AndAnOrdinaryUserCannotAddOne()
+    {
+        var (org, hzn) = await fixture.NewOrgAsync();
+        await hzn.RunAsync("exchange", "user", "add", "bob", "pw-bob-1");
+        var bob = hzn.With(("HZN_EXCHANGE_USER_AUTH", "bob:pw-bob-1"));
+        Assert.Equal(3, (await bob.RunAsync("exchange", "org", "enrollmentrule", "add", "sneaky", "--arch", "amd64")).ExitCode);
+
+        using var voucher = await VoucherAsync(org);
+        var add = await hzn.RunAsync("exchange", "org", "enrollmentrule", "add", "lab", "--arch", "amd64", "--node-prefix", "lab-", "--label", "site=lab");
+        Assert.True(add.ExitCode == 0, add.ToString());
+        var list = await hzn.RunAsync("exchange", "org", "enrollmentrule", "list");
+        Assert.Contains("lab-", list.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("sneaky", list.Out, StringComparison.Ordinal);
+
+        using var device = new EnrollingDevice(voucher);
+        await SubmitAsync(org, device);
+        var node = await hzn.RunAsync("exchange", "node", "list", $"lab-{device.MachineId}", "--json");
+        Assert.True(node.ExitCode == 0, node.ToString());
+        Assert.Contains("rule:lab", (await hzn.RunAsync("exchange", "node", "enrollaudit")).Out, StringComparison.Ordinal);
+    }
 }

@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Horizon.Exchange.Client;
 using Horizon.Exchange.Tests.Support;
+using Horizon.Testing.Enrollment;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -31,6 +34,7 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
     private const string DefinitionReaders = "200 403 200 200 200 200 200 401 403";   // a private definition
     private const string DefinitionWriters = "200 403 200 200 403 403 403 401 403";   // owner user and admins
     private const string Searchers = "200 403 200 403 403 200 200 401 403";           // admins and agbots that reach
+    private const string AdminsCreate = "201 403 201 403 403 403 403 401 403";
 
     /// <summary>Verb, route as the endpoint table spells it, body, expected statuses by role.</summary>
     public static readonly IReadOnlyList<(string Verb, string Route, string? Body, string Expected)> Rows =
@@ -110,7 +114,45 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         ("POST", "/v1/orgs/{org}/patterns/{pattern}/search", "{}", Searchers),
         ("POST", "/v1/orgs/{org}/business/policies/{policy}/search", "{}", Searchers),
         ("POST", "/v1/orgs/{org}/search/nodehealth", "{}", Searchers),
+        // Enrollment (issue 22). A device has no identity yet: what it sends is checked, not who sends it, so
+        // every role gets the same answer on the device's routes (a fresh vouched request, the CA, a result).
+        ("GET", "/v1/enrollment/ca", null, Anyone),
+        ("POST", "/v1/orgs/{org}/enrollments/", "{submission}", "202 202 202 202 202 202 202 202 202"),
+        ("GET", "/v1/orgs/{org}/enrollments/{id}/result", null, Anyone),
+        ("POST", "/v1/orgs/{org}/nodes/{id}/certificate/renew", "{}", "401 401 401 401 401 401 401 401 401"),
+        ("GET", "/v1/orgs/{org}/enrollments/", null, Admins),
+        ("GET", "/v1/orgs/{org}/enrollments/{id}", null, Admins),
+        ("POST", "/v1/orgs/{org}/enrollments/{id}/approve", """{"node":"dev1"}""", Admins),
+        ("POST", "/v1/orgs/{org}/enrollments/{id}/deny", "{}", Admins),
+        ("GET", "/v1/orgs/{org}/enrollmentaudit", null, Admins),
+        ("POST", "/v1/orgs/{org}/nodes/{id}/certificate/revoke", "{}", Admins),
+        ("GET", "/v1/orgs/{org}/enrollmentcerts/", null, Admins),
+        ("POST", "/v1/orgs/{org}/enrollmentcerts/", """{"name":"ec2","csr":{csr}}""", AdminsCreate),
+        ("GET", "/v1/orgs/{org}/enrollmentcerts/{name}", null, Admins),
+        ("POST", "/v1/orgs/{org}/enrollmentcerts/{name}/revoke", "{}", Admins),
+        ("GET", "/v1/orgs/{org}/enrollmentrules/", null, Admins),
+        ("POST", "/v1/orgs/{org}/enrollmentrules/", """{"name":"rule2","arch":"amd64"}""", AdminsCreate),
+        ("DELETE", "/v1/orgs/{org}/enrollmentrules/{name}", null, Admins),
     ];
+
+    /// <summary>Per tenant: its enrollment certificate (vouching for fresh requests) and its pending request's id.</summary>
+    private readonly Dictionary<string, (EnrollmentCredential Voucher, string Request)> _enrollment = new(StringComparer.Ordinal);
+
+    private string Body(string body, Tenant tenant)
+    {
+        if (body == "{submission}")
+        {
+            using var device = new EnrollingDevice(_enrollment[tenant.Org].Voucher);
+            return JsonSerializer.Serialize(device.Submission(), ExchangeJsonContext.Default.EnrollmentSubmission);
+        }
+        if (body.Contains("{csr}", StringComparison.Ordinal))
+        {
+            var (key, csr) = EnrollmentCredential.NewOrder("ec2");
+            key.Dispose();
+            body = body.Replace("{csr}", $"\"{JsonEncodedText.Encode(csr)}\"", StringComparison.Ordinal);
+        }
+        return body.Replace("{org}", tenant.Org, StringComparison.Ordinal);
+    }
 
     private const string PatternJson = """{"public":false,"services":[{"serviceUrl":"svc","serviceOrgid":"{org}","serviceArch":"amd64","serviceVersions":[{"version":"1.0.0"}]}]}""";
     private const string PolicyJson = """{"service":{"name":"svc","org":"{org}","arch":"amd64","serviceVersions":[{"version":"1.0.0"}]},"properties":[],"constraints":[]}""";
@@ -123,32 +165,10 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>
-    /// Enrollment routes (issue 22) that landed after this matrix and still owe their rows (they need a CA,
-    /// a CSR and an enrollment request to set up). Named one by one so that any other new route still fails.
-    /// </summary>
-    private static readonly HashSet<string> RowsOwed = new(StringComparer.Ordinal)
-    {
-        "GET /v1/enrollment/ca",
-        "GET /v1/orgs/{org}/enrollmentaudit",
-        "GET /v1/orgs/{org}/enrollments/",
-        "GET /v1/orgs/{org}/enrollments/{id}",
-        "GET /v1/orgs/{org}/enrollments/{id}/result",
-        "POST /v1/orgs/{org}/enrollments/",
-        "POST /v1/orgs/{org}/enrollments/{id}/approve",
-        "POST /v1/orgs/{org}/enrollments/{id}/deny",
-        "GET /v1/orgs/{org}/enrollmentcerts/",
-        "POST /v1/orgs/{org}/enrollmentcerts/",
-        "GET /v1/orgs/{org}/enrollmentcerts/{name}",
-        "POST /v1/orgs/{org}/enrollmentcerts/{name}/revoke",
-        "POST /v1/orgs/{org}/nodes/{id}/certificate/renew",
-        "POST /v1/orgs/{org}/nodes/{id}/certificate/revoke",
-    };
-
     [Fact]
     public void EveryServedRoute_HasARow()
     {
-        var rows = Rows.Select(r => $"{r.Verb} {r.Route}").Concat(RowsOwed).ToHashSet(StringComparer.Ordinal);
+        var rows = Rows.Select(r => $"{r.Verb} {r.Route}").ToHashSet(StringComparer.Ordinal);
         var missing = ServedRoutes().Where(r => !rows.Contains(r)).ToList();
         Assert.True(missing.Count == 0, "routes without a row in the matrix:\n" + string.Join('\n', missing));
         var stale = rows.Where(r => !ServedRoutes().Contains(r)).ToList(); // an owed row whose route went away fails too
@@ -173,7 +193,7 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
                 var tenant = statuses[r] < 300 && verb != "GET" ? await SetUpAsync(foreign) : shared;
                 var path = Fill(route, tenant, foreign);
                 var before = await WatermarkAsync();
-                using var response = await SendAsync(Roles[r], verb, path, body is null ? null : body.Replace("{org}", tenant.Org, StringComparison.Ordinal), tenant, foreign, rootAdmin);
+                using var response = await SendAsync(Roles[r], verb, path, body is null ? null : Body(body, tenant), tenant, foreign, rootAdmin);
                 sent++;
                 var status = (int)response.StatusCode;
                 if (status != statuses[r])
@@ -214,12 +234,22 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         await Expect(HttpStatusCode.OK, HttpMethod.Put, "agbots/agbot1/agreements/ag1", """{"state":"negotiating"}""", "agbot1");
         await Expect(HttpStatusCode.OK, HttpMethod.Put, "agbots/agbot1/rollouts", """{"rollouts":[]}""", "agbot1");
         await tenant.Admin.GrantAgbotAsync(org, foreign.Org, "agbot1");
+        // Enrollment: a certificate ec1, a pending request vouched for by it, an auto-approval rule rule1 it does not match.
+        var voucher = await EnrollmentCredentials.CreateAsync(tenant.Admin, org, "ec1");
+        await tenant.Admin.AddEnrollmentRuleAsync(org, new EnrollmentRule { Name = "rule1", Arch = "riscv64" });
+        using var device = new EnrollingDevice(voucher);
+        using var http = fixture.Server.Http();
+        using var submitted = await EnrollingDevice.SubmitAsync(http, org, device.Submission());
+        Assert.True(submitted.StatusCode == HttpStatusCode.Accepted, await submitted.Content.ReadAsStringAsync());
+        var request = (await submitted.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.EnrollmentResult))!.Id!;
+        _enrollment[org] = (voucher, request);
         return tenant;
     }
 
-    private static string Fill(string route, Tenant tenant, Tenant foreign)
+    private string Fill(string route, Tenant tenant, Tenant foreign)
     {
         var id = route.Contains("/nodes/", StringComparison.Ordinal) ? "node1"
+            : route.Contains("/enrollments/", StringComparison.Ordinal) ? _enrollment[tenant.Org].Request
             : route.Contains("/agbots/", StringComparison.Ordinal) ? "agbot1"
             : route.Contains("/services/", StringComparison.Ordinal) ? ServiceId
             : route.Contains("/patterns/", StringComparison.Ordinal) ? "pat1"
@@ -235,6 +265,7 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
             .Replace("{service}", ServiceId, StringComparison.Ordinal)
             .Replace("{pattern}", "pat1", StringComparison.Ordinal)
             .Replace("{policy}", "pol1", StringComparison.Ordinal)
+            .Replace("{name}", route.Contains("/enrollmentrules/", StringComparison.Ordinal) ? "rule1" : "ec1", StringComparison.Ordinal)
             .Replace("{id}", id, StringComparison.Ordinal);
     }
 

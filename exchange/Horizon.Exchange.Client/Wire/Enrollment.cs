@@ -12,6 +12,8 @@ public sealed record EnrollmentFacts
     public string? OsRelease { get; init; }
     /// <summary>/etc/machine-id; also the CN of the request's CSR.</summary>
     public string? MachineId { get; init; }
+    /// <summary>Labels the device declares (its agent's configuration); auto-approval rules may match on them.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
 /// <summary>

@@ -53,6 +53,8 @@ namespace Horizon.Exchange.Client;
 [JsonSerializable(typeof(EnrollmentCertificateOrder))]
 [JsonSerializable(typeof(EnrollmentCertificateInfo))]
 [JsonSerializable(typeof(IReadOnlyList<EnrollmentCertificateInfo>))]
+[JsonSerializable(typeof(EnrollmentRule))]
+[JsonSerializable(typeof(IReadOnlyList<EnrollmentRule>))]
 [JsonSerializable(typeof(CertificateRenewal))]
 [JsonSerializable(typeof(IssuedCertificate))]
 [JsonSerializable(typeof(CertificateRevocation))]

@@ -13,6 +13,7 @@ namespace Horizon.Exchange.Enrollment;
 internal static class EnrollmentApi
 {
     private const int MaxFactLength = 256;
+    private const int MaxLabels = 32;
 
     /// <summary>The routes a device calls before it has any identity.</summary>
     public static RouteGroupBuilder MapAnonymousEnrollmentApi(this RouteGroupBuilder v1)
@@ -100,7 +101,8 @@ internal static class EnrollmentApi
             if (result.Succeeded)
             {
                 exchange.Committed(result);
-                return TypedResults.Accepted($"{id}/result", EnrollmentMapping.ToResult(request, ca.CertificatePem));
+                var decided = await AutoApproveAsync(request, exchange, store, ca, options, http) ?? request;
+                return TypedResults.Accepted($"{id}/result", EnrollmentMapping.ToResult(decided, ca.CertificatePem));
             }
             existing = await store.GetAsync(org, id, http.RequestAborted);
         }
@@ -109,7 +111,7 @@ internal static class EnrollmentApi
         // bytes may differ (ECDSA signatures are randomized), but its subject was checked to name these keys.
         var stored = EnrollmentMapping.ToWire(existing!);
         if (stored.State == EnrollmentStates.Pending && stored.PublicKey == request.PublicKey
-            && stored.EncryptionKey == request.EncryptionKey && stored.Facts == request.Facts && stored.EnrollmentCertificate == request.EnrollmentCertificate)
+            && stored.EncryptionKey == request.EncryptionKey && SameFacts(stored.Facts, request.Facts) && stored.EnrollmentCertificate == request.EnrollmentCertificate)
         {
             return TypedResults.Ok(EnrollmentMapping.ToResult(stored, ca.CertificatePem));
         }
@@ -122,7 +124,14 @@ internal static class EnrollmentApi
         facts.Cpus is < 0 ? "facts.cpus must not be negative"
         : facts.MemoryMb is < 0 ? "facts.memoryMb must not be negative"
         : (facts.Arch?.Length ?? 0) > MaxFactLength || (facts.OsRelease?.Length ?? 0) > MaxFactLength ? $"facts.arch and facts.osRelease hold at most {MaxFactLength} characters"
+        : facts.Labels is { Count: > MaxLabels } ? $"facts.labels holds at most {MaxLabels} labels"
+        : facts.Labels?.Any(l => l.Key.Length is 0 or > 64 || l.Value.Length > MaxFactLength) == true ? $"a label name holds 1 to 64 characters, its value at most {MaxFactLength}"
         : null;
+
+    // Records compare their dictionaries by reference: compare what was sent instead.
+    private static bool SameFacts(EnrollmentFacts? stored, EnrollmentFacts? sent) =>
+        System.Text.Json.JsonSerializer.Serialize(stored ?? new EnrollmentFacts(), ExchangeJsonContext.Default.EnrollmentFacts)
+        == System.Text.Json.JsonSerializer.Serialize(sent ?? new EnrollmentFacts(), ExchangeJsonContext.Default.EnrollmentFacts);
 
     private static async Task<IResult> ResultAsync(string org, string id, EnrollmentStore store, DeviceCertificateAuthority ca, HttpContext http)
     {
@@ -202,6 +211,39 @@ internal static class EnrollmentApi
             return Problems.Conflict($"enrollment request {org}/{id} was already {request.State}");
         }
         var caller = http.Caller();
+        return await ApproveRequestAsync(request, approval, policy, caller.FullId, caller.FullId, "", exchange, store, ca, options, http);
+    }
+
+    /// <summary>
+    /// The first auto-approval rule matching a new request approves it (as <c>rule:&lt;name&gt;</c>, the node owned by the
+    /// rule's creator); the approved request, or null when no rule matches or the approval is refused (the request stays pending).
+    /// </summary>
+    private static async Task<EnrollmentRequest?> AutoApproveAsync(EnrollmentRequest request, ExchangeServices exchange, EnrollmentStore store,
+        DeviceCertificateAuthority ca, EnrollmentOptions options, HttpContext http)
+    {
+        var rules = (await store.ListRulesAsync(request.Orgid!, http.RequestAborted)).Select(EnrollmentRulesApi.ToWire);
+        if (EnrollmentRuleMatch.First(rules, request) is not { } rule)
+        {
+            return null;
+        }
+        var node = (rule.NodePrefix ?? "") + request.Facts?.MachineId;
+        var (policy, problem) = EnrollmentPolicy.Build(rule.Policy, rule.Labels);
+        if (problem is not null || Validation.CheckId("node", node) is not null)
+        {
+            return null;
+        }
+        var approval = new EnrollmentApproval { Node = node, Pattern = rule.Pattern };
+        var outcome = await ApproveRequestAsync(request, approval, policy, $"rule:{rule.Name}", rule.CreatedBy!,
+            $", auto-approval rule {rule.Name} (added by {rule.CreatedBy} at {rule.CreatedAt})", exchange, store, ca, options, http);
+        return outcome is Microsoft.AspNetCore.Http.HttpResults.Ok<EnrollmentRequest> { Value: { } approved } ? approved : null;
+    }
+
+    /// <summary>Approves a pending request: <paramref name="by"/> decided it, <paramref name="owner"/> owns the node it creates.</summary>
+    private static async Task<IResult> ApproveRequestAsync(EnrollmentRequest request, EnrollmentApproval approval, string? policy, string by, string owner, string why,
+        ExchangeServices exchange, EnrollmentStore store, DeviceCertificateAuthority ca, EnrollmentOptions options, HttpContext http)
+    {
+        var org = request.Orgid!;
+        var id = request.Id!;
         var now = exchange.Time.GetUtcNow();
         var csr = CertificateRequest.LoadSigningRequestPem(request.Csr!, System.Security.Cryptography.HashAlgorithmName.SHA256);
         using var certificate = ca.Issue(csr.PublicKey, org, approval.Node!, now, options.CertificateLifetime);
@@ -211,14 +253,14 @@ internal static class EnrollmentApi
             State = EnrollmentStates.Approved,
             Node = approval.Node,
             Certificate = certificate.ExportCertificatePem(),
-            DecidedBy = caller.FullId,
+            DecidedBy = by,
             DecidedAt = at,
         };
         var node = new NodeRecord
         {
             Org = org,
             Id = approval.Node!,
-            Owner = caller.FullId,
+            Owner = owner,
             // No token: an enrolled node's credential is its device certificate, and an empty hash matches no token.
             TokenHash = "",
             Name = request.Facts?.MachineId ?? "",
@@ -234,11 +276,11 @@ internal static class EnrollmentApi
         {
             Request = id,
             Decision = EnrollmentStates.Approved,
-            By = caller.FullId,
+            By = by,
             At = at,
             Node = approval.Node,
             Detail = $"certificate serial {certificate.SerialNumber}, valid until {Clock.Text(certificate.NotAfter)}"
-                + (approval.Pattern is { Length: > 0 } ? $", pattern {approval.Pattern}" : policy is not null ? ", node policy" : ""),
+                + (approval.Pattern is { Length: > 0 } ? $", pattern {approval.Pattern}" : policy is not null ? ", node policy" : "") + why,
         };
         var maxNodes = Api.OrgLimits.MaxNodes(await exchange.Identities.GetOrgAsync(org, http.RequestAborted), exchange);
         return await DecideAsync(approved, audit, node, policy, maxNodes, exchange, store, http);

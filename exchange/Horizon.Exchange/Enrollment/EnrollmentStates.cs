@@ -16,6 +16,8 @@ public static class EnrollmentStates
     public const string CertificateKind = "enrollmentcert";
     /// <summary>The use of a single-use enrollment certificate: parent is its name, key empty, document the request id.</summary>
     public const string CertificateUseKind = "enrollmentcertuse";
+    /// <summary>An auto-approval rule: parent is empty, key its name, document an <c>EnrollmentRule</c>.</summary>
+    public const string RuleKind = "enrollmentrule";
     public const string Pending = "pending";
     public const string Approved = "approved";
     public const string Denied = "denied";

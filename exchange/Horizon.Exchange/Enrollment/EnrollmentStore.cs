@@ -8,7 +8,7 @@ namespace Horizon.Exchange.Enrollment;
 /// Enrollment requests and their audit, in the attachments table (see <see cref="EnrollmentStates"/>).
 /// A decision, the node it creates, its policy and its audit entry commit in one transaction or not at all.
 /// </summary>
-public sealed class EnrollmentStore(IStorageProvider storage, ChangeLog changes, NodeStore nodes)
+public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog changes, NodeStore nodes)
 {
     private const string Columns = "kind, org, parent, key, document, lastupdated";
 

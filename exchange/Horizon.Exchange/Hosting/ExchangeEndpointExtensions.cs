@@ -35,6 +35,7 @@ public static class ExchangeEndpointExtensions
             .MapSearchApi()
             .MapEnrollmentApi()
             .MapEnrollmentCertificatesApi()
+            .MapEnrollmentRulesApi()
             .MapDeviceCertificatesApi();
         return app;
     }

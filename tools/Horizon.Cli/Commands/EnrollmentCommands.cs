@@ -91,7 +91,7 @@ internal static class EnrollmentCommands
         return document.RootElement.Clone();
     }
 
-    private static Dictionary<string, string>? ParseLabels(string[] given)
+    public static Dictionary<string, string>? ParseLabels(string[] given)
     {
         if (given.Length == 0)
         {

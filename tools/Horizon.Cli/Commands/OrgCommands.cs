@@ -55,6 +55,6 @@ internal static class OrgCommands
             invocation.Out.WriteLine($"org {org} removed");
         }, removeName);
 
-        return CommandKit.Group("org", "Orgs", [list, add, update, remove, .. AgbotGrantCommands.Create(kit), EnrollmentCertificateCommands.Create(kit)]);
+        return CommandKit.Group("org", "Orgs", [list, add, update, remove, .. AgbotGrantCommands.Create(kit), EnrollmentCertificateCommands.Create(kit), EnrollmentRuleCommands.Create(kit)]);
     }
 }
