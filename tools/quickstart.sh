@@ -5,6 +5,7 @@
 #   tools/quickstart.sh                     # up: prints each step with the time it took
 #   tools/quickstart.sh --with-prometheus   # up, plus Debian's prometheus scraping every component on 127.0.0.1:9090
 #   tools/quickstart.sh down                # stops what the quickstart started and removes its state
+#   HZN_QUICKSTART_JIT=1 tools/quickstart.sh   # dotnet build output on the JIT instead of the published servers and agent
 #
 # State (SQLite files, keys, logs, pid files) lives in $HZN_QUICKSTART_DIR (default
 # /var/tmp/horizon-quickstart). Ports: exchange 3090, nats 4222, registry 5000, agbot 8046,
@@ -101,19 +102,17 @@ for port in "${ports[@]}"; do
 done
 mkdir -p "$STATE"/{logs,bin,nats,registry,keys}
 
-step "building hzn and the node agent"
+step "building hzn"
 dotnet build -c Release -nologo -v:quiet "$ROOT/tools/Horizon.Cli" -o "$STATE/bin/hzn" >"$STATE/logs/build-hzn.log" 2>&1 \
   || fail "building hzn failed (see $STATE/logs/build-hzn.log)"
-dotnet build -c Release -nologo -v:quiet "$ROOT/node-agent/Horizon.NodeAgent" -o "$STATE/bin/Horizon.NodeAgent" >"$STATE/logs/build-Horizon.NodeAgent.log" 2>&1 \
-  || fail "building Horizon.NodeAgent failed (see $STATE/logs/build-Horizon.NodeAgent.log)"
 # The servers run as published for production (tools/publish-servers.sh: the exchange ReadyToRun, the
 # switchboard and the agbot NativeAOT). The publish's intermediate files stay in $BUILD_CACHE across
 # 'down', so only the first quickstart pays the native compilation. HZN_QUICKSTART_JIT=1 runs
 # `dotnet build` output on the JIT instead, for comparisons (tools/bench/idle-rss.sh).
 BUILD_CACHE="${HZN_QUICKSTART_BUILD_CACHE:-/var/tmp/horizon-quickstart-build}"
 if [[ "${HZN_QUICKSTART_JIT:-0}" == 1 ]]; then
-  step "building the exchange, switchboard and agbot (JIT, HZN_QUICKSTART_JIT=1)"
-  for project in exchange/Horizon.Exchange switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot; do
+  step "building the exchange, switchboard, agbot and node agent (JIT, HZN_QUICKSTART_JIT=1)"
+  for project in exchange/Horizon.Exchange switchboard/Horizon.Switchboard.Service agbot/Horizon.Agbot node-agent/Horizon.NodeAgent; do
     name="${project##*/}"
     dotnet build -c Release -nologo -v:quiet "$ROOT/$project" -o "$STATE/bin/$name" >"$STATE/logs/build-$name.log" 2>&1 \
       || fail "building $name failed (see $STATE/logs/build-$name.log)"
@@ -121,6 +120,7 @@ if [[ "${HZN_QUICKSTART_JIT:-0}" == 1 ]]; then
   EXCHANGE=(dotnet "$STATE/bin/Horizon.Exchange/Horizon.Exchange.dll")
   SWITCHBOARD=(dotnet "$STATE/bin/Horizon.Switchboard.Service/Horizon.Switchboard.Service.dll")
   AGBOT=(dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll")
+  AGENT=(dotnet "$STATE/bin/Horizon.NodeAgent/Horizon.NodeAgent.dll")
 else
   step "publishing the exchange (ReadyToRun), switchboard and agbot (NativeAOT) as in production; the first time takes minutes"
   HZN_PUBLISH_ARTIFACTS="$BUILD_CACHE" "$ROOT/tools/publish-servers.sh" "$STATE/bin/servers" | sed 's/^/    /' \
@@ -128,6 +128,11 @@ else
   EXCHANGE=("$STATE/bin/servers/exchange/Horizon.Exchange")
   SWITCHBOARD=("$STATE/bin/servers/switchboard/Horizon.Switchboard.Service")
   AGBOT=("$STATE/bin/servers/agbot/Horizon.Agbot")
+  # The node agent as it ships: one NativeAOT executable (tools/publish-agent.sh).
+  step "publishing the node agent as it ships (NativeAOT); the first time takes minutes"
+  HZN_PUBLISH_ARTIFACTS="$BUILD_CACHE" "$ROOT/tools/publish-agent.sh" "$STATE/bin/node-agent" | sed 's/^/    /' \
+    || fail "publishing the node agent failed (log: $STATE/bin/node-agent.log)"
+  AGENT=("$STATE/bin/node-agent/Horizon.NodeAgent")
 fi
 hzn() { dotnet "$STATE/bin/hzn/hzn.dll" "$@"; }
 
@@ -215,7 +220,7 @@ mkdir -p "$STATE/node-agent"
   NodeAgent__StateDirectory="$STATE/node-agent" NodeAgent__ApiUrl="http://127.0.0.1:$AGENT_PORT" \
   NodeAgent__NatsUrl="nats://127.0.0.1:$NATS_PORT" NodeAgent__SwitchboardUrl="http://127.0.0.1:$SWITCHBOARD_PORT" \
   NodeAgent__Registries__0__Server="$REGISTRY" NodeAgent__Registries__0__UserName="$REGISTRY_USER" \
-  dotnet "$STATE/bin/Horizon.NodeAgent/Horizon.NodeAgent.dll")
+  "${AGENT[@]}")
 wait_port node-agent "$AGENT_PORT"
 
 step "starting agbot agbot1 on http://127.0.0.1:$AGBOT_PORT (it proves its key to the switchboard for its NATS JWT)"

@@ -1,13 +1,18 @@
 // Node agent figures: time from "start agreement" to every container running (cold: images
-// pulled from an authenticated registry; warm: images already on the node), and the idle RSS of
-// the agent process. Needs the engine and base image from tools/setup.sh, and a Release build of
-// the agent: dotnet build node-agent/Horizon.NodeAgent -c Release (or a NativeAOT publish, given as
-// --agent <executable>). --rss-only skips the start timings.
+// pulled from an authenticated registry; warm: images already on the node), then the footprint of
+// the agent process, the JIT build and the NativeAOT executable side by side in one run: size on
+// disk, start -> /readyz 200, RSS and CPU over a window with nothing running and with one
+// agreement of 2 containers, and the CPU that agreement adds. Needs the engine and base image from
+// tools/setup.sh, the Release build (dotnet build node-agent/Horizon.NodeAgent -c Release) and the
+// published executable (tools/publish-agent.sh); --agent <dll or executable> (repeatable) measures
+// those instead. --rss-only skips the start timings; --window S sets the window (default 60 s).
 // The whole path (hzn register -> agreement -> both containers running, over separate processes) and
 // the agent's RSS and CPU with one agreement are measured by tools/bench/Horizon.Bench.HelloEdge.
 using System.Diagnostics;
 using System.Globalization;
 using Horizon.Agreements;
+using Horizon.Bench.HelloEdge;
+using Horizon.Bench.NodeAgent;
 using Horizon.Docker;
 using Horizon.NodeAgent.Engine.Docker;
 using Horizon.NodeAgent.State;
@@ -91,77 +96,59 @@ foreach (var cold in timings ? new[] { true, false } : [])
         $"start agreement -> 2 containers running ({(cold ? "cold: pull with auth + verify" : "warm: images on the node")}): median {samples[Rounds / 2]:0} ms, min {samples[0]:0} ms, max {samples[^1]:0} ms over {Rounds}"));
 }
 
-// Idle RSS of the real agent process: with nothing to run, and with one agreement (seeded into
-// its store, so the process restores it at start-up: pulls with credentials, starts 2 containers).
-var agentPath = AgentArgument(args) ?? Path.Combine(RepositoryRoot.Path, "node-agent/Horizon.NodeAgent/bin/Release/net10.0/Horizon.NodeAgent.dll");
-if (!File.Exists(agentPath))
+// The footprint of each build, one after the other in this run.
+Console.WriteLine(MachineInfo.Describe());
+var window = TimeSpan.FromSeconds(Option(args, "--window") is { } seconds ? int.Parse(seconds, CultureInfo.InvariantCulture) : 60);
+var settle = TimeSpan.FromSeconds(15);
+var settings = new Dictionary<string, string>
 {
-    Console.WriteLine($"idle RSS: skipped, build first: dotnet build node-agent/Horizon.NodeAgent -c Release (or pass --agent <published executable>)");
-    return;
-}
-Console.WriteLine($"agent: {agentPath}");
-Console.WriteLine("idle agent process, nothing running (15 s after start-up): " + await IdleRssAsync(state.Combine("agent-idle"), null));
-var seeded = AgreementId.New();
-try
+    ["NodeAgent__NodeId"] = "bench", ["NodeAgent__Organization"] = "acme", ["NodeAgent__InternalNetworks"] = "true",
+    ["NodeAgent__Registries__0__Server"] = registry.Host, ["NodeAgent__Registries__0__UserName"] = registry.UserName,
+    ["NodeAgent__Registries__0__Password"] = registry.Password,
+};
+List<string> summary = [];
+foreach (var build in AgentBuild.Choose(Options(args, "--agent"), RepositoryRoot.Path, Console.WriteLine))
 {
-    Console.WriteLine("idle agent process, one agreement of 2 containers (15 s after they run): " + await IdleRssAsync(state.Combine("agent-one"), seeded));
-}
-finally
-{
-    // The killed agent leaves its workload running by design; the bench's runner sweeps it by label.
-    await runner.StopAsync(seeded);
-}
-
-async Task<string> IdleRssAsync(string stateDirectory, string? agreementId)
-{
-    if (agreementId is not null)
+    Console.WriteLine($"{build.Name}: {build.Path}");
+    var disk = build.DiskSize();
+    Console.WriteLine($"  on disk: {disk}");
+    var idle = await AgentFootprintProbe.MeasureAsync(build, state.Combine($"{build.Name}-idle"), null, settings, settle, window);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  start -> /readyz 200: {idle.StartToReady.TotalMilliseconds:0} ms"));
+    Console.WriteLine($"  nothing running ({settle.TotalSeconds:0} s after start-up; {MachineInfo.LoadAverage()}): {idle.Footprint}");
+    var seeded = AgreementId.New();
+    var stateDirectory = state.Combine($"{build.Name}-one");
+    // Seeded into the agent's store, so it restores the agreement at start-up: pulls with credentials, starts 2 containers.
+    new AgreementStore(new AgentDatabase(Path.Combine(stateDirectory, "agent.db")), TimeProvider.System).Add(seeded, terms);
+    foreach (var reference in new[] { producerImage, consumerImage })
     {
-        new AgreementStore(new AgentDatabase(Path.Combine(stateDirectory, "agent.db")), TimeProvider.System).Add(agreementId, terms);
-        foreach (var reference in new[] { producerImage, consumerImage })
-        {
-            await registry.Docker.RunAsync(["rmi", reference]);
-        }
+        await registry.Docker.RunAsync(["rmi", reference]);
     }
-    var port = FreePort.Next();
-    string[] settings = [
-        "--NodeAgent:NodeId=bench", "--NodeAgent:Organization=acme", $"--NodeAgent:StateDirectory={stateDirectory}",
-        $"--NodeAgent:ApiUrl=http://127.0.0.1:{port}", "--NodeAgent:InternalNetworks=true", "--Logging:LogLevel:Default=Warning",
-        $"--NodeAgent:Registries:0:Server={registry.Host}", $"--NodeAgent:Registries:0:UserName={registry.UserName}",
-        $"--NodeAgent:Registries:0:Password={registry.Password}"];
-    var start = agentPath.EndsWith(".dll", StringComparison.Ordinal)
-        ? new ProcessStartInfo("dotnet", [agentPath, .. settings])
-        : new ProcessStartInfo(agentPath, settings);
-    start.RedirectStandardOutput = true;
-    start.RedirectStandardError = true;
-    using var agent = Process.Start(start)!;
+    AgentFootprint one;
     try
     {
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(120), () => !agent.HasExited);
-        using (var http = new HttpClient())
-        {
-            await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/services"));
-            if (agreementId is not null)
-            {
-                var body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/agreements/{agreementId}"));
-                if (!body.Contains("\"running\"", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"the seeded agreement is not running: {body}");
-                }
-            }
-        }
-        await Task.Delay(TimeSpan.FromSeconds(15));
-        var status = File.ReadAllLines($"/proc/{agent.Id}/status").Where(l => l.StartsWith("VmRSS", StringComparison.Ordinal) || l.StartsWith("Rss", StringComparison.Ordinal));
-        return string.Join(", ", status.Select(l => string.Join(' ', l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))));
+        one = await AgentFootprintProbe.MeasureAsync(build, stateDirectory, seeded, settings, settle, window);
     }
     finally
     {
-        agent.Kill();
-        await agent.WaitForExitAsync();
+        // The killed agent leaves its workload running by design; the bench's runner sweeps it by label.
+        await runner.StopAsync(seeded);
     }
+    Console.WriteLine($"  one agreement of 2 containers ({settle.TotalSeconds:0} s after they run; {MachineInfo.LoadAverage()}): {one.Footprint}");
+    // /proc counts CPU time in 10 ms ticks: a difference of a tick or less over the window is no measurement.
+    var added = one.Footprint.CpuSeconds - idle.Footprint.CpuSeconds;
+    Console.WriteLine(added > 0.015
+        ? string.Create(CultureInfo.InvariantCulture, $"  CPU the agreement adds: {added / window.TotalSeconds * 100:0.000} % of one core")
+        : string.Create(CultureInfo.InvariantCulture, $"  CPU the agreement adds: not measurable, within one 10 ms tick over {window.TotalSeconds:0} s (< {1.0 / window.TotalSeconds:0.000} % of one core)"));
+    summary.Add(string.Create(CultureInfo.InvariantCulture,
+        $"| {build.Name} | {disk} | {idle.StartToReady.TotalMilliseconds:0} ms | {idle.Footprint.RssKb / 1024.0:0.0} MB | {one.Footprint.RssKb / 1024.0:0.0} MB | " +
+        $"{idle.Footprint.CpuPercentOfOneCore:0.000} % | {one.Footprint.CpuPercentOfOneCore:0.000} % |"));
 }
+Console.WriteLine();
+Console.WriteLine($"| build | on disk | start -> ready | RSS idle | RSS one agreement | CPU idle ({window.TotalSeconds:0} s, % of a core) | CPU one agreement |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+summary.ForEach(Console.WriteLine);
 
-static string? AgentArgument(string[] args)
-{
-    var at = Array.IndexOf(args, "--agent");
-    return at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null;
-}
+static string? Option(string[] args, string name) => Options(args, name).LastOrDefault();
+
+static List<string> Options(string[] args, string name) =>
+    [.. args.Select((a, i) => (a, i)).Where(p => p.a == name && p.i + 1 < args.Length).Select(p => args[p.i + 1])];
