@@ -11,8 +11,8 @@ namespace Horizon.Agbot.Discovery;
 /// Finds nodes to negotiate with. On start: registers the agbot, loads what it serves, resumes
 /// interrupted negotiations and scans every served pattern and policy. Then reacts to the
 /// exchange's NATS change notifications as they arrive (a registered node is queued within
-/// milliseconds), reads the change feed from the stored cursor on a period (nothing missed while
-/// down or disconnected), and rescans everything on a long period as a safety net.
+/// milliseconds), reads the change feed from the stored cursor on a period and whenever the
+/// connection comes back (nothing missed while down or disconnected), and rescans everything on a long period as a safety net.
 /// </summary>
 public sealed partial class DiscoveryService(
     ServedCatalog catalog,
@@ -37,6 +37,15 @@ public sealed partial class DiscoveryService(
     {
         negotiator.Stopping = stoppingToken;
         leases.Acquired += OnPartitionsAcquired;
+        changeListener.Resumed += OnListenerResumed;
+        if (await store.GetCursorAsync(_feedCursor, stoppingToken) == 0)
+        {
+            // First start: the catalog and the full scan below cover everything up to now. The feed
+            // position is taken before they read anything: a pattern or policy published while they
+            // run is then in the feed after it (heard twice at worst), not between them and it.
+            var status = await exchange.GetStatusAsync(stoppingToken);
+            await store.SetCursorAsync(_feedCursor, status.MostRecentChangeId + 1, stoppingToken);
+        }
         await catalog.ReloadAsync(stoppingToken);
         await leases.WaitReadyAsync(stoppingToken);
         var resumed = await negotiator.ResumeAsync(a => leases.Owns(a.NodeOrg, a.NodeId), stoppingToken);
@@ -44,16 +53,7 @@ public sealed partial class DiscoveryService(
         negotiator.HasResumed = true;
         LogResumed(resumed);
         Subscribe(stoppingToken);
-        if (await store.GetCursorAsync(_feedCursor, stoppingToken) == 0)
-        {
-            // First start: the full scan below covers everything up to now.
-            var status = await exchange.GetStatusAsync(stoppingToken);
-            await store.SetCursorAsync(_feedCursor, status.MostRecentChangeId + 1, stoppingToken);
-        }
-        else
-        {
-            await CatchUpAsync(stoppingToken);
-        }
+        await CatchUpAsync(stoppingToken);
         await ScanAsync(stoppingToken);
         var nextRescan = time.GetUtcNow() + options.RescanInterval;
         while (!stoppingToken.IsCancellationRequested)
@@ -196,6 +196,10 @@ public sealed partial class DiscoveryService(
         _wake.Release();
     }
 
+    // Notifications sent while the connection was down (a JWT renewal, a NATS restart) were never
+    // heard: read the feed now rather than at the next poll.
+    private void OnListenerResumed() => _wake.Release();
+
     private void RequestReload()
     {
         _reloadRequested = true;
@@ -278,6 +282,7 @@ public sealed partial class DiscoveryService(
     public override void Dispose()
     {
         leases.Acquired -= OnPartitionsAcquired;
+        changeListener.Resumed -= OnListenerResumed;
         _wake.Dispose();
         base.Dispose();
     }

@@ -6,9 +6,10 @@ namespace Horizon.Exchange.Api;
 
 /// <summary>
 /// Requires HTTP Basic <c>org/id:token</c> on every endpoint of its group; answers 401 with a
-/// problem naming what is wrong (missing, malformed, or not matching any identity).
+/// problem naming what is wrong (missing, malformed, or not matching any identity), and 429 with
+/// Retry-After to a client that got one identity's credentials wrong too often (<see cref="LoginThrottle"/>).
 /// </summary>
-internal sealed class CredentialFilter(CredentialVerifier verifier) : IEndpointFilter
+internal sealed partial class CredentialFilter(CredentialVerifier verifier, LoginThrottle throttle, ILogger<CredentialFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -33,14 +34,35 @@ internal sealed class CredentialFilter(CredentialVerifier verifier) : IEndpointF
         {
             return Challenge(http, "credentials must read org/id:token");
         }
-        var caller = await verifier.VerifyAsync(text[..slash], text[(slash + 1)..colon], text[(colon + 1)..], http.RequestAborted);
+        var (org, id, token, identity) = (text[..slash], text[(slash + 1)..colon], text[(colon + 1)..], text[..colon]);
+        var caller = verifier.Cached(org, id, token);
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "";
         if (caller is null)
         {
-            return Challenge(http, $"invalid credentials for {text[..colon]}");
+            if (throttle.RetryAfter(identity, client) is { } wait)
+            {
+                var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+                http.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"too many wrong credentials for {identity} from this address; try again in {seconds} s");
+            }
+            caller = await verifier.VerifyAsync(org, id, token, http.RequestAborted);
+            if (caller is null)
+            {
+                if (throttle.Failed(identity, client))
+                {
+                    LogLocked(logger, identity, client);
+                }
+                return Challenge(http, $"invalid credentials for {identity}");
+            }
         }
+        throttle.Succeeded(identity, client);
         http.SetCaller(caller);
         return await next(context);
     }
+
+    [LoggerMessage(EventId = 4351, Level = LogLevel.Warning, Message = "Too many wrong credentials for {Identity} from {Client}: its attempts from there wait for the window to end")]
+    private static partial void LogLocked(ILogger logger, string identity, string client);
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Challenge(HttpContext http, string detail)
     {

@@ -16,10 +16,14 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
     private const int MaxEntries = 200_000;
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>Who the credential names when it was verified within the cache lifetime; null otherwise.</summary>
+    public Caller? Cached(string org, string id, string token) =>
+        _cache.TryGetValue(CacheKey(org, id, token), out var hit) && hit.Expires > time.GetUtcNow() ? hit.Caller : null;
+
     /// <summary>Who the credential names, or null when it is unknown or wrong.</summary>
     public async Task<Caller?> VerifyAsync(string org, string id, string token, CancellationToken cancellationToken = default)
     {
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{org}/{id}:{token}")));
+        var key = CacheKey(org, id, token);
         var now = time.GetUtcNow();
         if (_cache.TryGetValue(key, out var hit) && hit.Expires > now)
         {
@@ -40,6 +44,9 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
         }
         return null;
     }
+
+    private static string CacheKey(string org, string id, string token) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{org}/{id}:{token}")));
 
     /// <summary>Forgets every cached credential of <paramref name="org"/>/<paramref name="id"/>.</summary>
     public void Forget(string org, string id)

@@ -56,6 +56,15 @@ public sealed record ExchangeOptions : IValidatedSettings
     public TimeSpan CredentialCacheLifetime { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Wrong credentials for one identity from one client address within <see cref="FailedLoginWindow"/>
+    /// after which its further attempts from there get 429 until the window ends (online guessing).
+    /// </summary>
+    public int MaxFailedLogins { get; init; } = 10;
+
+    /// <summary>The window <see cref="MaxFailedLogins"/> counts in, and how long a locked identity waits.</summary>
+    public TimeSpan FailedLoginWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How often acknowledged node heartbeats are written to the database, together. Reads on the
     /// same exchange see a heartbeat at once; other exchanges sharing the database see it after at
     /// most this long. A clean shutdown writes them all; a crash loses at most this interval's.
@@ -94,6 +103,8 @@ public sealed record ExchangeOptions : IValidatedSettings
         SettingRules.AtLeast("Exchange:MachineTokenHashIterations", MachineTokenHashIterations, 1),
         CredentialCacheLifetime < TimeSpan.Zero ? new SettingProblem("Exchange:CredentialCacheLifetime", "must not be negative") : null,
         SettingRules.Positive("Exchange:HeartbeatFlushInterval", HeartbeatFlushInterval),
+        SettingRules.AtLeast("Exchange:MaxFailedLogins", MaxFailedLogins, 1),
+        SettingRules.Positive("Exchange:FailedLoginWindow", FailedLoginWindow),
         SettingRules.AtLeast("Exchange:MaxNodesPerOrg", MaxNodesPerOrg, 0),
         SettingRules.AtLeast("Exchange:MaxServicesPerOrg", MaxServicesPerOrg, 0),
         SettingRules.AtLeast("Exchange:MaxPageSize", MaxPageSize, 1),

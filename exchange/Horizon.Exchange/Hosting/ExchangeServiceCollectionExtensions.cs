@@ -29,6 +29,7 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton(new TokenHasher(options.TokenHashIterations, options.MachineTokenHashIterations));
         services.AddSingleton(sp => new CredentialVerifier(sp.GetRequiredService<IdentityStore>(), sp.GetRequiredService<TimeProvider>(), options.CredentialCacheLifetime));
+        services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<TimeProvider>(), options.MaxFailedLogins, options.FailedLoginWindow));
         services.AddSingleton<CredentialFilter>();
         if (!string.IsNullOrWhiteSpace(options.NatsUrl))
         {

@@ -14,7 +14,8 @@ namespace Horizon.Switchboard.Service.Access;
 /// from the exchange (its change notification) is revoked at once; changes to agbots, their
 /// patterns and policies, and orgs re-read who serves whom; and every
 /// <see cref="SwitchboardOptions.SweepInterval"/> a sweep compares every holder of an unexpired JWT
-/// with the exchange (notifications are at most once; the sweep catches what they missed).
+/// with the exchange (notifications are at most once; the sweep catches what they missed), as does
+/// a refresh and a sweep each time the connection comes back.
 /// A record the switchboard cannot serve is skipped and logged; it never stops the others.
 /// </summary>
 public sealed partial class AccessWorker(
@@ -46,14 +47,29 @@ public sealed partial class AccessWorker(
         }, stoppingToken);
         await UntilDoneAsync("syncing revocations with nats-server", revoker.SyncAsync, stoppingToken);
         Ready = true;
+        changes.Resumed += OnListenerResumed;
+        OnListenerResumed();
+        try
+        {
+            await Task.WhenAll(
+                revoker.RunAsync(stoppingToken),
+                ListenAsync(stoppingToken),
+                RefreshServedAsync(stoppingToken),
+                SweepAsync(stoppingToken),
+                TickAsync(stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            changes.Resumed -= OnListenerResumed;
+        }
+    }
+
+    // Also after every reconnect: a grant, a served pattern or a deletion announced while the
+    // connection was down was never heard, and would otherwise wait for the next sweep.
+    private void OnListenerResumed()
+    {
         _refreshServed.Writer.TryWrite(true);
         _sweep.Writer.TryWrite(true);
-        await Task.WhenAll(
-            revoker.RunAsync(stoppingToken),
-            ListenAsync(stoppingToken),
-            RefreshServedAsync(stoppingToken),
-            SweepAsync(stoppingToken),
-            TickAsync(stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task ListenAsync(CancellationToken stoppingToken)

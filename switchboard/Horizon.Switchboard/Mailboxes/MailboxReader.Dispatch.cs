@@ -85,6 +85,9 @@ internal sealed partial class MailboxReader
                 attempt--;
                 continue;
             }
+            // A slot freed while stopping can still be taken by the next message: it must not be
+            // acted on then, or more than Concurrency messages run again after the restart.
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 await _handler(envelope, cancellationToken);

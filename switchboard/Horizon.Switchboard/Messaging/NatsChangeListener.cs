@@ -8,9 +8,27 @@ using NATS.Client.Core;
 namespace Horizon.Switchboard.Messaging;
 
 /// <summary>Change notifications read from core NATS; notifications that are not change entries are logged and skipped.</summary>
-public sealed partial class NatsChangeListener(INatsConnection connection, ILogger<NatsChangeListener>? logger = null) : IChangeListener
+public sealed partial class NatsChangeListener : IChangeListener
 {
-    private readonly ILogger _logger = logger ?? NullLogger<NatsChangeListener>.Instance;
+    private readonly INatsConnection _connection;
+    private readonly ILogger _logger;
+
+    public NatsChangeListener(INatsConnection connection, ILogger<NatsChangeListener>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
+        _logger = logger ?? NullLogger<NatsChangeListener>.Instance;
+        connection.ConnectionOpened += OnOpenedAsync;
+    }
+
+    public event Action? Resumed;
+
+    // Also raised on the first open: one extra read of the feed costs nothing and needs no state.
+    private ValueTask OnOpenedAsync(object? sender, NatsEventArgs args)
+    {
+        Resumed?.Invoke();
+        return ValueTask.CompletedTask;
+    }
 
     public async IAsyncEnumerable<ChangeEntry> ListenAsync(string? org, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -18,7 +36,7 @@ public sealed partial class NatsChangeListener(INatsConnection connection, ILogg
         INatsSub<byte[]> subscription;
         try
         {
-            subscription = await connection.SubscribeCoreAsync<byte[]>(subject, cancellationToken: cancellationToken);
+            subscription = await _connection.SubscribeCoreAsync<byte[]>(subject, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (MessagingException.IsNatsFailure(e) && !cancellationToken.IsCancellationRequested)
         {

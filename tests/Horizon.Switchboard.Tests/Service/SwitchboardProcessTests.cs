@@ -276,7 +276,7 @@ public sealed class SwitchboardProcessTests(SwitchboardProcess switchboard) : IC
         // The witness org's grant, given after both patterns, shows a refresh that saw them both.
         await witness.Admin.GrantAgbotAsync(witness.Org, SwitchboardProcess.Org, agbot.Id);
         Assert.True(await EventuallyAsync(async () => (await client.ObtainAsync(agbot, keys)).PeerOrgs.Contains(PartyToken.OfOrg(witness.Org))),
-            "the witness org's grant never reached the agbot's peer orgs");
+            $"the witness org's grant never reached the agbot's peer orgs; the switchboard said:\n{switchboard.RecentOutput}");
         Assert.DoesNotContain(partnerToken, (await client.ObtainAsync(agbot, keys)).PeerOrgs);
 
         await partner.Admin.GrantAgbotAsync(partner.Org, SwitchboardProcess.Org, agbot.Id);
@@ -286,6 +286,30 @@ public sealed class SwitchboardProcessTests(SwitchboardProcess switchboard) : IC
         await partner.Admin.RevokeAgbotGrantAsync(partner.Org, SwitchboardProcess.Org, agbot.Id);
         Assert.True(await EventuallyAsync(async () => !(await client.ObtainAsync(agbot, keys)).PeerOrgs.Contains(partnerToken)),
             "the revoked org stayed among the agbot's peer orgs");
+    }
+
+    /// <summary>
+    /// Change notifications are at most once: a grant announced while NATS is down reaches the
+    /// switchboard only if it reads the exchange again when its connection comes back (the
+    /// fixture's sweep runs once an hour, so nothing else would).
+    /// </summary>
+    [Fact]
+    public async Task GrantGivenWhileNatsIsDown_ReachesTheAgbotsPeerOrgsOnceNatsIsBack()
+    {
+        var partner = await OrgWithAdminAsync("partner-down");
+        var keys = Keys();
+        var agbot = await switchboard.AddAgbotAsync(Unique("agbot-down"), keys);
+        await switchboard.Owner.AddAgbotPatternAsync(SwitchboardProcess.Org, agbot.Id, new AgbotPattern { PatternOrgid = partner.Org, Pattern = "p", NodeOrgid = partner.Org });
+        using var client = switchboard.Client();
+        var partnerToken = PartyToken.OfOrg(partner.Org);
+        Assert.DoesNotContain(partnerToken, (await client.ObtainAsync(agbot, keys)).PeerOrgs);
+
+        await switchboard.Nats.StopAsync();
+        await partner.Admin.GrantAgbotAsync(partner.Org, SwitchboardProcess.Org, agbot.Id);
+        await switchboard.Nats.StartAgainAsync();
+
+        Assert.True(await EventuallyAsync(async () => (await client.ObtainAsync(agbot, keys)).PeerOrgs.Contains(partnerToken)),
+            $"the grant given while NATS was down never reached the agbot's peer orgs; the switchboard said:\n{switchboard.RecentOutput}");
     }
 
     private async Task<(string Org, ExchangeClient Admin)> OrgWithAdminAsync(string prefix)

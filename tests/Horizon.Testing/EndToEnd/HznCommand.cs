@@ -12,16 +12,16 @@ public sealed class HznCommand(IReadOnlyDictionary<string, string> environment)
 
     /// <summary>Runs <c>hzn args…</c> and returns its exit code and output, whatever the exit code.</summary>
     public Task<CommandResult> RunAsync(IEnumerable<string> arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        CommandLine.RunAsync(BuiltProgram.Dotnet, [_program.AssemblyPath, .. arguments], environment: new Dictionary<string, string>(Environment),
-            timeout: timeout ?? TimeSpan.FromMinutes(1), cancellationToken: cancellationToken);
+        RunInAsync(null, arguments, timeout, cancellationToken);
 
     /// <summary>
     /// Runs <c>hzn args…</c> in <paramref name="workingDirectory"/>, as a user who changed into a project
     /// folder does (hzn then reads its <c>hzn.json</c> or <c>horizon/hzn.json</c>).
     /// </summary>
-    public Task<CommandResult> RunInAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+    /// <remarks>Only <see cref="Environment"/>'s HZN_* settings reach hzn: the test host's own are dropped.</remarks>
+    public Task<CommandResult> RunInAsync(string? workingDirectory, IEnumerable<string> arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         CommandLine.RunInAsync(workingDirectory, BuiltProgram.Dotnet, [_program.AssemblyPath, .. arguments], environment: new Dictionary<string, string>(Environment),
-            timeout: timeout ?? TimeSpan.FromMinutes(1), cancellationToken: cancellationToken);
+            timeout: timeout ?? TimeSpan.FromMinutes(1), cancellationToken: cancellationToken, isolatedPrefix: "HZN_");
 
     /// <summary>The same CLI without the settings named (so hzn takes them from its configuration files).</summary>
     public HznCommand Without(params string[] names) =>

@@ -17,13 +17,17 @@ public static class CommandLine
     public static Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments,
         string? standardInput = null, IDictionary<string, string>? environment = null,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        RunInAsync(null, fileName, arguments, standardInput, environment, timeout, cancellationToken);
+        RunInAsync(null, fileName, arguments, standardInput, environment, timeout, cancellationToken: cancellationToken);
 
-    /// <summary>As <see cref="RunAsync"/>, in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    /// <summary>
+    /// As <see cref="RunAsync"/>, in <paramref name="workingDirectory"/> (null: this process's). Inherited
+    /// variables whose names start with <paramref name="isolatedPrefix"/> are dropped first, so a
+    /// developer's shell (a sourced <c>hzn.env</c>, say) cannot change what a test runs.
+    /// </summary>
     /// <exception cref="TimeoutException">The command did not finish within <paramref name="timeout"/>; it was killed.</exception>
     public static async Task<CommandResult> RunInAsync(string? workingDirectory, string fileName, IEnumerable<string> arguments,
         string? standardInput = null, IDictionary<string, string>? environment = null,
-        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        TimeSpan? timeout = null, string? isolatedPrefix = null, CancellationToken cancellationToken = default)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -36,6 +40,13 @@ public static class CommandLine
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+        if (isolatedPrefix is not null)
+        {
+            foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith(isolatedPrefix, StringComparison.Ordinal)).ToList())
+            {
+                info.Environment.Remove(inherited);
+            }
         }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
