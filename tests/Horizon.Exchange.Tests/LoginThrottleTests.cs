@@ -25,25 +25,40 @@ public sealed class LoginThrottleTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
+    // "other" is created by the admin and never signs in during set-up, so its right password is not
+    // in the credential cache (a credential verified within the cache lifetime is never throttled).
     [Fact]
     public async Task WrongPasswords_LockTheIdentityAtThatAddress_EvenForTheRightOne_UntilTheWindowEnds()
     {
         var tenant = await Tenant.CreateAsync(_server);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(tenant, "user", $"guess-{i}"));
-        }
+        await LockAsync(tenant, "other");
 
-        using var locked = await SendAsync(tenant, "user", Tenant.Password);
+        using var locked = await SendAsync(tenant, "other", Tenant.Password);
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         Assert.InRange(locked.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), Window);
         Assert.DoesNotContain(Tenant.Password, await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        // The owner from another address, and another identity from this one, are not locked out.
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(tenant, "user", Tenant.Password, from: IPAddress.Parse("127.0.0.2")));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(tenant, "other", Tenant.Password));
+        // Another identity from this address is not locked out.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(tenant, "user", Tenant.Password));
 
         await Task.Delay(Window + TimeSpan.FromMilliseconds(200));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(tenant, "user", Tenant.Password));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(tenant, "other", Tenant.Password));
+    }
+
+    [Fact]
+    public async Task OwnerAtAnotherAddress_IsNotLockedOut()
+    {
+        var tenant = await Tenant.CreateAsync(_server);
+        await LockAsync(tenant, "other");
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(tenant, "other", Tenant.Password, from: IPAddress.Parse("127.0.0.2")));
+    }
+
+    private async Task LockAsync(Tenant tenant, string id)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(tenant, id, $"guess-{i}"));
+        }
     }
 
     [Fact]

@@ -30,7 +30,11 @@ public static class SwitchboardHosting
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<AccessWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessWorker>());
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CredentialJsonContext.Default));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, CredentialJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, SwitchboardServiceJsonContext.Default);
+        });
         return builder;
     }
 
