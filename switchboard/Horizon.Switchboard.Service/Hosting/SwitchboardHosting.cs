@@ -30,6 +30,8 @@ public static class SwitchboardHosting
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<AccessWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessWorker>());
+        // Also registers the problem-details JSON metadata, which PublishAot's serializer cannot reflect.
+        services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, CredentialJsonContext.Default);
