@@ -130,4 +130,21 @@ public sealed class EnrollmentRuleTests(SqliteExchangeFixture fixture) : IClassF
         Assert.Equal("pending", (await SubmitAsync(tenant, device.Submission())).State);
         Assert.Contains(await tenant.Admin.GetEnrollmentAuditAsync(tenant.Org), e => e.Decision == "rule-removed");
     }
+
+    [Fact]
+    public async Task LabelsWithANullValue_AreRefusedWith400_InARuleAndInARequest()
+    {
+        var tenant = await Tenant.CreateAsync(fixture.Server);
+        using (var rule = await tenant.SendAsync(HttpMethod.Post, $"orgs/{tenant.Org}/enrollmentrules", """{"name":"n","matchLabels":{"zone":null}}""", "admin"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, rule.StatusCode);
+        }
+        using var image = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org);
+        using var device = new EnrollingDevice(image);
+        var json = System.Text.Json.JsonSerializer.Serialize(device.Submission(), ExchangeJsonContext.Default.EnrollmentSubmission)
+            .Replace("\"facts\":{", "\"facts\":{\"labels\":{\"zone\":null},", StringComparison.Ordinal);
+        using var http = fixture.Server.Http();
+        using var response = await http.PostAsync($"orgs/{tenant.Org}/enrollments", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
 }

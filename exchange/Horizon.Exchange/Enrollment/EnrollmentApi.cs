@@ -125,7 +125,7 @@ internal static class EnrollmentApi
         : facts.MemoryMb is < 0 ? "facts.memoryMb must not be negative"
         : (facts.Arch?.Length ?? 0) > MaxFactLength || (facts.OsRelease?.Length ?? 0) > MaxFactLength ? $"facts.arch and facts.osRelease hold at most {MaxFactLength} characters"
         : facts.Labels is { Count: > MaxLabels } ? $"facts.labels holds at most {MaxLabels} labels"
-        : facts.Labels?.Any(l => l.Key.Length is 0 or > 64 || l.Value.Length > MaxFactLength) == true ? $"a label name holds 1 to 64 characters, its value at most {MaxFactLength}"
+        : facts.Labels?.Any(l => l.Key.Length is 0 or > 64 || l.Value is null || l.Value.Length > MaxFactLength) == true ? $"a label name holds 1 to 64 characters, its value at most {MaxFactLength}"
         : null;
 
     // Records compare their dictionaries by reference: compare what was sent instead.

@@ -42,6 +42,8 @@ internal static class EnrollmentRulesApi
         var invalid = Validation.CheckId("name", rule!.Name)
             ?? (EnrollmentRuleMatch.HasCriterion(rule) ? null : "a rule matches on arch, enrollmentCertificate or matchLabels (at least one); one that matched every request would approve anyone holding an enrollment certificate")
             ?? (rule.MatchLabels is { Count: > MaxLabels } ? $"matchLabels holds at most {MaxLabels} labels" : null)
+            // JSON may give a label the value null; a label is a name and a string.
+            ?? ((rule.MatchLabels ?? new Dictionary<string, string>()).Concat(rule.Labels ?? new Dictionary<string, string>()).Any(l => l.Value is null) ? "a label's value must be a string" : null)
             // The node id is the prefix and a 32-hex-digit machine id: check the prefix as part of one.
             ?? Validation.CheckId("nodePrefix", (rule.NodePrefix ?? "") + new string('0', 32))
             ?? (rule.Pattern is { Length: > 0 } p && p.Split('/').Length != 2 ? $"pattern '{p}' must read org/pattern" : null)
