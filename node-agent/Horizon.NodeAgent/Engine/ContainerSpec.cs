@@ -28,6 +28,9 @@ public sealed record ContainerSpec
     /// <summary><c>--volume</c> in engine syntax: <c>/host/path:/container/path[:ro]</c> or <c>volume:/path</c>.</summary>
     public IReadOnlyList<string> Binds { get; init; } = [];
 
+    /// <summary><c>--device</c>: host devices the container gets.</summary>
+    public IReadOnlyList<DeviceSpec> Devices { get; init; } = [];
+
     /// <summary><c>--publish</c>.</summary>
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
@@ -52,6 +55,9 @@ public sealed record ContainerSpec
     /// <summary><c>--health-cmd</c> and its timing; null keeps the image's healthcheck.</summary>
     public HealthcheckSpec? Healthcheck { get; init; }
 }
+
+/// <summary>One <c>--device</c>: <c>host-path:container-path:permissions</c>, permissions from <c>rwm</c>.</summary>
+public sealed record DeviceSpec(string HostPath, string ContainerPath, string Permissions);
 
 /// <summary>One <c>--publish</c>: a container port, optionally bound to a host port and address.</summary>
 /// <param name="ContainerPort">Port inside the container.</param>

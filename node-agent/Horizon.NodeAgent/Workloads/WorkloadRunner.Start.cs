@@ -1,4 +1,5 @@
 using System.Globalization;
+using Horizon.Agreements;
 using Horizon.NodeAgent.Engine;
 using Horizon.Patterns.Deployment;
 using EnginePort = Horizon.NodeAgent.Engine.PortMapping;
@@ -126,6 +127,7 @@ public sealed partial class WorkloadRunner
             Command = container.Command,
             Entrypoint = container.Entrypoint,
             Binds = container.Binds,
+            Devices = DevicesOf(service, name, container),
             Ports = [.. container.AllPorts.Select(ToEnginePort)],
             MemoryBytes = container.MaxMemoryMb * 1024 * 1024,
             Cpus = container.MaxCpus,
@@ -134,6 +136,29 @@ public sealed partial class WorkloadRunner
             Healthcheck = HealthcheckOf(container),
             NetworkAliases = hostNetwork ? [] : [name],
         };
+    }
+
+    /// <summary>
+    /// The deployment's devices. One this node does not have stops the start here, naming the entry:
+    /// the engine's own refusal names neither the service nor the entry.
+    /// </summary>
+    /// <exception cref="WorkloadStartException">103 (108 for a dependency): a device is missing on this node.</exception>
+    private static List<DeviceSpec> DevicesOf(ServicePlan service, string name, DeploymentService container)
+    {
+        List<DeviceSpec> devices = [];
+        for (var i = 0; i < container.Devices.Count; i++)
+        {
+            // The planner parsed the deployment, so every entry is well formed here.
+            var device = DeviceMapping.TryParse(container.Devices[i])
+                ?? throw new WorkloadStartException(CancelReason.ImageDataError, $"services.{name}.devices[{i}]: \"{container.Devices[i]}\" is not {DeviceMapping.Form}");
+            if (!File.Exists(device.HostPath))
+            {
+                throw new WorkloadStartException(service.IsTopLevel ? CancelReason.ContainerFailure : CancelReason.DependencyFailure,
+                    $"{service.Service.Key} would not start: services.{name}.devices[{i}]: {device.HostPath} does not exist on this node");
+            }
+            devices.Add(new DeviceSpec(device.HostPath, device.ContainerPath, device.Permissions));
+        }
+        return devices;
     }
 
     /// <summary>Open Horizon's <c>host:container[/proto]</c> or <c>container[/proto]</c>.</summary>

@@ -111,9 +111,9 @@ public static partial class DeploymentParser
 
         for (var i = 0; i < service.Devices.Count; i++)
         {
-            if (!(service.Devices[i] ?? "").StartsWith("/dev/", StringComparison.Ordinal))
+            if (DeviceMapping.TryParse(service.Devices[i]) is null)
             {
-                errors.Add($"{path}.devices[{i}]", $"\"{service.Devices[i]}\" is not a device path under /dev/");
+                errors.Add($"{path}.devices[{i}]", $"\"{service.Devices[i]}\" is not {DeviceMapping.Form} (a device under /dev/, absolute paths without . or .., permissions from rwm)");
             }
         }
 

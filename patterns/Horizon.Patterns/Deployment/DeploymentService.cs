@@ -36,7 +36,7 @@ public sealed record DeploymentService
     [JsonPropertyName("binds")]
     public IReadOnlyList<string> Binds { get; init => field = value ?? []; } = [];
 
-    /// <summary><c>/dev/x[:/dev/y[:rwm]]</c>.</summary>
+    /// <summary>Host devices given to the container, <see cref="DeviceMapping.Form"/> (parsed by <see cref="DeviceMapping.TryParse"/>).</summary>
     [JsonPropertyName("devices")]
     public IReadOnlyList<string> Devices { get; init => field = value ?? []; } = [];
 

@@ -116,6 +116,7 @@ public sealed partial class DockerContainerEngine
             HostConfig = new HostConfig
             {
                 Binds = [.. spec.Binds],
+                Devices = [.. spec.Devices.Select(d => new DeviceMapping { PathOnHost = d.HostPath, PathInContainer = d.ContainerPath, CgroupPermissions = d.Permissions })],
                 PortBindings = ports.ToDictionary(p => p.Key, p => (IList<PortBinding>)[new PortBinding
                 {
                     HostIP = p.Value.HostIp ?? "",
