@@ -28,6 +28,38 @@ public sealed class EnrollmentCaTests
         }
     }
 
+    /// <summary>Two exchanges started together on one CA folder (as on one database) both start, on one CA.</summary>
+    [Fact]
+    public async Task TwoExchangesStartingTogether_OnOneCaFolder_BothStart_WithTheSameCa()
+    {
+        using var directory = new TempDirectory("hzn-ca");
+        var settings = new Dictionary<string, string> { ["Enrollment:CaDirectory"] = directory.Combine("ca") };
+        for (var round = 0; round < 5; round++)
+        {
+            Directory.CreateDirectory(directory.Combine("ca"));
+            Directory.Delete(directory.Combine("ca"), recursive: true);
+            var starting = Enumerable.Range(0, 3).Select(_ => Task.Run(() => ExchangeServer.StartAsync(settings: settings))).ToList();
+            var servers = await Task.WhenAll(starting);
+            try
+            {
+                var cas = new List<string>();
+                foreach (var server in servers)
+                {
+                    using var http = server.Http();
+                    cas.Add(await http.GetStringAsync("enrollment/ca"));
+                }
+                Assert.Single(cas.Distinct());
+            }
+            finally
+            {
+                foreach (var server in servers)
+                {
+                    await server.DisposeAsync();
+                }
+            }
+        }
+    }
+
     [Fact]
     public async Task Ca_WhoseKeyOthersCanRead_StopsTheStart_NamingTheFile()
     {

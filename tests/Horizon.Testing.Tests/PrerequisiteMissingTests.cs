@@ -77,6 +77,8 @@ public sealed class PrerequisiteMissingTests : IDisposable
     {
         // The control for the tests above: the seam really decides where the fixture looks.
         File.CreateSymbolicLink(_emptyBin.Combine("nats-server"), Prerequisites.RequireExecutable("nats-server", "/usr/sbin/nats-server", "nats-server"));
+        // The fixture's watchdog runs under setsid, which it looks for through the same seam.
+        File.CreateSymbolicLink(_emptyBin.Combine("setsid"), Prerequisites.RequireExecutable("setsid", "/usr/bin/setsid", "setsid"));
         using var _ = Prerequisites.UseSearchPath(_emptyBin.Path);
 
         await using var server = await NatsServer.StartAsync(NatsServerOptions.Default with { JetStream = false });

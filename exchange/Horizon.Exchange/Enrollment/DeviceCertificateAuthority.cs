@@ -38,9 +38,22 @@ public sealed class DeviceCertificateAuthority : IDisposable
         var haveKey = File.Exists(keyPath);
         if (!haveCertificate && !haveKey)
         {
-            Create(directory, certificatePath, keyPath, time);
+            try
+            {
+                Create(directory, certificatePath, keyPath, time);
+            }
+            catch (IOException) when (File.Exists(keyPath))
+            {
+                haveKey = true; // Another exchange on this folder created the key first; it writes the certificate next.
+            }
         }
-        else if (haveCertificate != haveKey)
+        if (haveKey && !haveCertificate)
+        {
+            // Another exchange on this folder (two started together on one database) may be writing the
+            // certificate right now (written whole, by a rename): wait a little before calling it incomplete.
+            haveCertificate = WaitForCertificate(certificatePath);
+        }
+        if (haveCertificate != haveKey)
         {
             throw new InvalidOperationException($"the device CA is incomplete: {(haveKey ? certificatePath : keyPath)} is missing beside {(haveKey ? keyPath : certificatePath)}; restore it or remove both to create a new CA");
         }
@@ -97,7 +110,22 @@ public sealed class DeviceCertificateAuthority : IDisposable
         {
             writer.Write(key.ExportPkcs8PrivateKeyPem());
         }
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        var partial = certificatePath + ".partial";
+        File.WriteAllText(partial, certificate.ExportCertificatePem());
+        File.Move(partial, certificatePath, overwrite: false);
+    }
+
+    private static bool WaitForCertificate(string certificatePath)
+    {
+        for (var waited = 0; waited < 3_000; waited += 50)
+        {
+            if (File.Exists(certificatePath))
+            {
+                return true;
+            }
+            Thread.Sleep(50);
+        }
+        return File.Exists(certificatePath);
     }
 
     /// <summary>The extended key usage of device certificates: TLS client authentication.</summary>
