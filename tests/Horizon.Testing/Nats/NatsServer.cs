@@ -85,7 +85,17 @@ public sealed class NatsServer : IAsyncDisposable
         await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
         _process = OwnedProcess.Start(_binary, ["-c", ConfigPath], $"nats-server :{Port}");
         await StopWatchdogAsync();
-        _watchdog = NatsServerWatchdog.Start(_options.OwnerProcessId ?? Environment.ProcessId, _process.Id, ConfigPath);
+        try
+        {
+            _watchdog = NatsServerWatchdog.Start(_options.OwnerProcessId ?? Environment.ProcessId, _process.Id, ConfigPath);
+        }
+        catch
+        {
+            // Without its watchdog (setsid missing, say) the server must not outlive this failure unowned.
+            await _process.DisposeAsync();
+            _process = null;
+            throw;
+        }
         var deadline = DateTime.UtcNow + _options.StartTimeout;
         while (true)
         {
