@@ -68,7 +68,7 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
     public async Task OrdinaryUser_ApprovingOrListing_ExitsWith3_AndTheRequestStaysPending()
     {
         var (org, hzn) = await fixture.NewOrgAsync();
-        await hzn.RunAsync("exchange", "user", "add", "bob", "pw-bob-1");
+        await hzn.With(("HZN_NEW_USER_PASSWORD", "pw-bob-1")).RunAsync("exchange", "user", "add", "bob");
         using var voucher = await VoucherAsync(org);
         using var device = new EnrollingDevice(voucher);
         var id = await SubmitAsync(org, device);
@@ -131,7 +131,7 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
     public async Task EnrollmentCert_ByAnOrdinaryUser_ExitsWith3_AndWritesNoKey()
     {
         var (_, hzn) = await fixture.NewOrgAsync();
-        await hzn.RunAsync("exchange", "user", "add", "bob", "pw-bob-1");
+        await hzn.With(("HZN_NEW_USER_PASSWORD", "pw-bob-1")).RunAsync("exchange", "user", "add", "bob");
         var bob = hzn.With(("HZN_EXCHANGE_USER_AUTH", "bob:pw-bob-1"));
         var folder = Path.Combine(Path.GetTempPath(), $"hzn-ec-{Guid.NewGuid():N}");
         Assert.Equal(3, (await bob.RunAsync("exchange", "org", "enrollmentcert", "create", "mine", "--dir", folder)).ExitCode);
@@ -143,7 +143,7 @@ public sealed class EnrollmentCommandTests(CliFixture fixture) : IClassFixture<C
     public async Task EnrollmentRule_AddedByTheAdmin_ApprovesAMatchingDevice_AndAnOrdinaryUserCannotAddOne()
     {
         var (org, hzn) = await fixture.NewOrgAsync();
-        await hzn.RunAsync("exchange", "user", "add", "bob", "pw-bob-1");
+        await hzn.With(("HZN_NEW_USER_PASSWORD", "pw-bob-1")).RunAsync("exchange", "user", "add", "bob");
         var bob = hzn.With(("HZN_EXCHANGE_USER_AUTH", "bob:pw-bob-1"));
         Assert.Equal(3, (await bob.RunAsync("exchange", "org", "enrollmentrule", "add", "sneaky", "--arch", "amd64")).ExitCode);
 

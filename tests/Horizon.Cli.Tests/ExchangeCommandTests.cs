@@ -12,9 +12,9 @@ public sealed class ExchangeCommandTests(CliFixture fixture) : IClassFixture<Cli
     {
         var (org, hzn) = await fixture.NewOrgAsync();
 
-        Assert.Equal(0, (await hzn.RunAsync("exchange", "user", "add", "alice", "pw-alice-1", "--email", "alice@example.com")).ExitCode);
-        Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "add", "edge1", "tok-edge-1", "--pattern", "hello-edge", "--arch", "amd64")).ExitCode);
-        Assert.Equal(0, (await hzn.RunAsync("exchange", "agbot", "add", "agbot1", "tok-agbot-1")).ExitCode);
+        Assert.Equal(0, (await hzn.With(("HZN_NEW_USER_PASSWORD", "pw-alice-1")).RunAsync("exchange", "user", "add", "alice", "--email", "alice@example.com")).ExitCode);
+        Assert.Equal(0, (await hzn.With(("HZN_NODE_TOKEN", "tok-edge-1")).RunAsync("exchange", "node", "add", "edge1", "--pattern", "hello-edge", "--arch", "amd64")).ExitCode);
+        Assert.Equal(0, (await hzn.With(("HZN_AGBOT_TOKEN", "tok-agbot-1")).RunAsync("exchange", "agbot", "add", "agbot1")).ExitCode);
 
         var users = await hzn.RunAsync("exchange", "user", "list");
         Assert.Contains($"{org}/alice", users.Out, StringComparison.Ordinal);
@@ -73,9 +73,9 @@ public sealed class ExchangeCommandTests(CliFixture fixture) : IClassFixture<Cli
     public async Task OrdinaryUser_AddingAUser_ExitsWith3_Forbidden()
     {
         var (_, hzn) = await fixture.NewOrgAsync();
-        await hzn.RunAsync("exchange", "user", "add", "bob", "pw-bob-1");
+        await hzn.With(("HZN_NEW_USER_PASSWORD", "pw-bob-1")).RunAsync("exchange", "user", "add", "bob");
 
-        var result = await hzn.With(("HZN_EXCHANGE_USER_AUTH", "bob:pw-bob-1")).RunAsync("exchange", "user", "add", "eve", "pw-eve-1");
+        var result = await hzn.With(("HZN_EXCHANGE_USER_AUTH", "bob:pw-bob-1")).With(("HZN_NEW_USER_PASSWORD", "pw-eve-1")).RunAsync("exchange", "user", "add", "eve");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("may not", result.Error, StringComparison.Ordinal);
@@ -161,7 +161,7 @@ public sealed class ExchangeCommandTests(CliFixture fixture) : IClassFixture<Cli
     public async Task NodePolicy_FromTheSampleFile_IsStoredAndShown()
     {
         var (_, hzn) = await fixture.NewOrgAsync();
-        Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "add", "edge2", "tok-edge-2", "-a", "amd64")).ExitCode);
+        Assert.Equal(0, (await hzn.With(("HZN_NODE_TOKEN", "tok-edge-2")).RunAsync("exchange", "node", "add", "edge2", "-a", "amd64")).ExitCode);
         var sample = Path.Combine(RepositoryRoot.Path, "patterns", "examples", "hello-edge", "node.policy.json");
 
         var set = await hzn.RunAsync("exchange", "node", "addpolicy", "edge2", "-f", sample);

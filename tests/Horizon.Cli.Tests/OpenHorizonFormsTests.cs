@@ -13,15 +13,16 @@ namespace Horizon.Cli.Tests;
 public sealed class OpenHorizonFormsTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
     [Fact]
-    public async Task NodeCreate_TakesIdAndTokenFromDashN_AsOpenHorizonDoes()
+    public async Task NodeCreate_TakesTheIdFromDashN_AsOpenHorizonDoes_AndTheTokenFromItsVariable()
     {
         var (org, hzn) = await fixture.NewOrgAsync();
 
-        var created = await hzn.RunAsync("exchange", "node", "create", "-n", "edge7:tok-edge-7", "-a", "amd64");
+        var created = await hzn.With(("HZN_NODE_TOKEN", "tok-edge-7")).RunAsync("exchange", "node", "create", "-n", "edge7", "-a", "amd64");
 
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Contains($"node {org}/edge7 added", created.Out, StringComparison.Ordinal);
         Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "list", "edge7")).ExitCode);
+        Assert.Equal("amd64", (await fixture.Exchange.Client(org, "edge7", "tok-edge-7").GetNodeAsync(org, "edge7")).Arch);
     }
 
     [Theory]
@@ -49,7 +50,7 @@ public sealed class OpenHorizonFormsTests(CliFixture fixture) : IClassFixture<Cl
     public async Task AValueStartingWithADash_IsTakenAsAnOptionsValue_OrAfterDoubleDash()
     {
         var (org, hzn) = await fixture.NewOrgAsync();
-        Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "create", "edge9", "tok-edge-9")).ExitCode);
+        Assert.Equal(0, (await hzn.With(("HZN_NODE_TOKEN", "tok-edge-9")).RunAsync("exchange", "node", "create", "edge9")).ExitCode);
 
         var named = await hzn.RunAsync("exchange", "node", "update", "edge9", "--name", "-weird-");
         var positional = await hzn.RunAsync("exchange", "node", "list", "--", "-edge9");
@@ -84,7 +85,7 @@ public sealed class OpenHorizonFormsTests(CliFixture fixture) : IClassFixture<Cl
     {
         var (org, hzn) = await fixture.NewOrgAsync();
         var (nodeOrg, _) = await fixture.NewOrgAsync("nodes");
-        Assert.Equal(0, (await hzn.RunAsync("exchange", "agbot", "add", "agbot1", "tok-agbot-1")).ExitCode);
+        Assert.Equal(0, (await hzn.With(("HZN_AGBOT_TOKEN", "tok-agbot-1")).RunAsync("exchange", "agbot", "add", "agbot1")).ExitCode);
 
         var added = await hzn.RunAsync("exchange", "agbot", "addpa", $"{org}/agbot1", org, "hello-edge", nodeOrg);
         Assert.True(added.ExitCode == 0, added.ToString());
@@ -120,7 +121,7 @@ public sealed class OpenHorizonFormsTests(CliFixture fixture) : IClassFixture<Cl
         Assert.True(added.ExitCode == 0, added.ToString());
         Assert.Contains($"{org}/policy-web_1.0.0", added.Out, StringComparison.Ordinal);
         Assert.Equal(0, (await hzn.RunAsync("exchange", "deployment", "listpolicy", $"{org}/policy-web_1.0.0")).ExitCode);
-        Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "create", "-n", $"{org}/edge1:tok-edge-1")).ExitCode);
+        Assert.Equal(0, (await hzn.RunWithInputAsync("tok-edge-1\n", "exchange", "node", "create", "-n", $"{org}/edge1:-")).ExitCode);
         Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "list", $"{org}/edge1")).ExitCode);
         var tooMany = await hzn.RunAsync("exchange", "node", "list", $"{org}/edge1/x");
         Assert.Equal(1, tooMany.ExitCode);

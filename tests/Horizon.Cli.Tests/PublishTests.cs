@@ -64,7 +64,7 @@ public sealed class PublishTests(CliFixture fixture, RegistryFixture registry) :
             Assert.True(fits.ExitCode == 0, fits.ToString());
             Assert.StartsWith("compatible", fits.Out, StringComparison.Ordinal);
 
-            Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "add", "pi4", "tok-pi4-1", "-p", "hello-edge", "-a", "arm64")).ExitCode);
+            Assert.Equal(0, (await hzn.With(("HZN_NODE_TOKEN", "tok-pi4-1")).RunAsync("exchange", "node", "add", "pi4", "-p", "hello-edge", "-a", "arm64")).ExitCode);
             var misfit = await hzn.RunAsync("deploycheck", "-n", "pi4", "-p", "hello-edge");
             Assert.True(misfit.ExitCode == 7, misfit.ToString());
             Assert.Contains("arm64", misfit.Out, StringComparison.Ordinal);

@@ -8,8 +8,9 @@ namespace Horizon.Cli.Tests;
 /// <summary>
 /// Issue 19: secrets stay off the command line, where every local user reads them. <c>user add</c>,
 /// <c>agbot add</c> and <c>node add</c> take theirs from a variable or from standard input ('-'), and
-/// <c>service publish</c> its registry logins from <c>HZN_REGISTRY_TOKEN</c> or <c>-r -</c>; the old
-/// positional forms still work, with a warning; the quickstart uses the safe forms.
+/// <c>service publish</c> its registry logins from <c>HZN_REGISTRY_TOKEN</c> or <c>-r -</c>. A secret that
+/// would be stored (a password or token) written on the command line is refused and nothing is created;
+/// the quickstart uses the safe forms.
 /// </summary>
 public sealed partial class SecretInputTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
@@ -46,15 +47,54 @@ public sealed partial class SecretInputTests(CliFixture fixture) : IClassFixture
         Assert.Equal($"{org}/alice", (await fixture.Exchange.Client(org, "alice", "pw-alice-env").GetUserAsync(org, "alice")).Username);
     }
 
-    [Fact]
-    public async Task PositionalSecret_StillWorks_ButWarns()
+    [Theory]
+    [InlineData("exchange", "agbot", "add", "agbot9", "tok-on-argv-1")]
+    [InlineData("exchange", "node", "add", "edge9", "tok-on-argv-1")]
+    [InlineData("exchange", "node", "create", "-n", "edge9:tok-on-argv-1")]
+    [InlineData("exchange", "user", "add", "carol", "tok-on-argv-1")]
+    public async Task SecretOnTheCommandLine_IsRefused_AndNothingIsCreated(params string[] args)
     {
-        var (_, hzn) = await fixture.NewOrgAsync();
+        var (org, hzn) = await fixture.NewOrgAsync();
 
-        var result = await hzn.RunAsync("exchange", "agbot", "add", "agbot1", "tok-on-argv");
+        var result = await hzn.RunAsync(args);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("can be read by every local user", result.Error, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("every local user can read it", result.Error, StringComparison.Ordinal);
+        Assert.Matches("HZN_(AGBOT|NODE)_TOKEN|HZN_NEW_USER_PASSWORD", result.Error);
+        var root = fixture.Exchange.Root;
+        Assert.DoesNotContain((await root.ListNodesAsync(org)).Nodes, n => n.Id == "edge9");
+        Assert.DoesNotContain(await root.ListAgbotsAsync(org), a => a.Id == "agbot9");
+        Assert.DoesNotContain(await root.ListUsersAsync(org), u => u.Username?.EndsWith("/carol", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task UserUpdate_TakesTheNewPasswordFromStandardInput_AndRefusesOneOnTheCommandLine()
+    {
+        var (org, hzn) = await fixture.NewOrgAsync();
+        Assert.Equal(0, (await hzn.With(("HZN_NEW_USER_PASSWORD", "pw-dave-old")).RunAsync("exchange", "user", "add", "dave")).ExitCode);
+
+        var literal = await hzn.RunAsync("exchange", "user", "update", "dave", "--password", "pw-dave-argv");
+        var piped = await hzn.RunWithInputAsync("pw-dave-new\n", "exchange", "user", "update", "dave", "-p", "-");
+
+        Assert.True(literal.ExitCode == 1, literal.ToString());
+        Assert.Contains("--password -", literal.Error, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<Exception>(() => fixture.Exchange.Client(org, "dave", "pw-dave-argv").GetUserAsync(org, "dave"));
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Equal($"{org}/dave", (await fixture.Exchange.Client(org, "dave", "pw-dave-new").GetUserAsync(org, "dave")).Username);
+    }
+
+    [Fact]
+    public async Task NodeUpdate_RefusesATokenOnTheCommandLine_AndTakesOneFromStandardInput()
+    {
+        var (org, hzn) = await fixture.NewOrgAsync();
+        Assert.Equal(0, (await hzn.With(("HZN_NODE_TOKEN", "tok-edge-old")).RunAsync("exchange", "node", "add", "edge5")).ExitCode);
+
+        var literal = await hzn.RunAsync("exchange", "node", "update", "edge5", "--token", "tok-edge-argv");
+        var piped = await hzn.RunWithInputAsync("tok-edge-new\n", "exchange", "node", "update", "edge5", "-t", "-");
+
+        Assert.True(literal.ExitCode == 1, literal.ToString());
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Equal("edge5", (await fixture.Exchange.Client(org, "edge5", "tok-edge-new").GetNodeAsync(org, "edge5")).Id);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class ConsoleTests(ObservedFleet fleet, ITestOutputHelper output)
     {
         var site = fleet.Site;
         var password = "viewer-" + Guid.NewGuid().ToString("N")[..12];
-        await site.Hzn.RunCheckedAsync(["exchange", "user", "add", "-o", site.Org, "viewer", password]);
+        await site.Hzn.With(new Dictionary<string, string> { ["HZN_NEW_USER_PASSWORD"] = password }).RunCheckedAsync(["exchange", "user", "add", "-o", site.Org, "viewer"]);
         await using var browser = await ConsoleBrowser.StartAsync();
 
         await browser.SignInAsync(ConsoleUrl, site.Org, "viewer", password);

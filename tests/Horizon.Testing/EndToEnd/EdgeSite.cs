@@ -86,11 +86,13 @@ public sealed class EdgeSite : IAsyncDisposable
     {
         var root = _installation.RootHzn;
         await root.RunCheckedAsync(["exchange", "org", "add", Org, "--label", "end-to-end test"], cancellationToken: cancellationToken);
-        await root.RunCheckedAsync(["exchange", "user", "add", "-o", Org, PublisherUser, PublisherPassword, "--admin"], cancellationToken: cancellationToken);
+        // Secrets by variable: hzn refuses them on its command line, where every local user reads them.
+        await root.With(new Dictionary<string, string> { ["HZN_NEW_USER_PASSWORD"] = PublisherPassword })
+            .RunCheckedAsync(["exchange", "user", "add", "-o", Org, PublisherUser, "--admin"], cancellationToken: cancellationToken);
         // Independent of each other once the publisher exists; each hzn call is a process start.
         await Task.WhenAll(
-            Hzn.RunCheckedAsync(["exchange", "agbot", "add", AgbotId, AgbotToken], cancellationToken: cancellationToken),
-            Hzn.RunCheckedAsync(["exchange", "node", "add", NodeId, NodeToken, "-a", "amd64"], cancellationToken: cancellationToken),
+            Hzn.With(new Dictionary<string, string> { ["HZN_AGBOT_TOKEN"] = AgbotToken }).RunCheckedAsync(["exchange", "agbot", "add", AgbotId], cancellationToken: cancellationToken),
+            Hzn.With(new Dictionary<string, string> { ["HZN_NODE_TOKEN"] = NodeToken }).RunCheckedAsync(["exchange", "node", "add", NodeId, "-a", "amd64"], cancellationToken: cancellationToken),
             Hzn.RunCheckedAsync(["key", "create", "-d", _directory.Combine("keys")], cancellationToken: cancellationToken));
     }
 

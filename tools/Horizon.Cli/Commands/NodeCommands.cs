@@ -43,7 +43,7 @@ internal static class NodeCommands
 
         var addName = Optional("node", "The node's id (or give -n id:token)");
         var addToken = Optional("token", $"The node's token (the agent authenticates with it): '-' reads it from standard input; left out, from {NodeTokenVariable}");
-        var idToken = new Option<string?>("--node-id-tok", "-n") { Description = "The node's id and token, id:token (Open Horizon's form)" };
+        var idToken = new Option<string?>("--node-id-tok", "-n") { Description = $"The node's id (Open Horizon's -n); the token comes from {NodeTokenVariable}, or from standard input with -n id:-" };
         var nodeType = new Option<string>("--node-type", "-T") { Description = "device (the default); cluster nodes cannot carry over", DefaultValueFactory = _ => "device" };
         var pattern = new Option<string?>("--pattern", "-p") { Description = "Register to this pattern (org/name, or name in the org)" };
         var arch = new Option<string?>("--arch", "-a") { Description = "The node's architecture (e.g. amd64)" };
@@ -68,13 +68,14 @@ internal static class NodeCommands
         }, addName, addToken, idToken, pattern, arch, name, nodeType);
 
         var updateName = Required("node", "The node to change");
-        var token = new Option<string?>("--token", "-t") { Description = "A new token" };
+        var token = new Option<string?>("--token", "-t") { Description = "A new token: '-' reads it from standard input (a token written here is refused)" };
         var update = kit.Command("update|up", "Change a node's pattern, arch, name or token", async (invocation, cancellationToken) =>
         {
             var (org, id) = invocation.Id(invocation.GetValue(updateName), "node");
+            var newToken = SecretInput.ResolveChange(invocation.Environment, invocation.GetValue(token), "--token", "node token");
             await invocation.Exchange().PatchNodeAsync(org, id, new NodePatch
             {
-                Token = invocation.GetValue(token),
+                Token = newToken,
                 Pattern = QualifiedPattern(invocation, invocation.GetValue(pattern)),
                 Arch = invocation.GetValue(arch),
                 Name = invocation.GetValue(name),
@@ -124,10 +125,11 @@ internal static class NodeCommands
             {
                 throw new CliException(ExitCodes.Usage, "give the node either as -n id:token or as the arguments <node> <token>, not both");
             }
+            // Open Horizon's id:token: the token part goes through the same rule as any other (a literal is refused).
             var colon = idToken.IndexOf(':', StringComparison.Ordinal);
-            return colon > 0 && colon < idToken.Length - 1
-                ? (idToken[..colon], resolve(idToken[(colon + 1)..]))
-                : throw new CliException(ExitCodes.Usage, "-n must read id:token");
+            return colon < 0 ? (idToken, resolve(null))
+                : colon > 0 && colon < idToken.Length - 1 ? (idToken[..colon], resolve(idToken[(colon + 1)..]))
+                : throw new CliException(ExitCodes.Usage, "-n must read id, or id:- to read the token from standard input");
         }
         return id is not null
             ? (id, resolve(token))

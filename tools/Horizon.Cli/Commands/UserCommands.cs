@@ -42,15 +42,16 @@ internal static class UserCommands
         add.Aliases.Add("create");
 
         var updateName = Required("user", "The user to change");
-        var password = new Option<string?>("--password", "-p") { Description = "A new password" };
+        var password = new Option<string?>("--password", "-p") { Description = "A new password: '-' reads it from standard input (a password written here is refused)" };
         var update = kit.Command("update", "Change a user's password, admin flag or email", async (invocation, cancellationToken) =>
         {
             var user = invocation.GetValue(updateName);
+            var newPassword = SecretInput.ResolveChange(invocation.Environment, invocation.GetValue(password), "--password", "password");
             var exchange = invocation.Exchange();
             var current = await exchange.GetUserAsync(invocation.Org, user, cancellationToken);
             await exchange.PutUserAsync(invocation.Org, user, current with
             {
-                Password = invocation.GetValue(password) is { } given ? SecretInput.Resolve(invocation.Environment, given, PasswordVariable, "password") : null,
+                Password = newPassword,
                 Admin = invocation.GetValue(admin) ? true : current.Admin,
                 Email = invocation.GetValue(email) ?? current.Email,
                 LastUpdated = null,

@@ -12,16 +12,22 @@ internal static class ExchangeHost
     public const string Marker = "--fleet-exchange";
     public const string ReadyPrefix = "exchange-ready ";
 
-    /// <param name="arguments">The root password, then the exchange's settings as <c>key=value</c>.</param>
+    /// <param name="arguments">The exchange's settings as <c>key=value</c>. The root password is the first line
+    /// of standard input: an argument would be readable by every local user (<c>ps</c>, <c>/proc/*/cmdline</c>).</param>
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
     {
-        if (arguments.Count < 1 || arguments.Skip(1).Any(a => !a.Contains('=', StringComparison.Ordinal)))
+        if (arguments.Any(a => !a.Contains('=', StringComparison.Ordinal)))
         {
-            await Console.Error.WriteLineAsync($"fleet-sim exchange: expected {Marker} <root password> [key=value ...]");
+            await Console.Error.WriteLineAsync($"fleet-sim exchange: expected {Marker} [key=value ...], and the root password on standard input");
             return 2;
         }
-        var settings = arguments.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        await using var exchange = await ExchangeServer.StartAsync(rootPassword: arguments[0], settings: settings);
+        if (await Console.In.ReadLineAsync() is not { Length: > 0 } rootPassword)
+        {
+            await Console.Error.WriteLineAsync("fleet-sim exchange: the root password's line on standard input is missing");
+            return 2;
+        }
+        var settings = arguments.Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        await using var exchange = await ExchangeServer.StartAsync(rootPassword: rootPassword, settings: settings);
         Console.WriteLine(ReadyPrefix + exchange.BaseUrl);
         while (await Console.In.ReadLineAsync() is { } line && line != "stop")
         {

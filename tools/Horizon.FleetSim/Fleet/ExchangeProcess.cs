@@ -22,6 +22,9 @@ internal sealed class ExchangeProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The child's command line as the kernel shows it to every local user (<c>/proc/&lt;pid&gt;/cmdline</c>).</summary>
+    public string CommandLine() => File.ReadAllText($"/proc/{_process.Id}/cmdline").Replace('\0', ' ');
+
     public bool HasExited => _process.HasExited;
 
     public Uri BaseUrl { get; }
@@ -33,7 +36,7 @@ internal sealed class ExchangeProcess : IAsyncDisposable
     public static async Task<ExchangeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var rootPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var process = new Process { StartInfo = SelfProcess.StartInfo([ExchangeHost.Marker, rootPassword, .. settings.Select(s => $"{s.Key}={s.Value}")]) };
+        var process = new Process { StartInfo = SelfProcess.StartInfo([ExchangeHost.Marker, .. settings.Select(s => $"{s.Key}={s.Value}")]) };
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var errors = new Queue<string>();
         process.OutputDataReceived += (_, e) =>
@@ -58,6 +61,9 @@ internal sealed class ExchangeProcess : IAsyncDisposable
             }
         };
         process.Start();
+        // On standard input, not on the command line, where every local user could read it.
+        await process.StandardInput.WriteLineAsync(rootPassword.AsMemory(), cancellationToken);
+        await process.StandardInput.FlushAsync(cancellationToken);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync(cancellationToken);

@@ -43,7 +43,7 @@ internal sealed class HelloEdgeNode(EdgeSite site)
     public async Task UnregisterAndRecreateNodeAsync(CancellationToken cancellationToken)
     {
         await site.Hzn.RunCheckedAsync(["unregister"], timeout: TimeSpan.FromMinutes(2), cancellationToken: cancellationToken);
-        await site.Hzn.RunCheckedAsync(["exchange", "node", "add", site.NodeId, site.NodeToken, "-a", "amd64"], cancellationToken: cancellationToken);
+        await site.Hzn.With(new Dictionary<string, string> { ["HZN_NODE_TOKEN"] = site.NodeToken }).RunCheckedAsync(["exchange", "node", "add", site.NodeId, "-a", "amd64"], cancellationToken: cancellationToken);
     }
 
     /// <summary>
