@@ -22,5 +22,13 @@ public sealed record EngineContainer(
     string? Health,
     IReadOnlyList<string> Networks)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoAddresses = new Dictionary<string, string>();
+
     public bool Running => State == "running";
+
+    /// <summary>
+    /// The container's IP address on each network it is attached to, by network name (<c>docker
+    /// inspect</c>'s <c>NetworkSettings.Networks.*.IPAddress</c>); empty when listed, stopped, or on the host network.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Addresses { get; init; } = NoAddresses;
 }

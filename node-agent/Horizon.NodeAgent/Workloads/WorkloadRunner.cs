@@ -30,6 +30,7 @@ public sealed partial class WorkloadRunner(
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ReadinessProbe _probe = new();
     private readonly Dictionary<string, AgreementWorkload> _agreements = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceInstance> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ServiceInstance Instance, string Name)> _containers = new(StringComparer.Ordinal);
@@ -198,5 +199,9 @@ public sealed partial class WorkloadRunner(
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _probe.Dispose();
+    }
 }

@@ -89,6 +89,11 @@ public static partial class DeploymentParser
             }
         }
 
+        if (service.Readiness is { } readiness)
+        {
+            ValidateReadiness($"{path}.readiness", readiness, errors);
+        }
+
         var ports = service.AllPorts.ToList();
         for (var i = 0; i < ports.Count; i++)
         {
@@ -133,6 +138,33 @@ public static partial class DeploymentParser
         }
     }
 
+    private static void ValidateReadiness(string path, DeploymentReadiness readiness, ValidationErrors errors)
+    {
+        if ((readiness.Tcp is null) == (readiness.Http is null))
+        {
+            errors.Add(path, "expected exactly one of tcp and http");
+        }
+        if (readiness.Tcp is { Port: < 1 or > 65535 })
+        {
+            errors.Add($"{path}.tcp.port", "expected a port from 1 to 65535");
+        }
+        if (readiness.Http is { } http)
+        {
+            if (http.Port is < 1 or > 65535)
+            {
+                errors.Add($"{path}.http.port", "expected a port from 1 to 65535");
+            }
+            if (!ProbePath().IsMatch(http.Path))
+            {
+                errors.Add($"{path}.http.path", $"\"{http.Path}\" is not an absolute path (/ followed by printable characters, no spaces)");
+            }
+        }
+        if (readiness.Interval is <= 0 or > 3600 || double.IsNaN(readiness.Interval))
+        {
+            errors.Add($"{path}.interval", "expected seconds above 0 and at most 3600");
+        }
+    }
+
     private static bool PortsInRange(string spec)
     {
         foreach (var part in spec.Split('/')[0].Split(':'))
@@ -148,6 +180,9 @@ public static partial class DeploymentParser
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_.-]{0,62}$")]
     private static partial Regex ServiceName();
+
+    [GeneratedRegex("^/[\\x21-\\x7e]{0,1023}\\z")]
+    private static partial Regex ProbePath();
 
     [GeneratedRegex("^[0-9]{1,5}(:[0-9]{1,5})?(/(tcp|udp))?$")]
     private static partial Regex PortSpec();

@@ -63,6 +63,10 @@ public sealed record DeploymentService
     [JsonPropertyName("healthcheck")]
     public DeploymentHealthcheck? Healthcheck { get; init; }
 
+    /// <summary>A TCP or HTTP probe the node agent runs before it starts the services that require this one.</summary>
+    [JsonPropertyName("readiness")]
+    public DeploymentReadiness? Readiness { get; init; }
+
     /// <summary>Every published port: <see cref="Ports"/> then <see cref="SpecificPorts"/>.</summary>
     [JsonIgnore]
     public IEnumerable<PortMapping> AllPorts => Ports.Concat(SpecificPorts);

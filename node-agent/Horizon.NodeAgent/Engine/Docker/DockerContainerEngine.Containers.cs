@@ -85,7 +85,12 @@ public sealed partial class DockerContainerEngine
             state is { Running: false, FinishedAt: { Length: > 0 } finished } && !finished.StartsWith("0001-", StringComparison.Ordinal) ? (int)state.ExitCode : null,
             state?.OOMKilled ?? false,
             state?.Health?.Status is { Length: > 0 } health ? health : null,
-            [.. container.NetworkSettings?.Networks?.Keys ?? []]);
+            [.. container.NetworkSettings?.Networks?.Keys ?? []])
+        {
+            Addresses = (container.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
+                .Where(n => n.Value?.IPAddress is { Length: > 0 })
+                .ToDictionary(n => n.Key, n => n.Value.IPAddress, StringComparer.Ordinal),
+        };
     }
 
     private static Dictionary<string, string> Labels(IDictionary<string, string>? labels) =>
