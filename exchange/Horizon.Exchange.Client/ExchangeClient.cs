@@ -102,7 +102,10 @@ public sealed partial class ExchangeClient : IDisposable
     private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(_baseUrl, path)) { Content = content };
-        request.Headers.Authorization = Credentials.ToHeader();
+        if (Credentials.HasToken)
+        {
+            request.Headers.Authorization = Credentials.ToHeader();
+        }
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         if (response.IsSuccessStatusCode)
         {

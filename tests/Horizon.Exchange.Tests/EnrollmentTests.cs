@@ -56,7 +56,8 @@ public sealed class EnrollmentTests(SqliteExchangeFixture fixture) : IClassFixtu
         Assert.Equal("dev1", result.Node);
         using var certificate = X509Certificate2.CreateFromPem(result.Certificate!);
         using var ca = X509Certificate2.CreateFromPem(result.CaCertificate!);
-        Assert.Equal($"CN={tenant.Org}/dev1", certificate.Subject);
+        Assert.Equal($"{tenant.Org}/dev1", certificate.GetNameInfo(X509NameType.SimpleName, false));
+        Assert.Contains($"OU=ed25519:{device.PublicKey}", certificate.Subject, StringComparison.Ordinal);
         Assert.Equal(device.Key.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
         Assert.InRange(certificate.NotAfter - certificate.NotBefore, TimeSpan.FromDays(7), TimeSpan.FromDays(7.01));
         using var chain = new X509Chain();

@@ -1,15 +1,18 @@
 using System.Text;
 using Horizon.Exchange.Auth;
+using Horizon.Exchange.Enrollment;
 using Microsoft.Net.Http.Headers;
 
 namespace Horizon.Exchange.Api;
 
 /// <summary>
-/// Requires HTTP Basic <c>org/id:token</c> on every endpoint of its group; answers 401 with a
-/// problem naming what is wrong (missing, malformed, or not matching any identity), and 429 with
-/// Retry-After to a client that got one identity's credentials wrong too often (<see cref="LoginThrottle"/>).
+/// Requires HTTP Basic <c>org/id:token</c> on every endpoint of its group, or, over HTTPS without Basic credentials,
+/// a node's device certificate as TLS client certificate (<see cref="DeviceCertificateAuthenticator"/>); answers 401
+/// with a problem naming what is wrong (missing, malformed, or not matching any identity), 403 for a revoked node's
+/// certificate, and 429 with Retry-After to a client that got one identity's credentials wrong too often (<see cref="LoginThrottle"/>).
 /// </summary>
-internal sealed partial class CredentialFilter(CredentialVerifier verifier, LoginThrottle throttle, ILogger<CredentialFilter> logger) : IEndpointFilter
+internal sealed partial class CredentialFilter(CredentialVerifier verifier, LoginThrottle throttle, DeviceCertificateAuthenticator devices,
+    ILogger<CredentialFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -17,7 +20,18 @@ internal sealed partial class CredentialFilter(CredentialVerifier verifier, Logi
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            return Challenge(http, "HTTP Basic credentials org/id:token are required");
+            // Basic credentials win when both are sent: a user's browser may hold a certificate of its own.
+            if (header.Length == 0 && http.Connection.ClientCertificate is { } certificate)
+            {
+                var (node, refusal) = await devices.AuthenticateAsync(certificate, http.RequestAborted);
+                if (refusal is not null)
+                {
+                    return refusal;
+                }
+                http.SetCaller(node!);
+                return await next(context);
+            }
+            return Challenge(http, "HTTP Basic credentials org/id:token (or, over HTTPS, a node's device certificate) are required");
         }
         string text;
         try

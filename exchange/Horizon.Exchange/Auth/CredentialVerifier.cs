@@ -45,6 +45,24 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
         return null;
     }
 
+    /// <summary>The caller remembered under <paramref name="key"/> by <see cref="Remember"/>, while still fresh.</summary>
+    public Caller? Recall(string key) =>
+        _cache.TryGetValue(key, out var hit) && hit.Expires > time.GetUtcNow() ? hit.Caller : null;
+
+    /// <summary>
+    /// Remembers a caller verified by other means (a device certificate) under <paramref name="key"/> for the cache lifetime,
+    /// never past <paramref name="notAfter"/>; <see cref="Forget"/> drops it with the identity's other entries.
+    /// </summary>
+    public void Remember(string key, Caller caller, DateTimeOffset notAfter)
+    {
+        var expires = time.GetUtcNow() + cacheLifetime;
+        if (_cache.Count >= MaxEntries)
+        {
+            _cache.Clear();
+        }
+        _cache[key] = (caller, expires < notAfter ? expires : notAfter);
+    }
+
     private static string CacheKey(string org, string id, string token) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{org}/{id}:{token}")));
 

@@ -131,12 +131,73 @@ public sealed class DeviceCertificateAuthority : IDisposable
     /// <summary>The extended key usage of device certificates: TLS client authentication.</summary>
     public const string DevicePurpose = "1.3.6.1.5.5.7.3.2";
 
+    /// <summary>The extended key usage of the exchange's HTTPS certificate: TLS server authentication.</summary>
+    public const string ServerPurpose = "1.3.6.1.5.5.7.3.1";
+
+    private const string IdentityUnitPrefix = "ed25519:";
+
     /// <summary>
-    /// Signs a device certificate for <paramref name="publicKey"/>: CN = <c>org/node</c>, client
-    /// authentication only, valid from now for <paramref name="lifetime"/>.
+    /// Signs a device certificate for <paramref name="publicKey"/>: CN = <c>org/node</c>, OU = <c>ed25519:&lt;identityKey&gt;</c>
+    /// (the node's registered identity key, so a certificate of a deleted node never passes for a new node of the same
+    /// id), client authentication only, valid from now for <paramref name="lifetime"/>.
     /// </summary>
-    public X509Certificate2 Issue(PublicKey publicKey, string org, string node, DateTimeOffset now, TimeSpan lifetime) =>
-        Sign(publicKey, $"{org}/{node}", DevicePurpose, now, lifetime);
+    public X509Certificate2 Issue(PublicKey publicKey, string org, string node, string identityKey, DateTimeOffset now, TimeSpan lifetime) =>
+        Sign(publicKey, $"{org}/{node}", DevicePurpose, now, lifetime, identityKey);
+
+    /// <summary>The <c>org/node</c> and identity key a device certificate names; nulls where it names none (or several).</summary>
+    public static (string? Node, string? IdentityKey) DeviceSubject(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        string? node = null, identity = null;
+        var (names, units) = (0, 0);
+        foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
+        {
+            if (rdn.HasMultipleElements)
+            {
+                return (null, null);
+            }
+            var value = rdn.GetSingleElementValue() ?? "";
+            switch (rdn.GetSingleElementType().Value)
+            {
+                case "2.5.4.3":
+                    node = value;
+                    names++;
+                    break;
+                case "2.5.4.11" when value.StartsWith(IdentityUnitPrefix, StringComparison.Ordinal):
+                    identity = value[IdentityUnitPrefix.Length..];
+                    units++;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return (names == 1 ? node : null, units == 1 ? identity : null);
+    }
+
+    /// <summary>
+    /// A new key and a certificate for the exchange's HTTPS endpoint: server authentication only, the subject
+    /// alternative names <paramref name="names"/> (each a DNS name or an IP address), valid from now for <paramref name="lifetime"/>.
+    /// </summary>
+    public X509Certificate2 IssueServer(IReadOnlyList<string> names, DateTimeOffset now, TimeSpan lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var alternatives = new SubjectAlternativeNameBuilder();
+        foreach (var name in names)
+        {
+            if (System.Net.IPAddress.TryParse(name, out var address))
+            {
+                alternatives.AddIpAddress(address);
+            }
+            else
+            {
+                alternatives.AddDnsName(name);
+            }
+        }
+        using var certificate = Sign(new PublicKey(key), names.Count > 0 ? names[0] : "horizon-exchange", ServerPurpose, now, lifetime,
+            identityKey: null, alternatives.Build());
+        return certificate.CopyWithPrivateKey(key);
+    }
 
     /// <summary>
     /// Signs an enrollment certificate: CN = <c>org/name</c>, extended key usage
@@ -145,14 +206,23 @@ public sealed class DeviceCertificateAuthority : IDisposable
     public X509Certificate2 IssueEnrollment(PublicKey publicKey, string org, string name, DateTimeOffset now, TimeSpan lifetime) =>
         Sign(publicKey, $"{org}/{name}", EnrollmentCredential.Purpose, now, lifetime);
 
-    private X509Certificate2 Sign(PublicKey publicKey, string commonName, string purpose, DateTimeOffset now, TimeSpan lifetime)
+    private X509Certificate2 Sign(PublicKey publicKey, string commonName, string purpose, DateTimeOffset now, TimeSpan lifetime,
+        string? identityKey = null, X509Extension? alternativeNames = null)
     {
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCommonName(commonName);
+        if (identityKey is not null)
+        {
+            subject.AddOrganizationalUnitName(IdentityUnitPrefix + identityKey);
+        }
         var request = new CertificateRequest(subject.Build(), publicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(purpose)], critical: false));
+        if (alternativeNames is not null)
+        {
+            request.CertificateExtensions.Add(alternativeNames);
+        }
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;

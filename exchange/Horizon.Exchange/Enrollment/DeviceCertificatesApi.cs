@@ -81,7 +81,7 @@ internal static class DeviceCertificatesApi
             {
                 return Problems.Conflict($"too early: this certificate renews from {Clock.Text(from)} (two thirds of its life) on");
             }
-            using var issued = ca.Issue(csr!.PublicKey, org, id, now, options.CertificateLifetime);
+            using var issued = ca.Issue(csr!.PublicKey, org, id, node.PublicKey, now, options.CertificateLifetime);
             var at = Clock.Text(now);
             var audit = new EnrollmentAuditEntry
             {
@@ -130,6 +130,8 @@ internal static class DeviceCertificatesApi
             LastUpdated = at,
         };
         var result = await store.RecordAsync(EnrollmentMapping.Audit(org, $"node:{id}", audit), record, http.RequestAborted);
+        // The node's certificate stops working on its next request here; other exchanges forget it within the credential cache's lifetime.
+        exchange.Verifier.Forget(org, id);
         exchange.Committed(result);
         return TypedResults.Ok(new ApiResponse { Code = "ok", Msg = $"certificates of node {org}/{id} revoked" });
     }

@@ -246,7 +246,7 @@ internal static class EnrollmentApi
         var id = request.Id!;
         var now = exchange.Time.GetUtcNow();
         var csr = CertificateRequest.LoadSigningRequestPem(request.Csr!, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        using var certificate = ca.Issue(csr.PublicKey, org, approval.Node!, now, options.CertificateLifetime);
+        using var certificate = ca.Issue(csr.PublicKey, org, approval.Node!, request.PublicKey!, now, options.CertificateLifetime);
         var at = Clock.Text(now);
         var approved = request with
         {

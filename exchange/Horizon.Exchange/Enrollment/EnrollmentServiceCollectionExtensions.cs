@@ -1,9 +1,15 @@
+using System.Security.Authentication;
 using Horizon.Exchange.Hosting;
 using Horizon.Hosting.Settings;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Horizon.Exchange.Enrollment;
 
-/// <summary>Registers enrollment: its options, store and the device CA (loaded or created when the exchange starts).</summary>
+/// <summary>
+/// Registers enrollment: its options, store, the device CA (loaded or created when the exchange starts), and the HTTPS
+/// defaults every <c>https://</c> URL of the exchange gets: a certificate the CA signs, device certificates accepted
+/// (not required) as client certificates.
+/// </summary>
 public static class EnrollmentServiceCollectionExtensions
 {
     public static WebApplicationBuilder AddEnrollment(this WebApplicationBuilder builder, ExchangeOptions exchange)
@@ -15,8 +21,24 @@ public static class EnrollmentServiceCollectionExtensions
         var directory = string.IsNullOrWhiteSpace(options.CaDirectory)
             ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(exchange.SqlitePath)) ?? ".", "ca")
             : options.CaDirectory;
+        var https = builder.Services.AddValidatedSettings("exchange",
+            builder.Configuration.GetSection(ExchangeHttpsOptions.Section).Get<ExchangeHttpsOptions>() ?? new ExchangeHttpsOptions());
         builder.Services.AddSingleton<EnrollmentStore>();
         builder.Services.AddSingleton(sp => DeviceCertificateAuthority.LoadOrCreate(directory, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new ExchangeServerCertificate(sp.GetRequiredService<DeviceCertificateAuthority>(), https, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<DeviceCertificateAuthenticator>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(tls =>
+        {
+            var server = kestrel.ApplicationServices.GetRequiredService<ExchangeServerCertificate>();
+            tls.ServerCertificateSelector = (_, _) => server.Current;
+            tls.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            // Asked for in the handshake, never required: users keep Basic over HTTPS. Any certificate passes the
+            // handshake; the credential filter judges it (against the device CA, expiry, the node, revocation) and
+            // answers 401/403 with the reason, which a failed handshake could not say.
+            tls.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            tls.ClientCertificateValidation = (_, _, _) => true;
+            tls.CheckCertificateRevocation = false;
+        }));
         // Resolved at start, so a broken CA stops the exchange with a message naming the file, not the first approval.
         builder.Services.AddHostedService<CertificateAuthorityLoader>();
         return builder;

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Horizon.Exchange.Client;
+using Horizon.Exchange.Enrollment;
 using Horizon.Exchange.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,23 +26,31 @@ public sealed class ExchangeServer : IAsyncDisposable
         _app = app;
         _directory = directory;
         RootPassword = rootPassword;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseUrl = new Uri(address.TrimEnd('/') + "/v1/");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = new Uri(addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal)).TrimEnd('/') + "/v1/");
+        HttpsBaseUrl = addresses.FirstOrDefault(a => a.StartsWith("https:", StringComparison.Ordinal)) is { } https
+            ? new Uri(https.TrimEnd('/') + "/v1/")
+            : null;
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>The HTTPS API root (<c>https://127.0.0.1:port/v1/</c>) when started with <c>https: true</c>.</summary>
+    public Uri? HttpsBaseUrl { get; }
 
     public string RootPassword { get; }
 
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts an exchange; SQLite in a fresh folder unless <paramref name="postgres"/> is given.</summary>
+    /// <param name="https">Also serve HTTPS (the device CA's certificate, client certificates allowed) on a second port.</param>
     public static async Task<ExchangeServer> StartAsync(string? postgres = null, string? rootPassword = null,
-        IDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+        IDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null, bool https = false)
     {
         var directory = postgres is null ? new TempDirectory("hzn-exchange") : null;
         rootPassword ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var args = new List<string> { "--urls", "http://127.0.0.1:0", $"--Exchange:RootPassword={rootPassword}" };
+        var urls = https ? "http://127.0.0.1:0;https://127.0.0.1:0" : "http://127.0.0.1:0";
+        var args = new List<string> { "--urls", urls, $"--Exchange:RootPassword={rootPassword}" };
         args.Add(postgres is null ? $"--Exchange:SqlitePath={directory!.Combine("exchange.db")}" : $"--Exchange:PostgresConnectionString={postgres}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -74,6 +84,19 @@ public sealed class ExchangeServer : IAsyncDisposable
     }
 
     public ExchangeClient Root => Client("root", "root", RootPassword);
+
+    /// <summary>The device CA of this exchange (the bundle devices trust it by).</summary>
+    public X509Certificate2 DeviceCa => Services.GetRequiredService<DeviceCertificateAuthority>().Certificate;
+
+    /// <summary>
+    /// An HTTPS client on <see cref="HttpsBaseUrl"/> that trusts only <paramref name="trust"/> (default: this exchange's
+    /// device CA) and presents <paramref name="clientCertificate"/> when given, as an enrolled agent does.
+    /// </summary>
+    public HttpClient HttpsClient(X509Certificate2? clientCertificate = null, X509Certificate2? trust = null) =>
+        new(ExchangeTls.CreateHandler([trust ?? DeviceCa], clientCertificate is null ? null : () => clientCertificate))
+        {
+            BaseAddress = HttpsBaseUrl ?? throw new InvalidOperationException("the exchange was started without https"),
+        };
 
     /// <summary>A plain HTTP client on the server's address, for requests the typed client would not send.</summary>
     public HttpClient Http() => new() { BaseAddress = BaseUrl };
