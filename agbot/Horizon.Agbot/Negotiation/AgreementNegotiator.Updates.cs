@@ -144,7 +144,7 @@ public sealed partial class AgreementNegotiator
         {
             return;
         }
-        var retry = member.Outcome == UpdateOutcome.RollingBack ? member : Retry(member);
+        var retry = member.Outcome == UpdateOutcome.RollingBack ? member : Retry(member, UpdateOutcome.RollingBack);
         // Written after the agreement, so the coordinator does not read the change as the rollback's outcome.
         await store.SaveRolloutMemberAsync(retry with { UpdatedAt = time.GetUtcNow() }, cancellationToken);
         LogRollbackDue(agreement.Id, member.OldVersion, retry.Outcome == UpdateOutcome.RollingBack, retry.RollbackAttempts);
@@ -179,9 +179,12 @@ public sealed partial class AgreementNegotiator
         }
         var settled = member.Outcome switch
         {
+            // The node agent stopped while it switched (116): the old version runs again and the new one
+            // was never judged, so the update is sent again rather than counted against the batch.
+            UpdateOutcome.Pending when accepted == false && reason == (int)CancelReason.NodeShutdown => Retry(member, UpdateOutcome.Pending),
             UpdateOutcome.Pending => member with { Outcome = accepted switch { true => UpdateOutcome.Accepted, false => UpdateOutcome.Refused, null => UpdateOutcome.TimedOut } },
             UpdateOutcome.RollingBack when accepted == true => member with { Outcome = UpdateOutcome.RolledBack, RetryAt = null },
-            UpdateOutcome.RollingBack when reason is null => Retry(member),
+            UpdateOutcome.RollingBack when reason is null => Retry(member, UpdateOutcome.RollingBack),
             UpdateOutcome.RollingBack => member with { Outcome = UpdateOutcome.RollbackFailed, RetryAt = null },
             _ => null,
         };
@@ -192,18 +195,22 @@ public sealed partial class AgreementNegotiator
         }
     }
 
-    /// <summary>The member with one more rollback attempt counted: due again after a doubling delay, or failed once the attempts are spent.</summary>
-    private RolloutMember Retry(RolloutMember member)
+    /// <summary>
+    /// The member with one more attempt counted, due again (as <paramref name="outcome"/>: an update or a
+    /// rollback) after a doubling delay; once the attempts are spent a rollback has failed and an update
+    /// counts as refused.
+    /// </summary>
+    private RolloutMember Retry(RolloutMember member, UpdateOutcome outcome)
     {
         var attempts = member.RollbackAttempts + 1;
         if (attempts >= options.Upgrades.RollbackAttempts)
         {
-            return member with { Outcome = UpdateOutcome.RollbackFailed, RollbackAttempts = attempts, RetryAt = null };
+            return member with { Outcome = outcome == UpdateOutcome.Pending ? UpdateOutcome.Refused : UpdateOutcome.RollbackFailed, RollbackAttempts = attempts, RetryAt = null };
         }
         var delay = options.Upgrades.RollbackRetryDelay * Math.Pow(2, Math.Min(attempts - 1, 10));
         return member with
         {
-            Outcome = UpdateOutcome.RollingBack,
+            Outcome = outcome,
             RollbackAttempts = attempts,
             RetryAt = time.GetUtcNow() + (delay < options.MaxRetryBackoff ? delay : options.MaxRetryBackoff),
         };

@@ -44,9 +44,12 @@ public sealed record RolloutMember
 
     public DateTimeOffset UpdatedAt { get; init; }
 
-    /// <summary>Rollback updates sent so far that the node refused without a reason (busy) or left unanswered.</summary>
+    /// <summary>
+    /// Sends that did not count: rollback updates the node refused without a reason (busy) or left
+    /// unanswered, and updates its agent's stop interrupted (116, sent again while <see cref="UpdateOutcome.Pending"/>).
+    /// </summary>
     public int RollbackAttempts { get; init; }
 
-    /// <summary>While <see cref="UpdateOutcome.RollingBack"/>: the rollback is not (re)sent before this time.</summary>
+    /// <summary>While <see cref="UpdateOutcome.RollingBack"/> or <see cref="UpdateOutcome.Pending"/>: the update is not (re)sent before this time.</summary>
     public DateTimeOffset? RetryAt { get; init; }
 }

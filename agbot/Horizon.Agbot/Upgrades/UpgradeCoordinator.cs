@@ -198,13 +198,15 @@ public sealed partial class UpgradeCoordinator(
                 {
                     settled = member with { Outcome = UpdateOutcome.Accepted };
                 }
-                else if (rollingBack && member.RetryAt > time.GetUtcNow())
+                else if (member.RetryAt > time.GetUtcNow())
                 {
-                    // A refused, unanswered or undone rollback waits out its retry delay.
+                    // A refused, unanswered or undone rollback, or an update the node agent's stop
+                    // interrupted (116), waits out its retry delay.
                 }
                 else
                 {
-                    // A rollback is sent until the node takes it (the attempts are bounded where its outcomes are written).
+                    // A rollback is sent until the node takes it, an interrupted update until the node
+                    // judges it (the attempts are bounded where their outcomes are written).
                     await BeginAsync(agreement, member, rollout, cancellationToken);
                 }
                 if (settled != member)
