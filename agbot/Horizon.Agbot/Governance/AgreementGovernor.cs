@@ -8,7 +8,8 @@ using Horizon.Exchange.Client;
 namespace Horizon.Agbot.Governance;
 
 /// <summary>
-/// Watches agreements on a period: proposals past their reply deadline are cancelled (201);
+/// Watches agreements on a period: messages recorded but left unsent by a failed send are sent
+/// (see <see cref="AgbotOptions.ResendAfter"/>); proposals past their reply deadline are cancelled (201);
 /// agreements whose node stopped heart-beating for longer than the workload's
 /// <c>missing_heartbeat_interval</c> are cancelled (208); agreements due a status check are
 /// verified with the node, which answers whether it still holds them (missing → 209). Each pass
@@ -57,6 +58,7 @@ public sealed partial class AgreementGovernor(
     public async Task GovernAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        await ResendUnsentAsync(now, cancellationToken);
         foreach (var expired in (await store.ListAsync(new AgreementQuery { ReplyDeadlineBefore = now, Limit = AgreementQuery.All }, cancellationToken)).Where(a => leases.Owns(a.NodeOrg, a.NodeId)))
         {
             await negotiator.CancelAsync(expired, CancelReason.NoReply, $"no reply within {options.ReplyTimeout.TotalSeconds:0.#} s", cancellationToken);
@@ -95,6 +97,34 @@ public sealed partial class AgreementGovernor(
         }
     }
 
+    /// <summary>
+    /// Sends what was recorded but never went out. A send that failed (nats-server killed while it
+    /// stored the proposal: "no response received") left its record pending; nothing else sends it
+    /// again before a restart, and re-evaluating the node finds the live proposal and stops there, so
+    /// the node waited for the reply timeout (201) and a retry — past a minute — for its first agreement.
+    /// </summary>
+    private async Task ResendUnsentAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!negotiator.HasResumed)
+        {
+            return; // The start-up resume sends what a crash left; sending it here too would double it.
+        }
+        var cutoff = now - options.ResendAfter;
+        try
+        {
+            var sent = await negotiator.ResumeAsync(a => a.UpdatedAt <= cutoff && leases.Owns(a.NodeOrg, a.NodeId), cancellationToken);
+            if (sent > 0)
+            {
+                LogResent(sent);
+            }
+        }
+        catch (Exception e) when (e is Horizon.Switchboard.Messaging.MessagingException or Horizon.Switchboard.Mailboxes.MailboxException)
+        {
+            // Still unreachable: the next pass tries again; the rest of this pass goes on.
+            LogResendFailed(e.Message);
+        }
+    }
+
     private async Task<Dictionary<string, DateTimeOffset>> LastHeartbeatsAsync(IEnumerable<string> orgs, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -120,4 +150,10 @@ public sealed partial class AgreementGovernor(
 
     [LoggerMessage(EventId = 8601, Level = LogLevel.Warning, Message = "Governance pass failed, tried again next period: {Error}")]
     private partial void LogPassFailed(string error);
+
+    [LoggerMessage(EventId = 8611, Level = LogLevel.Information, Message = "Sent {Count} pending messages that an earlier send had left unsent")]
+    private partial void LogResent(int count);
+
+    [LoggerMessage(EventId = 8612, Level = LogLevel.Warning, Message = "Pending messages could not be sent yet, tried again next period: {Error}")]
+    private partial void LogResendFailed(string error);
 }

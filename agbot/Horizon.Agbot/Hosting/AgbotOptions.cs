@@ -77,6 +77,13 @@ public sealed record AgbotOptions : IValidatedSettings
     /// <summary>How often timeouts, heartbeats and agreement status are checked.</summary>
     public TimeSpan GovernanceInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A message recorded as pending (a proposal, reply ack, cancel or update) whose send failed — NATS
+    /// down, JetStream without an answer — is sent again by the governor once it is this old. Longer
+    /// than a send normally takes, so a send still under way is not doubled; the node ignores a repeat.
+    /// </summary>
+    public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often the change feed is read, in case a notification was missed.</summary>
     public TimeSpan FeedPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -121,6 +128,7 @@ public sealed record AgbotOptions : IValidatedSettings
         SettingRules.AtLeast("Agbot:RecorderConcurrency", RecorderConcurrency, 1),
         SettingRules.Positive("Agbot:ReplyTimeout", ReplyTimeout),
         SettingRules.Positive("Agbot:GovernanceInterval", GovernanceInterval),
+        SettingRules.Positive("Agbot:ResendAfter", ResendAfter),
         SettingRules.Positive("Agbot:FeedPollInterval", FeedPollInterval),
         SettingRules.Positive("Agbot:RescanInterval", RescanInterval),
         SettingRules.Required("Agbot:InstanceId", InstanceId),

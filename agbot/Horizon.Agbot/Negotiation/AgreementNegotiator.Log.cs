@@ -32,7 +32,7 @@ public sealed partial class AgreementNegotiator
     [LoggerMessage(EventId = 8110, Level = LogLevel.Warning, Message = "Agreement {AgreementId}: unexpected {MessageType} from the node; dropped")]
     private partial void LogUnexpected(string agreementId, string messageType);
 
-    [LoggerMessage(EventId = 8111, Level = LogLevel.Information, Message = "Agreement {AgreementId}: resumed after restart, sent pending {Pending} to {Node}")]
+    [LoggerMessage(EventId = 8111, Level = LogLevel.Information, Message = "Agreement {AgreementId}: sent pending {Pending} to {Node}, left unsent by a restart or a failed send")]
     private partial void LogResumed(string agreementId, string node, Storage.PendingMessage pending);
 
     [LoggerMessage(EventId = 8112, Level = LogLevel.Debug, Message = "Agreement {AgreementId}: verify sent to {Node}")]

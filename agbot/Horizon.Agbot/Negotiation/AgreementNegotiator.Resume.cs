@@ -8,12 +8,6 @@ namespace Horizon.Agbot.Negotiation;
 public sealed partial class AgreementNegotiator
 {
     /// <summary>
-    /// Completes what a crash interrupted: every message recorded as pending is sent now — a
-    /// proposal still within its reply deadline, a reply ack (then the agreement is put in force),
-    /// a cancel. Proposals past their deadline are left to the governor, which cancels them (201).
-    /// Returns how many messages were sent.
-    /// </summary>
-    /// <summary>
     /// Set once the start-up resume is done. Work that sends messages on its own (rollouts) waits
     /// for it, so a message being sent is never also resent as a leftover.
     /// </summary>
@@ -25,6 +19,13 @@ public sealed partial class AgreementNegotiator
 
     private bool _hasResumed;
 
+    /// <summary>
+    /// Completes what a crash or a failed send interrupted: every message recorded as pending (and
+    /// chosen by <paramref name="include"/>) is sent now — a proposal still within its reply deadline,
+    /// a reply ack (then the agreement is put in force), an update, a cancel. Proposals past their
+    /// deadline are left to the governor, which cancels them (201). Returns how many messages were sent.
+    /// </summary>
+    /// <exception cref="Horizon.Switchboard.Messaging.MessagingException">NATS did not take a message; the ones before it were sent.</exception>
     public async Task<int> ResumeAsync(Func<AgreementRecord, bool>? include = null, CancellationToken cancellationToken = default)
     {
         var sent = 0;

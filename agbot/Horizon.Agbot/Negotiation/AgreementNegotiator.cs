@@ -33,7 +33,7 @@ public sealed partial class AgreementNegotiator(
     /// Records and sends a proposal. Returns the agreement, or null when the node already has a live
     /// agreement for the workload (nothing is sent then).
     /// </summary>
-    /// <exception cref="Horizon.Switchboard.Messaging.MessagingException">The mailbox did not take the message; the record stays pending and is resent on resume.</exception>
+    /// <exception cref="Horizon.Switchboard.Messaging.MessagingException">The mailbox did not take the message; the record stays pending and is sent again by the governor once <see cref="AgbotOptions.ResendAfter"/> old (or on resume).</exception>
     public async Task<AgreementRecord?> ProposeAsync(AgreementRecord draft, AgreementTerms terms, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
