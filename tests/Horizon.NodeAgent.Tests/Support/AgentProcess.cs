@@ -31,8 +31,10 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// Starts the agent as node <c>node1</c> of <see cref="Services.Org"/> and waits until its local
     /// API listens. <paramref name="settings"/> are <c>NodeAgent:*</c> keys added or overriding.
     /// </summary>
+    /// <param name="program">The executable to run; the one the test run names (<see cref="BuiltProgram.NodeAgent"/>) when null.</param>
     public static async Task<AgentProcess> StartAsync(string stateDirectory, DockerFixture docker,
-        IReadOnlyDictionary<string, string>? settings = null, IReadOnlyDictionary<string, string>? environment = null, bool waitForApi = true)
+        IReadOnlyDictionary<string, string>? settings = null, IReadOnlyDictionary<string, string>? environment = null, bool waitForApi = true,
+        BuiltProgram? program = null)
     {
         var port = FreePort.Next();
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -57,7 +59,7 @@ internal sealed class AgentProcess : IAsyncDisposable
             variables[key] = value;
         }
         Directory.CreateDirectory(stateDirectory);
-        var process = BuiltProgram.NodeAgent.Start([], variables, stateDirectory);
+        var process = (program ?? BuiltProgram.NodeAgent).Start([], variables, stateDirectory);
         var agent = new AgentProcess(process, port);
         if (waitForApi)
         {
