@@ -1,5 +1,6 @@
 using Horizon.Agreements;
 using Horizon.Patterns.Compatibility;
+using Horizon.Patterns.Constraints;
 using Horizon.Patterns.Deployment;
 using Horizon.Patterns.Signing;
 using Horizon.Patterns.Validation;
@@ -59,9 +60,10 @@ public static class ProposalEvaluator
         {
             return ProposalDecision.Decline(CancelReason.ImageDataError, $"the deployment of {service.Key} is invalid: {e.Message}");
         }
-        if (deployment.RequiresPrivilege && !node.AllowPrivileged)
+        if (deployment.PrivilegeRequests is [_, ..] requests && !node.AllowPrivileged)
         {
-            return ProposalDecision.Decline(CancelReason.NodePolicyChanged, $"{service.Key} asks for privileged mode or the host network, which this node does not allow");
+            return ProposalDecision.Decline(CancelReason.NodePolicyChanged,
+                $"{service.Key} asks for {string.Join(", ", requests)}, which this node does not allow ({BuiltInProperties.AllowPrivileged} is not true)");
         }
         var keys = node.PublisherKeys(service);
         if (keys.Count == 0)

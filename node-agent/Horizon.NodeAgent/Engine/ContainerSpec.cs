@@ -43,6 +43,18 @@ public sealed record ContainerSpec
     /// <summary><c>--privileged</c>.</summary>
     public bool Privileged { get; init; }
 
+    /// <summary><c>--cap-add</c>: capabilities as Docker names them (<c>NET_ADMIN</c>, <c>ALL</c>).</summary>
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
+    /// <summary><c>--user</c>: <c>user[:group]</c>, names or numeric ids; null keeps the image's.</summary>
+    public string? User { get; init; }
+
+    /// <summary><c>--tmpfs</c>: container path to mount options (<c>size=64m,mode=1777</c>, or empty).</summary>
+    public IReadOnlyDictionary<string, string> Tmpfs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>--log-driver</c>; null keeps the engine's default.</summary>
+    public string? LogDriver { get; init; }
+
     /// <summary><c>--network</c>: the one network joined at creation; more with <see cref="IContainerEngine.ConnectNetworkAsync"/>.</summary>
     public string? Network { get; init; }
 

@@ -59,7 +59,11 @@ public sealed class NodeAgentOptions : IValidatedSettings
     /// <summary>How long a dependency with a healthcheck may take to report healthy before its agreement is given up (108).</summary>
     public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Whether the node owner allows privileged containers and the host network.</summary>
+    /// <summary>
+    /// Whether the node owner allows what needs privilege (privileged mode, the host network, a
+    /// <c>cap_add</c> beyond Kubernetes' baseline set) when the registered node policy does not say;
+    /// a policy's <c>openhorizon.allowPrivileged</c> decides when it is there.
+    /// </summary>
     public bool AllowPrivileged { get; set; }
 
     /// <summary>Registry logins used to pull workload images.</summary>

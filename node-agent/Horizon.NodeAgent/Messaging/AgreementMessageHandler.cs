@@ -102,7 +102,7 @@ public sealed partial class AgreementMessageHandler(
         var context = new NodeDecisionContext(
             registration?.Pattern,
             node.Arch,
-            options.AllowPrivileged,
+            registration?.AllowsPrivileged() ?? options.AllowPrivileged,
             service => keys.TryGetValue(service.Key, out var found) ? found : []);
         var decision = ProposalEvaluator.Evaluate(proposal, context);
         var valid = AgreementId.IsValid(proposal.AgreementId);
@@ -144,7 +144,7 @@ public sealed partial class AgreementMessageHandler(
         var context = new NodeDecisionContext(
             registrations.Current?.Pattern,
             node.Arch,
-            options.AllowPrivileged,
+            registrations.Current?.AllowsPrivileged() ?? options.AllowPrivileged,
             service => keys.TryGetValue(service.Key, out var found) ? found : []);
         var decision = ProposalEvaluator.Evaluate(new Proposal { AgreementId = update.AgreementId, Terms = terms }, context);
         if (!decision.Accept)

@@ -1,6 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Horizon.Exchange.Client;
+using Horizon.Patterns.Constraints;
+using Horizon.Patterns.Json;
+using Horizon.Patterns.Model;
+using Horizon.Patterns.Validation;
 
 namespace Horizon.NodeAgent.Registration;
 
@@ -26,6 +30,32 @@ public sealed record NodeRegistration
     [JsonPropertyName("userInput")] public IReadOnlyList<NodeUserInput>? UserInput { get; init; }
 
     [JsonIgnore] public ExchangeCredentials Credentials => new(Org, Id, Token);
+
+    /// <summary>
+    /// The node policy's <c>openhorizon.allowPrivileged</c> (the deployment section's over the top
+    /// level's), as Open Horizon's agent reads it: true only for a boolean true or the text
+    /// <c>true</c>. Null when the node registered without a policy or its policy does not say; false
+    /// when the policy cannot be read (it allows nothing then).
+    /// </summary>
+    public bool? AllowsPrivileged()
+    {
+        if (Policy is not { ValueKind: JsonValueKind.Object } policy)
+        {
+            return null;
+        }
+        NodePolicy parsed;
+        try
+        {
+            parsed = ModelJson.ParseNodePolicy(policy.GetRawText());
+        }
+        catch (ModelFormatException)
+        {
+            return false;
+        }
+        return parsed.DeploymentProperties.LastOrDefault(p => p.Name == BuiltInProperties.AllowPrivileged) is { } property
+            ? property.Value.Truth || string.Equals(property.Value.Text, "true", StringComparison.OrdinalIgnoreCase)
+            : null;
+    }
 
     /// <summary>The problems that make this registration unusable; empty when it is fine.</summary>
     public IReadOnlyList<string> Validate()

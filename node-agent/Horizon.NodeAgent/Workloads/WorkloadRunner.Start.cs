@@ -132,6 +132,11 @@ public sealed partial class WorkloadRunner
             MemoryBytes = container.MaxMemoryMb * 1024 * 1024,
             Cpus = container.MaxCpus,
             Privileged = container.Privileged,
+            // The planner parsed the deployment, so every capability has a name here.
+            CapAdd = [.. container.CapAdd.Select(LinuxCapabilities.Normalize).OfType<string>()],
+            User = container.User,
+            Tmpfs = container.Tmpfs ?? new Dictionary<string, string>(),
+            LogDriver = container.LogDriver,
             Network = hostNetwork ? "host" : service.NetworkName,
             Healthcheck = HealthcheckOf(container),
             NetworkAliases = hostNetwork ? [] : [name],

@@ -128,9 +128,9 @@ public static class CompatibilityChecker
             try
             {
                 var deployment = ModelJson.Deserialize(definition.Deployment, PatternsJsonContext.Default.DeploymentDescription);
-                if (deployment.RequiresPrivilege)
+                if (deployment.PrivilegeRequests is [_, ..] requests)
                 {
-                    reasons.Add($"service {name} needs privileged mode or the host network, and the node does not allow it ({BuiltInProperties.AllowPrivileged} is false)");
+                    reasons.Add($"service {name} needs privileged mode or the host network ({string.Join(", ", requests)}), and the node does not allow it ({BuiltInProperties.AllowPrivileged} is false)");
                 }
             }
             catch (ModelFormatException ex)

@@ -89,6 +89,36 @@ public static partial class DeploymentParser
             }
         }
 
+        for (var i = 0; i < service.CapAdd.Count; i++)
+        {
+            if (LinuxCapabilities.Normalize(service.CapAdd[i]) is null)
+            {
+                errors.Add($"{path}.cap_add[{i}]", $"\"{service.CapAdd[i]}\" is not a Linux capability (SYS_TIME, CAP_NET_ADMIN, ALL, ...)");
+            }
+        }
+
+        if (service.User is { } user && !UserSpec().IsMatch(user))
+        {
+            errors.Add($"{path}.user", $"\"{user}\" is not user[:group], each a name or a numeric id");
+        }
+
+        foreach (var (mount, mountOptions) in service.Tmpfs ?? new Dictionary<string, string>())
+        {
+            if (!mount.StartsWith('/') || mount == "/" || mount.Split('/').Any(s => s is "." or "..") || mount.Any(c => char.IsControl(c) || c is ':' or ','))
+            {
+                errors.Add($"{path}.tmpfs", $"\"{mount}\" is not an absolute container path below / without . or ..");
+            }
+            else if (!string.IsNullOrEmpty(mountOptions) && mountOptions.Split(',').FirstOrDefault(o => !TmpfsOption().IsMatch(o)) is { } bad)
+            {
+                errors.Add($"{path}.tmpfs.{mount}", $"\"{bad}\" is not a tmpfs option (rw, ro, exec, noexec, suid, nosuid, dev, nodev, size=, mode=, uid=, gid=, nr_inodes=)");
+            }
+        }
+
+        if (service.LogDriver is { } driver && !LogDriverName().IsMatch(driver))
+        {
+            errors.Add($"{path}.log_driver", $"\"{driver}\" is not a log driver name");
+        }
+
         if (service.Readiness is { } readiness)
         {
             ValidateReadiness($"{path}.readiness", readiness, errors);
@@ -180,6 +210,15 @@ public static partial class DeploymentParser
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_.-]{0,62}$")]
     private static partial Regex ServiceName();
+
+    [GeneratedRegex("^([a-z_][a-z0-9_.-]{0,31}|[0-9]{1,10})(:([a-z_][a-z0-9_.-]{0,31}|[0-9]{1,10}))?\\z")]
+    private static partial Regex UserSpec();
+
+    [GeneratedRegex("^(rw|ro|exec|noexec|suid|nosuid|dev|nodev|size=[0-9]{1,15}[kmg%]?|mode=[0-7]{3,4}|uid=[0-9]{1,10}|gid=[0-9]{1,10}|nr_inodes=[0-9]{1,15}[kmg]?)\\z")]
+    private static partial Regex TmpfsOption();
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9_.:/-]{0,126}[a-z0-9])?\\z")]
+    private static partial Regex LogDriverName();
 
     [GeneratedRegex("^/[\\x21-\\x7e]{0,1023}\\z")]
     private static partial Regex ProbePath();

@@ -93,6 +93,54 @@ public sealed class ProposalEvaluatorTests
         Assert.True(ProposalEvaluator.Evaluate(proposal, Node(allowPrivileged: true)).Accept);
     }
 
+    [Theory]
+    [InlineData("SYS_ADMIN", "SYS_ADMIN")]
+    [InlineData("cap_net_admin", "NET_ADMIN")]
+    [InlineData("ALL", "ALL")]
+    public void CapabilityBeyondTheBaselineSet_IsDeclinedNamingIt_UnlessTheNodeAllowsPrivilege(string capability, string named)
+    {
+        var deployment = "{\"services\":{\"web\":{\"image\":\"" + Image + "\",\"cap_add\":[\"CHOWN\",\"" + capability + "\"]}}}";
+        var proposal = ProposalFor(Signed(deployment));
+
+        var declined = ProposalEvaluator.Evaluate(proposal, Node());
+
+        Assert.Equal(CancelReason.NodePolicyChanged, declined.Reason);
+        Assert.Contains($"services.web.cap_add {named}", declined.Message, StringComparison.Ordinal);
+        Assert.Contains("openhorizon.allowPrivileged", declined.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("CHOWN", declined.Message, StringComparison.Ordinal);
+        Assert.True(ProposalEvaluator.Evaluate(proposal, Node(allowPrivileged: true)).Accept);
+    }
+
+    [Fact]
+    public void BaselineCapabilities_UserTmpfsAndLogDriver_NeedNoPrivilege()
+    {
+        var deployment = "{\"services\":{\"web\":{\"image\":\"" + Image + "\",\"cap_add\":[\"NET_BIND_SERVICE\",\"CAP_KILL\"],"
+            + "\"user\":\"1000:1000\",\"tmpfs\":{\"/run\":\"size=1m\"},\"log_driver\":\"local\"}}}";
+
+        var decision = ProposalEvaluator.Evaluate(ProposalFor(Signed(deployment)), Node());
+
+        Assert.True(decision.Accept, decision.Message);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("""{"properties": [{"name": "purpose", "value": "test"}]}""", null)]
+    [InlineData("""{"properties": [{"name": "openhorizon.allowPrivileged", "value": true}]}""", true)]
+    [InlineData("""{"properties": [{"name": "openhorizon.allowPrivileged", "value": "true"}]}""", true)]
+    [InlineData("""{"properties": [{"name": "openhorizon.allowPrivileged", "value": false}]}""", false)]
+    [InlineData("""{"properties": [{"name": "openhorizon.allowPrivileged", "value": true}], "deployment": {"properties": [{"name": "openhorizon.allowPrivileged", "value": false}]}}""", false)]
+    [InlineData("""{"propertiez": []}""", false)]
+    public void NodePolicy_DecidesWhetherPrivilegeIsAllowed(string? policy, bool? allowed)
+    {
+        var registration = new Registration.NodeRegistration
+        {
+            Id = "node1", Org = "acme", Token = "t",
+            Policy = policy is null ? null : System.Text.Json.JsonDocument.Parse(policy).RootElement.Clone(),
+        };
+
+        Assert.Equal(allowed, registration.AllowsPrivileged());
+    }
+
     [Fact]
     public void UnsignedDependency_DeclinesTheWholeProposal()
     {

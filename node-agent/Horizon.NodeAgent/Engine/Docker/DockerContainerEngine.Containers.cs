@@ -105,6 +105,7 @@ public sealed partial class DockerContainerEngine
             Image = spec.Image,
             Name = spec.Name,
             Hostname = spec.Hostname ?? "",
+            User = spec.User ?? "",
             Env = [.. spec.Environment.Select(e => $"{e.Key}={e.Value}")],
             Labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal),
             Cmd = spec.Command is { } command ? [.. command] : null!,
@@ -132,6 +133,9 @@ public sealed partial class DockerContainerEngine
                 MemorySwap = spec.MemoryBytes ?? 0,
                 NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
                 Privileged = spec.Privileged,
+                CapAdd = spec.CapAdd.Count == 0 ? null! : [.. spec.CapAdd],
+                Tmpfs = spec.Tmpfs.Count == 0 ? null! : new Dictionary<string, string>(spec.Tmpfs, StringComparer.Ordinal),
+                LogConfig = spec.LogDriver is { } driver ? new LogConfig { Type = driver } : null!,
                 // The agent restarts crashed containers itself, with backoff and a retry budget.
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
                 NetworkMode = spec.Network ?? "",
