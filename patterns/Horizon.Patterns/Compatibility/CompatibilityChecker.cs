@@ -130,7 +130,10 @@ public static class CompatibilityChecker
                 var deployment = ModelJson.Deserialize(definition.Deployment, PatternsJsonContext.Default.DeploymentDescription);
                 if (deployment.PrivilegeRequests is [_, ..] requests)
                 {
-                    reasons.Add($"service {name} needs privileged mode or the host network ({string.Join(", ", requests)}), and the node does not allow it ({BuiltInProperties.AllowPrivileged} is false)");
+                    var needs = requests.Any(r => r.Contains(".cap_add ", StringComparison.Ordinal))
+                        ? $"privilege ({string.Join(", ", requests)})"
+                        : "privileged mode or the host network";
+                    reasons.Add($"service {name} needs {needs}, and the node does not allow it ({BuiltInProperties.AllowPrivileged} is false)");
                 }
             }
             catch (ModelFormatException ex)
