@@ -29,7 +29,9 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
         command.Parameters.AddWithValue("$terms", JsonSerializer.Serialize(terms, StateJsonContext.Default.AgreementTerms));
         command.Parameters.AddWithValue("$now", now);
         command.ExecuteNonQuery();
-        return Get(agreementId)!;
+        // Read back on the same connection: a second one, opened while this one is held, is a
+        // new SQLite connection (schema read and all) rather than the pooled one.
+        return Get(connection, agreementId)!;
     }
 
     /// <summary>Moves an agreement to <paramref name="state"/>.</summary>
@@ -83,6 +85,11 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
     public AgreementRecord? Get(string agreementId)
     {
         using var connection = database.Open();
+        return Get(connection, agreementId);
+    }
+
+    private static AgreementRecord? Get(SqliteConnection connection, string agreementId)
+    {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, state, terms, reason, message, created, updated FROM agreements WHERE id = $id";
         command.Parameters.AddWithValue("$id", agreementId);

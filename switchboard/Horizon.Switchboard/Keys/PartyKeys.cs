@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using NATS.NKeys;
 using NSec.Cryptography;
 
@@ -18,15 +19,12 @@ public sealed class PartyKeys : IDisposable
     {
         IdentitySeed = identitySeed;
         var parameters = new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None };
+        // NSec derives both public keys (libsodium); NKeyText only writes them as NATS text.
         Identity = Key.Import(SignatureAlgorithm.Ed25519, NKeyText.SeedBytes(identitySeed, PrefixByte.User), KeyBlobFormat.RawPrivateKey, parameters);
         Encryption = Key.Import(KeyAgreementAlgorithm.X25519, NKeyText.SeedBytes(encryptionSeed, PrefixByte.Curve), KeyBlobFormat.RawPrivateKey, parameters);
-        using (var identityPair = KeyPair.FromSeed(identitySeed))
-        using (var encryptionPair = KeyPair.FromSeed(encryptionSeed))
-        {
-            IdentityPublicKey = identityPair.GetPublicKey();
-            EncryptionPublicKey = encryptionPair.GetPublicKey();
-        }
+        IdentityPublicKey = NKeyText.EncodePublicKey(PrefixByte.User, Identity.PublicKey.Export(KeyBlobFormat.RawPublicKey));
         EncryptionPublicKeyBytes = Encryption.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        EncryptionPublicKey = NKeyText.EncodePublicKey(PrefixByte.Curve, EncryptionPublicKeyBytes);
     }
 
     /// <summary>The Ed25519 identity key (envelope signatures; the NATS user key).</summary>
@@ -52,9 +50,24 @@ public sealed class PartyKeys : IDisposable
 
     public static PartyKeys Generate()
     {
-        using var identity = KeyPair.CreatePair(PrefixByte.User);
-        using var encryption = KeyPair.CreatePair(PrefixByte.Curve);
-        return new PartyKeys(identity.GetSeed(), encryption.GetSeed());
+        var (identitySeed, encryptionSeed) = NewSeeds();
+        return new PartyKeys(identitySeed, encryptionSeed);
+    }
+
+    // A seed of either kind is 32 random bytes (Ed25519's seed, X25519's private scalar before
+    // clamping), as NATS.NKeys makes them; only its text form differs.
+    private static (string Identity, string Encryption) NewSeeds()
+    {
+        Span<byte> bytes = stackalloc byte[64];
+        RandomNumberGenerator.Fill(bytes);
+        try
+        {
+            return (NKeyText.EncodeSeed(PrefixByte.User, bytes[..32]), NKeyText.EncodeSeed(PrefixByte.Curve, bytes[32..]));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
     }
 
     /// <summary>
@@ -75,10 +88,9 @@ public sealed class PartyKeys : IDisposable
         }
         if (!identityExists)
         {
-            using var identity = KeyPair.CreatePair(PrefixByte.User);
-            using var encryption = KeyPair.CreatePair(PrefixByte.Curve);
-            SecretFile.Write(identityPath, identity.GetSeed() + "\n");
-            SecretFile.Write(encryptionPath, encryption.GetSeed() + "\n");
+            var (identitySeed, encryptionSeed) = NewSeeds();
+            SecretFile.Write(identityPath, identitySeed + "\n");
+            SecretFile.Write(encryptionPath, encryptionSeed + "\n");
         }
         return new PartyKeys(ReadSeed(identityPath), ReadSeed(encryptionPath));
     }
