@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using NSec.Cryptography;
 
 namespace Horizon.Switchboard.Envelopes;
 
@@ -21,11 +20,6 @@ internal static class EnvelopeCrypto
     public const int SignatureSize = 64;
     private static readonly byte[] Magic = "hzn-envelope"u8.ToArray();
     private static readonly byte[] KdfLabel = "horizon/envelope/v2/x25519-hkdf-sha256-aes-256-gcm"u8.ToArray();
-
-    // libsodium implements AES-256-GCM only where the CPU has AES and carry-less multiply
-    // instructions; edge boards without them (a Raspberry Pi 4, for one) still must open envelopes,
-    // so the same construction falls back to the runtime's AES-GCM (OpenSSL) there.
-    private static readonly bool SodiumAesGcm = Aes256Gcm.IsSupported;
 
     /// <summary>
     /// The header as associated data and signed bytes: every header field, each length-prefixed,
@@ -55,45 +49,56 @@ internal static class EnvelopeCrypto
         return signed;
     }
 
-    /// <summary>The AES-256-GCM key: X25519(private, public) through HKDF-SHA256, bound to both public keys and the nonce.</summary>
-    /// <exception cref="CryptographicException">The agreement failed (e.g. a low-order public key).</exception>
-    public static byte[] DeriveKey(Key privateKey, PublicKey peerPublicKey, ReadOnlySpan<byte> ephemeralPublicKey, ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> nonce)
+    /// <summary>
+    /// The AES-256-GCM key into <paramref name="key"/>: X25519(private, peer public) through
+    /// HKDF-SHA256 (salt: the nonce; info: the label, the ephemeral and the recipient public key).
+    /// False when the agreement fails (a low-order peer key). The shared secret never leaves this
+    /// method's stack and is zeroed before it returns.
+    /// </summary>
+    public static bool TryDeriveKey(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey, ReadOnlySpan<byte> ephemeralPublicKey,
+        ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> nonce, Span<byte> key)
     {
-        using var secret = KeyAgreementAlgorithm.X25519.Agree(privateKey, peerPublicKey)
-            ?? throw new CryptographicException("the X25519 agreement failed (low-order public key)");
-        var info = new byte[KdfLabel.Length + ephemeralPublicKey.Length + recipientPublicKey.Length];
-        KdfLabel.CopyTo(info, 0);
-        ephemeralPublicKey.CopyTo(info.AsSpan(KdfLabel.Length));
-        recipientPublicKey.CopyTo(info.AsSpan(KdfLabel.Length + ephemeralPublicKey.Length));
-        return KeyDerivationAlgorithm.HkdfSha256.DeriveBytes(secret, nonce, info, KeySize);
+        Span<byte> secret = stackalloc byte[X25519Native.KeySize];
+        try
+        {
+            if (!X25519Native.TryAgree(privateKey, peerPublicKey, secret))
+            {
+                return false;
+            }
+            Span<byte> info = stackalloc byte[KdfLabel.Length + ephemeralPublicKey.Length + recipientPublicKey.Length];
+            KdfLabel.CopyTo(info);
+            ephemeralPublicKey.CopyTo(info[KdfLabel.Length..]);
+            recipientPublicKey.CopyTo(info[(KdfLabel.Length + ephemeralPublicKey.Length)..]);
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, key[..KeySize], nonce, info);
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
     }
 
+    // AES-256-GCM through the runtime (OpenSSL): NSec's libsodium AES-GCM needs the key imported into
+    // sodium_malloc'd memory for every envelope (and exists only on CPUs with AES-NI and CLMUL), while
+    // the construction and its bytes are the same.
+
     /// <summary>Encrypts <paramref name="plaintext"/>; returns ciphertext followed by the 16-byte tag.</summary>
-    public static byte[] Encrypt(byte[] key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    public static byte[] Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         var sealedBytes = new byte[plaintext.Length + TagSize];
-        if (SodiumAesGcm)
-        {
-            using var aead = Key.Import(AeadAlgorithm.Aes256Gcm, key, KeyBlobFormat.RawSymmetricKey);
-            AeadAlgorithm.Aes256Gcm.Encrypt(aead, nonce, associatedData, plaintext, sealedBytes);
-        }
-        else
-        {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), associatedData);
-        }
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), associatedData);
         return sealedBytes;
     }
 
     /// <summary>The plaintext, or null when the tag does not verify under this key, nonce and associated data.</summary>
-    public static byte[]? Decrypt(byte[] key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> associatedData)
+    public static byte[]? Decrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> associatedData)
     {
-        var plaintext = new byte[ciphertext.Length - TagSize];
-        if (SodiumAesGcm)
+        if (ciphertext.Length < TagSize)
         {
-            using var aead = Key.Import(AeadAlgorithm.Aes256Gcm, key, KeyBlobFormat.RawSymmetricKey);
-            return AeadAlgorithm.Aes256Gcm.Decrypt(aead, nonce, associatedData, ciphertext, plaintext) ? plaintext : null;
+            return null;
         }
+        var plaintext = new byte[ciphertext.Length - TagSize];
         try
         {
             using var aes = new AesGcm(key, TagSize);

@@ -153,22 +153,21 @@ public sealed partial class EnvelopeOpener(
     /// <summary>The payload, or null when it does not decrypt for this recipient under this header.</summary>
     private byte[]? TryDecrypt(byte[] ephemeralKey, byte[] nonce, byte[] ciphertext, byte[] header)
     {
-        if (!PublicKey.TryImport(KeyAgreementAlgorithm.X25519, ephemeralKey, KeyBlobFormat.RawPublicKey, out var ephemeral) || ephemeral is null)
+        if (ephemeralKey.Length != X25519Native.KeySize || nonce.Length != EnvelopeCrypto.NonceSize)
         {
             return null;
         }
-        byte[] key;
+        Span<byte> key = stackalloc byte[EnvelopeCrypto.KeySize];
         try
         {
-            key = EnvelopeCrypto.DeriveKey(keys.Encryption, ephemeral, ephemeralKey, keys.EncryptionPublicKeyBytes, nonce);
+            return EnvelopeCrypto.TryDeriveKey(keys.EncryptionPrivateKey, ephemeralKey, ephemeralKey, keys.EncryptionPublicKeyBytes, nonce, key)
+                ? EnvelopeCrypto.Decrypt(key, nonce, ciphertext, header)
+                : null;
         }
-        catch (CryptographicException)
+        finally
         {
-            return null;
+            CryptographicOperations.ZeroMemory(key);
         }
-        var payload = EnvelopeCrypto.Decrypt(key, nonce, ciphertext, header);
-        CryptographicOperations.ZeroMemory(key);
-        return payload;
     }
 
     private static byte[] Base64(string value, string field)

@@ -27,11 +27,23 @@ public sealed class EnvelopeSealer(PartyAddress self, PartyKeys keys, EnvelopeOp
         {
             throw new ArgumentException("the recipient's encryption key must be an X25519 key", nameof(recipientEncryptionKey));
         }
-        using var ephemeral = Key.Create(KeyAgreementAlgorithm.X25519);
-        var ephemeralPublic = ephemeral.PublicKey.Export(KeyBlobFormat.RawPublicKey);
         var recipientPublic = recipientEncryptionKey.Export(KeyBlobFormat.RawPublicKey);
         var nonce = RandomNumberGenerator.GetBytes(EnvelopeCrypto.NonceSize);
-        var key = EnvelopeCrypto.DeriveKey(ephemeral, recipientEncryptionKey, ephemeralPublic, recipientPublic, nonce);
+        var ephemeralPublic = new byte[X25519Native.KeySize];
+        Span<byte> key = stackalloc byte[EnvelopeCrypto.KeySize];
+        Span<byte> ephemeral = stackalloc byte[X25519Native.KeySize];
+        try
+        {
+            X25519Native.CreateKey(ephemeral, ephemeralPublic);
+            if (!EnvelopeCrypto.TryDeriveKey(ephemeral, recipientPublic, ephemeralPublic, recipientPublic, nonce, key))
+            {
+                throw new CryptographicException("the X25519 agreement failed (low-order public key)");
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ephemeral);
+        }
 
         var now = timeProvider.GetUtcNow();
         var header = new Envelope

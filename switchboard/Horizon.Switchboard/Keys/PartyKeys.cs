@@ -21,7 +21,12 @@ public sealed class PartyKeys : IDisposable
         var parameters = new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None };
         // NSec derives both public keys (libsodium); NKeyText only writes them as NATS text.
         Identity = Key.Import(SignatureAlgorithm.Ed25519, NKeyText.SeedBytes(identitySeed, PrefixByte.User), KeyBlobFormat.RawPrivateKey, parameters);
-        Encryption = Key.Import(KeyAgreementAlgorithm.X25519, NKeyText.SeedBytes(encryptionSeed, PrefixByte.Curve), KeyBlobFormat.RawPrivateKey, parameters);
+        var encryptionBytes = NKeyText.SeedBytes(encryptionSeed, PrefixByte.Curve);
+        // Pinned, so the collector never leaves copies of it behind; zeroed on Dispose.
+        _encryptionPrivateKey = GC.AllocateArray<byte>(encryptionBytes.Length, pinned: true);
+        encryptionBytes.CopyTo(_encryptionPrivateKey, 0);
+        CryptographicOperations.ZeroMemory(encryptionBytes);
+        Encryption = Key.Import(KeyAgreementAlgorithm.X25519, _encryptionPrivateKey, KeyBlobFormat.RawPrivateKey, parameters);
         IdentityPublicKey = NKeyText.EncodePublicKey(PrefixByte.User, Identity.PublicKey.Export(KeyBlobFormat.RawPublicKey));
         EncryptionPublicKeyBytes = Encryption.PublicKey.Export(KeyBlobFormat.RawPublicKey);
         EncryptionPublicKey = NKeyText.EncodePublicKey(PrefixByte.Curve, EncryptionPublicKeyBytes);
@@ -30,8 +35,17 @@ public sealed class PartyKeys : IDisposable
     /// <summary>The Ed25519 identity key (envelope signatures; the NATS user key).</summary>
     public Key Identity { get; }
 
+    private readonly byte[] _encryptionPrivateKey;
+
     /// <summary>The X25519 encryption key envelopes are sealed to.</summary>
     public Key Encryption { get; }
+
+    /// <summary>
+    /// The raw X25519 private key, for opening envelopes without an NSec shared secret per envelope
+    /// (<see cref="Envelopes.X25519Native"/>). The identity seed is held in clear as well (the NATS
+    /// client signs with it), so this keeps no secret that was not in this process's memory already.
+    /// </summary>
+    internal ReadOnlySpan<byte> EncryptionPrivateKey => _encryptionPrivateKey;
 
     /// <summary>The identity key as a NATS user seed (<c>SU…</c>), for the NATS client's connect signature. Never log it.</summary>
     public string IdentitySeed { get; }
@@ -101,5 +115,6 @@ public sealed class PartyKeys : IDisposable
     {
         Identity.Dispose();
         Encryption.Dispose();
+        CryptographicOperations.ZeroMemory(_encryptionPrivateKey);
     }
 }
