@@ -9,13 +9,16 @@
 #   tools/bench/fleet-cpu.sh --runs 3 main HEAD -- --count 2000 --nodes-per-process 1000
 #
 # Options: --runs N (per revision, default 2), --results DIR (default /tmp/horizon-fleet-cpu-<UTC>),
-#          --limit SECONDS (each run, default 900). A revision named "worktree" is the work tree as it is.
-# Builds hold /tmp/horizon-build.lock; the runs hold /tmp/horizon-measure.lock (both with flock -o), so
-# other builds go on while nothing else measures.
+#          --limit SECONDS (each run, default 900), --lock-wait SECONDS (default: wait for the lock as long
+#          as it takes; after that many seconds the runs go ahead without it, and every line says so).
+#          A revision named "worktree" is the work tree as it is.
+# Builds hold /tmp/horizon-build.lock; the runs hold /tmp/horizon-measure.lock, so nothing else measures
+# meanwhile. Each figure is CPU time per agreement, which load beside the run changes little; both
+# revisions alternate, so they share whatever else the machine does.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RUNS=2 RESULTS="" LIMIT=900
+RUNS=2 RESULTS="" LIMIT=900 LOCK_WAIT=""
 usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail() { printf 'fleet-cpu.sh: %s\n' "$*" >&2; exit 1; }
 while (($#)); do
@@ -23,6 +26,7 @@ while (($#)); do
     --runs) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || fail "--runs needs a positive number"; RUNS="$2"; shift ;;
     --results) [[ -n "${2:-}" ]] || fail "--results needs a folder"; RESULTS="$2"; shift ;;
     --limit) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || fail "--limit needs seconds"; LIMIT="$2"; shift ;;
+    --lock-wait) [[ "${2:-}" =~ ^[0-9]+$ ]] || fail "--lock-wait needs seconds"; LOCK_WAIT="$2"; shift ;;
     -h|--help) usage ;;
     --) shift; break ;;
     -*) usage ;;
@@ -60,9 +64,14 @@ for rev in "${REVS[@]}"; do
 done
 
 exec 9>/tmp/horizon-measure.lock
-echo "waiting for /tmp/horizon-measure.lock"
-flock 9
-echo "holding /tmp/horizon-measure.lock from $(date -u +%H:%M:%S) UTC; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+LOCKED="holding /tmp/horizon-measure.lock"
+if ! flock -n 9; then
+  echo "waiting for /tmp/horizon-measure.lock${LOCK_WAIT:+ (at most $LOCK_WAIT s)}"
+  if ! flock ${LOCK_WAIT:+-w "$LOCK_WAIT"} 9; then
+    LOCKED="WITHOUT /tmp/horizon-measure.lock (still held after $LOCK_WAIT s by: $(fuser /tmp/horizon-measure.lock 2>/dev/null | xargs -n1 2>/dev/null | head -3 | xargs -I{} sh -c 'tr "\0" " " </proc/{}/cmdline | cut -c1-80' | paste -sd';'))"
+  fi
+fi
+echo "$LOCKED from $(date -u +%H:%M:%S) UTC; load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RESULTS/lock.txt"
 echo "command: $0 --runs $RUNS ${REVS[*]} -- ${SIM_ARGS[*]}" | tee "$RESULTS/command.txt"
 : >"$RESULTS/per-agreement.tsv"
 for ((run = 1; run <= RUNS; run++)); do
@@ -76,7 +85,8 @@ for ((run = 1; run <= RUNS; run++)); do
     set -e
     line="$(grep -m1 'per agreement:' "$log" || true)"
     settled="$(grep -m1 -oE 'last healthy agreement [0-9.]+ s' "$log" || true)"
-    printf '%s run %d (%s UTC, load %s, exit %d): %s; %s\n' "$label" "$run" "$started" "$load" "$status" "${settled:-no settle line}" "${line## }"
+    printf '%s run %d (%s UTC, load %s, exit %d%s): %s; %s\n' "$label" "$run" "$started" "$load" "$status" \
+      "$([[ "$LOCKED" == WITHOUT* ]] && echo ', measure lock not held')" "${settled:-no settle line}" "${line## }"
     # label, run, total, then name=value per component
     if [[ -n "$line" ]]; then
       total="$(sed -E 's/.*per agreement: ([0-9.]+) cpu-ms.*/\1/' <<<"$line")"
@@ -88,7 +98,7 @@ done
 flock -u 9
 
 echo
-echo "median cpu-ms per agreement (${SIM_ARGS[*]}; $RUNS run(s) each; logs in $RESULTS)"
+echo "median cpu-ms per agreement (${SIM_ARGS[*]}; $RUNS run(s) each; logs in $RESULTS; $(cut -d' ' -f1-5 "$RESULTS/lock.txt"))"
 python3 - "$RESULTS/per-agreement.tsv" "${labels[@]}" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(lambda: collections.defaultdict(list))
