@@ -16,6 +16,11 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
     private const int MaxEntries = 200_000;
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
 
+    // The cache keys of each identity, so forgetting one identity touches its own entries only. (It
+    // was a scan of every cached credential, on every node registration: quadratic in a formation.)
+    private readonly ConcurrentDictionary<(string Org, string Id), ConcurrentDictionary<string, byte>> _keysOf = new();
+    private int _stored;
+
     /// <summary>Who the credential names when it was verified within the cache lifetime; null otherwise.</summary>
     public Caller? Cached(string org, string id, string token) =>
         _cache.TryGetValue(CacheKey(org, id, token), out var hit) && hit.Expires > time.GetUtcNow() ? hit.Caller : null;
@@ -34,11 +39,7 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
             if (TokenHasher.Verify(token, row.TokenHash))
             {
                 var caller = new Caller(org, id, (CallerKind)row.Kind, row.Admin != 0, row.HubAdmin != 0, row.Owner);
-                if (_cache.Count >= MaxEntries)
-                {
-                    _cache.Clear();
-                }
-                _cache[key] = (caller, now + cacheLifetime);
+                Store(key, caller, now + cacheLifetime);
                 return caller;
             }
         }
@@ -55,12 +56,23 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
     /// </summary>
     public void Remember(string key, Caller caller, DateTimeOffset notAfter)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var expires = time.GetUtcNow() + cacheLifetime;
-        if (_cache.Count >= MaxEntries)
+        Store(key, caller, expires < notAfter ? expires : notAfter);
+    }
+
+    // Indexed before it is stored: a Forget that runs in between finds the key and removes the entry.
+    private void Store(string key, Caller caller, DateTimeOffset expires)
+    {
+        if (Interlocked.Increment(ref _stored) > MaxEntries)
         {
+            // Counts stores, not live entries: a clear at most every MaxEntries verifications.
             _cache.Clear();
+            _keysOf.Clear();
+            Interlocked.Exchange(ref _stored, 1);
         }
-        _cache[key] = (caller, expires < notAfter ? expires : notAfter);
+        _keysOf.GetOrAdd((caller.Org, caller.Id), _ => new(StringComparer.Ordinal))[key] = 0;
+        _cache[key] = (caller, expires);
     }
 
     private static string CacheKey(string org, string id, string token) =>
@@ -69,11 +81,11 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
     /// <summary>Forgets every cached credential of <paramref name="org"/>/<paramref name="id"/>.</summary>
     public void Forget(string org, string id)
     {
-        foreach (var entry in _cache)
+        if (_keysOf.TryRemove((org, id), out var keys))
         {
-            if (entry.Value.Caller.Org == org && entry.Value.Caller.Id == id)
+            foreach (var key in keys.Keys)
             {
-                _cache.TryRemove(entry.Key, out _);
+                _cache.TryRemove(key, out _);
             }
         }
     }
@@ -81,11 +93,11 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
     /// <summary>Forgets every cached credential of an org (the org was deleted).</summary>
     public void ForgetOrg(string org)
     {
-        foreach (var entry in _cache)
+        foreach (var identity in _keysOf.Keys)
         {
-            if (entry.Value.Caller.Org == org)
+            if (identity.Org == org)
             {
-                _cache.TryRemove(entry.Key, out _);
+                Forget(identity.Org, identity.Id);
             }
         }
     }
