@@ -68,6 +68,35 @@ public sealed class ChangeFeedTests(SqliteExchangeFixture fixture) : IClassFixtu
     }
 
     /// <summary>
+    /// Issue 19: an agbot of an org that was never granted sees another org's public definitions change (it
+    /// may deploy them), and nothing of its private ones: not even their ids.
+    /// </summary>
+    [Fact]
+    public async Task UngrantedAgbot_SeesChangesToAnotherOrgsPublicDefinitions_NotToItsPrivateOnes()
+    {
+        var owner = await Tenant.CreateAsync(fixture.Server);
+        var stranger = await Tenant.CreateAsync(fixture.Server, "stranger");
+        foreach (var (url, isPublic) in new[] { ("open-svc", true), ("secret-svc", false) })
+        {
+            using var created = await owner.SendAsync(HttpMethod.Post, $"orgs/{owner.Org}/services",
+                $$"""{"url":"{{url}}","version":"1.0.0","arch":"amd64","public":{{(isPublic ? "true" : "false")}}}""", "user");
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+        using var pattern = await owner.SendAsync(HttpMethod.Put, $"orgs/{owner.Org}/patterns/secret-pattern",
+            $$"""{"public":false,"services":[{"serviceUrl":"secret-svc","serviceOrgid":"{{owner.Org}}","serviceArch":"amd64","serviceVersions":[{"version":"1.0.0"}]}]}""", "user");
+        Assert.True(pattern.IsSuccessStatusCode, await pattern.Content.ReadAsStringAsync());
+
+        var direct = await stranger.Agbot.GetChangesAsync(owner.Org, new ChangesRequest());
+        var listed = await stranger.Agbot.GetChangesAsync(stranger.Org, new ChangesRequest { OrgList = [owner.Org] });
+
+        foreach (var feed in new[] { direct, listed })
+        {
+            var seen = feed.Changes.Where(c => c.OrgId == owner.Org).Select(c => $"{c.Resource} {c.Id}").ToList();
+            Assert.Equal(["service open-svc_1.0.0_amd64"], seen);
+        }
+    }
+
+    /// <summary>
     /// Writers commit concurrently while a reader follows the feed from mostRecentChangeId + 1.
     /// With ids that are taken before commit, a reader can pass an id whose transaction commits
     /// later and never see it; this reader must see every write exactly once.

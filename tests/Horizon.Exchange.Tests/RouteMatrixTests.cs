@@ -14,27 +14,35 @@ namespace Horizon.Exchange.Tests;
 /// <summary>
 /// Issue 19: every route and verb the exchange serves × every kind of identity, with the status each
 /// must get. The routes come from the exchange's own endpoint table, so a route added without a row
-/// here fails <see cref="EveryServedRoute_HasARow"/>. A refusal must write nothing: the change feed's
-/// watermark stays where it was.
+/// here fails <see cref="EveryServedRoute_HasARow"/>. Where a rule turns on the target rather than the
+/// route (another user's record, another node, a new id, a body that asks for more rights), a
+/// <see cref="Targets"/> row says who gets what. A refusal must write nothing: the change feed's
+/// watermark stays where it was. Nothing the exchange logged while serving them holds a secret.
 /// </summary>
 public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixture<SqliteExchangeFixture>
 {
     /// <summary>The identities, in the order of each row's expected statuses.</summary>
-    private static readonly string[] Roles = ["hub", "rootadmin", "admin", "user", "node", "agbot", "granted", "anon", "foreign"];
+    /// <remarks>
+    /// hub: root/root. rootadmin: an admin of the root org, not a hub admin. admin, user, node, agbot: the
+    /// tenant's own (node1 is the user's). granted: another org's agbot the tenant granted. anon: no
+    /// credentials. foreign: another org's admin. other: a second user of the tenant, owner of nothing.
+    /// stranger: an agbot of a third org, never granted.
+    /// </remarks>
+    private static readonly string[] Roles = ["hub", "rootadmin", "admin", "user", "node", "agbot", "granted", "anon", "foreign", "other", "stranger"];
 
     // Expected statuses, role by role in the order of Roles.
-    private const string Anyone = "200 200 200 200 200 200 200 200 200";
-    private const string Authenticated = "200 200 200 200 200 200 200 401 200";
-    private const string HubOnly = "200 403 403 403 403 403 403 401 403";
-    private const string Admins = "200 403 200 403 403 403 403 401 403";
-    private const string OrgMembers = "200 403 200 200 200 200 200 401 403";          // and the granted agbot
-    private const string NodeReaders = "200 403 200 200 200 200 200 401 403";         // node1: owner, itself, agbots that reach
-    private const string NodeWriters = "200 403 200 200 200 403 403 401 403";         // node1: admin, owner user, itself
-    private const string AgbotWriters = "200 403 200 403 403 200 403 401 403";        // agbot1: admin, itself
-    private const string DefinitionReaders = "200 403 200 200 200 200 200 401 403";   // a private definition
-    private const string DefinitionWriters = "200 403 200 200 403 403 403 401 403";   // owner user and admins
-    private const string Searchers = "200 403 200 403 403 200 200 401 403";           // admins and agbots that reach
-    private const string AdminsCreate = "201 403 201 403 403 403 403 401 403";
+    private const string Anyone = "200 200 200 200 200 200 200 200 200 200 200";
+    private const string Authenticated = "200 200 200 200 200 200 200 401 200 200 200";
+    private const string HubOnly = "200 403 403 403 403 403 403 401 403 403 403";
+    private const string Admins = "200 403 200 403 403 403 403 401 403 403 403";
+    private const string OrgMembers = "200 403 200 200 200 200 200 401 403 200 403";          // and the granted agbot
+    private const string NodeReaders = "200 403 200 200 200 200 200 401 403 403 403";         // node1: owner, itself, agbots that reach
+    private const string NodeWriters = "200 403 200 200 200 403 403 401 403 403 403";         // node1: admin, owner user, itself
+    private const string AgbotWriters = "200 403 200 403 403 200 403 401 403 403 403";        // agbot1: admin, itself
+    private const string DefinitionReaders = "200 403 200 200 200 200 200 401 403 200 403";   // a private definition
+    private const string DefinitionWriters = "200 403 200 200 403 403 403 401 403 403 403";   // owner user and admins
+    private const string Searchers = "200 403 200 403 403 200 200 401 403 403 403";           // admins and agbots that reach
+    private const string AdminsCreate = "201 403 201 403 403 403 403 401 403 403 403";
 
     /// <summary>Verb, route as the endpoint table spells it, body, expected statuses by role.</summary>
     public static readonly IReadOnlyList<(string Verb, string Route, string? Body, string Expected)> Rows =
@@ -46,13 +54,13 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         ("PUT", "/v1/orgs/{org}", """{"label":"x"}""", Admins),
         ("POST", "/v1/orgs/{org}", """{"label":"x"}""", Admins),
         ("DELETE", "/v1/orgs/{org}", null, HubOnly),
-        ("GET", "/v1/orgs/{org}/status", null, "200 403 200 200 403 200 200 401 403"),
+        ("GET", "/v1/orgs/{org}/status", null, "200 403 200 200 403 200 200 401 403 200 403"),
         ("GET", "/v1/orgs/{org}/users/", null, Admins),
-        ("GET", "/v1/orgs/{org}/users/{username}", null, "200 403 200 200 403 403 403 401 403"),
-        ("PUT", "/v1/orgs/{org}/users/{username}", """{"email":"u@example.com"}""", "200 403 200 200 403 403 403 401 403"),
-        ("POST", "/v1/orgs/{org}/users/{username}", """{"email":"u@example.com"}""", "200 403 200 200 403 403 403 401 403"),
-        ("DELETE", "/v1/orgs/{org}/users/{username}", null, "200 403 200 200 403 403 403 401 403"),
-        ("GET", "/v1/orgs/{org}/nodes/", null, "200 403 200 200 403 200 200 401 403"),
+        ("GET", "/v1/orgs/{org}/users/{username}", null, "200 403 200 200 403 403 403 401 403 403 403"),
+        ("PUT", "/v1/orgs/{org}/users/{username}", """{"email":"u@example.com"}""", "200 403 200 200 403 403 403 401 403 403 403"),
+        ("POST", "/v1/orgs/{org}/users/{username}", """{"email":"u@example.com"}""", "200 403 200 200 403 403 403 401 403 403 403"),
+        ("DELETE", "/v1/orgs/{org}/users/{username}", null, "200 403 200 200 403 403 403 401 403 403 403"),
+        ("GET", "/v1/orgs/{org}/nodes/", null, "200 403 200 200 403 200 200 401 403 200 403"),
         ("GET", "/v1/orgs/{org}/nodes/{id}", null, NodeReaders),
         ("PUT", "/v1/orgs/{org}/nodes/{id}", """{"arch":"arm64"}""", NodeWriters),
         ("PATCH", "/v1/orgs/{org}/nodes/{id}", """{"arch":"arm64"}""", NodeWriters),
@@ -71,16 +79,16 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         ("GET", "/v1/orgs/{org}/nodes/{id}/agreements/{agreementId}", null, NodeReaders),
         ("PUT", "/v1/orgs/{org}/nodes/{id}/agreements/{agreementId}", """{"state":"negotiating"}""", NodeWriters),
         ("DELETE", "/v1/orgs/{org}/nodes/{id}/agreements/{agreementId}", null, NodeWriters),
-        ("GET", "/v1/orgs/{org}/agbots/", null, "200 403 200 200 200 200 403 401 403"),
+        ("GET", "/v1/orgs/{org}/agbots/", null, "200 403 200 200 200 200 403 401 403 200 403"),
         ("GET", "/v1/orgs/{org}/agbots/{id}", null, Authenticated),
         ("PUT", "/v1/orgs/{org}/agbots/{id}", """{"name":"renamed"}""", AgbotWriters),
         ("DELETE", "/v1/orgs/{org}/agbots/{id}", null, AgbotWriters),
         ("POST", "/v1/orgs/{org}/agbots/{id}/heartbeat", null, AgbotWriters),
         ("GET", "/v1/orgs/{org}/agbots/{id}/patterns", null, AgbotWriters),
-        ("POST", "/v1/orgs/{org}/agbots/{id}/patterns", """{"patternOrgid":"{org}","pattern":"pat2"}""", "201 403 201 403 403 201 403 401 403"),
+        ("POST", "/v1/orgs/{org}/agbots/{id}/patterns", """{"patternOrgid":"{org}","pattern":"pat2"}""", "201 403 201 403 403 201 403 401 403 403 403"),
         ("DELETE", "/v1/orgs/{org}/agbots/{id}/patterns/{servedId}", null, AgbotWriters),
         ("GET", "/v1/orgs/{org}/agbots/{id}/businesspols", null, AgbotWriters),
-        ("POST", "/v1/orgs/{org}/agbots/{id}/businesspols", """{"businessPolOrgid":"{org}","businessPol":"pol2"}""", "201 403 201 403 403 201 403 401 403"),
+        ("POST", "/v1/orgs/{org}/agbots/{id}/businesspols", """{"businessPolOrgid":"{org}","businessPol":"pol2"}""", "201 403 201 403 403 201 403 401 403 403 403"),
         ("DELETE", "/v1/orgs/{org}/agbots/{id}/businesspols/{servedId}", null, AgbotWriters),
         ("GET", "/v1/orgs/{org}/agbots/{id}/agreements", null, AgbotWriters),
         ("GET", "/v1/orgs/{org}/agbots/{id}/agreements/{agreementId}", null, AgbotWriters),
@@ -95,14 +103,14 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         ("GET", "/v1/orgs/{org}/services/", null, Authenticated),
         ("GET", "/v1/orgs/{org}/services/{id}", null, DefinitionReaders),
         ("PUT", "/v1/orgs/{org}/services/{id}", """{"url":"svc","version":"1.0.0","arch":"amd64","public":false}""", DefinitionWriters),
-        ("POST", "/v1/orgs/{org}/services/", """{"url":"svc","version":"2.0.0","arch":"amd64"}""", "201 403 201 201 403 403 403 401 403"),
+        ("POST", "/v1/orgs/{org}/services/", """{"url":"svc","version":"2.0.0","arch":"amd64"}""", "201 403 201 201 403 403 403 401 403 201 403"),
         ("DELETE", "/v1/orgs/{org}/services/{id}", null, DefinitionWriters),
         ("GET", "/v1/orgs/{org}/patterns/", null, Authenticated),
         ("GET", "/v1/orgs/{org}/patterns/{id}", null, DefinitionReaders),
         ("PUT", "/v1/orgs/{org}/patterns/{id}", PatternJson, DefinitionWriters),
         ("POST", "/v1/orgs/{org}/patterns/{id}", PatternJson, DefinitionWriters),
         ("DELETE", "/v1/orgs/{org}/patterns/{id}", null, DefinitionWriters),
-        ("GET", "/v1/orgs/{org}/business/policies/", null, "200 403 200 200 200 200 200 401 403"),
+        ("GET", "/v1/orgs/{org}/business/policies/", null, "200 403 200 200 200 200 200 401 403 200 403"),
         ("GET", "/v1/orgs/{org}/business/policies/{id}", null, DefinitionReaders),
         ("PUT", "/v1/orgs/{org}/business/policies/{id}", PolicyJson, DefinitionWriters),
         ("POST", "/v1/orgs/{org}/business/policies/{id}", PolicyJson, DefinitionWriters),
@@ -110,16 +118,16 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         ("GET", "/v1/orgs/{org}/services/{service}/policy/", null, DefinitionReaders),
         ("PUT", "/v1/orgs/{org}/services/{service}/policy/", """{"properties":[],"constraints":[]}""", DefinitionWriters),
         ("DELETE", "/v1/orgs/{org}/services/{service}/policy/", null, DefinitionWriters),
-        ("POST", "/v1/orgs/{org}/changes", "{}", "200 403 200 200 200 200 200 401 403"),
+        ("POST", "/v1/orgs/{org}/changes", "{}", "200 403 200 200 200 200 200 401 403 200 200"), // stranger: public definitions only (ChangeFeedTests)
         ("POST", "/v1/orgs/{org}/patterns/{pattern}/search", "{}", Searchers),
         ("POST", "/v1/orgs/{org}/business/policies/{policy}/search", "{}", Searchers),
         ("POST", "/v1/orgs/{org}/search/nodehealth", "{}", Searchers),
         // Enrollment (issue 22). A device has no identity yet: what it sends is checked, not who sends it, so
         // every role gets the same answer on the device's routes (a fresh vouched request, the CA, a result).
         ("GET", "/v1/enrollment/ca", null, Anyone),
-        ("POST", "/v1/orgs/{org}/enrollments/", "{submission}", "202 202 202 202 202 202 202 202 202"),
+        ("POST", "/v1/orgs/{org}/enrollments/", "{submission}", "202 202 202 202 202 202 202 202 202 202 202"),
         ("GET", "/v1/orgs/{org}/enrollments/{id}/result", null, Anyone),
-        ("POST", "/v1/orgs/{org}/nodes/{id}/certificate/renew", "{}", "401 401 401 401 401 401 401 401 401"),
+        ("POST", "/v1/orgs/{org}/nodes/{id}/certificate/renew", "{}", "401 401 401 401 401 401 401 401 401 401 401"),
         ("GET", "/v1/orgs/{org}/enrollments/", null, Admins),
         ("GET", "/v1/orgs/{org}/enrollments/{id}", null, Admins),
         ("POST", "/v1/orgs/{org}/enrollments/{id}/approve", """{"node":"dev1"}""", Admins),
@@ -133,6 +141,38 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         ("GET", "/v1/orgs/{org}/enrollmentrules/", null, Admins),
         ("POST", "/v1/orgs/{org}/enrollmentrules/", """{"name":"rule2","arch":"amd64"}""", AdminsCreate),
         ("DELETE", "/v1/orgs/{org}/enrollmentrules/{name}", null, Admins),
+    ];
+
+    /// <summary>
+    /// Rules that turn on the target: role, verb, path under the tenant's org, body, status. "node2" is a
+    /// second node of the user's; "newbie", "newnode", "newbot" do not exist yet.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Role, string Verb, string Path, string? Body, int Expected)> Targets =
+    [
+        ("user", "GET", "users/other", null, 403),
+        ("other", "GET", "users/user", null, 403),
+        ("user", "PUT", "users/newbie", """{"password":"pw-newbie"}""", 403),
+        ("admin", "PUT", "users/newbie", """{"password":"pw-newbie"}""", 201),
+        ("user", "PUT", "users/user", """{"password":"pw-1","admin":true}""", 403),
+        ("admin", "PUT", "users/boss", """{"password":"pw-boss","hubAdmin":true}""", 400),
+        ("admin", "POST", "users/user", """{"hubAdmin":true}""", 400),
+        ("node", "GET", "nodes/node2", null, 403),
+        ("node", "PUT", "nodes/node2", """{"arch":"arm64"}""", 403),
+        ("node", "POST", "nodes/node2/heartbeat", null, 403),
+        ("node", "PUT", "nodes/node2/status", """{"services":[]}""", 403),
+        ("user", "PUT", "nodes/newnode", """{"token":"tok-newnode","arch":"amd64"}""", 201),
+        ("other", "PUT", "nodes/newnode", """{"token":"tok-newnode","arch":"amd64"}""", 201),
+        ("admin", "PUT", "nodes/newnode", """{"token":"tok-newnode","arch":"amd64"}""", 201),
+        ("node", "PUT", "nodes/newnode", """{"token":"tok-newnode","arch":"amd64"}""", 403),
+        ("agbot", "PUT", "nodes/newnode", """{"token":"tok-newnode","arch":"amd64"}""", 403),
+        ("granted", "PUT", "nodes/newnode", """{"token":"tok-newnode","arch":"amd64"}""", 403),
+        ("foreign", "PUT", "nodes/newnode", """{"token":"tok-newnode","arch":"amd64"}""", 403),
+        ("admin", "PUT", "agbots/newbot", """{"token":"tok-newbot","name":"x"}""", 201),
+        ("user", "PUT", "agbots/newbot", """{"token":"tok-newbot","name":"x"}""", 403),
+        ("node", "PUT", "agbots/newbot", """{"token":"tok-newbot","name":"x"}""", 403),
+        ("agbot", "PUT", "agbots/newbot", """{"token":"tok-newbot","name":"x"}""", 403),
+        ("admin", "PUT", "", """{"label":"x","limits":{"maxNodes":2000000000}}""", 403),
+        ("hub", "PUT", "", """{"label":"x","limits":{"maxNodes":2000000000}}""", 200),
     ];
 
     /// <summary>Per tenant: its enrollment certificate (vouching for fresh requests) and its pending request's id.</summary>
@@ -179,6 +219,7 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
     public async Task EveryRole_OnEveryRoute_GetsItsStatus_AndARefusalWritesNothing()
     {
         var foreign = await Tenant.CreateAsync(fixture.Server, "foreign");
+        _stranger = await Tenant.CreateAsync(fixture.Server, "stranger");
         var rootAdmin = $"radm{Guid.NewGuid():N}"[..16];
         await fixture.Server.Root.PutUserAsync("root", rootAdmin, new ExchangeUser { Password = Tenant.Password, Admin = true });
         var shared = await SetUpAsync(foreign);
@@ -207,6 +248,51 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
             }
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} cells differ:\n" + string.Join('\n', failures));
+        AssertNoSecretLogged();
+    }
+
+    [Fact]
+    public async Task EveryRole_OnTargetsItDoesNotOwn_GetsItsStatus_AndARefusalWritesNothing()
+    {
+        var foreign = await Tenant.CreateAsync(fixture.Server, "foreign");
+        _stranger = await Tenant.CreateAsync(fixture.Server, "stranger");
+        var rootAdmin = $"radm{Guid.NewGuid():N}"[..16];
+        await fixture.Server.Root.PutUserAsync("root", rootAdmin, new ExchangeUser { Password = Tenant.Password, Admin = true });
+        foreach (var secret in (string[])["tok-node2", "tok-newnode", "tok-newbot", "pw-newbie", "pw-boss"])
+        {
+            fixture.Server.LogScan.Add(secret);
+        }
+        var failures = new List<string>();
+        foreach (var (role, verb, path, body, expected) in Targets)
+        {
+            // A tenant per row: a row that may succeed must not change what the next one meets.
+            var tenant = await Tenant.CreateAsync(fixture.Server);
+            await tenant.User.PutNodeAsync(tenant.Org, "node2", new ExchangeNode { Token = "tok-node2", Arch = "amd64" });
+            await tenant.Admin.GrantAgbotAsync(tenant.Org, foreign.Org, "agbot1");
+            var before = await WatermarkAsync();
+            using var response = await SendAsync(role, verb, $"orgs/{tenant.Org}{(path.Length == 0 ? "" : "/" + path)}", body, tenant, foreign, rootAdmin);
+            var status = (int)response.StatusCode;
+            if (status != expected)
+            {
+                failures.Add($"{role} {verb} {path}: expected {expected}, got {status} {await response.Content.ReadAsStringAsync()}");
+            }
+            else if (status >= 400 && await WatermarkAsync() != before)
+            {
+                failures.Add($"{role} {verb} {path}: refused with {status}, yet the change feed moved");
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {Targets.Count} rows differ:\n" + string.Join('\n', failures));
+        AssertNoSecretLogged();
+    }
+
+    private Tenant? _stranger;
+
+    /// <summary>The log scan of this class's exchange: lines were logged, none holds a secret the matrix sent.</summary>
+    private void AssertNoSecretLogged()
+    {
+        var scan = fixture.Server.LogScan;
+        Assert.True(scan.Lines > 0, "the exchange logged nothing: the scan proves nothing");
+        Assert.True(scan.Leaks.Count == 0, "log lines holding a secret:\n" + string.Join('\n', scan.Leaks));
     }
 
     private async Task<long> WatermarkAsync() => (await fixture.Server.Root.GetStatusAsync()).MostRecentChangeId;
@@ -287,6 +373,8 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
             "agbot" => (tenant.Org, "agbot1", Tenant.Password),
             "granted" => (foreign.Org, "agbot1", Tenant.Password),
             "foreign" => (foreign.Org, "admin", Tenant.Password),
+            "other" => (tenant.Org, "other", Tenant.Password),
+            "stranger" => (_stranger!.Org, "agbot1", Tenant.Password),
             _ => null,
         };
         if (who is { } w)

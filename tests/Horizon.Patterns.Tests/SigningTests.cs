@@ -102,45 +102,44 @@ public sealed class SigningTests
     public void KeyIds_OfDifferentKeys_Differ() => Assert.NotEqual(Keys.KeyId, SigningKeys.Create().KeyId);
 
     [Fact]
-    public void RsaPrivateKey_InPkcs8_IsRejectedSayingItCannotCarryOver()
+    public void RsaPrivateKey_InPkcs8_SignsADeploymentItsPublicKeyVerifies()
     {
         using var rsa = RSA.Create(2048);
 
-        var ex = Assert.Throws<SigningKeyException>(() => DeploymentSigner.Sign(Deployment, rsa.ExportPkcs8PrivateKeyPem()));
+        var signature = DeploymentSigner.Sign(Deployment, rsa.ExportPkcs8PrivateKeyPem());
 
-        Assert.Contains("RSA keys cannot carry over", ex.Message, StringComparison.Ordinal);
+        Assert.True(DeploymentSigner.Verify(Deployment, signature, rsa.ExportSubjectPublicKeyInfoPem()));
+        Assert.True(DeploymentSigner.Verify(Deployment, signature, rsa.ExportRSAPublicKeyPem()));
     }
 
     [Fact]
-    public void RsaPrivateKey_InPkcs1_IsRejectedSayingItCannotCarryOver()
+    public void RsaPrivateKey_WhereOnlyAP256KeyWillDo_IsRejectedSayingSo()
     {
         using var rsa = RSA.Create(2048);
 
         var ex = Assert.Throws<SigningKeyException>(() => SigningKeys.LoadPrivateKey(rsa.ExportRSAPrivateKeyPem()));
 
-        Assert.Contains("RSA keys cannot carry over", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("needs an ECDSA P-256 key", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void RsaPublicKey_IsRejectedSayingItCannotCarryOver()
+    public void RsaPublicKey_RejectsAGarbageSignature_WithoutThrowing()
     {
         using var rsa = RSA.Create(2048);
 
-        var ex = Assert.Throws<SigningKeyException>(() => DeploymentSigner.Verify(Deployment, "AAAA", rsa.ExportSubjectPublicKeyInfoPem()));
-
-        Assert.Contains("RSA keys cannot carry over", ex.Message, StringComparison.Ordinal);
+        Assert.False(DeploymentSigner.Verify(Deployment, "AAAA", rsa.ExportSubjectPublicKeyInfoPem()));
     }
 
     [Fact]
-    public void RsaCertificate_IsRejectedSayingItCannotCarryOver()
+    public void RsaCertificate_VerifiesLikeItsPublicKey_AndHasTheSameKeyId()
     {
         using var rsa = RSA.Create(2048);
         using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=old", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        var signature = DeploymentSigner.Sign(Deployment, rsa.ExportRSAPrivateKeyPem());
 
-        var ex = Assert.Throws<SigningKeyException>(() => SigningKeys.LoadPublicKey(certificate.ExportCertificatePem()));
-
-        Assert.Contains("RSA keys cannot carry over", ex.Message, StringComparison.Ordinal);
+        Assert.True(DeploymentSigner.Verify(Deployment, signature, certificate.ExportCertificatePem()));
+        Assert.Equal(SigningKeys.KeyId(rsa.ExportSubjectPublicKeyInfoPem()), SigningKeys.KeyId(certificate.ExportCertificatePem()));
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace Horizon.Exchange.Api;
 /// from <c>mostRecentChangeId + 1</c>; nothing committed is ever skipped (see <see cref="ChangeLog"/>).
 /// A node sees changes to itself and to the org's definitions and agbots; users the whole org;
 /// hub admins and agbots may add further orgs with <c>orgList</c>; an agbot sees all of an org that
-/// granted it (agbotgrants) and only definition changes of any other.
+/// granted it (agbotgrants) and, of any other, only changes to definitions that are public (a private
+/// one's id is that org's business; a deleted public one is gone from the agbot's next catalog read).
 /// </summary>
 internal static class ChangesApi
 {
@@ -61,9 +62,19 @@ internal static class ChangesApi
         var mostRecent = full ? page[^1].Id : Math.Max(watermark, request.ChangeId - 1);
         // A read cut short by its window says so like a full page does, so the reader asks again at once.
         var hitMax = full || truncated;
-        var visible = caller.Kind == CallerKind.Node ? page.Where(c => VisibleToNode(caller, c))
-            : reachable is not null ? page.Where(c => reachable.Contains(c.Org) || DefinitionResources.Contains(c.Resource))
-            : page;
+        IEnumerable<ChangeRecord> visible = page;
+        if (caller.Kind == CallerKind.Node)
+        {
+            visible = page.Where(c => VisibleToNode(caller, c));
+        }
+        else if (reachable is not null)
+        {
+            var definitions = page.Where(c => !reachable.Contains(c.Org) && DefinitionResources.ContainsKey(c.Resource))
+                .Select(c => (Kind: DefinitionResources[c.Resource], c.Org, Id: c.ResourceId)).ToList();
+            var isPublic = await exchange.Definitions.PublicAmongAsync(definitions, http.RequestAborted);
+            visible = page.Where(c => reachable.Contains(c.Org)
+                || (DefinitionResources.TryGetValue(c.Resource, out var kind) && isPublic.Contains($"{kind}/{c.Org}/{c.ResourceId}")));
+        }
         return TypedResults.Ok(new ChangesResponse
         {
             Changes = visible.Select(c => new ChangeEntry
@@ -81,8 +92,16 @@ internal static class ChangesApi
         });
     }
 
-    /// <summary>What an agbot sees of an org that has not granted it: definitions, some of which are public.</summary>
-    private static readonly HashSet<string> DefinitionResources = new(StringComparer.Ordinal) { "service", "pattern", "servicepolicy" };
+    /// <summary>
+    /// What an agbot may see of an org that has not granted it: changes to its public definitions, by the
+    /// change's resource and the kind of definition whose publicness decides (a service policy: its service's).
+    /// </summary>
+    private static readonly Dictionary<string, string> DefinitionResources = new(StringComparer.Ordinal)
+    {
+        ["service"] = "service",
+        ["pattern"] = "pattern",
+        ["servicepolicy"] = "service",
+    };
 
     private static bool VisibleToNode(Caller node, ChangeRecord change) =>
         change.Resource.StartsWith("node", StringComparison.Ordinal) ? change.ResourceId == node.Id

@@ -23,6 +23,26 @@ public sealed class DefinitionStore(IStorageProvider storage, ChangeLog changes)
             new { kind, org, publicOnly = publicOnly ? 1L : 0L }, cancellationToken: cancellationToken))).AsList();
     }
 
+    /// <summary>Of the (kind, org, id) triples given, those whose definition exists and is public now, as "kind/org/id".</summary>
+    public async Task<HashSet<string>> PublicAmongAsync(IReadOnlyCollection<(string Kind, string Org, string Id)> definitions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (definitions.Count == 0)
+        {
+            return found;
+        }
+        var parameters = new DynamicParameters();
+        var orgs = SqlList.In("org", definitions.Select(d => d.Org).Distinct(StringComparer.Ordinal).ToList(), parameters, "o");
+        var ids = SqlList.In("id", definitions.Select(d => d.Id).Distinct(StringComparer.Ordinal).ToList(), parameters, "i");
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Kind, string Org, string Id)>(new CommandDefinition(
+            $"SELECT kind, org, id FROM definitions WHERE ispublic = 1 AND {orgs} AND {ids}", parameters, cancellationToken: cancellationToken));
+        var wanted = definitions.Select(d => $"{d.Kind}/{d.Org}/{d.Id}").ToHashSet(StringComparer.Ordinal);
+        found.UnionWith(rows.Select(r => $"{r.Kind}/{r.Org}/{r.Id}").Where(wanted.Contains));
+        return found;
+    }
+
     /// <summary>Creates or replaces; creation of a service counts against <paramref name="maxOfKind"/>.</summary>
     public async Task<WriteResult> SaveAsync(DefinitionRecord definition, long maxOfKind, CancellationToken cancellationToken = default)
     {

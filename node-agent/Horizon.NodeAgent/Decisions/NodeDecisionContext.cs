@@ -7,8 +7,10 @@ namespace Horizon.NodeAgent.Decisions;
 /// <param name="Arch">The node's architecture, Open Horizon naming.</param>
 /// <param name="AllowPrivileged">Whether the node owner allows privileged containers and the host network.</param>
 /// <param name="PublisherKeys">The signing keys (PEM) the exchange holds for a service; empty when none.</param>
+/// <param name="PublisherKeyRefusal">Why the exchange refused to show the node a service (its 403 reason), or null.</param>
 public sealed record NodeDecisionContext(
     string? Pattern,
     string Arch,
     bool AllowPrivileged,
-    Func<WorkloadService, IReadOnlyList<string>> PublisherKeys);
+    Func<WorkloadService, IReadOnlyList<string>> PublisherKeys,
+    Func<WorkloadService, string?>? PublisherKeyRefusal = null);

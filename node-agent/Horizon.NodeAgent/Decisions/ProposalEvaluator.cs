@@ -68,7 +68,11 @@ public static class ProposalEvaluator
         var keys = node.PublisherKeys(service);
         if (keys.Count == 0)
         {
-            return ProposalDecision.Decline(CancelReason.ImageSignatureVerificationFailure, $"the exchange holds no signing key for {service.Key}");
+            // A 403 is a permission problem (a private service of another org), not a missing key: say who may not read what.
+            return ProposalDecision.Decline(CancelReason.ImageSignatureVerificationFailure,
+                node.PublisherKeyRefusal?.Invoke(service) is { } refusal
+                    ? $"permission denied: the exchange refused (403) to show {service.Key} to this node, so its signature cannot be checked: {refusal}"
+                    : $"the exchange holds no signing key for {service.Key}");
         }
         foreach (var key in keys)
         {

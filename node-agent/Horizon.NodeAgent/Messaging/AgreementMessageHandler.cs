@@ -97,13 +97,14 @@ public sealed partial class AgreementMessageHandler(
     private async Task OnProposalAsync(PartyAddress from, Proposal proposal, PublisherKeyReader publisherKeys, SendMessage send, CancellationToken cancellationToken)
     {
         var terms = proposal.Terms;
-        var keys = await publisherKeys.ReadAsync(new[] { terms.Service }.Concat(terms.Dependencies), cancellationToken);
+        var keys = await publisherKeys.ReadWithRefusalsAsync(new[] { terms.Service }.Concat(terms.Dependencies), cancellationToken);
         var registration = registrations.Current;
         var context = new NodeDecisionContext(
             registration?.Pattern,
             node.Arch,
             registration?.AllowsPrivileged() ?? options.AllowPrivileged,
-            service => keys.TryGetValue(service.Key, out var found) ? found : []);
+            service => keys.Keys.TryGetValue(service.Key, out var found) ? found : [],
+            service => keys.Refusals.GetValueOrDefault(service.Key));
         var decision = ProposalEvaluator.Evaluate(proposal, context);
         var valid = AgreementId.IsValid(proposal.AgreementId);
         eventLog.Record(valid ? proposal.AgreementId : null,
@@ -140,12 +141,13 @@ public sealed partial class AgreementMessageHandler(
             Log.UpdateUnderWay(logger, update.AgreementId);
             return;
         }
-        var keys = await publisherKeys.ReadAsync(new[] { terms.Service }.Concat(terms.Dependencies), cancellationToken);
+        var keys = await publisherKeys.ReadWithRefusalsAsync(new[] { terms.Service }.Concat(terms.Dependencies), cancellationToken);
         var context = new NodeDecisionContext(
             registrations.Current?.Pattern,
             node.Arch,
             registrations.Current?.AllowsPrivileged() ?? options.AllowPrivileged,
-            service => keys.TryGetValue(service.Key, out var found) ? found : []);
+            service => keys.Keys.TryGetValue(service.Key, out var found) ? found : [],
+            service => keys.Refusals.GetValueOrDefault(service.Key));
         var decision = ProposalEvaluator.Evaluate(new Proposal { AgreementId = update.AgreementId, Terms = terms }, context);
         if (!decision.Accept)
         {

@@ -2,7 +2,7 @@ namespace Horizon.Patterns.Signing;
 
 /// <summary>
 /// Thrown when a key or certificate cannot be used for deployment signing: malformed PEM, a key of
-/// another algorithm (Open Horizon's RSA keys cannot carry over), or a curve other than P-256.
+/// another algorithm, an RSA key of an unusable size, or a curve other than P-256.
 /// </summary>
 public sealed class SigningKeyException : Exception
 {

@@ -5,14 +5,15 @@ using System.Security.Cryptography.X509Certificates;
 namespace Horizon.Patterns.Signing;
 
 /// <summary>
-/// Loads and creates the ECDSA P-256 keys publishers sign deployments with: PKCS#8 private keys,
-/// SPKI public keys and (as Open Horizon allows) self-signed X.509 certificates, all PEM.
+/// Loads and creates the keys publishers sign deployments with, all PEM: PKCS#8 private keys, SPKI
+/// public keys and (as Open Horizon allows) self-signed X.509 certificates. Horizon creates ECDSA P-256
+/// keys; the RSA keys Open Horizon's <c>hzn key create</c> made (PKCS#1 or PKCS#8, 2048 bits or more)
+/// sign and verify deployments too (<see cref="LoadSigningPrivateKey"/>, <see cref="LoadSigningPublicKey"/>).
 /// </summary>
 public static class SigningKeys
 {
     private const string RsaMessage =
-        "RSA keys cannot carry over from Open Horizon: Horizon signs deployments with ECDSA P-256 only. " +
-        "Create a new key pair (hzn key create) and publish again.";
+        "this needs an ECDSA P-256 key (hzn key create makes one); RSA keys sign and verify deployments, nothing else";
 
     private const string RsaOid = "1.2.840.113549.1.1.1";
     private const string EcOid = "1.2.840.10045.2.1";
@@ -151,17 +152,93 @@ public static class SigningKeys
     }
 
     /// <summary>
+    /// A deployment-signing private key: ECDSA P-256 (<see cref="ECDsa"/>), or RSA as Open Horizon's keys
+    /// are (<see cref="RSA"/>: "RSA PRIVATE KEY" or PKCS#8, 2048 to 16384 bits). The caller disposes it.
+    /// </summary>
+    /// <exception cref="SigningKeyException">The PEM is malformed, encrypted, or holds another kind or size of key.</exception>
+    public static AsymmetricAlgorithm LoadSigningPrivateKey(string pem)
+    {
+        ArgumentNullException.ThrowIfNull(pem);
+        var (label, der) = ReadPem(pem);
+        return label switch
+        {
+            "RSA PRIVATE KEY" => LoadRsa(rsa => rsa.ImportRSAPrivateKey(der, out _), "private"),
+            "PRIVATE KEY" when Pkcs8Algorithm(der) == RsaOid => LoadRsa(rsa => rsa.ImportPkcs8PrivateKey(der, out _), "private"),
+            _ => LoadPrivateKey(pem),
+        };
+    }
+
+    /// <summary>
+    /// A deployment-signing public key from an SPKI PEM, a certificate PEM or (RSA) an "RSA PUBLIC KEY" PEM:
+    /// ECDSA P-256 (<see cref="ECDsa"/>) or RSA of 2048 to 16384 bits (<see cref="RSA"/>). The caller disposes it.
+    /// </summary>
+    /// <exception cref="SigningKeyException">The PEM is malformed or holds another kind or size of key.</exception>
+    public static AsymmetricAlgorithm LoadSigningPublicKey(string pem)
+    {
+        ArgumentNullException.ThrowIfNull(pem);
+        var (label, der) = ReadPem(pem);
+        if (label == "RSA PUBLIC KEY")
+        {
+            return LoadRsa(rsa => rsa.ImportRSAPublicKey(der, out _), "public");
+        }
+        if (label is "PUBLIC KEY" or "CERTIFICATE" && Spki(label, der) is var spki && SpkiAlgorithm(spki) == RsaOid)
+        {
+            return LoadRsa(rsa => rsa.ImportSubjectPublicKeyInfo(spki, out _), "public");
+        }
+        return LoadPublicKey(pem);
+    }
+
+    /// <summary>
     /// The key id: lowercase hex SHA-256 of the DER SubjectPublicKeyInfo, so the same key has the same
     /// id whether it came as a public key or inside a certificate.
     /// </summary>
     /// <exception cref="SigningKeyException">The PEM is not a usable public key or certificate.</exception>
     public static string KeyId(string publicKeyOrCertificatePem)
     {
-        using var key = LoadPublicKey(publicKeyOrCertificatePem);
-        return KeyId(key);
+        using var key = LoadSigningPublicKey(publicKeyOrCertificatePem);
+        return Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
     }
 
-    internal static string KeyId(ECDsa key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
+    private static RSA LoadRsa(Action<RSA> import, string which)
+    {
+        var rsa = RSA.Create();
+        try
+        {
+            import(rsa);
+            if (rsa.KeySize is < RsaSignatures.MinimumKeyBits or > RsaSignatures.MaximumKeyBits)
+            {
+                throw new SigningKeyException($"the RSA key has {rsa.KeySize} bits; deployments are signed with {RsaSignatures.MinimumKeyBits} to {RsaSignatures.MaximumKeyBits}");
+            }
+            return rsa;
+        }
+        catch (CryptographicException ex)
+        {
+            rsa.Dispose();
+            throw new SigningKeyException($"the RSA {which} key PEM is malformed", ex);
+        }
+        catch
+        {
+            rsa.Dispose();
+            throw;
+        }
+    }
+
+    private static byte[] Spki(string label, byte[] der)
+    {
+        if (label != "CERTIFICATE")
+        {
+            return der;
+        }
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
+            return certificate.PublicKey.ExportSubjectPublicKeyInfo();
+        }
+        catch (CryptographicException ex)
+        {
+            throw new SigningKeyException("the certificate PEM is malformed", ex);
+        }
+    }
 
     private static (string Label, byte[] Der) ReadPem(string pem)
     {

@@ -13,19 +13,23 @@ namespace Horizon.Testing.Exchange;
 
 /// <summary>
 /// A real exchange on Kestrel at 127.0.0.1 on a port the kernel picks, on its own SQLite file (or
-/// a given PostgreSQL database). Tests talk to it over HTTP like any other client.
+/// a given PostgreSQL database). Tests talk to it over HTTP like any other client. Everything it logs
+/// is scanned for the secrets the test used with it (<see cref="LogScan"/>); a leak fails the test
+/// that started it when the server is disposed.
 /// </summary>
 public sealed class ExchangeServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TempDirectory? _directory;
     private readonly List<ExchangeClient> _clients = [];
+    private readonly SecretLogScan? _logScan;
 
-    private ExchangeServer(WebApplication app, TempDirectory? directory, string rootPassword)
+    private ExchangeServer(WebApplication app, TempDirectory? directory, string rootPassword, SecretLogScan? logScan)
     {
         _app = app;
         _directory = directory;
         RootPassword = rootPassword;
+        _logScan = logScan;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = new Uri(addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal)).TrimEnd('/') + "/v1/");
         HttpsBaseUrl = addresses.FirstOrDefault(a => a.StartsWith("https:", StringComparison.Ordinal)) is { } https
@@ -42,10 +46,15 @@ public sealed class ExchangeServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The scan of this server's log lines (every level) for secrets; register more with <see cref="SecretLogScan.Add"/>.</summary>
+    /// <exception cref="InvalidOperationException">The server was started with <c>scanLogs: false</c>.</exception>
+    public SecretLogScan LogScan => _logScan ?? throw new InvalidOperationException("this exchange was started without a log scan");
+
     /// <summary>Starts an exchange; SQLite in a fresh folder unless <paramref name="postgres"/> is given.</summary>
     /// <param name="https">Also serve HTTPS (the device CA's certificate, client certificates allowed) on a second port.</param>
+    /// <param name="scanLogs">Scan every log line for secrets (the default); off only where a measurement must not pay for it.</param>
     public static async Task<ExchangeServer> StartAsync(string? postgres = null, string? rootPassword = null,
-        IDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null, bool https = false)
+        IDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null, bool https = false, bool scanLogs = true)
     {
         var directory = postgres is null ? new TempDirectory("hzn-exchange") : null;
         rootPassword ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -58,6 +67,14 @@ public sealed class ExchangeServer : IAsyncDisposable
         }
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
+        var logScan = scanLogs ? new SecretLogScan() : null;
+        if (logScan is not null)
+        {
+            logScan.Add(rootPassword);
+            logScan.AddCredential("root", "root", rootPassword);
+            builder.Logging.AddProvider(logScan);
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        }
         builder.AddExchange();
         services?.Invoke(builder.Services);
         var app = builder.Build();
@@ -72,13 +89,14 @@ public sealed class ExchangeServer : IAsyncDisposable
             directory?.Dispose();
             throw;
         }
-        return new ExchangeServer(app, directory, rootPassword);
+        return new ExchangeServer(app, directory, rootPassword, logScan);
     }
 
     /// <summary>A client acting as <paramref name="org"/>/<paramref name="id"/>; disposed with the server.</summary>
     public ExchangeClient Client(string org, string id, string token)
     {
         var client = new ExchangeClient(BaseUrl, new ExchangeCredentials(org, id, token));
+        _logScan?.AddCredential(org, id, token);
         _clients.Add(client);
         return client;
     }
@@ -110,5 +128,9 @@ public sealed class ExchangeServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _directory?.Dispose();
+        if (_logScan is { Leaks.Count: > 0 } scan)
+        {
+            throw new InvalidOperationException("the exchange logged a secret the test used with it:\n" + string.Join('\n', scan.Leaks));
+        }
     }
 }

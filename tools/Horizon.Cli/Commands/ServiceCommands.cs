@@ -52,7 +52,7 @@ internal static class ServiceCommands
     private static Command Publish(CommandKit kit)
     {
         var file = new Option<string>("--json-file", "-f") { Description = "The service.definition.json to publish", Required = true };
-        var privateKey = new Option<string?>("--private-key-file", "-k") { Description = "PKCS#8 PEM signing key (default: HZN_PRIVATE_KEY_FILE, else ~/.hzn/keys/service.private.key)" };
+        var privateKey = new Option<string?>("--private-key-file", "-k") { Description = "PEM signing key: P-256, or an Open Horizon RSA key (default: HZN_PRIVATE_KEY_FILE, else ~/.hzn/keys/service.private.key)" };
         var publicKey = new Option<string?>("--public-key-file", "-K")
         {
             Description = "Its SPKI PEM public key or certificate (default: HZN_PUBLIC_KEY_FILE, else ~/.hzn/keys/service.public.pem, else derived from the private key)",

@@ -106,7 +106,7 @@ internal static class ServicePublisher
     {
         try
         {
-            using var key = SigningKeys.LoadPrivateKey(privateKey);
+            using var key = SigningKeys.LoadSigningPrivateKey(privateKey);
             return key.ExportSubjectPublicKeyInfoPem();
         }
         catch (SigningKeyException e)

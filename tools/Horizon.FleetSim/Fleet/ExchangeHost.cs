@@ -27,7 +27,7 @@ internal static class ExchangeHost
             return 2;
         }
         var settings = arguments.Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        await using var exchange = await ExchangeServer.StartAsync(rootPassword: rootPassword, settings: settings);
+        await using var exchange = await ExchangeServer.StartAsync(rootPassword: rootPassword, settings: settings, scanLogs: false);
         Console.WriteLine(ReadyPrefix + exchange.BaseUrl);
         while (await Console.In.ReadLineAsync() is { } line && line != "stop")
         {
