@@ -16,15 +16,17 @@ public sealed class ExchangeCommandTests(CliFixture fixture) : IClassFixture<Cli
         Assert.Equal(0, (await hzn.With(("HZN_NODE_TOKEN", "tok-edge-1")).RunAsync("exchange", "node", "add", "edge1", "--pattern", "hello-edge", "--arch", "amd64")).ExitCode);
         Assert.Equal(0, (await hzn.With(("HZN_AGBOT_TOKEN", "tok-agbot-1")).RunAsync("exchange", "agbot", "add", "agbot1")).ExitCode);
 
-        var users = await hzn.RunAsync("exchange", "user", "list");
+        var users = await hzn.AtTerminal().RunAsync("exchange", "user", "list");
         Assert.Contains($"{org}/alice", users.Out, StringComparison.Ordinal);
         Assert.Contains("alice@example.com", users.Out, StringComparison.Ordinal);
 
-        var nodes = await hzn.RunAsync("exchange", "node", "list", "--json");
+        var nodes = await hzn.RunAsync("exchange", "node", "list", "-l");
         Assert.True(nodes.ExitCode == 0, nodes.ToString());
         using (var document = JsonDocument.Parse(nodes.Out))
         {
-            var node = Assert.Single(document.RootElement.EnumerateArray());
+            var entry = Assert.Single(document.RootElement.EnumerateObject());
+            Assert.Equal($"{org}/edge1", entry.Name);
+            var node = entry.Value;
             Assert.Equal("edge1", node.GetProperty("id").GetString());
             Assert.Equal($"{org}/hello-edge", node.GetProperty("pattern").GetString());
             Assert.False(node.TryGetProperty("token", out _));
@@ -32,11 +34,11 @@ public sealed class ExchangeCommandTests(CliFixture fixture) : IClassFixture<Cli
 
         var serve = await hzn.RunAsync("exchange", "agbot", "addpattern", "agbot1", org, "hello-edge");
         Assert.True(serve.ExitCode == 0, serve.ToString());
-        var served = await hzn.RunAsync("exchange", "agbot", "listpattern", "agbot1");
+        var served = await hzn.AtTerminal().RunAsync("exchange", "agbot", "listpattern", "agbot1");
         Assert.Contains($"{org}/hello-edge", served.Out, StringComparison.Ordinal);
         var policies = await hzn.RunAsync("exchange", "agbot", "adddeploymentpol", "agbot1", org);
         Assert.True(policies.ExitCode == 0, policies.ToString());
-        Assert.Contains($"{org}/*", (await hzn.RunAsync("exchange", "agbot", "listdeploymentpol", "agbot1")).Out, StringComparison.Ordinal);
+        Assert.Contains($"{org}/*", (await hzn.AtTerminal().RunAsync("exchange", "agbot", "listdeploymentpol", "agbot1")).Out, StringComparison.Ordinal);
 
         Assert.Equal(0, (await hzn.RunAsync("exchange", "node", "remove", "edge1")).ExitCode);
         Assert.Equal(2, (await hzn.RunAsync("exchange", "node", "list", "edge1")).ExitCode);
@@ -171,6 +173,6 @@ public sealed class ExchangeCommandTests(CliFixture fixture) : IClassFixture<Cli
         Assert.True(shown.ExitCode == 0, shown.ToString());
         Assert.Contains("hello-edge", shown.Out, StringComparison.Ordinal);
         Assert.Contains("example == hello-edge", shown.Out, StringComparison.Ordinal);
-        Assert.Contains("(policy)", (await hzn.RunAsync("exchange", "node", "list")).Out, StringComparison.Ordinal);
+        Assert.Contains("(policy)", (await hzn.AtTerminal().RunAsync("exchange", "node", "list")).Out, StringComparison.Ordinal);
     }
 }

@@ -92,18 +92,18 @@ public sealed class OpenHorizonFormsTests(CliFixture fixture) : IClassFixture<Cl
         var served = await hzn.RunAsync("exchange", "agbot", "lspa", "agbot1", "--json");
         using (var document = JsonDocument.Parse(served.Out))
         {
-            Assert.Equal(nodeOrg, Assert.Single(document.RootElement.EnumerateArray()).GetProperty("nodeOrgid").GetString());
+            Assert.Equal(nodeOrg, Assert.Single(document.RootElement.EnumerateObject()).Value.GetProperty("nodeOrgid").GetString());
         }
 
         var policies = await hzn.RunAsync("exchange", "agbot", "addpo", "agbot1", org);
         Assert.True(policies.ExitCode == 0, policies.ToString());
         Assert.Contains($"every deployment policy of {org}", policies.Out, StringComparison.Ordinal);
-        Assert.Contains($"{org}/*", (await hzn.RunAsync("exchange", "agbot", "lspo", "agbot1")).Out, StringComparison.Ordinal);
+        Assert.Contains($"{org}/*", (await hzn.AtTerminal().RunAsync("exchange", "agbot", "lspo", "agbot1")).Out, StringComparison.Ordinal);
 
         Assert.Equal(0, (await hzn.RunAsync("exchange", "agbot", "rmpa", "agbot1", org, "hello-edge", nodeOrg)).ExitCode);
         Assert.Equal(0, (await hzn.RunAsync("exchange", "agbot", "rmpo", "agbot1", org)).ExitCode);
-        Assert.Contains("(none)", (await hzn.RunAsync("exchange", "agbot", "lspa", "agbot1")).Out, StringComparison.Ordinal);
-        Assert.Contains("(none)", (await hzn.RunAsync("exchange", "agbot", "lspo", "agbot1")).Out, StringComparison.Ordinal);
+        Assert.Contains("(none)", (await hzn.AtTerminal().RunAsync("exchange", "agbot", "lspa", "agbot1")).Out, StringComparison.Ordinal);
+        Assert.Equal("{}", (await hzn.RunAsync("exchange", "agbot", "lspo", "agbot1")).Out.Trim());
         var missing = await hzn.RunAsync("exchange", "agbot", "rmpo", "agbot1", org);
         Assert.Equal(2, missing.ExitCode);
     }

@@ -42,7 +42,8 @@ public sealed class PublishTests(CliFixture fixture, RegistryFixture registry) :
 
             var shown = await hzn.RunAsync("exchange", "service", "list", "hello-producer_1.0.0_amd64");
             Assert.True(shown.ExitCode == 0, shown.ToString());
-            var service = ModelJson.ParseServiceDefinition(shown.Out);
+            using var shownJson = System.Text.Json.JsonDocument.Parse(shown.Out);
+            var service = ModelJson.ParseServiceDefinition(Assert.Single(shownJson.RootElement.EnumerateObject()).Value.GetRawText());
             var deployment = DeploymentParser.Parse(service.Deployment);
             var image = deployment.Services["hello-producer"].Image;
             var registryDigests = await registry.Server.Docker.RunCheckedAsync(["image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", producerTag]);
@@ -116,7 +117,8 @@ public sealed class PublishTests(CliFixture fixture, RegistryFixture registry) :
         using var answer = JsonDocument.Parse(result.Out);
         Assert.Equal($"{org}", answer.RootElement.GetProperty("org").GetString());
         Assert.Equal(pinned, answer.RootElement.GetProperty("images")[0].GetString());
-        var service = ModelJson.ParseServiceDefinition((await hzn.RunAsync("exchange", "service", "list", "cli-test_1.0.0_amd64")).Out);
+        using var shown = System.Text.Json.JsonDocument.Parse((await hzn.RunAsync("exchange", "service", "list", "cli-test_1.0.0_amd64")).Out);
+        var service = ModelJson.ParseServiceDefinition(Assert.Single(shown.RootElement.EnumerateObject()).Value.GetRawText());
         Assert.True(DeploymentSigner.Verify(service.Deployment, service.DeploymentSignature, service.PublicKey!));
         Assert.False(DeploymentSigner.Verify(service.Deployment.Replace("aaaa", "aaab", StringComparison.Ordinal), service.DeploymentSignature, service.PublicKey!));
     }

@@ -24,7 +24,8 @@ public sealed class RegistrationInputTests(InstallationFixture fixture)
         // The record the owner created is untouched: no pattern, no keys of the agent.
         var shown = await site.Hzn.RunCheckedAsync(["exchange", "node", "list", site.NodeId, "--json"]);
         using var json = JsonDocument.Parse(shown);
-        var node = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement[0] : json.RootElement;
+        // Open Horizon's shape for one node: an object from org/id to the node.
+        var node = Assert.Single(json.RootElement.EnumerateObject()).Value;
         Assert.True(string.IsNullOrEmpty(node.TryGetProperty("pattern", out var p) ? p.GetString() : null), shown);
         Assert.True(string.IsNullOrEmpty(node.TryGetProperty("publicKey", out var k) ? k.GetString() : null), shown);
         // And the agent does not consider itself registered.

@@ -27,6 +27,7 @@ public sealed class CliFixture : IAsyncLifetime
         using var root = Exchange.Client("root", "root", Exchange.RootPassword);
         await root.PutOrgAsync(org, new ExchangeOrg { Label = "cli test" });
         await root.PutUserAsync(org, "admin", new ExchangeUser { Password = Password, Admin = true });
+        Exchange.LogScan.AddCredential(org, "admin", Password);
         var home = Path.Combine(_home!, org);
         Directory.CreateDirectory(home);
         var hzn = new Hzn(new Dictionary<string, string>

@@ -10,6 +10,12 @@ public sealed class Hzn(IReadOnlyDictionary<string, string> variables, string ho
 
     public string Home { get; } = home;
 
+    /// <summary>Whether hzn sees its output as a terminal (tables) rather than a pipe (Open Horizon's JSON, the default here as in scripts).</summary>
+    public bool Terminal { get; init; }
+
+    /// <summary>The same environment, printing to a terminal: lists come as tables.</summary>
+    public Hzn AtTerminal() => new(Variables, Home) { Terminal = true };
+
     /// <summary>The same environment with some variables changed.</summary>
     public Hzn With(params (string Name, string Value)[] changes)
     {
@@ -18,7 +24,7 @@ public sealed class Hzn(IReadOnlyDictionary<string, string> variables, string ho
         {
             variables[name] = value;
         }
-        return new Hzn(variables, Home);
+        return new Hzn(variables, Home) { Terminal = Terminal };
     }
 
     public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
@@ -29,7 +35,7 @@ public sealed class Hzn(IReadOnlyDictionary<string, string> variables, string ho
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var stdin = new StringReader(input);
-        var environment = new HznEnvironment { Out = output, Error = error, In = stdin, Variables = Variables, Home = Home };
+        var environment = new HznEnvironment { Out = output, Error = error, In = stdin, Variables = Variables, Home = Home, OutputIsTerminal = Terminal };
         var exitCode = await HznApp.RunAsync(args, environment);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }

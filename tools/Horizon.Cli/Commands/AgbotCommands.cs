@@ -32,13 +32,8 @@ internal static class AgbotCommands
             {
                 agbots = await exchange.ListAgbotsAsync(org, cancellationToken);
             }
-            if (invocation.GetValue(longForm))
-            {
-                Output.Json(invocation.Out, System.Text.Json.JsonSerializer.Serialize(agbots, ExchangeJsonContext.Default.IReadOnlyListExchangeAgbot));
-                return;
-            }
-            Show(invocation, agbots, ExchangeJsonContext.Default.IReadOnlyListExchangeAgbot, ["AGBOT", "NAME", "OWNER", "LAST HEARTBEAT"],
-                all => all.Select(a => (IReadOnlyList<string?>)[$"{org}/{a.Id}", a.Name, a.Owner, a.LastHeartbeat]));
+            ShowList(invocation, agbots, a => $"{org}/{a.Id}", ExchangeJsonContext.Default.ExchangeAgbot, invocation.GetValue(listName) is not null || invocation.GetValue(longForm),
+                ["AGBOT", "NAME", "OWNER", "LAST HEARTBEAT"], a => [$"{org}/{a.Id}", a.Name, a.Owner, a.LastHeartbeat]);
         }, listName, longForm);
 
         var addName = Required("agbot", "The agbot's id");
@@ -95,8 +90,9 @@ internal static class AgbotCommands
                 .Where(p => Matches(invocation.GetValue(patternOrg), p.PatternOrgid) && Matches(invocation.GetValue(pattern), p.Pattern)
                     && Matches(invocation.GetValue(nodeOrg), p.NodeOrgid))
                 .ToList();
-            Show(invocation, (IReadOnlyList<AgbotPattern>)served, ExchangeJsonContext.Default.IReadOnlyListAgbotPattern, ["ID", "PATTERN", "NODE ORG"],
-                all => all.Select(p => (IReadOnlyList<string?>)[p.Id, $"{p.PatternOrgid}/{p.Pattern}", p.NodeOrgid]));
+            // Open Horizon prints the served entries as an object from entry id to entry.
+            ShowList(invocation, served, p => p.Id ?? "", ExchangeJsonContext.Default.AgbotPattern, full: true,
+                ["ID", "PATTERN", "NODE ORG"], p => [p.Id, $"{p.PatternOrgid}/{p.Pattern}", p.NodeOrgid]);
         }, agbot, patternOrg, pattern, nodeOrg);
     }
 
@@ -154,8 +150,8 @@ internal static class AgbotCommands
         {
             var (org, id) = invocation.Id(invocation.GetValue(agbot), "agbot");
             var served = await invocation.Exchange().ListAgbotBusinessPoliciesAsync(org, id, cancellationToken);
-            Show(invocation, served, ExchangeJsonContext.Default.IReadOnlyListAgbotBusinessPolicy, ["ID", "POLICY", "NODE ORG"],
-                all => all.Select(p => (IReadOnlyList<string?>)[p.Id, $"{p.BusinessPolOrgid}/{p.BusinessPol}", p.NodeOrgid]));
+            ShowList(invocation, served, p => p.Id ?? "", ExchangeJsonContext.Default.AgbotBusinessPolicy, full: true,
+                ["ID", "POLICY", "NODE ORG"], p => [p.Id, $"{p.BusinessPolOrgid}/{p.BusinessPol}", p.NodeOrgid]);
         }, agbot);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Horizon.Exchange.Client;
 using Horizon.Patterns.Files;
 using Horizon.Patterns.Json;
+using Horizon.Patterns.Model;
 using Horizon.Patterns.Validation;
 using static Horizon.Cli.Commands.ExchangeCommands;
 
@@ -28,21 +29,25 @@ internal static class DeploymentCommands
                 else
                 {
                     var (policyOrg, one) = invocation.Id(given, "deployment policy");
-                    Output.Json(invocation.Out, await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, policyOrg, one, cancellationToken));
+                    var shown = await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, policyOrg, one, cancellationToken);
+                    if (invocation.Json || !ListOutput.AsTable(invocation))
+                    {
+                        ListOutput.Resources(invocation.Out, [($"{policyOrg}/{one}", shown)]);
+                    }
+                    else
+                    {
+                        Output.Json(invocation.Out, shown);
+                    }
                     return;
                 }
             }
             var json = await definitions.ListDefinitionsJsonAsync(ExchangeDefinitionKind.DeploymentPolicy, org, cancellationToken);
-            if (invocation.Json || invocation.GetValue(longForm))
-            {
-                Output.Json(invocation.Out, json);
-                return;
-            }
             using var document = JsonDocument.Parse(json);
-            var policies = document.RootElement.EnumerateArray().Select(e => ModelJson.ParseDeploymentPolicy(e.GetRawText())).ToList();
-            Output.Table(invocation.Out, ["POLICY", "SERVICE", "VERSIONS", "CONSTRAINTS"],
-                policies.Select(p => (IReadOnlyList<string?>)[$"{p.Org}/{p.Name}", $"{p.Service.Org}/{p.Service.Name} {p.Service.Arch}",
-                    string.Join("|", p.Service.ServiceVersions.Select(v => v.Version)), string.Join(" AND ", p.Constraints)]));
+            string Id(DeploymentPolicy p) => $"{p.Org ?? org}/{p.Name}";
+            IReadOnlyList<string?> Row(DeploymentPolicy p) =>
+                [Id(p), $"{p.Service.Org}/{p.Service.Name} {p.Service.Arch}", string.Join("|", p.Service.ServiceVersions.Select(v => v.Version)), string.Join(" AND ", p.Constraints)];
+            ShowDefinitions(invocation, document.RootElement.EnumerateArray().ToList(), e => Id(ModelJson.ParseDeploymentPolicy(e.GetRawText())),
+                invocation.GetValue(longForm), ["POLICY", "SERVICE", "VERSIONS", "CONSTRAINTS"], e => Row(ModelJson.ParseDeploymentPolicy(e.GetRawText())));
         }, listName, longForm);
 
         var addName = Required("policy", "The policy's name (or org/name)");

@@ -39,6 +39,37 @@ internal static class ExchangeCommands
         }
     }
 
+    /// <summary>
+    /// A listing as Open Horizon prints it (<see cref="ListOutput"/>): ids, or with <paramref name="full"/> (one
+    /// named, or -l) an object from id to resource; a table at a terminal unless --json.
+    /// </summary>
+    public static void ShowList<T>(Invocation invocation, IReadOnlyList<T> items, Func<T, string> id, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type,
+        bool full, IReadOnlyList<string> headers, Func<T, IReadOnlyList<string?>> row)
+    {
+        if (ListOutput.AsTable(invocation))
+        {
+            Output.Table(invocation.Out, headers, items.Select(row));
+        }
+        else
+        {
+            ListOutput.Write(invocation.Out, full, items.Select(i => (id(i), JsonSerializer.Serialize(i, type))));
+        }
+    }
+
+    /// <summary>As <see cref="ShowList{T}"/> for definitions the exchange returns as JSON text (services, patterns, policies).</summary>
+    public static void ShowDefinitions(Invocation invocation, IReadOnlyList<JsonElement> items, Func<JsonElement, string> id, bool full,
+        IReadOnlyList<string> headers, Func<JsonElement, IReadOnlyList<string?>> row)
+    {
+        if (ListOutput.AsTable(invocation))
+        {
+            Output.Table(invocation.Out, headers, items.Select(row));
+        }
+        else
+        {
+            ListOutput.Write(invocation.Out, full, items.Select(i => (id(i), i.GetRawText())));
+        }
+    }
+
     public static Argument<string> Required(string name, string description) => new(name) { Description = description };
 
     public static Argument<string?> Optional(string name, string description) =>

@@ -37,8 +37,9 @@ internal static class NodeCommands
                 while (cursor is not null);
                 nodes = all;
             }
-            Show(invocation, nodes, ExchangeJsonContext.Default.IReadOnlyListExchangeNode, ["NODE", "PATTERN", "ARCH", "OWNER", "LAST HEARTBEAT"],
-                all => all.Select(n => (IReadOnlyList<string?>)[$"{org}/{n.Id}", string.IsNullOrEmpty(n.Pattern) ? "(policy)" : n.Pattern, n.Arch, n.Owner, n.LastHeartbeat]));
+            ShowList(invocation, nodes, n => $"{org}/{n.Id}", ExchangeJsonContext.Default.ExchangeNode, invocation.GetValue(listName) is not null || invocation.GetValue(long_),
+                ["NODE", "PATTERN", "ARCH", "OWNER", "LAST HEARTBEAT"],
+                n => [$"{org}/{n.Id}", string.IsNullOrEmpty(n.Pattern) ? "(policy)" : n.Pattern, n.Arch, n.Owner, n.LastHeartbeat]);
         }, listName, long_);
 
         var addName = Optional("node", "The node's id (or give -n id:token)");

@@ -10,15 +10,16 @@ internal static class OrgCommands
     public static Command Create(CommandKit kit)
     {
         var listName = Optional("org", "One org to show");
-        var list = kit.Command("list", "List orgs, or show one", async (invocation, cancellationToken) =>
+        var longForm = new Option<bool>("--long", "-l") { Description = "Show every org in full (Open Horizon's -l)" };
+        var list = kit.Command("list|ls", "List orgs, or show one", async (invocation, cancellationToken) =>
         {
             var exchange = invocation.Exchange();
             IReadOnlyList<ExchangeOrg> orgs = invocation.GetValue(listName) is { } one
                 ? [await exchange.GetOrgAsync(one, cancellationToken)]
                 : await exchange.ListOrgsAsync(cancellationToken);
-            Show(invocation, orgs, ExchangeJsonContext.Default.IReadOnlyListExchangeOrg, ["ORG", "LABEL", "DESCRIPTION", "UPDATED"],
-                all => all.Select(o => (IReadOnlyList<string?>)[o.Id, o.Label, o.Description, o.LastUpdated]));
-        }, listName);
+            ShowList(invocation, orgs, o => o.Id ?? "", ExchangeJsonContext.Default.ExchangeOrg, invocation.GetValue(listName) is not null || invocation.GetValue(longForm),
+                ["ORG", "LABEL", "DESCRIPTION", "UPDATED"], o => [o.Id, o.Label, o.Description, o.LastUpdated]);
+        }, listName, longForm);
 
         var addName = Required("org", "The new org's id");
         var label = new Option<string?>("--label", "-l") { Description = "A label" };

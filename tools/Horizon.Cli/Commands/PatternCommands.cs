@@ -29,20 +29,24 @@ internal static class PatternCommands
                 else
                 {
                     var (patternOrg, one) = invocation.Id(given, "pattern");
-                    Output.Json(invocation.Out, await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.Pattern, patternOrg, one, cancellationToken));
+                    var shown = await definitions.GetDefinitionJsonAsync(ExchangeDefinitionKind.Pattern, patternOrg, one, cancellationToken);
+                    if (invocation.Json || !ListOutput.AsTable(invocation))
+                    {
+                        ListOutput.Resources(invocation.Out, [($"{patternOrg}/{one}", shown)]);
+                    }
+                    else
+                    {
+                        Output.Json(invocation.Out, shown);
+                    }
                     return;
                 }
             }
             var json = await definitions.ListDefinitionsJsonAsync(ExchangeDefinitionKind.Pattern, org, cancellationToken);
-            if (invocation.Json || invocation.GetValue(longForm))
-            {
-                Output.Json(invocation.Out, json);
-                return;
-            }
             using var document = JsonDocument.Parse(json);
-            var patterns = document.RootElement.EnumerateArray().Select(e => ModelJson.ParsePattern(e.GetRawText())).ToList();
-            Output.Table(invocation.Out, ["PATTERN", "SERVICES", "PUBLIC", "OWNER"],
-                patterns.Select(p => (IReadOnlyList<string?>)[$"{p.Org}/{p.Name}", Services(p), p.Public ? "yes" : "no", p.Owner]));
+            string Id(Pattern p) => $"{p.Org ?? org}/{p.Name}";
+            IReadOnlyList<string?> Row(Pattern p) => [Id(p), Services(p), p.Public ? "yes" : "no", p.Owner];
+            ShowDefinitions(invocation, document.RootElement.EnumerateArray().ToList(), e => Id(ModelJson.ParsePattern(e.GetRawText())),
+                invocation.GetValue(longForm), ["PATTERN", "SERVICES", "PUBLIC", "OWNER"], e => Row(ModelJson.ParsePattern(e.GetRawText())));
         }, listName, longForm);
 
         var file = new Option<string>("--json-file", "-f") { Description = "The pattern.json to publish", Required = true };

@@ -31,21 +31,25 @@ internal static class ServiceCommands
                 else
                 {
                     var (serviceOrg, id) = invocation.Id(given, "service");
-                    Output.Json(invocation.Out, await exchange.GetDefinitionJsonAsync(ExchangeDefinitionKind.Service, serviceOrg, id, cancellationToken));
+                    var one = await exchange.GetDefinitionJsonAsync(ExchangeDefinitionKind.Service, serviceOrg, id, cancellationToken);
+                    if (invocation.Json || !ListOutput.AsTable(invocation))
+                    {
+                        ListOutput.Resources(invocation.Out, [($"{serviceOrg}/{id}", one)]);
+                    }
+                    else
+                    {
+                        Output.Json(invocation.Out, one);
+                    }
                     return;
                 }
             }
             var json = await exchange.ListDefinitionsJsonAsync(ExchangeDefinitionKind.Service, org, cancellationToken);
-            if (invocation.Json || invocation.GetValue(longForm))
-            {
-                Output.Json(invocation.Out, json);
-                return;
-            }
             using var document = JsonDocument.Parse(json);
-            var services = document.RootElement.EnumerateArray().Select(e => ModelJson.ParseServiceDefinition(e.GetRawText())).ToList();
-            Output.Table(invocation.Out, ["SERVICE", "URL", "VERSION", "ARCH", "SHARABLE", "PUBLIC", "OWNER"],
-                services.Select(s => (IReadOnlyList<string?>)[$"{(string.IsNullOrEmpty(s.Org) ? org : s.Org)}/{ServicePublisher.ServiceId(s)}", s.Url, s.Version, s.Arch,
-                    s.Sharable.ToString().ToLowerInvariant(), s.Public ? "yes" : "no", s.Owner]));
+            var elements = document.RootElement.EnumerateArray().ToList();
+            string Id(ServiceDefinition s) => $"{(string.IsNullOrEmpty(s.Org) ? org : s.Org)}/{ServicePublisher.ServiceId(s)}";
+            IReadOnlyList<string?> Row(ServiceDefinition s) => [Id(s), s.Url, s.Version, s.Arch, s.Sharable.ToString().ToLowerInvariant(), s.Public ? "yes" : "no", s.Owner];
+            ShowDefinitions(invocation, elements, e => Id(ModelJson.ParseServiceDefinition(e.GetRawText())), invocation.GetValue(longForm),
+                ["SERVICE", "URL", "VERSION", "ARCH", "SHARABLE", "PUBLIC", "OWNER"], e => Row(ModelJson.ParseServiceDefinition(e.GetRawText())));
         }, listId, longForm);
     }
 

@@ -13,16 +13,18 @@ internal static class UserCommands
     public static Command Create(CommandKit kit)
     {
         var listName = Optional("user", "One user to show");
-        var list = kit.Command("list", "List the org's users, or show one", async (invocation, cancellationToken) =>
+        var longForm = new Option<bool>("--long", "-l") { Description = "Show every user in full (Open Horizon's -l)" };
+        var list = kit.Command("list|ls", "List the org's users, or show one", async (invocation, cancellationToken) =>
         {
             var exchange = invocation.Exchange();
             var org = invocation.Org;
             IReadOnlyList<ExchangeUser> users = invocation.GetValue(listName) is { } one
                 ? [await exchange.GetUserAsync(org, one, cancellationToken)]
                 : await exchange.ListUsersAsync(org, cancellationToken);
-            Show(invocation, users, ExchangeJsonContext.Default.IReadOnlyListExchangeUser, ["USER", "ADMIN", "EMAIL", "UPDATED"],
-                all => all.Select(u => (IReadOnlyList<string?>)[$"{org}/{u.Username}", u.Admin == true ? "yes" : "no", u.Email, u.LastUpdated]));
-        }, listName);
+            static string Name(string org, ExchangeUser u) => u.Username?.Contains('/', StringComparison.Ordinal) == true ? u.Username : $"{org}/{u.Username}";
+            ShowList(invocation, users, u => Name(org, u), ExchangeJsonContext.Default.ExchangeUser, invocation.GetValue(listName) is not null || invocation.GetValue(longForm),
+                ["USER", "ADMIN", "EMAIL", "UPDATED"], u => [Name(org, u), u.Admin == true ? "yes" : "no", u.Email, u.LastUpdated]);
+        }, listName, longForm);
 
         var addName = Required("user", "The new user's name");
         var addPassword = Optional("password", $"The new user's password: '-' reads it from standard input; left out, from {PasswordVariable}");

@@ -20,6 +20,9 @@ internal sealed record HznEnvironment
     /// <summary>Where <c>~/.hzn/keys</c> lives.</summary>
     public string Home { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
+    /// <summary>Whether standard output is a terminal (a person reads it): lists print tables there and Open Horizon's JSON anywhere else.</summary>
+    public bool OutputIsTerminal { get; init; }
+
     public string? Get(string name) => Variables.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
     /// <summary>The process's environment, completed by the configuration files Open Horizon's hzn reads (<see cref="HznConfigFiles"/>).</summary>
@@ -37,6 +40,6 @@ internal sealed record HznEnvironment
         {
             Console.Error.WriteLine($"hzn: warning: {warning}");
         }
-        return new HznEnvironment { Out = Console.Out, Error = Console.Error, In = Console.In, Variables = configured, Home = home };
+        return new HznEnvironment { Out = Console.Out, Error = Console.Error, In = Console.In, Variables = configured, Home = home, OutputIsTerminal = !Console.IsOutputRedirected };
     }
 }
