@@ -8,7 +8,19 @@ namespace Horizon.NodeAgent.Workloads;
 
 public sealed partial class WorkloadRunner
 {
-    private async Task EnsureInstanceAsync(WorkloadPlan plan, AgreementWorkload agreement, ServicePlan service, CancellationToken cancellationToken)
+    /// <summary>A container created or found stopped by <see cref="PrepareInstanceAsync"/>, to be started.</summary>
+    /// <param name="Created">True when created now; false when it existed stopped.</param>
+    private sealed record PendingStart(string Name, string Id, string Image, bool Created);
+
+    private async Task EnsureInstanceAsync(WorkloadPlan plan, AgreementWorkload agreement, ServicePlan service, CancellationToken cancellationToken) =>
+        await StartInstanceAsync(plan, service, await PrepareInstanceAsync(plan, agreement, service, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Registers the instance for the agreement, creates its network and the containers it lacks and
+    /// attaches them to their producers' networks; starts nothing. Containers already running are adopted.
+    /// </summary>
+    /// <returns>What <see cref="StartInstanceAsync"/> has to start, in deployment order.</returns>
+    private async Task<IReadOnlyList<PendingStart>> PrepareInstanceAsync(WorkloadPlan plan, AgreementWorkload agreement, ServicePlan service, CancellationToken cancellationToken)
     {
         ServiceInstance? instance;
         bool reused;
@@ -29,16 +41,40 @@ public sealed partial class WorkloadRunner
         if (reused && instance.Containers.Count == service.Deployment.Services.Count)
         {
             eventLog.Record(plan.AgreementId, "instance.shared", $"{service.Service.Key} reuses singleton instance {service.InstanceId}");
-            return;
+            return [];
         }
         await EnsureNetworkAsync(plan, service, cancellationToken);
+        List<PendingStart> pending = [];
         foreach (var (name, container) in service.Deployment.Services)
         {
             if (instance.Containers.Any(c => c.Name == name))
             {
                 continue;
             }
-            await EnsureContainerAsync(plan, service, instance, name, container, cancellationToken);
+            if (await EnsureContainerAsync(plan, service, instance, name, container, cancellationToken) is { } start)
+            {
+                pending.Add(start);
+            }
+        }
+        return pending;
+    }
+
+    /// <summary>Starts what <see cref="PrepareInstanceAsync"/> left to start, in deployment order.</summary>
+    private async Task StartInstanceAsync(WorkloadPlan plan, ServicePlan service, IReadOnlyList<PendingStart> pending, CancellationToken cancellationToken)
+    {
+        foreach (var start in pending)
+        {
+            var containerName = service.ContainerNameFor(start.Name);
+            await engine.StartContainerAsync(start.Id, cancellationToken);
+            if (start.Created)
+            {
+                Log.ContainerStarted(logger, plan.AgreementId, containerName, start.Image);
+                eventLog.Record(plan.AgreementId, "container.started", $"{containerName} ({service.Service.Key}) from {start.Image}");
+            }
+            else
+            {
+                eventLog.Record(plan.AgreementId, "container.started", $"{containerName} existed stopped and was started again");
+            }
         }
     }
 
@@ -75,7 +111,8 @@ public sealed partial class WorkloadRunner
         eventLog.Record(plan.AgreementId, "network.created", $"{service.NetworkName} for {service.Service.Key}");
     }
 
-    private async Task EnsureContainerAsync(WorkloadPlan plan, ServicePlan service, ServiceInstance instance, string name, DeploymentService container, CancellationToken cancellationToken)
+    /// <returns>The container to start; null when one was running already and is adopted.</returns>
+    private async Task<PendingStart?> EnsureContainerAsync(WorkloadPlan plan, ServicePlan service, ServiceInstance instance, string name, DeploymentService container, CancellationToken cancellationToken)
     {
         var containerName = service.ContainerNameFor(name);
         var existing = await engine.FindContainerAsync(containerName, cancellationToken);
@@ -87,13 +124,9 @@ public sealed partial class WorkloadRunner
             {
                 Log.ContainerAdopted(logger, plan.AgreementId, containerName);
                 eventLog.Record(plan.AgreementId, "container.adopted", $"{containerName} was running and is adopted");
+                return null;
             }
-            else
-            {
-                await engine.StartContainerAsync(existing.Id, cancellationToken);
-                eventLog.Record(plan.AgreementId, "container.started", $"{containerName} existed stopped and was started again");
-            }
-            return;
+            return new PendingStart(name, existing.Id, container.Image, Created: false);
         }
 
         var hostNetwork = container.Network == "host";
@@ -107,9 +140,7 @@ public sealed partial class WorkloadRunner
                 await engine.ConnectNetworkAsync("hzn-" + producer, created, [], cancellationToken);
             }
         }
-        await engine.StartContainerAsync(created, cancellationToken);
-        Log.ContainerStarted(logger, plan.AgreementId, containerName, container.Image);
-        eventLog.Record(plan.AgreementId, "container.started", $"{containerName} ({service.Service.Key}) from {container.Image}");
+        return new PendingStart(name, created, container.Image, Created: true);
     }
 
     private ContainerSpec BuildSpec(WorkloadPlan plan, ServicePlan service, string name, DeploymentService container, bool hostNetwork)
