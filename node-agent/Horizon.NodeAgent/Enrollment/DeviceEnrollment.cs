@@ -29,8 +29,18 @@ public sealed class DeviceEnrollment(HttpClient http, string org, string directo
     /// </summary>
     /// <exception cref="EnrollmentDeniedException">An admin denied the request.</exception>
     /// <exception cref="HttpRequestException">The exchange refused the request; the message holds its reason.</exception>
+    public Task<string> EnrollAsync(EnrollmentCredential credential, string publicKey, string encryptionKey, EnrollmentFacts facts, TimeSpan poll,
+        CancellationToken cancellationToken = default) =>
+        EnrollAsync(credential, publicKey, encryptionKey, facts, poll, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EnrollAsync(EnrollmentCredential, string, string, EnrollmentFacts, TimeSpan, CancellationToken)"/>;
+    /// <paramref name="pending"/> is told the request once when it waits for a decision (to say how to approve it).
+    /// </summary>
+    /// <exception cref="EnrollmentDeniedException">An admin denied the request.</exception>
+    /// <exception cref="HttpRequestException">The exchange refused the request; the message holds its reason.</exception>
     public async Task<string> EnrollAsync(EnrollmentCredential credential, string publicKey, string encryptionKey, EnrollmentFacts facts, TimeSpan poll,
-        CancellationToken cancellationToken = default)
+        Action<EnrollmentResult>? pending, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(facts);
@@ -45,6 +55,10 @@ public sealed class DeviceEnrollment(HttpClient http, string org, string directo
         using var response = await http.PostAsJsonAsync($"orgs/{Uri.EscapeDataString(org)}/enrollments", submission, ExchangeJsonContext.Default.EnrollmentSubmission, cancellationToken);
         await EnsureAsync(response, "enrollment request", cancellationToken);
         var result = (await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.EnrollmentResult, cancellationToken))!;
+        if (result.State == "pending")
+        {
+            pending?.Invoke(result);
+        }
         while (result.State == "pending")
         {
             await Task.Delay(poll, time, cancellationToken);

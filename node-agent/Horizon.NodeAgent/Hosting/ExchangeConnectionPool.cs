@@ -18,6 +18,12 @@ public sealed class ExchangeConnectionPool : IDisposable
     {
     }
 
+    /// <summary>A pool of the agent's own on <paramref name="handler"/> (an enrolled node's: its device certificate over TLS).</summary>
+    public ExchangeConnectionPool(HttpMessageHandler handler, NodeAgentOptions options)
+        : this(new HttpClient(handler), options, ownsHttp: true)
+    {
+    }
+
     /// <summary>A pool on a client the caller owns and shares (the fleet simulator runs thousands of agents in one process).</summary>
     public ExchangeConnectionPool(HttpClient sharedHttp, NodeAgentOptions options)
         : this(sharedHttp, options, ownsHttp: false)

@@ -3,6 +3,7 @@ using Horizon.Hosting.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Horizon.NodeAgent.Api;
+using Horizon.NodeAgent.Enrollment;
 using Horizon.NodeAgent.Registration;
 
 namespace Horizon.NodeAgent.Hosting;
@@ -17,6 +18,8 @@ public static class NodeAgentApplication
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         var options = builder.Configuration.GetSection(NodeAgentOptions.Section).Get<NodeAgentOptions>() ?? new NodeAgentOptions();
+        // An enrolled device's node id and org come from its device certificate (AgentEnrollment enrolled it first).
+        AgentEnrollment.ApplyEnrolledIdentity(options);
         builder.WebHost.UseUrls(options.ApiUrl);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddProblemDetails();

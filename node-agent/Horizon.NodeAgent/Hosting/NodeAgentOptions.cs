@@ -1,4 +1,5 @@
 using Horizon.Hosting.Settings;
+using Horizon.NodeAgent.Enrollment;
 
 namespace Horizon.NodeAgent.Hosting;
 
@@ -10,10 +11,13 @@ public sealed class NodeAgentOptions : IValidatedSettings
 {
     public const string Section = "NodeAgent";
 
-    /// <summary>The node's id within its organization. Required.</summary>
+    /// <summary>
+    /// The node's id within its organization. Required, except for an enrolling agent (<see cref="Enrollment"/>), whose
+    /// id the exchange gives at approval and its device certificate carries.
+    /// </summary>
     public string NodeId { get; set; } = "";
 
-    /// <summary>The node's organization. Required.</summary>
+    /// <summary>The node's organization. Required, except for an enrolling agent (it is <see cref="EnrollmentSettings.Org"/>).</summary>
     public string Organization { get; set; } = "";
 
     /// <summary>The exchange, passed to workloads as <c>HZN_EXCHANGE_URL</c>.</summary>
@@ -66,6 +70,9 @@ public sealed class NodeAgentOptions : IValidatedSettings
     /// </summary>
     public bool AllowPrivileged { get; set; }
 
+    /// <summary>Enrollment instead of a token: the enrollment certificate, its key and the CA bundle (<see cref="EnrollmentSettings"/>).</summary>
+    public EnrollmentSettings Enrollment { get; set; } = new();
+
     /// <summary>Registry logins used to pull workload images.</summary>
     public List<RegistryLogin> Registries { get; set; } = [];
 
@@ -80,7 +87,7 @@ public sealed class NodeAgentOptions : IValidatedSettings
         SettingRules.AbsoluteUrl("NodeAgent:ExchangeUrl", ExchangeUrl),
         SettingRules.Positive("NodeAgent:HeartbeatInterval", HeartbeatInterval),
         SettingRules.Positive("NodeAgent:ReconcileInterval", ReconcileInterval),
-        SettingRules.Positive("NodeAgent:ReadinessTimeout", ReadinessTimeout));
+        SettingRules.Positive("NodeAgent:ReadinessTimeout", ReadinessTimeout)).Concat(Enrollment.Validate(ExchangeUrl));
 }
 
 /// <summary>A registry's login: <c>Server</c> is the image host, e.g. <c>registry.example.com:5000</c>.</summary>

@@ -1,6 +1,7 @@
 using Horizon.Docker;
 using Horizon.Hosting.Settings;
 using Horizon.NodeAgent.Api;
+using Horizon.NodeAgent.Enrollment;
 using Horizon.NodeAgent.Engine;
 using Horizon.NodeAgent.Engine.Docker;
 using Horizon.NodeAgent.Messaging;
@@ -58,7 +59,14 @@ public static class NodeAgentServices
         services.AddSingleton<ProposalStore>();
         services.AddSingleton(new RegistrationStore(options.StateDirectory));
         services.AddSingleton<NodeIdentity>();
-        services.AddSingleton(_ => new ExchangeConnectionPool(options));
+        if (options.Enrollment.Enabled)
+        {
+            services.AddEnrolledIdentity(options);
+        }
+        else
+        {
+            services.AddSingleton(_ => new ExchangeConnectionPool(options));
+        }
         services.TryAddSingleton(MailboxConnectionSource.Dedicated);
         services.AddSingleton<NodeRegistrar>();
         services.AddSingleton<NodeStatusSignal>();

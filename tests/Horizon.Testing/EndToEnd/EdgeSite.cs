@@ -100,11 +100,20 @@ public sealed class EdgeSite : IAsyncDisposable
     public Task StartAgentsAsync(CancellationToken cancellationToken = default) =>
         Task.WhenAll(StartNodeAgentAsync(cancellationToken), StartAgbotAsync(cancellationToken: cancellationToken));
 
+    /// <summary>The node agent's state folder.</summary>
+    public string NodeAgentState => _directory.Combine("node-agent");
+
     /// <summary>Starts the node agent (credentials for NATS come from the switchboard) and waits for its local API.</summary>
-    public async Task StartNodeAgentAsync(CancellationToken cancellationToken = default)
+    public Task StartNodeAgentAsync(CancellationToken cancellationToken = default) => StartNodeAgentAsync(null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartNodeAgentAsync(CancellationToken)"/>; <paramref name="settings"/> are environment variables
+    /// added or overriding (<c>NodeAgent__…</c>).
+    /// </summary>
+    public async Task StartNodeAgentAsync(IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken = default)
     {
-        var state = Directory.CreateDirectory(_directory.Combine("node-agent")).FullName;
-        _nodeAgent = (NodeAgentProgram ?? BuiltProgram.NodeAgent).Start([], HorizonInstallation.QuietEnvironment(new Dictionary<string, string>
+        var state = Directory.CreateDirectory(NodeAgentState).FullName;
+        var environment = new Dictionary<string, string>
         {
             ["NodeAgent__NodeId"] = NodeId,
             ["NodeAgent__Organization"] = Org,
@@ -118,7 +127,12 @@ public sealed class EdgeSite : IAsyncDisposable
             ["NodeAgent__Registries__0__Server"] = _installation.Registry.Host,
             ["NodeAgent__Registries__0__UserName"] = _installation.Registry.UserName,
             ["NodeAgent__Registries__0__Password"] = _installation.Registry.Password,
-        }), state);
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        _nodeAgent = (NodeAgentProgram ?? BuiltProgram.NodeAgent).Start([], HorizonInstallation.QuietEnvironment(environment), state);
         _installation.Janitor.WatchProcess(_nodeAgent.Id);
         await HorizonInstallation.WaitForPortAsync(_nodeAgent, NodeAgentPort, cancellationToken);
     }

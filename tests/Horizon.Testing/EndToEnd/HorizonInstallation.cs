@@ -42,6 +42,15 @@ public sealed class HorizonInstallation : IAsyncDisposable
 
     public int SwitchboardPort { get; } = FreePort.Next();
 
+    /// <summary>The exchange's HTTPS port (its certificate signed by the device CA; enrolled nodes use mTLS there).</summary>
+    public int ExchangeHttpsPort { get; } = FreePort.Next();
+
+    /// <summary><c>https://127.0.0.1:port/v1</c>, what an enrolled agent's <c>NodeAgent:ExchangeUrl</c> says.</summary>
+    public string ExchangeHttpsUrl => $"https://127.0.0.1:{ExchangeHttpsPort}/v1";
+
+    /// <summary>The exchange's device CA certificate (the CA bundle an enrolled agent trusts the exchange by).</summary>
+    public string DeviceCaFile => _directory.Combine("ca", "ca.crt");
+
     /// <summary><c>http://127.0.0.1:port/v1</c>, what <c>HZN_EXCHANGE_URL</c> says.</summary>
     public string ExchangeUrl => $"http://127.0.0.1:{ExchangePort}/v1";
 
@@ -218,12 +227,14 @@ public sealed class HorizonInstallation : IAsyncDisposable
 
     private async Task StartExchangeAsync(CancellationToken cancellationToken)
     {
-        _exchange = BuiltProgram.Exchange.Start(["--urls", $"http://127.0.0.1:{ExchangePort}"], QuietEnvironment(new Dictionary<string, string>
+        _exchange = BuiltProgram.Exchange.Start(["--urls", $"http://127.0.0.1:{ExchangePort};https://127.0.0.1:{ExchangeHttpsPort}"], QuietEnvironment(new Dictionary<string, string>
         {
             ["Exchange__RootPassword"] = RootPassword,
             ["Exchange__SqlitePath"] = _directory.Combine("exchange.db"),
             ["Exchange__NatsUrl"] = Nats.Url,
             ["Exchange__NatsCredentialsFile"] = Nats.RequireAuthority.ExchangeCredsPath,
+            // Device certificates live a minute here, so an enrolled agent renews within a test.
+            ["Exchange__Enrollment__CertificateLifetime"] = "00:01:00",
         }), _directory.Path);
         Janitor.WatchProcess(_exchange.Id);
         await WaitForPortAsync(_exchange, ExchangePort, cancellationToken);
