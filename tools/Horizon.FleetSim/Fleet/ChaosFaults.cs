@@ -78,26 +78,28 @@ internal sealed class ChaosFaults(FleetOptions options, FleetEnvironment environ
         switch (fault)
         {
             case ChaosFault.AgbotKill:
-                await environment.Agbot.KillAsync();
+                var killed = environment.Agbots[_random.Next(environment.Agbots.Count)];
+                await killed.KillAsync();
                 await Task.Delay(options.DownFor, cancellationToken);
-                await environment.Agbot.StartAgainAsync(cancellationToken);
-                return "agbot";
+                await killed.StartAgainAsync(cancellationToken);
+                return killed.Name;
             case ChaosFault.SwitchboardKill:
                 await environment.Switchboard.KillAsync();
                 await Task.Delay(options.DownFor, cancellationToken);
                 await environment.Switchboard.StartAgainAsync(cancellationToken);
                 return "switchboard";
             case ChaosFault.AgbotPause:
-                environment.Agbot.Pause();
+                var paused = environment.Agbots[_random.Next(environment.Agbots.Count)];
+                paused.Pause();
                 try
                 {
                     await Task.Delay(options.EffectivePauseFor, cancellationToken);
                 }
                 finally
                 {
-                    environment.Agbot.Resume();
+                    paused.Resume();
                 }
-                return string.Create(CultureInfo.InvariantCulture, $"agbot for {options.EffectivePauseFor.TotalSeconds:0.#} s");
+                return string.Create(CultureInfo.InvariantCulture, $"{paused.Name} for {options.EffectivePauseFor.TotalSeconds:0.#} s");
             case ChaosFault.NodeKill:
                 var shard = shards[_random.Next(shards.Count)];
                 await shard.KillAsync();

@@ -71,8 +71,14 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         ? $"nats://127.0.0.1:{relay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
         : Nats.Url;
 
-    /// <summary>The agbot in its own process.</summary>
-    public ComponentProcess Agbot { get; private set; } = null!;
+    /// <summary>The (first) agbot in its own process.</summary>
+    public ComponentProcess Agbot => Agbots[0];
+
+    /// <summary>Every agbot instance, each in its own process: one, or two sharing <see cref="Postgres"/> by leases.</summary>
+    public IReadOnlyList<ComponentProcess> Agbots { get; private set; } = [];
+
+    /// <summary>With <c>--agbots 2</c>: the PostgreSQL the instances share.</summary>
+    public Horizon.Testing.Postgres.PostgresServer? Postgres { get; private set; }
 
     /// <summary>The switchboard in its own process.</summary>
     public ComponentProcess Switchboard { get; private set; } = null!;
@@ -205,9 +211,39 @@ internal sealed class FleetEnvironment : IAsyncDisposable
 
     private async Task StartAgbotAsync(string stateDirectory, CancellationToken cancellationToken)
     {
+        if (_options.Agbots == 1)
+        {
+            var agbotState = Path.Combine(stateDirectory, "agbot");
+            Agbots = [await ComponentProcess.StartAsync("agbot", ComponentHost.AgbotMarker, WithVerbosity(AgbotSettings(agbotState)), cancellationToken)];
+            // The agbot's own SQLite file, read beside it (WAL: a reader never waits for its writes), so
+            // the convergence check reads what the agbot stored even while it is killed or stopped.
+            AgreementStore = new SqliteAgreementStore(Path.Combine(agbotState, "agreements.db"));
+            return;
+        }
+        // Instances of one agbot on one PostgreSQL: the same exchange identity and keys, each its own
+        // instance id (its feed position and lease holder). Short leases, so the nodes of a killed
+        // instance pass to the survivor well within the 60 s convergence bound.
+        Postgres = await Horizon.Testing.Postgres.PostgresServer.StartAsync(cancellationToken);
+        var connectionString = Postgres.ConnectionString();
+        var agbots = new List<ComponentProcess>();
+        for (var i = 1; i <= _options.Agbots; i++)
+        {
+            var settings = AgbotSettings(Path.Combine(stateDirectory, $"agbot{i}"));
+            settings["Agbot__PostgresConnectionString"] = connectionString;
+            settings["Agbot__InstanceId"] = $"instance{i}";
+            settings["Agbot__KeysDirectory"] = Path.Combine(stateDirectory, "agbot-keys");
+            settings["Agbot__Leases__Duration"] = "00:00:10";
+            settings["Agbot__Leases__RenewInterval"] = "00:00:03";
+            agbots.Add(await ComponentProcess.StartAsync($"agbot{i}", ComponentHost.AgbotMarker, WithVerbosity(settings), cancellationToken));
+        }
+        Agbots = agbots;
+        AgreementStore = new PostgresAgreementStore(connectionString);
+    }
+
+    private Dictionary<string, string> AgbotSettings(string agbotState)
+    {
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        var agbotState = Path.Combine(stateDirectory, "agbot");
-        Agbot = await ComponentProcess.StartAsync("agbot", ComponentHost.AgbotMarker, WithVerbosity(new Dictionary<string, string>
+        return new Dictionary<string, string>
         {
             ["Agbot__Org"] = Org,
             ["Agbot__Id"] = AgbotId,
@@ -221,10 +257,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             ["Agbot__QueueCapacity"] = Math.Max(20_000, _options.Count).ToString(invariant),
             ["Agbot__ReplyTimeout"] = _options.AgbotReplyTimeout.ToString("c", invariant),
             ["Agbot__Upgrades__BatchSize"] = _options.RolloutBatchSize.ToString(invariant),
-        }), cancellationToken);
-        // The agbot's own SQLite file, read beside it (WAL: a reader never waits for its writes), so
-        // the convergence check reads what the agbot stored even while it is killed or stopped.
-        AgreementStore = new SqliteAgreementStore(Path.Combine(agbotState, "agreements.db"));
+        };
     }
 
     private Dictionary<string, string> WithVerbosity(Dictionary<string, string> environment)
@@ -263,7 +296,11 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         // Empty three polls in a row: the queue may be empty while the workers still evaluate the last nodes.
         while (quiet < 3)
         {
-            var backlog = await Agbot.BacklogAsync(cancellationToken);
+            var backlog = 0;
+            foreach (var agbot in Agbots)
+            {
+                backlog += await agbot.BacklogAsync(cancellationToken);
+            }
             if (clock.Elapsed > limit)
             {
                 throw new TimeoutException($"the agbot still had {backlog} nodes to evaluate after {limit}");
@@ -276,9 +313,9 @@ internal sealed class FleetEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Agbot is not null)
+        foreach (var agbot in Agbots)
         {
-            await Agbot.DisposeAsync();
+            await agbot.DisposeAsync();
         }
         if (AgreementStore is not null)
         {
@@ -295,5 +332,9 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         await Exchange.DisposeAsync();
         _publisherKey.Dispose();
         await Nats.DisposeAsync();
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
     }
 }

@@ -242,7 +242,7 @@ internal static class FleetSimulator
     private static double ResidentMb(FleetEnvironment environment, List<ShardProcess> children)
     {
         using var self = Process.GetCurrentProcess();
-        return (self.WorkingSet64 + environment.Exchange.ResidentBytes() + environment.Agbot.ResidentBytes() + children.Sum(child => child.ResidentBytes())) / (1024.0 * 1024.0);
+        return (self.WorkingSet64 + environment.Exchange.ResidentBytes() + environment.Agbots.Sum(a => a.ResidentBytes()) + children.Sum(child => child.ResidentBytes())) / (1024.0 * 1024.0);
     }
 
     private static double NodesResidentMb(List<ShardProcess> children) => children.Sum(child => child.ResidentBytes()) / (1024.0 * 1024.0);
@@ -254,7 +254,7 @@ internal static class FleetSimulator
         return
         [
             CpuComponent.Of("exchange", () => [environment.Exchange.Id]),
-            CpuComponent.Of("agbot", () => [environment.Agbot.Id]),
+            CpuComponent.Of("agbot", () => [.. environment.Agbots.Select(a => a.Id)]),
             CpuComponent.Of("nats-server", () => nats is { } pid ? [pid] : []),
             CpuComponent.Of("nodes", () => children.Count > 0 ? children.Select(child => child.Id) : [Environment.ProcessId]),
         ];

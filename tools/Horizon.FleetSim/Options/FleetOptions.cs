@@ -90,6 +90,13 @@ internal sealed record FleetOptions
     /// <summary>Faults injected in each phase at least, going on after the phase is over when it ended sooner. Default 0.</summary>
     public int FaultsPerPhase { get; init; }
 
+    /// <summary>
+    /// Agbot instances (1 or 2). With 2 they share one PostgreSQL store and split the nodes by leases
+    /// (10 s leases renewed every 3 s, so a killed instance's nodes pass to the survivor within seconds);
+    /// <c>agbot-kill</c> and <c>agbot-pause</c> then hit one of them. Default 1 (SQLite).
+    /// </summary>
+    public int Agbots { get; init; } = 1;
+
     /// <summary>How long a killed process stays down before it is started again. Default 1 s.</summary>
     public TimeSpan DownFor { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -183,6 +190,10 @@ internal sealed record FleetOptions
         if (AgbotReplyTimeout <= TimeSpan.Zero)
         {
             problems.Add($"--agbot-reply-timeout must be positive, not {AgbotReplyTimeout}");
+        }
+        if (Agbots is < 1 or > 2)
+        {
+            problems.Add($"--agbots must be 1 or 2, not {Agbots}");
         }
         if (RolloutBatchSize < 1)
         {

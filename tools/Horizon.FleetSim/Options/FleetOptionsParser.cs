@@ -11,7 +11,7 @@ internal static class FleetOptionsParser
     public const string Usage = """
         usage: fleet-sim [--count N] [--rate R] [--sequential] [--heartbeat 60s] [--reject F] [--crash-loop F]
                          [--offline F] [--seed S] [--timeout 10m] [--nodes-per-process 1000] [--nodes-per-connection 250]
-                         [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbot-workers 32]
+                         [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbots 1|2] [--agbot-workers 32]
                          [--agbot-reply-timeout 60s] [--inbox-idle-check 10m] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
                          [--kill-nats-at 5s,20s] [--nats-down-for 2s]
                          [--chaos all|agbot-kill,agbot-pause,switchboard-kill,node-kill,link-cut,nats-kill] [--chaos-gap 3s] [--faults-per-phase 0]
@@ -70,6 +70,7 @@ internal static class FleetOptionsParser
                     "--nodes-per-process" => options with { NodesPerProcess = Integer(name, value) },
                     "--nodes-per-connection" => options with { NodesPerConnection = Integer(name, value) },
                     "--token-hash-iterations" => options with { TokenHashIterations = Integer(name, value) },
+                    "--agbots" => options with { Agbots = Integer(name, value) },
                     "--agbot-workers" => options with { AgbotWorkers = Integer(name, value) },
                     "--agbot-reply-timeout" => options with { AgbotReplyTimeout = Duration(name, value) },
                     "--rollout-batch-size" => options with { RolloutBatchSize = Integer(name, value) },
