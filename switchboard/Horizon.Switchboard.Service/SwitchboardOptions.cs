@@ -60,6 +60,7 @@ public sealed record SwitchboardOptions : IValidatedSettings
         SettingRules.Between("Switchboard:CredentialLifetime (seconds)", CredentialLifetime.TotalSeconds, 10, TimeSpan.FromDays(30).TotalSeconds),
         SettingRules.Positive("Switchboard:Stream:MessageTtl", Stream.MessageTtl),
         SettingRules.AtLeast("Switchboard:Stream:MaxBytes", Stream.MaxBytes, 1L << 20),
+        SettingRules.Between("Switchboard:Stream:Replicas", Stream.Replicas, 1, 5),
         SettingRules.Positive("Switchboard:RevocationBatch", RevocationBatch),
         SettingRules.Positive("Switchboard:SweepInterval", SweepInterval));
 

@@ -24,6 +24,9 @@ public sealed record MailboxStreamOptions
 
     /// <summary>How long JetStream remembers a <c>Nats-Msg-Id</c> to drop a resent copy. Default 2 min.</summary>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Copies of the stream kept by a JetStream cluster (1, or 3 on three servers so one may fail). Default 1.</summary>
+    public int Replicas { get; set; } = 1;
 }
 
 /// <summary>
@@ -49,7 +52,7 @@ public static class MailboxStreamSetup
             DuplicateWindow = options.DuplicateWindow,
             AllowDirect = true,
             Republish = new Republish { Src = MailboxSubjects.AllInboxes, Dest = MailboxSubjects.AllLive },
-            NumReplicas = 1,
+            NumReplicas = options.Replicas,
         };
     }
 

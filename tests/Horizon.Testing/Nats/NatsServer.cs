@@ -80,7 +80,7 @@ public sealed class NatsServer : IAsyncDisposable
         }
         if (_options.OperatorMode)
         {
-            Authority ??= NatsAuthority.Initialize(_directory.Combine("authority"));
+            Authority ??= NatsAuthority.Initialize(_options.AuthorityDirectory ?? _directory.Combine("authority"));
         }
         await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
         _process = OwnedProcess.Start(_binary, ["-c", ConfigPath], $"nats-server :{Port}");
@@ -197,9 +197,21 @@ public sealed class NatsServer : IAsyncDisposable
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{StoreDirectory}\" }}");
         }
-        if (Authority is not null)
+        if (Authority is not null && _options.AuthorityDirectory is null)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"include \"{Path.GetRelativePath(_directory.Path, Authority.ResolverConfigPath)}\"");
+        }
+        else if (Authority is not null)
+        {
+            // A shared authority: its resolver settings with a resolver directory of this server's own
+            // (servers of a cluster exchange account updates; they must not write one folder).
+            var own = _directory.Combine("resolver.conf");
+            var resolverDirectory = _directory.Combine("jwt");
+            Directory.CreateDirectory(resolverDirectory);
+            var lines = File.ReadAllLines(Authority.ResolverConfigPath)
+                .Select(l => l.TrimStart().StartsWith("dir:", StringComparison.Ordinal) ? $"  dir: \"{resolverDirectory}\"" : l);
+            File.WriteAllLines(own, lines);
+            config.AppendLine("include \"resolver.conf\"");
         }
         config.AppendLine(_options.ConfigSnippet);
         // For benchmarks: nats-server's Go profiler on this loopback port, so a run can be profiled

@@ -15,6 +15,13 @@ public sealed record NatsServerOptions
     /// <summary>Operator mode with JetStream: what the switchboard, agbots and nodes run against.</summary>
     public static NatsServerOptions Operator { get; } = new() { OperatorMode = true };
 
+    /// <summary>
+    /// In operator mode: trust the authority in this directory (created there if missing) instead of
+    /// one of the server's own, so several servers (a cluster, a leaf) share one operator and account.
+    /// Each server still keeps its own account-resolver directory. Null (default): the server's own.
+    /// </summary>
+    public string? AuthorityDirectory { get; init; }
+
     /// <summary>Enables JetStream with a store directory owned by the server instance. Default true.</summary>
     public bool JetStream { get; init; } = true;
 

@@ -113,10 +113,11 @@ internal sealed class ChaosFaults(FleetOptions options, FleetEnvironment environ
                 relay.Start();
                 return "first node process ↔ NATS";
             case ChaosFault.NatsKill:
-                await environment.Nats.StopAsync(graceful: false);
+                var killedNats = environment.NatsServers[_random.Next(environment.NatsServers.Count)];
+                await killedNats.StopAsync(graceful: false);
                 await Task.Delay(options.DownFor, cancellationToken);
-                await environment.Nats.StartAgainAsync(cancellationToken);
-                return "nats-server";
+                await killedNats.StartAgainAsync(cancellationToken);
+                return environment.NatsServers.Count == 1 ? "nats-server" : $"nats-server :{killedNats.Port.ToString(CultureInfo.InvariantCulture)}";
             default:
                 throw new ArgumentOutOfRangeException(nameof(fault), fault, null);
         }

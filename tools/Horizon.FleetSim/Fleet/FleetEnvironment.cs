@@ -35,15 +35,23 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     private readonly ECDsa _publisherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private string _switchboardUrl = "";
 
-    private FleetEnvironment(FleetOptions options, NatsServer nats, ExchangeProcess exchange, string nodesCredentialsFile)
+    private FleetEnvironment(FleetOptions options, IReadOnlyList<NatsServer> nats, ExchangeProcess exchange, string nodesCredentialsFile)
     {
         _options = options;
-        Nats = nats;
+        NatsServers = nats;
+        Nats = nats[0];
         Exchange = exchange;
         NodesCredentialsFile = nodesCredentialsFile;
     }
 
+    /// <summary>The first (or only) nats-server: the exchange and the switchboard connect to it.</summary>
     public NatsServer Nats { get; }
+
+    /// <summary>Every nats-server: one, or the three of a JetStream cluster.</summary>
+    public IReadOnlyList<NatsServer> NatsServers { get; }
+
+    /// <summary>The server the agbots use: the second of a cluster.</summary>
+    public NatsServer AgbotNats => NatsServers[NatsServers.Count > 1 ? 1 : 0];
 
     public ExchangeProcess Exchange { get; }
 
@@ -69,7 +77,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     /// <summary>The NATS address the nodes of process <paramref name="shard"/> use: the first one goes through <see cref="NodesRelay"/> when there is one.</summary>
     public string NodesNatsUrl(int shard) => shard == 0 && NodesRelay is { } relay
         ? $"nats://127.0.0.1:{relay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
-        : Nats.Url;
+        : NatsServers[(shard + 2) % NatsServers.Count].Url;
 
     /// <summary>The (first) agbot in its own process.</summary>
     public ComponentProcess Agbot => Agbots[0];
@@ -92,25 +100,19 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     /// <exception cref="Horizon.Testing.PrerequisiteMissingException">nats-server is not installed (run tools/setup.sh).</exception>
     public static async Task<FleetEnvironment> StartAsync(FleetOptions options, string stateDirectory, CancellationToken cancellationToken)
     {
-        var nats = await NatsServer.StartAsync(NatsServerOptions.Operator with
-        {
-            // Simulated nodes share connections, but leave room for large fleets split over processes.
-            ConfigSnippet = "max_connections: 100000",
-        }, cancellationToken);
+        var servers = await StartNatsAsync(options.NatsServers, cancellationToken);
+        var nats = servers[0];
         var authority = nats.RequireAuthority;
         var nodesCredentials = Path.Combine(authority.Directory, "simulated-nodes.creds");
         authority.WriteServiceCreds(nodesCredentials, "fleet-simulated-nodes", null, null);
-        await using (var admin = nats.ServiceConnection("fleet-admin"))
-        {
-            await MailboxStreamSetup.EnsureAsync(new NatsJSContext(admin), cancellationToken: cancellationToken);
-        }
+        await EnsureStreamAsync(nats, options.NatsServers == 3 ? 3 : 1, cancellationToken);
         var exchange = await ExchangeProcess.StartAsync(new Dictionary<string, string>
         {
             ["NatsUrl"] = nats.Url,
             ["NatsCredentialsFile"] = authority.ExchangeCredsPath,
             ["TokenHashIterations"] = options.TokenHashIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, cancellationToken);
-        var environment = new FleetEnvironment(options, nats, exchange, nodesCredentials);
+        var environment = new FleetEnvironment(options, servers, exchange, nodesCredentials);
         if (options.Chaos.Contains(ChaosFault.LinkCut))
         {
             environment.NodesRelay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, new Uri(nats.Url).Port));
@@ -120,6 +122,65 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         await environment.StartSwitchboardAsync(stateDirectory, cancellationToken);
         await environment.StartAgbotAsync(stateDirectory, cancellationToken);
         return environment;
+    }
+
+    /// <summary>One nats-server, or three routed into one JetStream cluster on one shared authority.</summary>
+    private static async Task<IReadOnlyList<NatsServer>> StartNatsAsync(int count, CancellationToken cancellationToken)
+    {
+        // Simulated nodes share connections, but leave room for large fleets split over processes.
+        const string limits = "max_connections: 100000";
+        if (count == 1)
+        {
+            return [await NatsServer.StartAsync(NatsServerOptions.Operator with { ConfigSnippet = limits }, cancellationToken)];
+        }
+        var authority = Directory.CreateTempSubdirectory("hzn-fleet-authority").FullName;
+        var clientPorts = Enumerable.Range(0, count).Select(_ => Horizon.Testing.FreePort.Next()).ToList();
+        var routePorts = Enumerable.Range(0, count).Select(_ => Horizon.Testing.FreePort.Next()).ToList();
+        var routes = string.Join(", ", routePorts.Select(p => $"\"nats-route://127.0.0.1:{p.ToString(System.Globalization.CultureInfo.InvariantCulture)}\""));
+        var starting = Enumerable.Range(0, count).Select(i => NatsServer.StartAsync(NatsServerOptions.Operator with
+        {
+            Port = clientPorts[i],
+            AuthorityDirectory = authority,
+            ConfigSnippet = $$"""
+                {{limits}}
+                cluster {
+                  name: "hzn-fleet"
+                  listen: "127.0.0.1:{{routePorts[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}}"
+                  routes: [ {{routes}} ]
+                }
+                """,
+        }, cancellationToken)).ToList();
+        try
+        {
+            return await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var server in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await server.Result.DisposeAsync();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Creates the mailbox stream; a fresh cluster answers "JetStream not ready" until it elected its leader.</summary>
+    private static async Task EnsureStreamAsync(NatsServer nats, int replicas, CancellationToken cancellationToken)
+    {
+        await using var admin = nats.ServiceConnection("fleet-admin");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await MailboxStreamSetup.EnsureAsync(new NatsJSContext(admin), MailboxStreamOptions.Default with { Replicas = replicas }, cancellationToken);
+                return;
+            }
+            catch (NatsJSException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500, cancellationToken);
+            }
+        }
     }
 
     private async Task PublishAsync(CancellationToken cancellationToken)
@@ -203,6 +264,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             ["ASPNETCORE_URLS"] = _switchboardUrl,
             ["Switchboard__NatsUrl"] = Nats.Url,
             ["Switchboard__AuthorityDirectory"] = Nats.RequireAuthority.Directory,
+            ["Switchboard__Stream__Replicas"] = NatsServers.Count == 3 ? "3" : "1",
             ["Switchboard__ExchangeUrl"] = Exchange.BaseUrl.ToString(),
             ["Switchboard__ExchangeCredentials"] = $"root/root:{Exchange.RootPassword}",
             ["Switchboard__StateDirectory"] = Path.Combine(stateDirectory, "switchboard"),
@@ -249,7 +311,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             ["Agbot__Id"] = AgbotId,
             ["Agbot__Token"] = Password,
             ["Agbot__ExchangeUrl"] = Exchange.BaseUrl.ToString(),
-            ["Agbot__NatsUrl"] = Nats.Url,
+            ["Agbot__NatsUrl"] = AgbotNats.Url,
             ["Agbot__SwitchboardUrl"] = _switchboardUrl,
             ["Agbot__StateDirectory"] = agbotState,
             ["Agbot__LocalApiUrl"] = "http://127.0.0.1:0",
@@ -331,7 +393,10 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         }
         await Exchange.DisposeAsync();
         _publisherKey.Dispose();
-        await Nats.DisposeAsync();
+        foreach (var server in NatsServers)
+        {
+            await server.DisposeAsync();
+        }
         if (Postgres is not null)
         {
             await Postgres.DisposeAsync();

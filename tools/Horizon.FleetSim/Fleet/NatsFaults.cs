@@ -23,10 +23,11 @@ internal static class NatsFaults
             {
                 await Task.Delay(wait, cancellationToken);
             }
-            await environment.Nats.StopAsync(graceful: false);
-            output.WriteLine(string.Create(c, $"  fault: nats-server killed (SIGKILL) at t={clock.Elapsed.TotalSeconds:0.0}s"));
+            var killedNats = environment.NatsServers[(injected + 1) % environment.NatsServers.Count];
+            await killedNats.StopAsync(graceful: false);
+            output.WriteLine(string.Create(c, $"  fault: nats-server killed (SIGKILL) at t={clock.Elapsed.TotalSeconds:0.0}s (:{killedNats.Port})"));
             await Task.Delay(downFor, cancellationToken);
-            await environment.Nats.StartAgainAsync(cancellationToken);
+            await killedNats.StartAgainAsync(cancellationToken);
             output.WriteLine(string.Create(c, $"  fault: nats-server serving again at t={clock.Elapsed.TotalSeconds:0.0}s"));
             injected++;
         }

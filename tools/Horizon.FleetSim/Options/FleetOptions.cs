@@ -97,6 +97,13 @@ internal sealed record FleetOptions
     /// </summary>
     public int Agbots { get; init; } = 1;
 
+    /// <summary>
+    /// nats-server processes (1 or 3). With 3 they form a JetStream cluster holding the mailbox stream at
+    /// R3; the exchange and the switchboard use the first server, the agbots the second, the node
+    /// processes the third (and round the servers beyond), and <c>nats-kill</c> kills one at random. Default 1.
+    /// </summary>
+    public int NatsServers { get; init; } = 1;
+
     /// <summary>How long a killed process stays down before it is started again. Default 1 s.</summary>
     public TimeSpan DownFor { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -190,6 +197,14 @@ internal sealed record FleetOptions
         if (AgbotReplyTimeout <= TimeSpan.Zero)
         {
             problems.Add($"--agbot-reply-timeout must be positive, not {AgbotReplyTimeout}");
+        }
+        if (NatsServers is not (1 or 3))
+        {
+            problems.Add($"--nats-servers must be 1 or 3, not {NatsServers}");
+        }
+        if (NatsServers == 3 && Chaos.Contains(ChaosFault.LinkCut))
+        {
+            problems.Add("--chaos link-cut relays one server; it is not combined with --nats-servers 3");
         }
         if (Agbots is < 1 or > 2)
         {

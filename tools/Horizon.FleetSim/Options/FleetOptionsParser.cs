@@ -13,7 +13,7 @@ internal static class FleetOptionsParser
                          [--offline F] [--seed S] [--timeout 10m] [--nodes-per-process 1000] [--nodes-per-connection 250]
                          [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbots 1|2] [--agbot-workers 32]
                          [--agbot-reply-timeout 60s] [--inbox-idle-check 10m] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
-                         [--kill-nats-at 5s,20s] [--nats-down-for 2s]
+                         [--kill-nats-at 5s,20s] [--nats-down-for 2s] [--nats-servers 1|3]
                          [--chaos all|agbot-kill,agbot-pause,switchboard-kill,node-kill,link-cut,nats-kill] [--chaos-gap 3s] [--faults-per-phase 0]
                          [--down-for 1s] [--pause-for <heartbeat+2s>] [--cut-for 5s]
         """;
@@ -70,6 +70,7 @@ internal static class FleetOptionsParser
                     "--nodes-per-process" => options with { NodesPerProcess = Integer(name, value) },
                     "--nodes-per-connection" => options with { NodesPerConnection = Integer(name, value) },
                     "--token-hash-iterations" => options with { TokenHashIterations = Integer(name, value) },
+                    "--nats-servers" => options with { NatsServers = Integer(name, value) },
                     "--agbots" => options with { Agbots = Integer(name, value) },
                     "--agbot-workers" => options with { AgbotWorkers = Integer(name, value) },
                     "--agbot-reply-timeout" => options with { AgbotReplyTimeout = Duration(name, value) },
