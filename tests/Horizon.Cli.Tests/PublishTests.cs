@@ -103,6 +103,30 @@ public sealed class PublishTests(CliFixture fixture, RegistryFixture registry) :
         Assert.True(result.ExitCode == 2, result.ToString());
     }
 
+    /// <summary>
+    /// Issue 21: an Open Horizon user's RSA key pair (PKCS#1 private key, certificate as public key, in
+    /// ~/.hzn/keys as Open Horizon's hzn keeps them) publishes as it is; the exchange accepts the signature.
+    /// </summary>
+    [Fact]
+    public async Task Publish_WithAnOpenHorizonRsaKeyPair_IsSignedWithIt_AndVerifies()
+    {
+        var (_, hzn) = await fixture.NewOrgAsync();
+        var file = await ServiceFileAsync(hzn, $"127.0.0.1:1/cli/pinned@sha256:{new string('b', 64)}");
+        using var rsa = System.Security.Cryptography.RSA.Create(3072);
+        var keys = Directory.CreateDirectory(Path.Combine(hzn.Home, ".hzn", "keys")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(keys, "service.private.key"), rsa.ExportRSAPrivateKeyPem());
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("O=examples, CN=alice@example.com", rsa,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pss).CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        await File.WriteAllTextAsync(Path.Combine(keys, "service.public.pem"), certificate.ExportCertificatePem());
+
+        var result = await hzn.RunAsync("exchange", "service", "publish", "-f", file);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var shown = JsonDocument.Parse((await hzn.RunAsync("exchange", "service", "list", "cli-test_1.0.0_amd64")).Out);
+        var service = ModelJson.ParseServiceDefinition(Assert.Single(shown.RootElement.EnumerateObject()).Value.GetRawText());
+        Assert.True(DeploymentSigner.Verify(service.Deployment, service.DeploymentSignature, rsa.ExportSubjectPublicKeyInfoPem()));
+    }
+
     [Fact]
     public async Task Publish_WithPinnedImage_SignsTheExactDeploymentString_WithoutPulling()
     {
