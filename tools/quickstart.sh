@@ -2,14 +2,15 @@
 # The README's main command: everything up on one machine with embedded defaults, the hello-edge
 # sample published, and — once the agbot, switchboard and node agent can run — negotiated and running.
 #
-#   tools/quickstart.sh                     # up: prints each step with the time it took
+#   tools/quickstart.sh                     # up: prints each step with the time it took; the node enrolls (auto-approved)
+#   tools/quickstart.sh --token             # up, the node registered Open Horizon's way: pre-created with a token, hzn register
 #   tools/quickstart.sh --with-prometheus   # up, plus Debian's prometheus scraping every component on 127.0.0.1:9090
 #   tools/quickstart.sh down                # stops what the quickstart started and removes its state
 #   HZN_QUICKSTART_JIT=1 tools/quickstart.sh   # dotnet build output on the JIT instead of the published servers and agent
 #
 # State (SQLite files, keys, logs, pid files) lives in $HZN_QUICKSTART_DIR (default
-# /var/tmp/horizon-quickstart). Ports: exchange 3090, nats 4222, registry 5000, agbot 8046,
-# switchboard 8047, node agent 8510.
+# /var/tmp/horizon-quickstart). Ports: exchange 3090 (HTTPS with mTLS for enrolled nodes: 3443), nats 4222,
+# registry 5000, agbot 8046, switchboard 8047, node agent 8510.
 set -euo pipefail
 # Everything this script and the servers it starts write (databases with token hashes and agreement
 # terms, logs, keys) is readable by root alone: the servers' own SQLite files are created 0644 otherwise.
@@ -17,7 +18,7 @@ umask 077
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${HZN_QUICKSTART_DIR:-/var/tmp/horizon-quickstart}"
-EXCHANGE_PORT=3090 NATS_PORT=4222 REGISTRY_PORT=5000 AGBOT_PORT=8046 SWITCHBOARD_PORT=8047 AGENT_PORT=8510
+EXCHANGE_PORT=3090 EXCHANGE_TLS_PORT=3443 NATS_PORT=4222 REGISTRY_PORT=5000 AGBOT_PORT=8046 SWITCHBOARD_PORT=8047 AGENT_PORT=8510
 REGISTRY="127.0.0.1:$REGISTRY_PORT"
 ORG=hello USER_NAME=publisher NODE_ID=node1
 SAMPLE="$ROOT/patterns/examples/hello-edge"
@@ -79,23 +80,24 @@ down() {
   echo "quickstart: everything stopped and $STATE removed"
 }
 
-WITH_PROMETHEUS=0
+WITH_PROMETHEUS=0 TOKEN_PATH=0
 args=()
 for arg in "$@"; do
   case "$arg" in
     --with-prometheus) WITH_PROMETHEUS=1 ;;
+    --token) TOKEN_PATH=1 ;;
     *) args+=("$arg") ;;
   esac
 done
 set -- "${args[@]+"${args[@]}"}"
 PROMETHEUS_PORT=9090
 if [[ "${1:-up}" == down ]]; then down; exit 0; fi
-[[ "${1:-up}" == up ]] || { echo "usage: $0 [up|down] [--with-prometheus]" >&2; exit 1; }
+[[ "${1:-up}" == up ]] || { echo "usage: $0 [up|down] [--with-prometheus] [--token]" >&2; exit 1; }
 [[ ! -e "$STATE/exchange.pid" ]] || { echo "quickstart: already up (state in $STATE); run '$0 down' first" >&2; exit 4; }
 
 step "preparing the machine (tools/setup.sh)"
 HZN_SETUP_SKIP_BUILD=1 "$ROOT/tools/setup.sh" >/dev/null || fail "tools/setup.sh did not succeed; run it alone to see why"
-ports=($EXCHANGE_PORT $NATS_PORT $REGISTRY_PORT $AGBOT_PORT $SWITCHBOARD_PORT $AGENT_PORT)
+ports=($EXCHANGE_PORT $EXCHANGE_TLS_PORT $NATS_PORT $REGISTRY_PORT $AGBOT_PORT $SWITCHBOARD_PORT $AGENT_PORT)
 ((WITH_PROMETHEUS == 0)) || ports+=($PROMETHEUS_PORT)
 for port in "${ports[@]}"; do
   port_free "$port" || fail "127.0.0.1:$port is in use; stop what listens there (or run '$0 down')"
@@ -151,7 +153,7 @@ CONF
 start nats /usr/sbin/nats-server -c "$STATE/nats/nats.conf"
 wait_port nats "$NATS_PORT"
 
-step "starting the exchange on http://127.0.0.1:$EXCHANGE_PORT/v1 (SQLite $STATE/exchange.db)"
+step "starting the exchange on http://127.0.0.1:$EXCHANGE_PORT/v1 and https://127.0.0.1:$EXCHANGE_TLS_PORT/v1 (SQLite $STATE/exchange.db)"
 # Secrets reach the processes through their environment or 0600 files, never a command line: they
 # are exported in a subshell, not given to env(1), whose argv any local user can read while it runs.
 ROOT_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
@@ -159,7 +161,7 @@ ROOT_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 (export Exchange__RootPassword="$ROOT_PASSWORD"
  start exchange env Exchange__SqlitePath="$STATE/exchange.db" \
   Exchange__NatsUrl="nats://127.0.0.1:$NATS_PORT" Exchange__NatsCredentialsFile="$STATE/nats/authority/exchange.creds" \
-  "${EXCHANGE[@]}" --urls "http://127.0.0.1:$EXCHANGE_PORT")
+  "${EXCHANGE[@]}" --urls "http://127.0.0.1:$EXCHANGE_PORT;https://127.0.0.1:$EXCHANGE_TLS_PORT")
 wait_port exchange "$EXCHANGE_PORT"
 export HZN_EXCHANGE_URL="http://127.0.0.1:$EXCHANGE_PORT/v1"
 
@@ -198,13 +200,27 @@ printf 'HZN_PRIVATE_KEY_FILE=%s\nHZN_PUBLIC_KEY_FILE=%s\nREGISTRY=%s\nREGISTRY_U
   "$HZN_PRIVATE_KEY_FILE" "$HZN_PUBLIC_KEY_FILE" "$REGISTRY" "$REGISTRY_USER" "$REGISTRY_PASSWORD" "$STATE/docker-config" >>"$STATE/hzn.env"
 HZN_REGISTRY_TOKEN="$REGISTRY:$REGISTRY_USER:$REGISTRY_PASSWORD" hzn exchange service publish -f "$SAMPLE/producer.service.definition.json"
 HZN_REGISTRY_TOKEN="$REGISTRY:$REGISTRY_USER:$REGISTRY_PASSWORD" hzn exchange service publish -f "$SAMPLE/consumer.service.definition.json"
-hzn exchange pattern publish -f "$SAMPLE/pattern.json"
+# The pattern gives the producer its HELLO_MESSAGE, so an enrolled node, which brings no user input of its own,
+# runs the sample too; a node registered with userinput.json overrides it.
+mkdir -p "$STATE/hello-edge"
+cp "$SAMPLE/hzn.json" "$STATE/hello-edge/hzn.json"
+sed 's|"userInput": \[\]|"userInput": [{ "serviceOrgid": "$HZN_ORG_ID", "serviceUrl": "$PRODUCER_NAME", "serviceVersionRange": "[1.0.0,2.0.0)", "inputs": [{ "name": "HELLO_MESSAGE", "value": "hello from the edge" }] }]|' \
+  "$SAMPLE/pattern.json" >"$STATE/hello-edge/pattern.json"
+hzn exchange pattern publish -f "$STATE/hello-edge/pattern.json"
 hzn exchange agbot addpattern agbot1 "$ORG" hello-edge >/dev/null
 
-step "checking the pattern against this node"
-NODE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
-HZN_NODE_TOKEN="$NODE_TOKEN" hzn exchange node add "$NODE_ID" -p hello-edge -a amd64 >/dev/null
-hzn deploycheck -n "$NODE_ID" -p hello-edge
+if ((TOKEN_PATH == 1)); then
+  step "checking the pattern against this node"
+  NODE_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
+  HZN_NODE_TOKEN="$NODE_TOKEN" hzn exchange node add "$NODE_ID" -p hello-edge -a amd64 >/dev/null
+  hzn deploycheck -n "$NODE_ID" -p hello-edge
+else
+  step "letting devices enroll: enrollment certificate 'quickstart' and the auto-approval rule 'quickstart' (pattern hello-edge)"
+  # The certificate's key is made here and never travels; the exchange signs its CSR. ca.crt is the device CA,
+  # the only trust the agent gives the exchange's HTTPS certificate.
+  hzn exchange org enrollmentcert create quickstart --dir "$STATE/enrollment" --ttl 1d >/dev/null
+  hzn exchange org enrollmentrule add quickstart --enrollment-cert quickstart --node-prefix node- --pattern hello-edge >/dev/null
+fi
 
 step "starting the switchboard on http://127.0.0.1:$SWITCHBOARD_PORT"
 mkdir -p "$STATE/switchboard"
@@ -214,14 +230,31 @@ mkdir -p "$STATE/switchboard"
   "${SWITCHBOARD[@]}" --urls "http://127.0.0.1:$SWITCHBOARD_PORT")
 wait_port switchboard "$SWITCHBOARD_PORT"
 
-step "starting the node agent on http://127.0.0.1:$AGENT_PORT"
+if ((TOKEN_PATH == 1)); then
+  step "starting the node agent on http://127.0.0.1:$AGENT_PORT"
+  AGENT_IDENTITY=(NodeAgent__NodeId="$NODE_ID" NodeAgent__Organization="$ORG" NodeAgent__ExchangeUrl="$HZN_EXCHANGE_URL")
+else
+  step "starting the node agent on http://127.0.0.1:$AGENT_PORT; it enrolls first (no node id, no token) and talks mTLS from then on"
+  # The machine id names the node (the rule's prefix + it); a fixed one keeps the quickstart's node 'node-1'.
+  AGENT_IDENTITY=(NodeAgent__ExchangeUrl="https://127.0.0.1:$EXCHANGE_TLS_PORT/v1" NodeAgent__Enrollment__Org="$ORG"
+    NodeAgent__Enrollment__CertificateFile="$STATE/enrollment/enrollment.crt" NodeAgent__Enrollment__KeyFile="$STATE/enrollment/enrollment.key"
+    NodeAgent__Enrollment__CaFile="$STATE/enrollment/ca.crt" NodeAgent__Enrollment__MachineId=1)
+fi
 mkdir -p "$STATE/node-agent"
-(cd "$STATE/node-agent" && export NodeAgent__Registries__0__Password="$REGISTRY_PASSWORD" && start node-agent env NodeAgent__NodeId="$NODE_ID" NodeAgent__Organization="$ORG" NodeAgent__ExchangeUrl="$HZN_EXCHANGE_URL" \
+(cd "$STATE/node-agent" && export NodeAgent__Registries__0__Password="$REGISTRY_PASSWORD" && start node-agent env "${AGENT_IDENTITY[@]}" \
   NodeAgent__StateDirectory="$STATE/node-agent" NodeAgent__ApiUrl="http://127.0.0.1:$AGENT_PORT" \
   NodeAgent__NatsUrl="nats://127.0.0.1:$NATS_PORT" NodeAgent__SwitchboardUrl="http://127.0.0.1:$SWITCHBOARD_PORT" \
   NodeAgent__Registries__0__Server="$REGISTRY" NodeAgent__Registries__0__UserName="$REGISTRY_USER" \
   "${AGENT[@]}")
 wait_port node-agent "$AGENT_PORT"
+if ((TOKEN_PATH == 0)); then
+  NODE_ID=node-1
+  request="$(hzn exchange node requests --state approved --json | jq -r '.[0].id')"
+  printf '    enrolled as %s/%s: request %s approved by rule quickstart; without the rule an org admin would run
+' "$ORG" "$NODE_ID" "$request"
+  printf '      hzn exchange node approve %s --node %s --pattern hello-edge
+' "$request" "$NODE_ID"
+fi
 
 step "starting agbot agbot1 on http://127.0.0.1:$AGBOT_PORT (it proves its key to the switchboard for its NATS JWT)"
 mkdir -p "$STATE/agbot"
@@ -232,11 +265,21 @@ mkdir -p "$STATE/agbot"
   "${AGBOT[@]}")
 wait_port agbot "$AGBOT_PORT"
 
-step "registering $NODE_ID to pattern hello-edge and waiting for the agreement"
-HZN_DEVICE_ID="$NODE_ID" HZN_DEVICE_TOKEN="$NODE_TOKEN" hzn register -p hello-edge -f "$SAMPLE/userinput.json" --wait --timeout 240 &
-register_pid=$!
-wait "$register_pid" \
-  || fail "no finalized agreement with running containers (see $STATE/logs/agbot.log, node-agent.log, switchboard.log)"
+if ((TOKEN_PATH == 1)); then
+  step "registering $NODE_ID to pattern hello-edge and waiting for the agreement"
+  HZN_DEVICE_ID="$NODE_ID" HZN_DEVICE_TOKEN="$NODE_TOKEN" hzn register -p hello-edge -f "$SAMPLE/userinput.json" --wait --timeout 240 &
+  register_pid=$!
+  wait "$register_pid" \
+    || fail "no finalized agreement with running containers (see $STATE/logs/agbot.log, node-agent.log, switchboard.log)"
+else
+  step "waiting for the agreement on the enrolled node $NODE_ID (it registered itself with its approval's pattern)"
+  for _ in $(seq 1 240); do
+    docker ps -q --filter "label=org.openhorizon.horizon.service.org=$ORG" --filter "name=hello-consumer" --filter status=running | grep -q . && break
+    sleep 1
+  done
+  docker ps -q --filter "label=org.openhorizon.horizon.service.org=$ORG" --filter "name=hello-consumer" --filter status=running | grep -q . \
+    || fail "no agreement with running containers (see $STATE/logs/agbot.log, node-agent.log, switchboard.log)"
+fi
 
 step "the agreement, the containers and the consumer's output"
 hzn agreement list
@@ -268,9 +311,10 @@ fi
 
 cat <<MSG
 
-quickstart: hello-edge is negotiated and running on node $NODE_ID.
+quickstart: hello-edge is negotiated and running on node $NODE_ID ($( ((TOKEN_PATH == 1)) && echo "registered with a token" || echo "enrolled, mTLS with its device certificate")).
   console:    http://127.0.0.1:$EXCHANGE_PORT/console/  (org $ORG, user $USER_NAME, password in $STATE/hzn.env)
 $( ((WITH_PROMETHEUS == 1)) && echo "  prometheus: http://127.0.0.1:$PROMETHEUS_PORT/graph?g0.expr=horizon_agbot_agreements" )
   try:  set -a; . $STATE/hzn.env; set +a; dotnet $STATE/bin/hzn/hzn.dll agreement list
   stop: $0 down
+$( ((TOKEN_PATH == 0)) && echo "  the token way (Open Horizon's): $0 down; $0 --token" )
 MSG
