@@ -9,7 +9,25 @@ namespace Horizon.NodeAgent.Workloads;
 /// </summary>
 public static class HostAddresses
 {
+    // Enumerating the interfaces reads netlink and /proc for every one of them, and a workload asks
+    // once per container: a list read within the last few seconds is given again (an address that
+    // changes reaches containers started after that). Measured: 6 % of the fleet simulator's node CPU.
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
+    private static Snapshot? _last;
+
     public static string IPv4List()
+    {
+        var now = Environment.TickCount64;
+        if (Volatile.Read(ref _last) is { } last && now - last.ReadAtMs < Freshness.TotalMilliseconds)
+        {
+            return last.List;
+        }
+        var list = Read();
+        Volatile.Write(ref _last, new Snapshot(list, now));
+        return list;
+    }
+
+    private static string Read()
     {
         try
         {
@@ -27,4 +45,6 @@ public static class HostAddresses
             return "";
         }
     }
+
+    private sealed record Snapshot(string List, long ReadAtMs);
 }
