@@ -138,7 +138,7 @@ public sealed partial class AgbotCensus : BackgroundService
         select new Measurement<long>(member.Count, new("workload", member.Workload), new("version", member.Version),
             new("outcome", member.Outcome.ToString().ToLowerInvariant()));
 
-    [LoggerMessage(EventId = 8601, Level = LogLevel.Warning, Message = "Counting agreements for metrics failed; the gauges keep the last count: {Error}")]
+    [LoggerMessage(EventId = 8650, Level = LogLevel.Warning, Message = "Counting agreements for metrics failed; the gauges keep the last count: {Error}")]
     private partial void LogCountFailed(string error);
 
     [LoggerMessage(EventId = 8602, Level = LogLevel.Warning, Message = "The exchange did not take the rollout report; it is sent again on the next pass: {Error}")]
