@@ -78,7 +78,7 @@ public static class ProposalEvaluator
         {
             try
             {
-                if (DeploymentSigner.Verify(service.Deployment, service.DeploymentSignature, key))
+                if (PublisherKeyCache.Verify(service.Deployment, service.DeploymentSignature, key))
                 {
                     return null;
                 }

@@ -34,7 +34,14 @@ public static class DeploymentSigner
     {
         ArgumentNullException.ThrowIfNull(deployment);
         using var key = SigningKeys.LoadSigningPublicKey(publicKeyPem);
-        return key is RSA rsa ? Verify(deployment, signature, rsa) : Verify(deployment, signature, (ECDsa)key);
+        return Verify(deployment, signature, key);
+    }
+
+    /// <summary>As <see cref="Verify(string, string, string)"/> with a key loaded by <see cref="SigningKeys.LoadSigningPublicKey"/> (P-256 or RSA), for callers that keep keys parsed.</summary>
+    public static bool Verify(string deployment, string signature, AsymmetricAlgorithm publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        return publicKey is RSA rsa ? Verify(deployment, signature, rsa) : Verify(deployment, signature, (ECDsa)publicKey);
     }
 
     private static bool Verify(string deployment, string signature, RSA publicKey)
