@@ -1,6 +1,7 @@
 using Horizon.Hosting.AspNetCore;
 using Horizon.Hosting.Settings;
 using Horizon.Switchboard.Credentials;
+using Horizon.Switchboard.Service;
 using Horizon.Switchboard.Service.Hosting;
 using Horizon.Switchboard.Telemetry;
 
@@ -11,6 +12,13 @@ if (args is ["nats-init", var authorityDirectory, ..])
     using var created = NatsAuthority.Initialize(authorityDirectory);
     Console.WriteLine($"NATS authority ready in {created.Directory}: include {created.ResolverConfigPath} from nats-server's configuration");
     return 0;
+}
+
+// `nats-leaf <authority> <site-directory> --domain <site> --hub nats-leaf://host:7422 [--listen 127.0.0.1:4222]
+// [--hub-domain hub]`: writes an edge site's leaf nats-server configuration and its uplink creds (0600).
+if (args is ["nats-leaf", var leafAuthority, var siteDirectory, .. var leafArguments])
+{
+    return LeafSiteCommand.Run(leafAuthority, siteDirectory, leafArguments, Console.Out, Console.Error);
 }
 
 // The switchboard: provisions the mailbox stream, issues NATS user JWTs to parties that prove

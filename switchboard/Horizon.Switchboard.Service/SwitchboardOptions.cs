@@ -61,6 +61,9 @@ public sealed record SwitchboardOptions : IValidatedSettings
         SettingRules.Positive("Switchboard:Stream:MessageTtl", Stream.MessageTtl),
         SettingRules.AtLeast("Switchboard:Stream:MaxBytes", Stream.MaxBytes, 1L << 20),
         SettingRules.Between("Switchboard:Stream:Replicas", Stream.Replicas, 1, 5),
+        Stream.EdgeDomains.FirstOrDefault(d => !JetStreamDomainName.IsValid(d)) is { } badDomain
+            ? new SettingProblem("Switchboard:Stream:EdgeDomains", $"'{badDomain}' is not a JetStream domain name ({JetStreamDomainName.Rule})")
+            : null,
         SettingRules.Positive("Switchboard:RevocationBatch", RevocationBatch),
         SettingRules.Positive("Switchboard:SweepInterval", SweepInterval));
 

@@ -1,5 +1,6 @@
 using Horizon.Hosting.Settings;
 using Horizon.NodeAgent.Enrollment;
+using Horizon.Switchboard.Mailboxes;
 
 namespace Horizon.NodeAgent.Hosting;
 
@@ -45,6 +46,20 @@ public sealed class NodeAgentOptions : IValidatedSettings
     public string NatsUrl { get; set; } = "";
 
     /// <summary>
+    /// The JetStream domain of the mailbox stream when <see cref="NatsUrl"/> is an edge site's leaf
+    /// nats-server (whose own JetStream is the site's domain), e.g. <c>hub</c>. Empty (default): the
+    /// server at <see cref="NatsUrl"/> serves the stream.
+    /// </summary>
+    public string JetStreamDomain { get; set; } = "";
+
+    /// <summary>
+    /// How often an idle mailbox checks its inbox's last message anyway. Default 10 min. Behind a leaf
+    /// node use 30 s: a message stored at the hub while the site's uplink was down is not republished
+    /// when it returns, and the node's own connection (to the leaf) never dropped to prompt a catch-up.
+    /// </summary>
+    public TimeSpan InboxIdleCheck { get; set; } = MailboxOptions.Default.IdleCheckInterval;
+
+    /// <summary>
     /// The switchboard that issues the node's NATS user JWT once the node signs a challenge with its
     /// registered identity key. Empty: connect to NATS without credentials (a development server
     /// without authentication).
@@ -86,6 +101,10 @@ public sealed class NodeAgentOptions : IValidatedSettings
         SettingRules.Required("NodeAgent:StateDirectory", StateDirectory),
         SettingRules.AbsoluteUrl("NodeAgent:ExchangeUrl", ExchangeUrl),
         SettingRules.Positive("NodeAgent:HeartbeatInterval", HeartbeatInterval),
+        SettingRules.Positive("NodeAgent:InboxIdleCheck", InboxIdleCheck),
+        JetStreamDomain.Length > 0 && !JetStreamDomainName.IsValid(JetStreamDomain)
+            ? new SettingProblem("NodeAgent:JetStreamDomain", $"'{JetStreamDomain}' is not a JetStream domain name ({JetStreamDomainName.Rule})")
+            : null,
         SettingRules.Positive("NodeAgent:ReconcileInterval", ReconcileInterval),
         SettingRules.Positive("NodeAgent:ReadinessTimeout", ReadinessTimeout)).Concat(Enrollment.Validate(ExchangeUrl));
 }

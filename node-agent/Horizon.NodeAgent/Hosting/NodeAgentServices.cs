@@ -74,7 +74,11 @@ public static class NodeAgentServices
         services.TryAddSingleton(UpgradeOptions.Default);
         services.AddSingleton<AgreementUpgrader>();
         services.AddSingleton<AgreementMessageHandler>();
-        services.TryAddSingleton(MailboxOptions.Default);
+        services.TryAddSingleton(MailboxOptions.Default with
+        {
+            JetStreamDomain = options.JetStreamDomain.Length > 0 ? options.JetStreamDomain : null,
+            IdleCheckInterval = options.InboxIdleCheck,
+        });
         // Order matters: restore first (it blocks start-up), then supervision, then READY=1.
         services.AddHostedService<AgentStartup>();
         services.AddHostedService<ContainerSupervisor>();

@@ -30,6 +30,7 @@ public static class SwitchboardHosting
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<AccessWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessWorker>());
+        services.AddHostedService<EdgeOutboxWorker>();
         // Also registers the problem-details JSON metadata, which PublishAot's serializer cannot reflect.
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>

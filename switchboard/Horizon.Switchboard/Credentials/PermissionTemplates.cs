@@ -20,6 +20,8 @@ namespace Horizon.Switchboard.Credentials;
 /// token whose filter is its own inbox (the create subject carries the filter, and 2.9 refuses a
 /// body whose filter differs); subscribe to its own live subject, its own reply inbox and its org's
 /// change notifications. Nothing else: no stream or account API, no other inbox, no <c>&gt;</c>.
+/// The stream calls are granted both as <c>$JS.API.…</c> and as <c>$JS.*.API.…</c> (through a
+/// JetStream domain, for parties behind a leaf node).
 /// </remarks>
 public static class PermissionTemplates
 {
@@ -35,13 +37,22 @@ public static class PermissionTemplates
         var peer = kind == PartyKind.Node ? "agbot" : "node";
         var inbox = $"{MailboxSubjects.StoredPrefix}.{{{{tag({OrgTag})}}}}.{self}.{NameToken}";
         var stream = MailboxSubjects.Stream;
+        // Each stream call twice: as $JS.API (the party's own server holds the stream) and as
+        // $JS.<domain>.API (a party on an edge site's leaf server reaching the hub's JetStream
+        // domain). The domain token is a wildcard: every domain's API maps onto the same calls on
+        // the same stream name, still pinned to the party's own inbox and consumer.
+        var calls = new[]
+        {
+            $"DIRECT.GET.{stream}.{inbox}",
+            $"CONSUMER.CREATE.{stream}.{NameToken}.{inbox}",
+            $"CONSUMER.MSG.NEXT.{stream}.{NameToken}",
+            $"CONSUMER.DELETE.{stream}.{NameToken}",
+        };
         return
         [
             $"{MailboxSubjects.StoredPrefix}.{{{{tag({PeerTag})}}}}.{peer}.*",
-            $"$JS.API.DIRECT.GET.{stream}.{inbox}",
-            $"$JS.API.CONSUMER.CREATE.{stream}.{NameToken}.{inbox}",
-            $"$JS.API.CONSUMER.MSG.NEXT.{stream}.{NameToken}",
-            $"$JS.API.CONSUMER.DELETE.{stream}.{NameToken}",
+            .. calls.Select(call => $"$JS.API.{call}"),
+            .. calls.Select(call => $"$JS.*.API.{call}"),
         ];
     }
 

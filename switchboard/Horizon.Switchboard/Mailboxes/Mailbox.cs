@@ -37,7 +37,7 @@ public sealed partial class Mailbox : IDisposable
     {
         Self = self;
         _connection = connection;
-        _jetStream = new NatsJSContext((NatsConnection)connection);
+        _jetStream = new NatsJSContext((NatsConnection)connection, new NatsJSOpts(((NatsConnection)connection).Opts, domain: options.JetStreamDomain));
         _sealer = sealer;
         _opener = opener;
         _encryptionKeys = encryptionKeys;

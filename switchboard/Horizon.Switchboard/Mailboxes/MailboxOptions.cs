@@ -42,6 +42,16 @@ public sealed record MailboxOptions
     /// <summary>Pause before trying again after the connection or a catch-up step failed. Default 500 ms.</summary>
     public TimeSpan ErrorPause { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The JetStream domain that holds the mailbox stream, for a party connected to a leaf
+    /// nats-server of an edge site whose own JetStream is another domain (e.g. <c>hub</c>): its
+    /// stream reads then go to <c>$JS.&lt;domain&gt;.API</c>, which the leaf forwards to the hub. Null
+    /// (default): the server the party is connected to serves the stream (<c>$JS.API</c>). On
+    /// nats-server 2.9.10 a leaf with JetStream of its own does not forward <c>$JS.API</c> requests
+    /// for a stream it lacks: they go unanswered (measured: a 5 s timeout, no error).
+    /// </summary>
+    public string? JetStreamDomain { get; init; }
+
     /// <summary>Live messages buffered while the handler is busy. Default 4,096; past it, messages are dropped and the catch-up brings them.</summary>
     public int LiveBuffer { get; init; } = 4096;
 }

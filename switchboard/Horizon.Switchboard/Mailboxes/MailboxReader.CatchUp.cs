@@ -7,8 +7,13 @@ namespace Horizon.Switchboard.Mailboxes;
 
 internal sealed partial class MailboxReader
 {
+    // The pause doubles up to MaxCatchUpPause: behind a leaf node whose uplink is down, every
+    // attempt fails at once (no responders) for as long as the cut lasts.
+    private static readonly TimeSpan MaxCatchUpPause = TimeSpan.FromSeconds(5);
+
     private async Task CatchUpWithRetriesAsync(CancellationToken cancellationToken)
     {
+        var pause = _options.ErrorPause;
         while (true)
         {
             try
@@ -19,7 +24,8 @@ internal sealed partial class MailboxReader
             catch (Exception e) when (MessagingException.IsNatsFailure(e) && !cancellationToken.IsCancellationRequested)
             {
                 LogPaused(_logger, _self, "catching up", e.Message);
-                await PauseAsync(cancellationToken);
+                await Task.Delay(pause, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, Math.Max(MaxCatchUpPause.Ticks, _options.ErrorPause.Ticks)));
             }
         }
     }
@@ -58,7 +64,7 @@ internal sealed partial class MailboxReader
     /// <summary>The sequence and bytes of the newest message in the inbox, or null when it holds none.</summary>
     private async Task<(ulong Sequence, byte[] Data)?> LastStoredAsync(CancellationToken cancellationToken)
     {
-        var reply = await _connection.RequestAsync<byte[], byte[]>(MailboxSubjects.LastMessageRequest(_self), null, cancellationToken: cancellationToken);
+        var reply = await _connection.RequestAsync<byte[], byte[]>(MailboxSubjects.LastMessageRequest(_self, _options.JetStreamDomain), null, cancellationToken: cancellationToken);
         if (reply.Headers is { Code: 404 })
         {
             return null;

@@ -27,6 +27,13 @@ public sealed record MailboxStreamOptions
 
     /// <summary>Copies of the stream kept by a JetStream cluster (1, or 3 on three servers so one may fail). Default 1.</summary>
     public int Replicas { get; set; } = 1;
+
+    /// <summary>
+    /// The JetStream domains of edge sites (leaf nats-servers with JetStream of their own) whose
+    /// outbox stream (<see cref="EdgeOutboxSetup"/>) this stream sources: what a site's nodes send
+    /// while its uplink is down waits there and arrives here once it is back. Empty (default): no site.
+    /// </summary>
+    public List<string> EdgeDomains { get; set; } = [];
 }
 
 /// <summary>
@@ -53,6 +60,7 @@ public static class MailboxStreamSetup
             AllowDirect = true,
             Republish = new Republish { Src = MailboxSubjects.AllInboxes, Dest = MailboxSubjects.AllLive },
             NumReplicas = options.Replicas,
+            Sources = options.EdgeDomains.Count == 0 ? null : options.EdgeDomains.Select(EdgeOutboxSetup.SourceFor).ToList(),
         };
     }
 

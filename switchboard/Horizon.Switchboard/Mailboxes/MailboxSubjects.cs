@@ -33,6 +33,13 @@ public static class MailboxSubjects
     /// <summary>The one catch-up consumer a party may create: named by its token.</summary>
     public static string CatchUpConsumer(PartyAddress party) => party.Token;
 
-    /// <summary>Direct get of the last message of the party's inbox, with the subject in the API subject (permission-restrictable).</summary>
-    public static string LastMessageRequest(PartyAddress party) => $"$JS.API.DIRECT.GET.{Stream}.{Inbox(party)}";
+    /// <summary>
+    /// Direct get of the last message of the party's inbox, with the subject in the API subject
+    /// (permission-restrictable); through <c>$JS.&lt;domain&gt;.API</c> when the stream is in another
+    /// JetStream domain (<see cref="MailboxOptions.JetStreamDomain"/>).
+    /// </summary>
+    public static string LastMessageRequest(PartyAddress party, string? domain = null) => $"{ApiPrefix(domain)}.DIRECT.GET.{Stream}.{Inbox(party)}";
+
+    /// <summary><c>$JS.API</c>, or <c>$JS.&lt;domain&gt;.API</c> for the JetStream of another domain.</summary>
+    public static string ApiPrefix(string? domain) => string.IsNullOrEmpty(domain) ? "$JS.API" : $"$JS.{domain}.API";
 }

@@ -91,6 +91,10 @@ public sealed class PermissionEnforcementTests : IAsyncLifetime
     [InlineData("the stream's info")]
     [InlineData("deleting the stream")]
     [InlineData("the account's JetStream info")]
+    [InlineData("direct get of another inbox through a JetStream domain")]
+    [InlineData("a consumer on another inbox through a JetStream domain")]
+    [InlineData("pulling another party's consumer through a JetStream domain")]
+    [InlineData("the stream's info through a JetStream domain")]
     public async Task Node_UsingTheJetStreamApiOfAnotherParty_IsRefused(string attempt)
     {
         var stream = MailboxSubjects.Stream;
@@ -105,6 +109,11 @@ public sealed class PermissionEnforcementTests : IAsyncLifetime
             "deleting another party's consumer" => $"$JS.API.CONSUMER.DELETE.{stream}.{OtherNode.Token}",
             "the stream's info" => $"$JS.API.STREAM.INFO.{stream}",
             "deleting the stream" => $"$JS.API.STREAM.DELETE.{stream}",
+            // A node behind a leaf node reaches the hub's stream as $JS.<domain>.API: the same rules hold there.
+            "direct get of another inbox through a JetStream domain" => MailboxSubjects.LastMessageRequest(OtherNode, "hub"),
+            "a consumer on another inbox through a JetStream domain" => $"$JS.hub.API.CONSUMER.CREATE.{stream}.{Node.Token}.{MailboxSubjects.Inbox(OtherNode)}",
+            "pulling another party's consumer through a JetStream domain" => $"$JS.hub.API.CONSUMER.MSG.NEXT.{stream}.{OtherNode.Token}",
+            "the stream's info through a JetStream domain" => $"$JS.hub.API.STREAM.INFO.{stream}",
             _ => "$JS.API.INFO",
         };
         var node = await _bed.ConnectAsync(Node);

@@ -48,17 +48,29 @@ internal sealed class MailboxTestBed : IAsyncDisposable
         ErrorPause = TimeSpan.FromMilliseconds(200),
     };
 
-    public static async Task<MailboxTestBed> StartAsync()
+    /// <summary>Starts the server (operator mode, or <paramref name="server"/>) and creates the mailbox stream (default options, or <paramref name="stream"/>).</summary>
+    public static async Task<MailboxTestBed> StartAsync(NatsServerOptions? server = null, MailboxStreamOptions? stream = null)
     {
-        var server = await NatsServer.StartAsync(NatsServerOptions.Operator);
-        var admin = server.ServiceConnection("switchboard");
+        var nats = await NatsServer.StartAsync(server ?? NatsServerOptions.Operator);
+        var admin = nats.ServiceConnection("switchboard");
         await admin.ConnectAsync();
-        var bed = new MailboxTestBed(server, admin);
+        var bed = new MailboxTestBed(nats, admin) { _stream = stream };
         await bed.EnsureStreamAsync();
         return bed;
     }
 
-    public Task EnsureStreamAsync() => MailboxStreamSetup.EnsureAsync(JetStream);
+    private MailboxStreamOptions? _stream;
+
+    public Task EnsureStreamAsync() => MailboxStreamSetup.EnsureAsync(JetStream, _stream);
+
+    /// <summary>The state folder of one part of a party (keys, mailbox state).</summary>
+    public string StateOf(PartyAddress party, string part) => _state.Combine(party.Kind.ToString(), party.Token, part);
+
+    /// <summary>Disposed with the bed.</summary>
+    public void Own(IAsyncDisposable disposable) => _disposables.Add(disposable);
+
+    /// <summary>Disposed with the bed.</summary>
+    public void Own(IDisposable disposable) => _syncDisposables.Add(disposable);
 
     /// <summary>A party with keys registered, on a connection of its own.</summary>
     public async Task<(Mailbox Mailbox, PoisonMessageLog Poison)> AddPartyAsync(PartyAddress party, MailboxOptions? options = null, IEnumerable<string>? peerOrgs = null)
@@ -100,8 +112,6 @@ internal sealed class MailboxTestBed : IAsyncDisposable
         _disposables.Add(connection);
         return connection;
     }
-
-    private string StateOf(PartyAddress party, string part) => _state.Combine(party.Kind.ToString(), party.Token, part);
 
     public async ValueTask DisposeAsync()
     {

@@ -190,12 +190,26 @@ public sealed class NatsServer : IAsyncDisposable
     private string BuildConfig()
     {
         var config = new StringBuilder();
+        if (_options.Leaf is { } leaf)
+        {
+            // The product's own leaf configuration, with this server's port, pid file and extras.
+            var site = _directory.Combine("site");
+            LeafSite.Write(RequireAuthority, site, new LeafSiteOptions(leaf.Domain, leaf.HubLeafUrl, $"127.0.0.1:{Port}", leaf.HubDomain)
+            {
+                ServerName = $"hzn_leaf_{Port}",
+            });
+            config.AppendLine(CultureInfo.InvariantCulture, $"pid_file: \"{PidFile}\"");
+            config.AppendLine(CultureInfo.InvariantCulture, $"include \"site/{LeafSite.ConfigFile}\"");
+            config.AppendLine(_options.ConfigSnippet);
+            return config.ToString();
+        }
         config.AppendLine(CultureInfo.InvariantCulture, $"listen: \"127.0.0.1:{Port}\"");
         config.AppendLine(CultureInfo.InvariantCulture, $"server_name: \"hzn_test_{Port}\"");
         config.AppendLine(CultureInfo.InvariantCulture, $"pid_file: \"{PidFile}\"");
         if (_options.JetStream)
         {
-            config.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{StoreDirectory}\" }}");
+            var domain = _options.JetStreamDomain is { } d ? $", domain: \"{d}\"" : "";
+            config.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{StoreDirectory}\"{domain} }}");
         }
         if (Authority is not null && _options.AuthorityDirectory is null)
         {

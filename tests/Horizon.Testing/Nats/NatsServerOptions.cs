@@ -25,6 +25,16 @@ public sealed record NatsServerOptions
     /// <summary>Enables JetStream with a store directory owned by the server instance. Default true.</summary>
     public bool JetStream { get; init; } = true;
 
+    /// <summary>The server's JetStream domain (a hub that leaf sites reach as <c>$JS.&lt;domain&gt;.API</c>); null: none.</summary>
+    public string? JetStreamDomain { get; init; }
+
+    /// <summary>
+    /// A leaf server of an edge site instead of a hub: its configuration is what the switchboard's
+    /// <c>nats-leaf</c> writes (<see cref="Horizon.Switchboard.Credentials.LeafSite"/>) from the authority
+    /// in <see cref="AuthorityDirectory"/>, listening on this server's port. Null (default): not a leaf.
+    /// </summary>
+    public LeafOfHub? Leaf { get; init; }
+
     /// <summary>
     /// Extra nats-server configuration appended verbatim (e.g. an <c>authorization { users = [...] }</c>
     /// block, or <c>tls { ... }</c>). Empty by default.
@@ -49,3 +59,6 @@ public sealed record NatsServerOptions
     /// <summary>How long to wait for the server to accept connections. Default 20 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }
+
+/// <summary>Where a leaf server's uplink goes and which JetStream domains the site and the hub have.</summary>
+public sealed record LeafOfHub(string HubLeafUrl, string Domain, string HubDomain = "hub");

@@ -29,6 +29,11 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     public const string Org = "fleet";
     public const string PatternName = "sim-pattern";
     public const string AgbotId = "agbot1";
+
+    /// <summary>With <c>--leaf-site</c>: the hub's JetStream domain (the mailbox stream) and the site's (its outbox).</summary>
+    public const string HubDomain = "hub";
+
+    public const string SiteDomain = "edge";
     private const string Password = "fleet-password-1";
 
     private readonly FleetOptions _options;
@@ -74,10 +79,18 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     /// <summary>With <c>--chaos link-cut</c>: the TCP relay the first node process reaches NATS through.</summary>
     public TcpRelay? NodesRelay { get; private set; }
 
-    /// <summary>The NATS address the nodes of process <paramref name="shard"/> use: the first one goes through <see cref="NodesRelay"/> when there is one.</summary>
-    public string NodesNatsUrl(int shard) => shard == 0 && NodesRelay is { } relay
-        ? $"nats://127.0.0.1:{relay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
-        : NatsServers[(shard + 2) % NatsServers.Count].Url;
+    /// <summary>With <c>--leaf-site</c>: the edge site's leaf nats-server every node connects to.</summary>
+    public NatsServer? Leaf { get; private set; }
+
+    /// <summary>With <c>--leaf-site</c>: the relay the leaf's uplink to the hub goes through (cut by <c>--cut-leaf-at</c>).</summary>
+    public TcpRelay? LeafUplink { get; private set; }
+
+    /// <summary>The NATS address the nodes of process <paramref name="shard"/> use: the leaf of an edge site; else the first one goes through <see cref="NodesRelay"/> when there is one.</summary>
+    public string NodesNatsUrl(int shard) => Leaf is { } leaf
+        ? leaf.Url
+        : shard == 0 && NodesRelay is { } relay
+            ? $"nats://127.0.0.1:{relay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : NatsServers[(shard + 2) % NatsServers.Count].Url;
 
     /// <summary>The (first) agbot in its own process.</summary>
     public ComponentProcess Agbot => Agbots[0];
@@ -100,19 +113,35 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     /// <exception cref="Horizon.Testing.PrerequisiteMissingException">nats-server is not installed (run tools/setup.sh).</exception>
     public static async Task<FleetEnvironment> StartAsync(FleetOptions options, string stateDirectory, CancellationToken cancellationToken)
     {
-        var servers = await StartNatsAsync(options.NatsServers, cancellationToken);
+        // An edge site: the hub advertises the relay as its leaf-node address (else it tells the leaf
+        // its own listen address, and the leaf reconnects there around the cut).
+        var hubLeafPort = options.LeafSite ? Horizon.Testing.FreePort.Next() : 0;
+        var uplink = options.LeafSite ? new TcpRelay(new IPEndPoint(IPAddress.Loopback, hubLeafPort)) : null;
+        var servers = await StartNatsAsync(options.NatsServers, cancellationToken, uplink is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"leafnodes {{ listen: \"127.0.0.1:{hubLeafPort}\", advertise: \"127.0.0.1:{uplink.Port}\" }}"));
         var nats = servers[0];
         var authority = nats.RequireAuthority;
         var nodesCredentials = Path.Combine(authority.Directory, "simulated-nodes.creds");
         authority.WriteServiceCreds(nodesCredentials, "fleet-simulated-nodes", null, null);
-        await EnsureStreamAsync(nats, options.NatsServers == 3 ? 3 : 1, cancellationToken);
+        await EnsureStreamAsync(nats, options.NatsServers == 3 ? 3 : 1, options.LeafSite, cancellationToken);
+        NatsServer? leaf = null;
+        if (uplink is not null)
+        {
+            uplink.Start();
+            leaf = await NatsServer.StartAsync(NatsServerOptions.Operator with
+            {
+                AuthorityDirectory = authority.Directory,
+                Leaf = new LeafOfHub($"nats-leaf://127.0.0.1:{uplink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", SiteDomain, HubDomain),
+                ConfigSnippet = "max_connections: 100000",
+            }, cancellationToken);
+        }
         var exchange = await ExchangeProcess.StartAsync(new Dictionary<string, string>
         {
             ["NatsUrl"] = nats.Url,
             ["NatsCredentialsFile"] = authority.ExchangeCredsPath,
             ["TokenHashIterations"] = options.TokenHashIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, cancellationToken);
-        var environment = new FleetEnvironment(options, servers, exchange, nodesCredentials);
+        var environment = new FleetEnvironment(options, servers, exchange, nodesCredentials) { Leaf = leaf, LeafUplink = uplink };
         if (options.Chaos.Contains(ChaosFault.LinkCut))
         {
             environment.NodesRelay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, new Uri(nats.Url).Port));
@@ -125,13 +154,17 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     }
 
     /// <summary>One nats-server, or three routed into one JetStream cluster on one shared authority.</summary>
-    private static async Task<IReadOnlyList<NatsServer>> StartNatsAsync(int count, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<NatsServer>> StartNatsAsync(int count, CancellationToken cancellationToken, string? leafHub = null)
     {
         // Simulated nodes share connections, but leave room for large fleets split over processes.
         const string limits = "max_connections: 100000";
         if (count == 1)
         {
-            return [await NatsServer.StartAsync(NatsServerOptions.Operator with { ConfigSnippet = limits }, cancellationToken)];
+            return [await NatsServer.StartAsync(NatsServerOptions.Operator with
+            {
+                ConfigSnippet = leafHub is null ? limits : limits + "\n" + leafHub,
+                JetStreamDomain = leafHub is null ? null : HubDomain,
+            }, cancellationToken)];
         }
         var authority = Directory.CreateTempSubdirectory("hzn-fleet-authority").FullName;
         var clientPorts = Enumerable.Range(0, count).Select(_ => Horizon.Testing.FreePort.Next()).ToList();
@@ -165,7 +198,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     }
 
     /// <summary>Creates the mailbox stream; a fresh cluster answers "JetStream not ready" until it elected its leader.</summary>
-    private static async Task EnsureStreamAsync(NatsServer nats, int replicas, CancellationToken cancellationToken)
+    private static async Task EnsureStreamAsync(NatsServer nats, int replicas, bool leafSite, CancellationToken cancellationToken)
     {
         await using var admin = nats.ServiceConnection("fleet-admin");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -173,7 +206,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         {
             try
             {
-                await MailboxStreamSetup.EnsureAsync(new NatsJSContext(admin), MailboxStreamOptions.Default with { Replicas = replicas }, cancellationToken);
+                await MailboxStreamSetup.EnsureAsync(new NatsJSContext(admin), MailboxStreamOptions.Default with { Replicas = replicas, EdgeDomains = leafSite ? [SiteDomain] : [] }, cancellationToken);
                 return;
             }
             catch (NatsJSException) when (DateTime.UtcNow < deadline)
@@ -259,7 +292,7 @@ internal sealed class FleetEnvironment : IAsyncDisposable
     {
         // A fixed port, so the agbot finds the switchboard again after it was killed and started anew.
         _switchboardUrl = $"http://127.0.0.1:{Horizon.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        Switchboard = await ComponentProcess.StartAsync("switchboard", ComponentHost.SwitchboardMarker, WithVerbosity(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = _switchboardUrl,
             ["Switchboard__NatsUrl"] = Nats.Url,
@@ -268,7 +301,13 @@ internal sealed class FleetEnvironment : IAsyncDisposable
             ["Switchboard__ExchangeUrl"] = Exchange.BaseUrl.ToString(),
             ["Switchboard__ExchangeCredentials"] = $"root/root:{Exchange.RootPassword}",
             ["Switchboard__StateDirectory"] = Path.Combine(stateDirectory, "switchboard"),
-        }), cancellationToken);
+        };
+        if (Leaf is not null)
+        {
+            // The switchboard keeps the hub stream's source of the site's outbox and sets the outbox up.
+            settings["Switchboard__Stream__EdgeDomains__0"] = SiteDomain;
+        }
+        Switchboard = await ComponentProcess.StartAsync("switchboard", ComponentHost.SwitchboardMarker, WithVerbosity(settings), cancellationToken);
     }
 
     private async Task StartAgbotAsync(string stateDirectory, CancellationToken cancellationToken)
@@ -390,6 +429,14 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         if (NodesRelay is not null)
         {
             await NodesRelay.DisposeAsync();
+        }
+        if (Leaf is not null)
+        {
+            await Leaf.DisposeAsync();
+        }
+        if (LeafUplink is not null)
+        {
+            await LeafUplink.DisposeAsync();
         }
         await Exchange.DisposeAsync();
         _publisherKey.Dispose();

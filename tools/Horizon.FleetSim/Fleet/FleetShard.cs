@@ -29,6 +29,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             Seed = plan.Seed,
             HeartbeatInterval = TimeSpan.FromSeconds(plan.HeartbeatSeconds),
             InboxIdleCheck = TimeSpan.FromSeconds(plan.InboxIdleCheckSeconds),
+            JetStreamDomain = plan.JetStreamDomain,
             Restartable = plan.Restartable,
         };
         using var exchangeHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 });

@@ -79,6 +79,7 @@ internal static class FleetSimulator
                     await child.GoAsync();
                 }
                 var faults = NatsFaults.RunAsync(environment, options.KillNatsAt, options.NatsDownFor, clock, output, cancellationToken);
+                var leafCut = LeafUplinkCut.RunAsync(environment, options, clock, output, cancellationToken);
                 var chaos = new ChaosFaults(options, environment, children, tally, plan, clock, output);
                 var formationChaos = chaos.RunPhaseAsync("formation", () => tally.IsSettled || clock.Elapsed >= options.Timeout, cancellationToken);
                 var peak = 0.0;
@@ -97,12 +98,18 @@ internal static class FleetSimulator
                 }
                 peak = Math.Max(peak, ResidentMb(environment, children));
                 var faultsInjected = await faults;
+                var leafCutOutcome = await leafCut;
+                faultsInjected += leafCutOutcome is null ? 0 : 1;
                 await formationChaos;
                 var store = environment.AgreementStore;
                 // Checked before any rollout changes the agreements; 60 s is the convergence bound faults must meet.
                 var (convergedAfter, violations) = tally.IsSettled
                     ? await FleetConvergence.WaitAsync(store, tally, plan, TimeSpan.FromSeconds(60), cancellationToken)
                     : (TimeSpan.Zero, await FleetConvergence.DescribeUnsettledAsync(store, tally, plan, cancellationToken));
+                if (leafCutOutcome is not null)
+                {
+                    violations = [.. violations, .. await leafCutOutcome.CheckAfterAsync(store, output, cancellationToken)];
+                }
                 var rollout = options.Rollout && tally.IsSettled
                     ? await RolloutAsync(options, environment, tally, plan.CountOf(NodeBehaviour.Healthy), clock, children, inProcess, cpu, chaos, output, cancellationToken)
                     : null;
@@ -205,6 +212,7 @@ internal static class FleetSimulator
                 Sequential = options.Sequential,
                 HeartbeatSeconds = options.HeartbeatInterval.TotalSeconds,
                 InboxIdleCheckSeconds = options.InboxIdleCheck.TotalSeconds,
+                JetStreamDomain = options.LeafSite ? FleetEnvironment.HubDomain : null,
                 NatsCredentialsFile = environment.NodesCredentialsFile,
                 NodesPerConnection = options.NodesPerConnection,
                 Restartable = options.NodesRestartable,

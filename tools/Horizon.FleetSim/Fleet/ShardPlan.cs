@@ -39,6 +39,9 @@ internal sealed record ShardPlan
 
     public double HeartbeatSeconds { get; init; } = 60;
 
+    /// <summary>The JetStream domain of the mailbox stream, for nodes on an edge site's leaf server; null: their own server's.</summary>
+    public string? JetStreamDomain { get; init; }
+
     public double InboxIdleCheckSeconds { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.IdleCheckInterval.TotalSeconds;
 
     /// <summary>The simulator's NATS creds file (0600): the nodes of a shard share connections logged in as one service user.</summary>

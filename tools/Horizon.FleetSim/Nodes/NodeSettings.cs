@@ -20,5 +20,8 @@ internal sealed record NodeSettings
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The JetStream domain of the mailbox stream (nodes behind a leaf node); null: their server's own.</summary>
+    public string? JetStreamDomain { get; init; }
+
     public TimeSpan InboxIdleCheck { get; init; } = Switchboard.Mailboxes.MailboxOptions.Default.IdleCheckInterval;
 }

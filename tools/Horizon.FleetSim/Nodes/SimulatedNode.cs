@@ -39,6 +39,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
             Organization = settings.Org,
             ExchangeUrl = settings.ExchangeUrl,
             NatsUrl = settings.NatsUrl,
+            JetStreamDomain = settings.JetStreamDomain ?? "",
             StateDirectory = Path.Combine(settings.StateDirectory, id),
             HeartbeatInterval = settings.HeartbeatInterval,
         };

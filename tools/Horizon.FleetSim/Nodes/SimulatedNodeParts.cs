@@ -23,7 +23,11 @@ internal sealed class SimulatedNodeParts : IDisposable
 {
     public SimulatedNodeParts(NodeAgentOptions options, RecordingEngine engine, string? claimedArch, HttpClient exchangeHttp, TimeSpan inboxIdleCheck)
     {
-        MailboxOptions = MailboxOptions.Default with { IdleCheckInterval = inboxIdleCheck };
+        MailboxOptions = MailboxOptions.Default with
+        {
+            IdleCheckInterval = inboxIdleCheck,
+            JetStreamDomain = options.JetStreamDomain.Length > 0 ? options.JetStreamDomain : null,
+        };
         Options = options;
         Engine = engine;
         var time = TimeProvider.System;

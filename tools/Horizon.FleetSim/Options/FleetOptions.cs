@@ -104,6 +104,21 @@ internal sealed record FleetOptions
     /// </summary>
     public int NatsServers { get; init; } = 1;
 
+    /// <summary>
+    /// The nodes are an edge site behind a leaf node: every node process connects to a leaf nats-server
+    /// (written by the switchboard's <c>nats-leaf</c>, JetStream domain <c>edge</c> with the site's
+    /// outbox) whose uplink reaches the hub (JetStream domain <c>hub</c>, the mailbox stream sourcing the
+    /// outbox) through a TCP relay; the nodes read their inboxes through <c>$JS.hub.API</c>. Not with
+    /// <c>--nats-servers 3</c> or <c>--chaos link-cut</c>. Default off.
+    /// </summary>
+    public bool LeafSite { get; init; }
+
+    /// <summary>With <see cref="LeafSite"/>: the moment after the start signal the leaf's uplink is cut (relay closed, open connections reset). Null: never.</summary>
+    public TimeSpan? CutLeafAt { get; init; }
+
+    /// <summary>How long the leaf's uplink stays cut. Default 20 s.</summary>
+    public TimeSpan CutLeafFor { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How long a killed process stays down before it is started again. Default 1 s.</summary>
     public TimeSpan DownFor { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -205,6 +220,14 @@ internal sealed record FleetOptions
         if (NatsServers == 3 && Chaos.Contains(ChaosFault.LinkCut))
         {
             problems.Add("--chaos link-cut relays one server; it is not combined with --nats-servers 3");
+        }
+        if (LeafSite && (NatsServers != 1 || Chaos.Contains(ChaosFault.LinkCut)))
+        {
+            problems.Add("--leaf-site runs one hub server and relays its leaf's uplink; it is not combined with --nats-servers 3 or --chaos link-cut");
+        }
+        if (CutLeafAt is { } cutAt && (!LeafSite || cutAt <= TimeSpan.Zero || CutLeafFor <= TimeSpan.Zero))
+        {
+            problems.Add("--cut-leaf-at needs --leaf-site and takes a positive moment, --cut-leaf-for a positive duration");
         }
         if (Agbots is < 1 or > 2)
         {

@@ -42,6 +42,11 @@ internal static class FleetOptionsParser
                 options = options with { Verbose = true };
                 continue;
             }
+            if (name is "--leaf-site")
+            {
+                options = options with { LeafSite = true };
+                continue;
+            }
             if (!name.StartsWith("--", StringComparison.Ordinal))
             {
                 problems.Add($"unexpected argument '{name}'");
@@ -84,6 +89,8 @@ internal static class FleetOptionsParser
                     "--down-for" => options with { DownFor = Duration(name, value) },
                     "--pause-for" => options with { PauseFor = Duration(name, value) },
                     "--cut-for" => options with { CutFor = Duration(name, value) },
+                    "--cut-leaf-at" => options with { CutLeafAt = Duration(name, value) },
+                    "--cut-leaf-for" => options with { CutLeafFor = Duration(name, value) },
                     _ => throw new FormatException($"unknown option {name}"),
                 };
             }
