@@ -146,9 +146,10 @@ internal sealed partial class MailboxReader
             MemStorage = true,
             NumReplicas = 1,
         };
+        INatsJSConsumer consumer;
         try
         {
-            return await _jetStream.CreateOrUpdateConsumerAsync(MailboxSubjects.Stream, config, cancellationToken);
+            consumer = await _jetStream.CreateOrUpdateConsumerAsync(MailboxSubjects.Stream, config, cancellationToken);
         }
         catch (NatsJSApiException)
         {
@@ -156,6 +157,18 @@ internal sealed partial class MailboxReader
             await DeleteConsumerAsync(name);
             return await _jetStream.CreateOrUpdateConsumerAsync(MailboxSubjects.Stream, config, cancellationToken);
         }
+        if (consumer.Info.Delivered.ConsumerSeq == 0)
+        {
+            return consumer;
+        }
+        // One left by a catch-up of this party that died (a process killed, say) with the same
+        // start: nats-server 2.9 hands back the existing consumer for an identical configuration,
+        // positioned after what it delivered to the dead reader, who handled none of it for sure.
+        // Reading on from there skipped those messages until a later one showed the gap (found in
+        // a soak: a node process killed just after its nodes' first catch-up lost their proposals).
+        LogStaleCatchUp(_logger, _self, consumer.Info.Delivered.StreamSeq);
+        await DeleteConsumerAsync(name);
+        return await _jetStream.CreateOrUpdateConsumerAsync(MailboxSubjects.Stream, config, cancellationToken);
     }
 
     private async Task DeleteConsumerAsync(string name)
@@ -170,6 +183,9 @@ internal sealed partial class MailboxReader
             // Gone already, or the server is unreachable: its inactivity threshold removes it.
         }
     }
+
+    [LoggerMessage(EventId = 6209, Level = LogLevel.Information, Message = "Mailbox of {Party}: a catch-up consumer left by an earlier reader (delivered up to {Sequence}) was removed; reading again from the cursor")]
+    private static partial void LogStaleCatchUp(Microsoft.Extensions.Logging.ILogger logger, Addressing.PartyAddress party, ulong sequence);
 
     [LoggerMessage(EventId = 6207, Level = LogLevel.Information, Message = "Mailbox of {Party}: the message at the cursor ({Sequence}) is not where it was (stream recreated, or expired); reading the inbox from its start")]
     private static partial void LogStartingOver(Microsoft.Extensions.Logging.ILogger logger, Addressing.PartyAddress party, ulong sequence);

@@ -97,9 +97,16 @@ internal sealed class MailboxTestBed : IAsyncDisposable
     public async Task<(Mailbox Mailbox, PoisonMessageLog Poison)> OpenMailboxAsync(PartyAddress party, MailboxOptions? options = null, IEnumerable<string>? peerOrgs = null)
     {
         var connection = await ConnectAsync(party, peerOrgs);
+        var mailbox = OpenMailbox(party, connection, options);
+        return (mailbox, mailbox.PoisonLog);
+    }
+
+    /// <summary>Opens the mailbox of a party over the same state folder on a connection the caller gives (and may close, as a killed process would).</summary>
+    public Mailbox OpenMailbox(PartyAddress party, NatsConnection connection, MailboxOptions? options = null)
+    {
         var mailbox = Mailbox.Create(party, connection, KeysOf(party), Keys, StateOf(party, "state"), options ?? FastRetries);
         _syncDisposables.Add(mailbox);
-        return (mailbox, mailbox.PoisonLog);
+        return mailbox;
     }
 
     /// <summary>A connected connection as <paramref name="party"/> (its JWT allows writing to its own org and <paramref name="peerOrgs"/>).</summary>
