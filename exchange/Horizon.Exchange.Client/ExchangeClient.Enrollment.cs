@@ -28,4 +28,13 @@ public sealed partial class ExchangeClient
     /// <summary>Revokes the node's device certificates: its renewals are refused from now on (org admins only).</summary>
     public Task RevokeNodeCertificatesAsync(string org, string node, CertificateRevocation revocation, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, Path("orgs", org, "nodes", node, "certificate", "revoke"), Body(revocation, Json.CertificateRevocation), cancellationToken);
+
+    /// <summary>
+    /// The org's nodes whose device certificates were revoked (only <paramref name="node"/>, when given; empty when it
+    /// was not revoked): one revocation entry each (org admins and hub admins only).
+    /// </summary>
+    /// <exception cref="ExchangeForbiddenException">The caller is not an admin of <paramref name="org"/>.</exception>
+    public Task<IReadOnlyList<EnrollmentAuditEntry>> ListCertificateRevocationsAsync(string org, string? node = null, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, Path("orgs", org, "certificaterevocations") + (node is null ? "" : $"?node={Uri.EscapeDataString(node)}"), null,
+            Json.IReadOnlyListEnrollmentAuditEntry, cancellationToken);
 }

@@ -93,4 +93,41 @@ public sealed class EnrollmentCaTests
         using var accepted = await EnrollingDevice.SubmitAsync(http, other.Org, elsewhere.Submission());
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
     }
+    /// <summary>
+    /// Issue 22: a flood through one enrollment certificate (leaked from an image) is stopped at its own cap, while
+    /// devices vouched for by the org's other certificates keep enrolling. The other certificate's name differs
+    /// from the flooding one only where the flooding one has '_' (a wildcard to SQL's LIKE), so it counts apart.
+    /// </summary>
+    [Fact]
+    public async Task PendingFlood_FromOneEnrollmentCertificate_Gets429NamingIt_AndTheOrgsOtherCertificatesKeepEnrolling()
+    {
+        await using var server = await ExchangeServer.StartAsync(settings: new Dictionary<string, string> { ["Enrollment:MaxPendingPerCertificate"] = "2" });
+        var tenant = await Support.Tenant.CreateAsync(server);
+        using var http = server.Http();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        using var leaked = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org, $"img_{suffix}");
+        using var other = await EnrollmentCredentials.CreateAsync(tenant.Admin, tenant.Org, $"imgx{suffix}");
+        var statuses = new List<HttpStatusCode>();
+        string? refusal = null;
+        for (var i = 0; i < 4; i++)
+        {
+            using var device = new EnrollingDevice(leaked);
+            using var response = await EnrollingDevice.SubmitAsync(http, tenant.Org, device.Submission());
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                refusal = await response.Content.ReadAsStringAsync();
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Contains($"img_{suffix}", refusal, StringComparison.Ordinal);
+        for (var i = 0; i < 2; i++)
+        {
+            using var device = new EnrollingDevice(other);
+            using var accepted = await EnrollingDevice.SubmitAsync(http, tenant.Org, device.Submission());
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+        Assert.Equal(4, (await tenant.Admin.ListEnrollmentsAsync(tenant.Org, "pending")).Count);
+    }
 }

@@ -134,6 +134,7 @@ public sealed class RouteMatrixTests(SqliteExchangeFixture fixture) : IClassFixt
         ("POST", "/v1/orgs/{org}/enrollments/{id}/deny", "{}", Admins),
         ("GET", "/v1/orgs/{org}/enrollmentaudit", null, Admins),
         ("POST", "/v1/orgs/{org}/nodes/{id}/certificate/revoke", "{}", Admins),
+        ("GET", "/v1/orgs/{org}/certificaterevocations", null, Admins),
         ("GET", "/v1/orgs/{org}/enrollmentcerts/", null, Admins),
         ("POST", "/v1/orgs/{org}/enrollmentcerts/", """{"name":"ec2","csr":{csr}}""", AdminsCreate),
         ("GET", "/v1/orgs/{org}/enrollmentcerts/{name}", null, Admins),

@@ -10,7 +10,8 @@ namespace Horizon.Exchange.Enrollment;
 /// <summary>
 /// <c>/v1/orgs/{org}/nodes/{id}/certificate/renew</c>: a node trades its current device certificate, from
 /// two thirds of its life on, for a new one (no Basic credentials: the certificate and the proof of its
-/// key are the credential). <c>…/certificate/revoke</c>: an org admin stops a node's renewals at once.
+/// key are the credential). <c>…/certificate/revoke</c>: an org admin stops a node's renewals, its exchange calls and (through
+/// the switchboard) its NATS access at once; <c>…/certificaterevocations</c> lists the revoked nodes.
 /// </summary>
 internal static class DeviceCertificatesApi
 {
@@ -25,6 +26,8 @@ internal static class DeviceCertificatesApi
     {
         v1.MapPost("/orgs/{org}/nodes/{id}/certificate/revoke", RevokeAsync).WithTags("Enrollment")
             .Accepts<CertificateRevocation>("application/json").Produces<ApiResponse>();
+        v1.MapGet("/orgs/{org}/certificaterevocations", RevocationsAsync).WithTags("Enrollment")
+            .Produces<IReadOnlyList<EnrollmentAuditEntry>>();
         return v1;
     }
 
@@ -100,6 +103,21 @@ internal static class DeviceCertificatesApi
                 NotAfter = Clock.Text(issued.NotAfter),
             });
         }
+    }
+
+    /// <summary>
+    /// The org's revoked nodes (one with <c>?node=</c>): what the switchboard reads to refuse NATS credentials to a
+    /// revoked node and to catch a revocation whose change notification it missed.
+    /// </summary>
+    private static async Task<IResult> RevocationsAsync(string org, string? node, HttpContext http, EnrollmentStore store)
+    {
+        var caller = http.Caller();
+        if (!caller.IsAdminOf(org))
+        {
+            return Problems.Forbidden($"{caller} may not read the certificate revocations of org {org}; only its admins and hub admins may");
+        }
+        return TypedResults.Ok((await store.RevocationsAsync(org, string.IsNullOrEmpty(node) ? null : node, http.RequestAborted))
+            .Select(EnrollmentMapping.AuditToWire).ToList());
     }
 
     private static async Task<IResult> RevokeAsync(string org, string id, HttpContext http, ExchangeServices exchange, EnrollmentStore store)

@@ -87,7 +87,12 @@ internal static class EnrollmentApi
             WriteResult result;
             try
             {
-                result = await store.SubmitAsync(EnrollmentMapping.ToRow(request, now), options.MaxPendingPerOrg, vouching.SingleUse == true ? vouching.Name : null, http.RequestAborted);
+                result = await store.SubmitAsync(EnrollmentMapping.ToRow(request, now), options.MaxPendingPerOrg, vouching.SingleUse == true ? vouching.Name : null,
+                    vouching.Name, options.MaxPendingPerCertificate, http.RequestAborted);
+            }
+            catch (EnrollmentRefusedException e) when (e.Outcome == WriteOutcome.LimitReached)
+            {
+                return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many pending requests", e.Message);
             }
             catch (EnrollmentRefusedException e)
             {

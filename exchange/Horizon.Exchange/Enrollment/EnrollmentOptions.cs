@@ -24,8 +24,16 @@ public sealed record EnrollmentOptions : IValidatedSettings
     /// </summary>
     public int MaxPendingPerOrg { get; init; } = 1000;
 
+    /// <summary>
+    /// Pending requests one enrollment certificate may have vouched for at most; more get 429 naming it. Lower than
+    /// <see cref="MaxPendingPerOrg"/>, so a flood through one (leaked, shared) certificate cannot fill the org's
+    /// queue: devices vouched for by the org's other certificates keep enrolling.
+    /// </summary>
+    public int MaxPendingPerCertificate { get; init; } = 100;
+
     /// <inheritdoc />
     public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(
         SettingRules.Positive("Exchange:Enrollment:CertificateLifetime", CertificateLifetime),
-        SettingRules.AtLeast("Exchange:Enrollment:MaxPendingPerOrg", MaxPendingPerOrg, 1));
+        SettingRules.AtLeast("Exchange:Enrollment:MaxPendingPerOrg", MaxPendingPerOrg, 1),
+        SettingRules.AtLeast("Exchange:Enrollment:MaxPendingPerCertificate", MaxPendingPerCertificate, 1));
 }

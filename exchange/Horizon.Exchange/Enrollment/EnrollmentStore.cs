@@ -39,11 +39,14 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
 
     /// <summary>
     /// Stores a new pending request. <see cref="WriteOutcome.LimitReached"/> when the org already holds
-    /// <paramref name="maxPending"/> pending ones; an existing request with the same id is the caller's
-    /// check (read it first), and one stored meanwhile is a <see cref="WriteOutcome.KeyConflict"/>.
+    /// <paramref name="maxPending"/> pending ones. An existing request with the same id is the caller's check (read it first), and one stored
+    /// meanwhile is a <see cref="WriteOutcome.KeyConflict"/>.
     /// </summary>
-    /// <exception cref="EnrollmentRefusedException"><paramref name="singleUse"/> names a certificate another request used already; nothing was written.</exception>
-    public async Task<WriteResult> SubmitAsync(AttachmentRecord request, long maxPending, string? singleUse = null, CancellationToken cancellationToken = default)
+    /// <exception cref="EnrollmentRefusedException"><paramref name="singleUse"/> names a certificate another request used already
+    /// (<see cref="WriteOutcome.KeyConflict"/>), or <paramref name="voucher"/> (the enrollment certificate's name) vouched for
+    /// <paramref name="maxPendingPerVoucher"/> pending requests already (<see cref="WriteOutcome.LimitReached"/>); nothing was written.</exception>
+    public async Task<WriteResult> SubmitAsync(AttachmentRecord request, long maxPending, string? singleUse = null, string? voucher = null, long maxPendingPerVoucher = long.MaxValue,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return await storage.WriteAsync(async (connection, transaction) =>
@@ -70,6 +73,20 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
             if (pending >= maxPending)
             {
                 return WriteResult.Refused(WriteOutcome.LimitReached);
+            }
+            if (voucher is not null && pending >= maxPendingPerVoucher)
+            {
+                // The voucher's name is in the request's document only; a certificate name is an id (letters, digits, '-', '_',
+                // '.'), so the exact JSON fragment names it and nothing else once LIKE's '_' is escaped.
+                var fragment = "%\"enrollmentCertificate\":\"" + voucher.Replace("_", "\\_", StringComparison.Ordinal) + "\"%";
+                var vouched = await connection.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM attachments WHERE kind = @kind AND org = @org AND parent = @state AND document LIKE @fragment ESCAPE '\\'",
+                    new { kind = EnrollmentStates.Kind, org = request.Org, state = EnrollmentStates.Pending, fragment }, transaction);
+                if (vouched >= maxPendingPerVoucher)
+                {
+                    throw new EnrollmentRefusedException(WriteOutcome.LimitReached,
+                        $"enrollment certificate {request.Org}/{voucher} already vouched for {vouched} pending requests; try again after the org's admins decided some");
+                }
             }
             await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated)", request, transaction);
             return new WriteResult(WriteOutcome.Created, await changes.AppendAsync(connection, transaction,
@@ -136,6 +153,15 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
         return await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(new CommandDefinition(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = @node AND key = ''",
             new { kind = EnrollmentStates.RevocationKind, org, node }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The org's node revocations (of <paramref name="node"/> only, when given), by node id.</summary>
+    public async Task<IReadOnlyList<AttachmentRecord>> RevocationsAsync(string org, string? node, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND (@node IS NULL OR parent = @node) ORDER BY parent",
+            new { kind = EnrollmentStates.RevocationKind, org, node }, cancellationToken: cancellationToken))).AsList();
     }
 
     /// <summary>Writes an audit entry and, when given, a record beside it (a revocation: kept when one exists).</summary>

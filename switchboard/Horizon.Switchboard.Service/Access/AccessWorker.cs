@@ -11,7 +11,7 @@ namespace Horizon.Switchboard.Service.Access;
 /// <summary>
 /// Keeps NATS access in step with the exchange. At start: connects, ensures the mailbox stream and
 /// brings the account's revocations on the server in line with the store. Then: a party deleted
-/// from the exchange (its change notification) is revoked at once; changes to agbots, their
+/// from the exchange, or a node whose device certificates were revoked (their change notifications), is revoked at once; changes to agbots, their
 /// patterns and policies, and orgs re-read who serves whom; and every
 /// <see cref="SwitchboardOptions.SweepInterval"/> a sweep compares every holder of an unexpired JWT
 /// with the exchange (notifications are at most once; the sweep catches what they missed), as does
@@ -107,6 +107,11 @@ public sealed partial class AccessWorker(
                     _refreshServed.Writer.TryWrite(true);
                 }
                 break;
+            // An org admin revoked the node's device certificates: the exchange refuses it from its next call, and so
+            // must NATS, at once, rather than when its JWT expires. The issuer refuses it new credentials.
+            case "nodecertificate" when change.Operation == "revoked" && !string.IsNullOrEmpty(change.OrgId) && !string.IsNullOrEmpty(change.Id):
+                revoker.Revoke(PartyAddress.Node(change.OrgId, ServedOrgs.LocalId(change.Id)), "its device certificates were revoked");
+                break;
             case "agbot" or "agbotpatterns" or "agbotbusinesspols" or "agbotgrants" or "org":
                 _refreshServed.Writer.TryWrite(true);
                 break;
@@ -146,7 +151,7 @@ public sealed partial class AccessWorker(
         }
     }
 
-    /// <summary>Revokes every holder of an unexpired JWT whose record is gone, or holds another key now.</summary>
+    /// <summary>Revokes every holder of an unexpired JWT whose record is gone, holds another key now, or whose certificates were revoked.</summary>
     private async Task SweepOnceAsync(CancellationToken stoppingToken)
     {
         var holders = store.Holders(time.GetUtcNow());
@@ -155,6 +160,7 @@ public sealed partial class AccessWorker(
             return;
         }
         var registered = new Dictionary<PartyAddress, string>();
+        var certificatesRevoked = new HashSet<PartyAddress>();
         foreach (var org in holders.Keys.Select(p => p.Org).Distinct(StringComparer.Ordinal))
         {
             try
@@ -170,6 +176,13 @@ public sealed partial class AccessWorker(
                     cursor = next;
                 }
                 while (cursor is not null);
+                foreach (var revoked in await exchange.ListCertificateRevocationsAsync(org, cancellationToken: stoppingToken))
+                {
+                    if (!string.IsNullOrEmpty(revoked.Node))
+                    {
+                        certificatesRevoked.Add(PartyAddress.Node(org, ServedOrgs.LocalId(revoked.Node)));
+                    }
+                }
                 foreach (var agbot in await exchange.ListAgbotsAsync(org, stoppingToken))
                 {
                     if (!string.IsNullOrEmpty(agbot.Id))
@@ -197,6 +210,10 @@ public sealed partial class AccessWorker(
             else if (keys.Any(k => !string.Equals(k, key.Trim(), StringComparison.Ordinal)))
             {
                 revoker.Revoke(party, "its exchange record holds another key now");
+            }
+            else if (certificatesRevoked.Contains(party))
+            {
+                revoker.Revoke(party, "its device certificates were revoked");
             }
         }
     }

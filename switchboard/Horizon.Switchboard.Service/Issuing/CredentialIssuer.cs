@@ -16,7 +16,7 @@ public sealed class IdentityNotProvenException(string message) : Exception(messa
 /// Issues a party its NATS user JWT once it has proven, by signing a fresh challenge, that it holds
 /// the identity key registered on its exchange record <b>of the kind it claims</b>: a node record
 /// named like an agbot is never read for an agbot's credentials, so it can never yield agbot
-/// rights, and the reverse. The JWT is for the party's own key (the server then checks the party
+/// rights, and the reverse. A node whose device certificates an org admin revoked gets none. The JWT is for the party's own key (the server then checks the party
 /// signs its connect nonce with it) and is signed by the scoped key of its kind, whose template
 /// sets every permission.
 /// </summary>
@@ -75,6 +75,11 @@ public sealed class CredentialIssuer(
         if (registered is null || !registered.Equals(presented))
         {
             throw new IdentityNotProvenException($"{party} has not registered this identity key in the exchange");
+        }
+        if (party.Kind == PartyKind.Node && (await exchange.ListCertificateRevocationsAsync(party.Org, party.Id, cancellationToken)).Count > 0)
+        {
+            // Revoking a node's certificates ends its access everywhere: a fresh JWT would undo the switchboard's revocation.
+            throw new IdentityNotProvenException($"the device certificates of {party} were revoked");
         }
         var now = time.GetUtcNow();
         if (store.RevokedAt(request.PublicKey) is { } revokedAt && revokedAt >= now.ToUnixTimeSeconds())

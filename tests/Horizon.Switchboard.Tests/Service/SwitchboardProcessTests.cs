@@ -231,6 +231,50 @@ public sealed class SwitchboardProcessTests(SwitchboardProcess switchboard) : IC
         await Assert.ThrowsAsync<CredentialsRefusedException>(() => switchboard.Client().ObtainAsync(node, keys));
     }
 
+    /// <summary>
+    /// Issue 22: revoking a node's device certificates ends its NATS access at once (the exchange's change
+    /// notification, then one batched account update), not when its JWT expires; it gets no new JWT; another
+    /// node of the org keeps its connection and its messages.
+    /// </summary>
+    [Fact]
+    public async Task NodeWhoseCertificatesAreRevoked_IsDisconnectedWithinTheBatchWindow_AndGetsNoNewJwt_WhileAnotherNodeKeepsWorking()
+    {
+        var revokedKeys = Keys();
+        var keptKeys = Keys();
+        var agbotKeys = Keys();
+        var revoked = await switchboard.AddNodeAsync(Unique("revoked"), revokedKeys);
+        var kept = await switchboard.AddNodeAsync(Unique("kept"), keptKeys);
+        var agbot = await switchboard.AddAgbotAsync(Unique("agbot-revoke"), agbotKeys);
+        await using var revokedConnection = await PartyConnection.ConnectAsync(revoked, revokedKeys, switchboard.Nats.Url, switchboard.Client());
+        await using var keptConnection = await PartyConnection.ConnectAsync(kept, keptKeys, switchboard.Nats.Url, switchboard.Client());
+        await using var agbotConnection = await PartyConnection.ConnectAsync(agbot, agbotKeys, switchboard.Nats.Url, switchboard.Client());
+        var jwt = revokedConnection.Credentials!.Jwt;
+        var revokedErrors = new ServerErrors(revokedConnection.Connection);
+        var keptErrors = new ServerErrors(keptConnection.Connection);
+
+        var revokedAt = System.Diagnostics.Stopwatch.StartNew();
+        await switchboard.Owner.RevokeNodeCertificatesAsync(SwitchboardProcess.Org, revoked.Id, new CertificateRevocation { Reason = "stolen" });
+
+        // The batch window is 250 ms; the rest is the change notification and nats-server re-checking the account's clients.
+        await MailboxReceiving.WaitForAsync(() => revokedErrors.All.Any(e => e.Contains("Revoked", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
+        Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(5), $"disconnected after {revokedAt.Elapsed}");
+        await using var withOldJwt = switchboard.Nats.PartyConnection(revoked, revokedKeys, () => jwt);
+        await Assert.ThrowsAnyAsync<NatsException>(async () => await withOldJwt.ConnectAsync());
+        var refused = await Assert.ThrowsAsync<CredentialsRefusedException>(() => switchboard.Client().ObtainAsync(revoked, revokedKeys));
+        Assert.Contains("401", refused.Message, StringComparison.Ordinal);
+
+        var directory = new KeyRegistry();
+        directory.Register(agbot, agbotKeys);
+        directory.Register(kept, keptKeys);
+        using var agbotMailbox = Mailbox.Create(agbot, agbotConnection.Connection, agbotKeys, directory, _state.Combine("rva"), MailboxTestBed.FastRetries, sendPermissions: agbotConnection);
+        using var keptMailbox = Mailbox.Create(kept, keptConnection.Connection, keptKeys, directory, _state.Combine("rvk"), MailboxTestBed.FastRetries, sendPermissions: keptConnection);
+        await agbotMailbox.SendAsync(kept, "still here"u8.ToArray());
+        Assert.Equal("still here", MailboxReceiving.Text(Assert.Single(await MailboxReceiving.CollectAsync(keptMailbox, 1))));
+        Assert.Equal(NatsConnectionState.Open, keptConnection.Connection.ConnectionState);
+        Assert.Empty(keptErrors.All);
+        Assert.False(string.IsNullOrEmpty((await switchboard.Client().ObtainAsync(kept, keptKeys)).Jwt));
+    }
+
     [Fact]
     public async Task SwitchboardRestart_WhileThePartiesAreConnected_CostsThemNeitherAccessNorMessages()
     {
