@@ -67,7 +67,31 @@ public sealed class EnrollmentEndToEndTests(InstallationFixture fixture, ITestOu
         await Eventually.TrueAsync("the node heartbeats with its renewed certificate", async () =>
             (await admin.GetNodeAsync(site.Org, "lab-m0001")).LastHeartbeat != beatAfterRenewal, site, TimeSpan.FromSeconds(30));
 
+        // hzn register on an enrolled node: a clear refusal from hzn (it asks the agent first), and from the agent for any other client.
+        var register = await site.Hzn.RunAsync(["register", "-p", HelloEdgeSample.Pattern]);
+        Assert.True(register.ExitCode == 4 && register.StandardError.Contains($"enrolled as {site.Org}/lab-m0001", StringComparison.Ordinal), register.ToString());
+        var withToken = await site.Hzn.RunAsync(["register", "-n", "lab-m0001:some-token", "-p", HelloEdgeSample.Pattern]);
+        Assert.True(withToken.ExitCode == 4 && withToken.StandardError.Contains("takes no hzn register", StringComparison.Ordinal), withToken.ToString());
+        using (var agent = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{site.NodeAgentPort}/") })
+        {
+            using var info = System.Text.Json.JsonDocument.Parse(await agent.GetStringAsync("node"));
+            Assert.True(info.RootElement.GetProperty("enrolled").GetBoolean());
+            var ownerToken = (await File.ReadAllTextAsync(info.RootElement.GetProperty("localApiTokenFile").GetString()!)).Trim();
+            using var post = new HttpRequestMessage(HttpMethod.Post, "node")
+            {
+                Content = new StringContent($$"""{"id":"lab-m0001","org":"{{site.Org}}","token":"some-token","pattern":"{{site.Org}}/{{HelloEdgeSample.Pattern}}"}""",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
+            post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ownerToken);
+            using var refused = await agent.SendAsync(post);
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("takes no hzn register", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         await site.Hzn.RunCheckedAsync(["exchange", "node", "revokecert", "lab-m0001", "--reason", "stolen"]);
+        // Its NATS access ends too: the switchboard revokes its user key on the exchange's change notification.
+        await Eventually.TrueAsync("the switchboard revokes the node's NATS access", () =>
+            Task.FromResult(site.Diagnostics().Contains($"Revoking the NATS access of node:{site.Org}/lab-m0001", StringComparison.Ordinal)), site, TimeSpan.FromSeconds(15));
         await Task.Delay(TimeSpan.FromSeconds(3));
         var lastBeat = (await admin.GetNodeAsync(site.Org, "lab-m0001")).LastHeartbeat;
         await Task.Delay(TimeSpan.FromSeconds(5));

@@ -5,8 +5,9 @@ namespace Horizon.NodeAgent.Api;
 
 /// <summary><c>GET /node</c>: who this node is and what it offers.</summary>
 /// <param name="LocalApiTokenFile">Where the token the local API's writes need is; only the node's owner can read it.</param>
+/// <param name="Enrolled">The node enrolled (its device certificate is its credential): it takes no <c>hzn register</c>.</param>
 public sealed record NodeInfoView(string Id, string Organization, string Arch, int Cpus, long RamMb, string ExchangeUrl, string AgentVersion, int ActiveAgreements,
-    string LocalApiTokenFile);
+    string LocalApiTokenFile, bool Enrolled);
 
 /// <summary><c>GET /agreements</c>: one agreement as the node keeps it.</summary>
 public sealed record AgreementView(

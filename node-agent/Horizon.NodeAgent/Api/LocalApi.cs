@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Horizon.Agreements;
 using Horizon.NodeAgent.Engine;
+using Horizon.NodeAgent.Hosting;
 using Horizon.NodeAgent.Messaging;
 using Horizon.NodeAgent.State;
 using Horizon.NodeAgent.Supervision;
@@ -30,9 +31,9 @@ public static class LocalApi
         return routes;
     }
 
-    private static Ok<NodeInfoView> GetNode(NodeRuntimeInfo node, AgreementStore store, LocalApiToken token) => TypedResults.Ok(new NodeInfoView(
+    private static Ok<NodeInfoView> GetNode(NodeRuntimeInfo node, AgreementStore store, LocalApiToken token, NodeAgentOptions options) => TypedResults.Ok(new NodeInfoView(
         node.NodeId, node.Organization, node.Arch, node.Cpus, node.RamMb, node.ExchangeUrl,
-        typeof(LocalApi).Assembly.GetName().Version?.ToString() ?? "", store.List().Count(a => a.IsActive), token.FilePath));
+        typeof(LocalApi).Assembly.GetName().Version?.ToString() ?? "", store.List().Count(a => a.IsActive), token.FilePath, options.Enrollment.Enabled));
 
     private static Results<Ok<AgreementView>, ProblemHttpResult> GetAgreement(string id, AgreementStore store)
     {

@@ -1,5 +1,6 @@
 using Horizon.Exchange.Client;
 using Horizon.NodeAgent.Api;
+using Horizon.NodeAgent.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,8 +24,14 @@ public static class RegistrationApi
         return routes;
     }
 
-    private static async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> RegisterAsync(NodeRegistration registration, NodeRegistrar registrar, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> RegisterAsync(NodeRegistration registration, NodeRegistrar registrar,
+        NodeAgentOptions options, CancellationToken cancellationToken)
     {
+        if (options.Enrollment.Enabled)
+        {
+            // Registering would write the node with Basic credentials it does not have; say what to do instead.
+            return TypedResults.Problem(EnrolledRefusal(options), statusCode: StatusCodes.Status409Conflict, title: "the node is enrolled");
+        }
         try
         {
             await registrar.RegisterAsync(registration, cancellationToken);
@@ -61,6 +68,16 @@ public static class RegistrationApi
         {
             return Unreachable(e);
         }
+    }
+
+    /// <summary>Why an enrolled node takes no <c>hzn register</c>, and what to run instead.</summary>
+    public static string EnrolledRefusal(NodeAgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return $"this node enrolled as {options.Organization}/{options.NodeId}: its enrollment approval registered it and its device certificate is its " +
+            "credential, so it takes no hzn register and has no token. An org admin changes its pattern or policy in the exchange " +
+            $"(hzn exchange node update {options.NodeId} / hzn exchange node addpolicy {options.NodeId}); to register with a token instead, " +
+            "remove NodeAgent:Enrollment:Org from the agent's settings and the enrollment folder from its state";
     }
 
     // The node's own credentials refused is the caller's fault (401, so hzn exits 3), not a failing exchange (502).

@@ -37,6 +37,7 @@ internal static class RegisterCommand
                 throw new CliException(ExitCodes.Usage, "--ha-group cannot carry over: Horizon has no HA groups");
             }
             var org = NodeOrg(invocation, invocation.GetValue(nodeOrgArgument), invocation.GetValue(patternArgument), invocation.GetValue(pattern));
+            await RefuseEnrolledAsync(invocation, cancellationToken);
             var (id, token) = NodeIdAndToken(invocation, invocation.GetValue(node));
             var patternId = (invocation.GetValue(pattern) ?? invocation.GetValue(patternArgument)) is { } p
                 && OrgQualifiedId.Split(p, org, "pattern") is var (patternOrg, patternName)
@@ -120,6 +121,32 @@ internal static class RegisterCommand
         return (invocation.Environment.Get("HZN_DEVICE_ID"), invocation.Environment.Get("HZN_DEVICE_TOKEN")) is ({ } deviceId, { } deviceToken)
             ? (deviceId, deviceToken)
             : throw new CliException(ExitCodes.Usage, "give the node's id and token with -n id:token (or HZN_EXCHANGE_NODE_AUTH, or HZN_DEVICE_ID and HZN_DEVICE_TOKEN)");
+    }
+
+    // An enrolled node has no token to give; without this, its owner would be told to give one. The agent refuses the
+    // registration too (409) for any other client.
+    private static async Task RefuseEnrolledAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        System.Text.Json.JsonElement agentNode;
+        try
+        {
+            agentNode = await invocation.Agent().GetNodeAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is CliException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return; // no agent to ask, or an older one: the registration call says what is wrong
+        }
+        if (agentNode.ValueKind == System.Text.Json.JsonValueKind.Object && agentNode.TryGetProperty("enrolled", out var enrolled)
+            && enrolled.ValueKind == System.Text.Json.JsonValueKind.True)
+        {
+            var org = agentNode.TryGetProperty("organization", out var o) ? o.GetString() : "";
+            var id = agentNode.TryGetProperty("id", out var i) ? i.GetString() : "";
+            throw new CliException(ExitCodes.Conflict,
+                $"this node enrolled as {org}/{id}: its enrollment approval registered it and its device certificate is its credential, so it takes " +
+                $"no hzn register and has no token. An org admin changes its pattern or policy in the exchange (hzn exchange node update {id} / " +
+                $"hzn exchange node addpolicy {id}); to register with a token instead, remove NodeAgent:Enrollment:Org from the agent's settings and " +
+                "the enrollment folder from its state");
+        }
     }
 
     private static async Task CreateNodeIfMissingAsync(Invocation invocation, string credentials, string org, string id, string token, string name, CancellationToken cancellationToken)
