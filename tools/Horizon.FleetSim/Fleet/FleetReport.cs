@@ -49,7 +49,7 @@ internal sealed record FleetReport
     /// <summary>The rollout of 2.0.0, when <c>--rollout</c> asked for one and the fleet had settled.</summary>
     public RolloutFigures? Rollout { get; init; }
 
-    /// <summary>How many nats-server kills <c>--kill-nats-at</c> injected.</summary>
+    /// <summary>nats-server kills (<c>--kill-nats-at</c>) and leaf uplink cuts (<c>--cut-leaf-at</c>) injected.</summary>
     public int FaultsInjected { get; init; }
 
     /// <summary>From the fleet settling until the agbot and the nodes agreed (see <see cref="FleetConvergence"/>).</summary>
@@ -73,8 +73,8 @@ internal sealed record FleetReport
         output.WriteLine();
         output.WriteLine(string.Create(c, $"fleet-sim summary: {Options.Count} nodes in {Processes} process(es), {(Settled ? "settled" : "NOT settled before --timeout")}"));
         output.WriteLine(Violations.Count == 0
-            ? string.Create(c, $"  agbot and nodes agree: every healthy node runs exactly its one finalized agreement (checked {ConvergedAfter.TotalSeconds:0.0} s after settling; {FaultsInjected} nats-server kill(s) during the run)")
-            : string.Create(c, $"  VIOLATIONS ({Violations.Count}) 60 s after settling, {FaultsInjected} nats-server kill(s) during the run:"));
+            ? string.Create(c, $"  agbot and nodes agree: every healthy node runs exactly its one finalized agreement (checked {ConvergedAfter.TotalSeconds:0.0} s after settling; {FaultsInjected} nats-server kill(s) or leaf uplink cut(s) during the run)")
+            : string.Create(c, $"  VIOLATIONS ({Violations.Count}) 60 s after settling, {FaultsInjected} nats-server kill(s) or leaf uplink cut(s) during the run:"));
         foreach (var violation in Violations.Take(20))
         {
             output.WriteLine("    " + violation);
