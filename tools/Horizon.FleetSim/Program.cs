@@ -48,6 +48,20 @@ using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Cre
     interrupt.Cancel();
 });
 Console.WriteLine("command: dotnet run -c Release --project tools/Horizon.FleetSim -- " + string.Join(' ', args));
+if (options.Enroll)
+{
+    try
+    {
+        var enrollment = await Horizon.FleetSim.Enrollment.EnrollmentRun.RunAsync(options, Console.Out, interrupt.Token);
+        enrollment.Print(Console.Out);
+        return 0;
+    }
+    catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+    {
+        await Console.Error.WriteLineAsync("fleet-sim: interrupted; everything it started is stopped");
+        return 130;
+    }
+}
 FleetReport report;
 try
 {

@@ -11,6 +11,10 @@ internal static class ExchangeHost
 {
     public const string Marker = "--fleet-exchange";
     public const string ReadyPrefix = "exchange-ready ";
+    public const string HttpsReadyPrefix = "exchange-https ";
+
+    /// <summary>A setting the host takes for itself: <c>fleet:https=true</c> also serves HTTPS (enrollment, mTLS).</summary>
+    public const string HttpsSetting = "fleet:https";
 
     /// <param name="arguments">The exchange's settings as <c>key=value</c>. The root password is the first line
     /// of standard input: an argument would be readable by every local user (<c>ps</c>, <c>/proc/*/cmdline</c>).</param>
@@ -27,7 +31,13 @@ internal static class ExchangeHost
             return 2;
         }
         var settings = arguments.Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        await using var exchange = await ExchangeServer.StartAsync(rootPassword: rootPassword, settings: settings, scanLogs: false);
+        var https = settings.Remove(HttpsSetting, out var flag) && flag == "true";
+        await using var exchange = await ExchangeServer.StartAsync(rootPassword: rootPassword, settings: settings, https: https, scanLogs: false);
+        if (exchange.HttpsBaseUrl is { } httpsUrl)
+        {
+            // Before the ready line: the parent reads both once it saw that one.
+            Console.WriteLine(HttpsReadyPrefix + httpsUrl);
+        }
         Console.WriteLine(ReadyPrefix + exchange.BaseUrl);
         while (await Console.In.ReadLineAsync() is { } line && line != "stop")
         {

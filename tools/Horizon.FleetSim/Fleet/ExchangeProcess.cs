@@ -6,7 +6,7 @@ namespace Horizon.FleetSim.Fleet;
 
 /// <summary>
 /// A real exchange (Kestrel, its own SQLite file) in a child process of the simulator, so the
-/// exchange's CPU is sampled apart from the agbot's and the nodes'. Clients reach it over HTTP only.
+/// exchange's CPU is sampled apart from the agbot's and the nodes'. Clients reach it over HTTP, and over HTTPS when asked.
 /// </summary>
 internal sealed class ExchangeProcess : IAsyncDisposable
 {
@@ -29,6 +29,16 @@ internal sealed class ExchangeProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>The HTTPS API root when started with <see cref="ExchangeHost.HttpsSetting"/>; its certificate is the device CA's.</summary>
+    public Uri? HttpsBaseUrl { get; private init; }
+
+    /// <summary>CPU time the exchange process used so far (user and system).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public string RootPassword { get; }
 
     /// <summary>Starts the exchange with <paramref name="settings"/> (its <c>Exchange:</c> options) and waits until it listens.</summary>
@@ -38,12 +48,17 @@ internal sealed class ExchangeProcess : IAsyncDisposable
         var rootPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var process = new Process { StartInfo = SelfProcess.StartInfo([ExchangeHost.Marker, .. settings.Select(s => $"{s.Key}={s.Value}")]) };
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Uri? httpsUrl = null;
         var errors = new Queue<string>();
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { } line && line.StartsWith(ExchangeHost.ReadyPrefix, StringComparison.Ordinal))
+            if (e.Data is { } line && line.StartsWith(ExchangeHost.HttpsReadyPrefix, StringComparison.Ordinal))
             {
-                ready.TrySetResult(new Uri(line[ExchangeHost.ReadyPrefix.Length..]));
+                httpsUrl = new Uri(line[ExchangeHost.HttpsReadyPrefix.Length..]);
+            }
+            else if (e.Data is { } readyLine && readyLine.StartsWith(ExchangeHost.ReadyPrefix, StringComparison.Ordinal))
+            {
+                ready.TrySetResult(new Uri(readyLine[ExchangeHost.ReadyPrefix.Length..]));
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -82,7 +97,7 @@ internal sealed class ExchangeProcess : IAsyncDisposable
             process.Dispose();
             throw new InvalidOperationException("the exchange process did not start: " + recent);
         }
-        return new ExchangeProcess(process, await ready.Task, rootPassword);
+        return new ExchangeProcess(process, await ready.Task, rootPassword) { HttpsBaseUrl = httpsUrl };
     }
 
     /// <summary>A client acting as <paramref name="org"/>/<paramref name="id"/>; disposed with the process.</summary>

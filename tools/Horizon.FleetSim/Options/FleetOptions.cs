@@ -10,6 +10,15 @@ internal sealed record FleetOptions
 
     public static FleetOptions Default { get; } = new();
 
+    /// <summary>
+    /// Enrollment instead of a fleet formation: <see cref="Count"/> devices enroll with an auto-approval rule over HTTPS
+    /// (<see cref="RegistrationConcurrency"/> at a time), then the mTLS handshake and heartbeat figures (<c>Enrollment/EnrollmentRun</c>).
+    /// </summary>
+    public bool Enroll { get; init; }
+
+    /// <summary>With <see cref="Enroll"/>: how long heartbeats run over mTLS, and then over plain HTTP. Default 10 s.</summary>
+    public TimeSpan EnrollHeartbeatFor { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Simulated nodes. Default 100; at most 50,000.</summary>
     public int Count { get; init; } = 100;
 
@@ -146,6 +155,10 @@ internal sealed record FleetOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (EnrollHeartbeatFor <= TimeSpan.Zero || EnrollHeartbeatFor > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"--enroll-heartbeats must be more than 0 and at most 10m, not {EnrollHeartbeatFor}");
+        }
         if (Count is < 1 or > MaximumCount)
         {
             problems.Add($"--count must be between 1 and {MaximumCount:N0}, not {Count}");

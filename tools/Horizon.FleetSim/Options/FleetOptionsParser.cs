@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Horizon.FleetSim.Options;
 
 /// <summary>
-/// Reads <c>--name value</c> pairs (and the flags <c>--sequential</c>, <c>--verbose</c>) into
+/// Reads <c>--name value</c> pairs (and the flags <c>--sequential</c>, <c>--rollout</c>, <c>--enroll</c>, <c>--verbose</c>) into
 /// <see cref="FleetOptions"/>. Durations take <c>ms</c>, <c>s</c> or <c>m</c> (plain numbers are seconds).
 /// </summary>
 internal static class FleetOptionsParser
@@ -16,6 +16,7 @@ internal static class FleetOptionsParser
                          [--kill-nats-at 5s,20s] [--nats-down-for 2s] [--nats-servers 1|3]
                          [--chaos all|agbot-kill,agbot-pause,switchboard-kill,node-kill,link-cut,nats-kill] [--chaos-gap 3s] [--faults-per-phase 0]
                          [--down-for 1s] [--pause-for <heartbeat+2s>] [--cut-for 5s]
+               fleet-sim --enroll [--count N] [--registration-concurrency 64] [--enroll-heartbeats 10s] [--state DIR]
         """;
 
     /// <exception cref="FleetOptionsException">An option is unknown, lacks its value, is not a number, or is out of range.</exception>
@@ -35,6 +36,11 @@ internal static class FleetOptionsParser
             if (name is "--rollout")
             {
                 options = options with { Rollout = true };
+                continue;
+            }
+            if (name is "--enroll")
+            {
+                options = options with { Enroll = true };
                 continue;
             }
             if (name is "--verbose")
@@ -81,6 +87,7 @@ internal static class FleetOptionsParser
                     "--agbot-reply-timeout" => options with { AgbotReplyTimeout = Duration(name, value) },
                     "--rollout-batch-size" => options with { RolloutBatchSize = Integer(name, value) },
                     "--state" => options with { StateDirectory = value },
+                    "--enroll-heartbeats" => options with { EnrollHeartbeatFor = Duration(name, value) },
                     "--kill-nats-at" => options with { KillNatsAt = [.. value.Split(',').Select(v => Duration(name, v.Trim()))] },
                     "--nats-down-for" => options with { NatsDownFor = Duration(name, value) },
                     "--chaos" => options with { Chaos = ChaosFaultNames.Parse(value) },
