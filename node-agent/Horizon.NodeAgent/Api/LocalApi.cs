@@ -21,27 +21,33 @@ public static class LocalApi
     public static IEndpointRouteBuilder MapLocalApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapGet("/node", GetNode);
-        routes.MapGet("/agreements", (AgreementStore store) => TypedResults.Ok<IReadOnlyList<AgreementView>>([.. store.List().Select(AgreementView.From)]));
-        routes.MapGet("/agreements/{id}", GetAgreement);
+        routes.MapGet("/node", GetNodeAsync);
+        routes.MapGet("/agreements", ListAgreementsAsync);
+        routes.MapGet("/agreements/{id}", GetAgreementAsync);
         routes.MapDelete("/agreements/{id}", CancelAgreementAsync).RequireNodeOwner();
         routes.MapGet("/services", GetServicesAsync);
-        routes.MapGet("/eventlog", GetEventLog);
+        routes.MapGet("/eventlog", GetEventLogAsync);
         routes.MapServiceLogApi();
         return routes;
     }
 
-    private static Ok<NodeInfoView> GetNode(NodeRuntimeInfo node, AgreementStore store, LocalApiToken token, NodeAgentOptions options) => TypedResults.Ok(new NodeInfoView(
-        node.NodeId, node.Organization, node.Arch, node.Cpus, node.RamMb, node.ExchangeUrl,
-        typeof(LocalApi).Assembly.GetName().Version?.ToString() ?? "", store.List().Count(a => a.IsActive), token.FilePath, options.Enrollment.Enabled));
+    private static async Task<Ok<NodeInfoView>> GetNodeAsync(NodeRuntimeInfo node, AgreementStore store, LocalApiToken token, NodeAgentOptions options,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(new NodeInfoView(
+            node.NodeId, node.Organization, node.Arch, node.Cpus, node.RamMb, node.ExchangeUrl,
+            typeof(LocalApi).Assembly.GetName().Version?.ToString() ?? "", (await store.ListAsync(cancellationToken)).Count(a => a.IsActive), token.FilePath,
+            options.Enrollment.Enabled));
 
-    private static Results<Ok<AgreementView>, ProblemHttpResult> GetAgreement(string id, AgreementStore store)
+    private static async Task<Ok<IReadOnlyList<AgreementView>>> ListAgreementsAsync(AgreementStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<AgreementView>>([.. (await store.ListAsync(cancellationToken)).Select(AgreementView.From)]);
+
+    private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> GetAgreementAsync(string id, AgreementStore store, CancellationToken cancellationToken)
     {
         if (!AgreementId.IsValid(id))
         {
             return TypedResults.Problem($"'{id}' is not an agreement id (64 lower-case hex characters)", statusCode: StatusCodes.Status400BadRequest);
         }
-        return store.Get(id) is { } record
+        return await store.GetAsync(id, cancellationToken) is { } record
             ? TypedResults.Ok(AgreementView.From(record))
             : TypedResults.Problem($"no agreement {id} on this node", statusCode: StatusCodes.Status404NotFound);
     }
@@ -57,7 +63,7 @@ public static class LocalApi
         {
             return TypedResults.Problem($"'{id}' is not an agreement id (64 lower-case hex characters)", statusCode: StatusCodes.Status400BadRequest);
         }
-        if (lifecycle.Get(id) is not { } record)
+        if (await lifecycle.GetAsync(id, cancellationToken) is not { } record)
         {
             return TypedResults.Problem($"no agreement {id} on this node", statusCode: StatusCodes.Status404NotFound);
         }
@@ -74,7 +80,7 @@ public static class LocalApi
             return TypedResults.Problem($"the Docker engine failed the teardown: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
         }
         status.Signal();
-        return TypedResults.Ok(AgreementView.From(lifecycle.Get(id)!));
+        return TypedResults.Ok(AgreementView.From((await lifecycle.GetAsync(id, CancellationToken.None))!));
     }
 
     private static async Task<Ok<IReadOnlyList<ServiceView>>> GetServicesAsync(WorkloadRunner runner, IContainerEngine engine, CancellationToken cancellationToken)
@@ -84,7 +90,8 @@ public static class LocalApi
         return TypedResults.Ok<IReadOnlyList<ServiceView>>([.. runner.ListInstances().Select(i => ServiceView.From(i, live))]);
     }
 
-    private static Results<Ok<IReadOnlyList<EventLogEntry>>, ProblemHttpResult> GetEventLog(EventLog eventLog, string? agreement, long? after, int? limit)
+    private static async Task<Results<Ok<IReadOnlyList<EventLogEntry>>, ProblemHttpResult>> GetEventLogAsync(EventLog eventLog, string? agreement, long? after, int? limit,
+        CancellationToken cancellationToken)
     {
         if (limit is < 1 or > 10_000)
         {
@@ -94,6 +101,6 @@ public static class LocalApi
         {
             return TypedResults.Problem($"'{agreement}' is not an agreement id (64 lower-case hex characters)", statusCode: StatusCodes.Status400BadRequest);
         }
-        return TypedResults.Ok(eventLog.Query(agreement, after ?? 0, limit ?? 500));
+        return TypedResults.Ok(await eventLog.QueryAsync(agreement, after ?? 0, limit ?? 500, cancellationToken));
     }
 }

@@ -29,7 +29,7 @@ internal sealed partial class EnrolledRegistration(
             {
                 using var exchange = exchangePool.ClientFor(ExchangeCredentials.ByCertificate(options.Organization, options.NodeId));
                 var node = await exchange.GetNodeAsync(options.Organization, options.NodeId, stoppingToken);
-                registrations.Set(new NodeRegistration
+                await registrations.SetAsync(new NodeRegistration
                 {
                     Org = options.Organization,
                     Id = options.NodeId,
@@ -37,7 +37,7 @@ internal sealed partial class EnrolledRegistration(
                     Name = node.Name,
                     Pattern = string.IsNullOrEmpty(node.Pattern) ? null : node.Pattern,
                     UserInput = node.UserInput,
-                });
+                }, stoppingToken);
                 Log.Registered(logger, options.Organization, options.NodeId, node.Pattern ?? "");
                 return;
             }

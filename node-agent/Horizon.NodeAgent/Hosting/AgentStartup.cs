@@ -19,22 +19,21 @@ public sealed partial class AgentStartup(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        eventLog.Record(null, "agent.started", $"node agent {typeof(AgentStartup).Assembly.GetName().Version} started");
+        await eventLog.RecordAsync(null, "agent.started", $"node agent {typeof(AgentStartup).Assembly.GetName().Version} started", cancellationToken: cancellationToken);
         // Created (0600) before the API serves, so hzn finds it at the first write.
         Log.TokenFile(logger, localApiToken.FilePath);
         // An update cut short mid-switch is undone first, so the restore brings back the terms the store holds.
         await upgrader.PrepareForRestoreAsync(cancellationToken);
         var outcomes = await lifecycle.RestoreAsync(logins.Credentials, cancellationToken);
-        upgrader.ResumeStaged();
+        await upgrader.ResumeStagedAsync(cancellationToken);
         var running = outcomes.Count(o => o.Succeeded);
         Log.Restored(logger, running, outcomes.Count - running);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Workloads keep running while the agent is down; the next start adopts them.
-        eventLog.Record(null, "agent.stopped", "node agent stopped; workloads left running");
-        return Task.CompletedTask;
+        await eventLog.RecordAsync(null, "agent.stopped", "node agent stopped; workloads left running", cancellationToken: cancellationToken);
     }
 
     private static partial class Log

@@ -12,11 +12,10 @@ namespace Horizon.NodeAgent.Hosting;
 public static class NodeAgentReadiness
 {
     public static IHealthChecksBuilder AddNodeAgentReadiness(this IHealthChecksBuilder checks) => checks
-        .AddReadinessProbe("database", (sp, _) =>
+        .AddReadinessProbe("database", async (sp, cancellationToken) =>
         {
-            using var connection = sp.GetRequiredService<AgentDatabase>().Open();
-            AgentDatabase.Execute(connection, "SELECT 1");
-            return Task.FromResult(HealthCheckResult.Healthy("answers"));
+            await sp.GetRequiredService<AgentDatabase>().CheckAsync(cancellationToken);
+            return HealthCheckResult.Healthy("answers");
         })
         .AddReadinessProbe("docker", async (sp, cancellationToken) =>
         {

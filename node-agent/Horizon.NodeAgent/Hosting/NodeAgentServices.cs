@@ -58,6 +58,8 @@ public static class NodeAgentServices
         services.TryAddSingleton(_ => SystemdWatchdog.FromEnvironment());
         services.AddSingleton<ProposalStore>();
         services.AddSingleton(new RegistrationStore(options.StateDirectory));
+        // First of all hosted services (whatever registered before), so nothing reads the state before it is migrated.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StateMigration>());
         services.AddSingleton<NodeIdentity>();
         if (options.Enrollment.Enabled)
         {

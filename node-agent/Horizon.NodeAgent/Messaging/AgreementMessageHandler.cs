@@ -56,7 +56,7 @@ public sealed partial class AgreementMessageHandler(
         {
             // A retry cannot make a malformed message readable.
             Log.Unreadable(logger, envelope.Id, envelope.From.ToString(), e.Message);
-            eventLog.Record(null, "message.unreadable", $"{envelope.From}: {e.Message}");
+            await eventLog.RecordAsync(null, "message.unreadable", $"{envelope.From}: {e.Message}", cancellationToken: cancellationToken);
             return;
         }
         if (envelope.From.Kind != PartyKind.Agbot)
@@ -70,7 +70,7 @@ public sealed partial class AgreementMessageHandler(
                 await OnProposalAsync(envelope.From, proposal, publisherKeys, send, cancellationToken);
                 break;
             case ReplyAck ack:
-                await OnReplyAckAsync(envelope.From, ack);
+                await OnReplyAckAsync(envelope.From, ack, cancellationToken);
                 break;
             case CancelAgreement cancel:
                 await OnCancelAsync(envelope.From, cancel, cancellationToken);
@@ -78,7 +78,7 @@ public sealed partial class AgreementMessageHandler(
             case VerifyAgreement verify:
                 // Only an agreement the node persisted exists: an accepted proposal whose replyack
                 // never arrived (or was lost in a crash) runs nothing, and the agbot must hear so.
-                var exists = agreements.Get(verify.AgreementId) is { IsActive: true } record
+                var exists = await agreements.GetAsync(verify.AgreementId, cancellationToken) is { IsActive: true } record
                     && (record.Terms.Agbot.Length == 0 || record.Terms.Agbot == envelope.From.Identity);
                 await send(envelope.From, new VerifyAgreementReply { AgreementId = verify.AgreementId, Exists = exists }, cancellationToken);
                 break;
@@ -107,9 +107,9 @@ public sealed partial class AgreementMessageHandler(
             service => keys.Refusals.GetValueOrDefault(service.Key));
         var decision = ProposalEvaluator.Evaluate(proposal, context);
         var valid = AgreementId.IsValid(proposal.AgreementId);
-        eventLog.Record(valid ? proposal.AgreementId : null,
+        await eventLog.RecordAsync(valid ? proposal.AgreementId : null,
             decision.Accept ? "proposal.accepted" : "proposal.declined",
-            $"from {from.Identity}: {decision.Message}", decision.Reason);
+            $"from {from.Identity}: {decision.Message}", decision.Reason, cancellationToken);
         Log.Decided(logger, proposal.AgreementId, decision.Accept, decision.Reason is { } r ? (int)r : 0, decision.Message);
         if (!valid)
         {
@@ -117,7 +117,7 @@ public sealed partial class AgreementMessageHandler(
             await send(from, decision.ToReply(proposal.AgreementId), cancellationToken);
             return;
         }
-        proposals.Record(proposal.AgreementId, from.Identity, terms, decision);
+        await proposals.RecordAsync(proposal.AgreementId, from.Identity, terms, decision, cancellationToken);
         await _parking.ReachedAsync(ParkingPoints.ReplyPersisted);
         outbox.Ring();
     }
@@ -130,10 +130,10 @@ public sealed partial class AgreementMessageHandler(
             // An update right behind the replyack applies to the started workload, not to a half-started one.
             await starting.WaitAsync(cancellationToken);
         }
-        var screening = upgrader.Screen(from.Identity, update);
+        var screening = await upgrader.ScreenAsync(from.Identity, update, cancellationToken);
         if (screening.Reply is { } answer)
         {
-            outbox.Add(from.Identity, answer);
+            await outbox.AddAsync(from.Identity, answer, cancellationToken);
             return;
         }
         if (screening.Terms is not { } terms || screening.OldTerms is not { } oldTerms)
@@ -151,35 +151,36 @@ public sealed partial class AgreementMessageHandler(
         var decision = ProposalEvaluator.Evaluate(new Proposal { AgreementId = update.AgreementId, Terms = terms }, context);
         if (!decision.Accept)
         {
-            outbox.Add(from.Identity, upgrader.Refused(update.AgreementId, decision.Reason, decision.Message));
+            await outbox.AddAsync(from.Identity, await upgrader.RefusedAsync(update.AgreementId, decision.Reason, decision.Message, cancellationToken), cancellationToken);
             return;
         }
-        upgrader.Begin(update.AgreementId, from.Identity, oldTerms, terms);
+        await upgrader.BeginAsync(update.AgreementId, from.Identity, oldTerms, terms, cancellationToken);
     }
 
-    private async Task OnReplyAckAsync(PartyAddress from, ReplyAck ack)
+    private async Task OnReplyAckAsync(PartyAddress from, ReplyAck ack, CancellationToken cancellationToken)
     {
         if (!ack.Proceed)
         {
-            proposals.Remove(ack.AgreementId);
-            eventLog.Record(ack.AgreementId, "proposal.withdrawn", $"{from.Identity} did not proceed");
+            await proposals.RemoveAsync(ack.AgreementId, cancellationToken);
+            await eventLog.RecordAsync(ack.AgreementId, "proposal.withdrawn", $"{from.Identity} did not proceed", cancellationToken: cancellationToken);
             return;
         }
-        if (agreements.Get(ack.AgreementId) is not null || _starting.ContainsKey(ack.AgreementId))
+        if (await agreements.GetAsync(ack.AgreementId, cancellationToken) is not null || _starting.ContainsKey(ack.AgreementId))
         {
             // A duplicate replyack: the agreement is already under way (or resumed by the restore).
             return;
         }
-        var terms = proposals.GetAccepted(ack.AgreementId, from.Identity);
+        var terms = await proposals.GetAcceptedAsync(ack.AgreementId, from.Identity, cancellationToken);
         if (terms is null)
         {
             Log.UnknownReplyAck(logger, ack.AgreementId, from.ToString());
-            eventLog.Record(null, "replyack.unknown", $"{from.Identity} acknowledged {ack.AgreementId}, which this node never accepted");
+            await eventLog.RecordAsync(null, "replyack.unknown", $"{from.Identity} acknowledged {ack.AgreementId}, which this node never accepted", cancellationToken: cancellationToken);
             return;
         }
         // Persisted before the replyack is acknowledged (when this handler returns): a crash from
-        // here on finds the agreement starting, and the restore brings it up.
-        lifecycle.Accept(ack.AgreementId, terms);
+        // here on finds the agreement starting, and the restore brings it up. Cancelled before it is
+        // stored, the handler throws and the replyack stays unacknowledged, to be delivered again.
+        await lifecycle.AcceptAsync(ack.AgreementId, terms, cancellationToken);
         await _parking.ReachedAsync(ParkingPoints.AgreementPersisted);
         // Pulling images can outlast the mailbox's acknowledgement window, so only the pull and the
         // start run beside the receive loop; a failure is stored with the cancel the agbot is owed.
@@ -199,13 +200,13 @@ public sealed partial class AgreementMessageHandler(
             {
                 status.Signal();
             }
-        });
+        }, CancellationToken.None);
     }
 
     private async Task OnCancelAsync(PartyAddress from, CancelAgreement cancel, CancellationToken cancellationToken)
     {
-        proposals.Remove(cancel.AgreementId);
-        if (agreements.Get(cancel.AgreementId) is not { } record)
+        await proposals.RemoveAsync(cancel.AgreementId, cancellationToken);
+        if (await agreements.GetAsync(cancel.AgreementId, cancellationToken) is not { } record)
         {
             return;
         }

@@ -51,7 +51,7 @@ public sealed partial class ExchangeReporter(
                     }
                     if (statusDue)
                     {
-                        var current = BuildStatus();
+                        var current = await BuildStatusAsync(stoppingToken);
                         var fingerprint = Fingerprint(current);
                         if (!ReferenceEquals(reportedFor, registration))
                         {
@@ -70,7 +70,7 @@ public sealed partial class ExchangeReporter(
                     {
                         // The tail of the event log goes to the node's errors document, where the
                         // console shows it (cancel reasons included); written only when it moved.
-                        var events = eventLog.Latest(EventLogReport.Size);
+                        var events = await eventLog.LatestAsync(EventLogReport.Size, stoppingToken);
                         var last = EventLogReport.LastSequence(events);
                         if (last != reportedEvents)
                         {
@@ -130,10 +130,10 @@ public sealed partial class ExchangeReporter(
     private static string Fingerprint(NodeStatus status) => string.Join('\n', (status.Services ?? []).Select(s =>
         $"{s.AgreementId} {s.Orgid}/{s.ServiceUrl} {s.Version} {s.Arch} {s.ConfigState} {string.Join(',', (s.ContainerStatus ?? []).Select(c => c.Name + "=" + c.State))}"));
 
-    private NodeStatus BuildStatus()
+    private async Task<NodeStatus> BuildStatusAsync(CancellationToken cancellationToken)
     {
         var instances = runner.ListInstances();
-        var services = agreements.List().Where(a => a.IsActive).Select(a => new ServiceStatus
+        var services = (await agreements.ListAsync(cancellationToken)).Where(a => a.IsActive).Select(a => new ServiceStatus
         {
             AgreementId = a.Id,
             ServiceUrl = a.Terms.Service.Url,

@@ -115,7 +115,7 @@ public sealed partial class NodeMessagingService(
             await mailbox.SendAsync(to, AgreementCodec.Encode(message), ct);
             Sent?.Invoke(to, message);
         }
-        eventLog.Record(null, "mailbox.opened", $"receiving as {self}");
+        await eventLog.RecordAsync(null, "mailbox.opened", $"receiving as {self}", cancellationToken: cancellationToken);
         Log.Opened(_logger, self);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Drained at every session's start: whatever a crash or an outage left owed goes out first.
@@ -150,14 +150,15 @@ public sealed partial class NodeMessagingService(
             outbox.TakeRing();
             try
             {
-                foreach (var due in outbox.ListDue())
+                foreach (var due in await outbox.ListDueAsync(cancellationToken))
                 {
                     if (PartyAddressOf(due.Recipient) is { } agbot)
                     {
                         await send(agbot, due.Message, cancellationToken);
-                        RecordSent(agbot, due.Message);
+                        await RecordSentAsync(agbot, due.Message);
                     }
-                    outbox.MarkSent(due.Sequence);
+                    // Sent: marked even when the session is ending, so it does not go out a second time.
+                    await outbox.MarkSentAsync(due.Sequence, CancellationToken.None);
                 }
                 backoff = TimeSpan.FromMilliseconds(500);
             }
@@ -172,16 +173,16 @@ public sealed partial class NodeMessagingService(
         while (await outbox.WaitAsync(cancellationToken));
     }
 
-    private void RecordSent(PartyAddress agbot, AgreementMessage message)
+    private async Task RecordSentAsync(PartyAddress agbot, AgreementMessage message)
     {
         switch (message)
         {
             case CancelAgreement cancel:
-                eventLog.Record(cancel.AgreementId, "agreement.cancel.sent", $"told {agbot.Identity}: {cancel.Message}",
+                await eventLog.RecordAsync(cancel.AgreementId, "agreement.cancel.sent", $"told {agbot.Identity}: {cancel.Message}",
                     Enum.IsDefined((CancelReason)cancel.Reason) ? (CancelReason)cancel.Reason : null);
                 break;
             case UpdateAgreementReply reply:
-                eventLog.Record(reply.AgreementId, "update.reply.sent", $"told {agbot.Identity}: accepted {reply.Accepted.ToString().ToLowerInvariant()}",
+                await eventLog.RecordAsync(reply.AgreementId, "update.reply.sent", $"told {agbot.Identity}: accepted {reply.Accepted.ToString().ToLowerInvariant()}",
                     reply.Reason is { } r && Enum.IsDefined((CancelReason)r) ? (CancelReason)r : null);
                 break;
         }

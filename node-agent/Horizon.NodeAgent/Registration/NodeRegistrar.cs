@@ -59,10 +59,11 @@ public sealed partial class NodeRegistrar(
         {
             await exchange.PutNodePolicyJsonAsync(registration.Org, registration.Id, policy.GetRawText(), cancellationToken);
         }
-        registrations.Set(registration);
+        // The exchange holds the node now: kept even if the caller gave up meanwhile.
+        await registrations.SetAsync(registration, CancellationToken.None);
         // The first heartbeat goes out now, not a heartbeat interval later (and the status, when there is one to tell).
         status.Signal();
-        eventLog.Record(null, "node.registered", $"registered as {registration.Org}/{registration.Id} with {(registration.Pattern is { } p ? "pattern " + p : "a node policy")}");
+        await eventLog.RecordAsync(null, "node.registered", $"registered as {registration.Org}/{registration.Id} with {(registration.Pattern is { } p ? "pattern " + p : "a node policy")}", cancellationToken: CancellationToken.None);
         Log.Registered(logger, registration.Org, registration.Id);
     }
 
@@ -76,7 +77,7 @@ public sealed partial class NodeRegistrar(
         {
             return false;
         }
-        foreach (var agreement in agreements.List().Where(a => a.IsActive))
+        foreach (var agreement in (await agreements.ListAsync(cancellationToken)).Where(a => a.IsActive))
         {
             await lifecycle.CancelAsync(agreement.Id, CancelReason.NodeUserRequested, "the node was unregistered", cancellationToken);
         }
@@ -89,8 +90,9 @@ public sealed partial class NodeRegistrar(
         {
             // Already gone: the goal is reached.
         }
-        registrations.Set(null);
-        eventLog.Record(null, "node.unregistered", $"unregistered {registration.Org}/{registration.Id}");
+        // The exchange forgot the node: so does the agent, even if the caller gave up meanwhile.
+        await registrations.SetAsync(null, CancellationToken.None);
+        await eventLog.RecordAsync(null, "node.unregistered", $"unregistered {registration.Org}/{registration.Id}", cancellationToken: CancellationToken.None);
         Log.Unregistered(logger, registration.Org, registration.Id);
         return true;
     }

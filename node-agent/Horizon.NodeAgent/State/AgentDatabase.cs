@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Horizon.NodeAgent.State;
@@ -5,112 +6,118 @@ namespace Horizon.NodeAgent.State;
 /// <summary>
 /// The agent's SQLite file: agreements, the eventlog, proposals, updates and the outbox. Each
 /// call opens a pooled connection, so the type is safe to share; WAL keeps readers (the local API) from blocking the writer.
+/// Nothing touches the file until <see cref="MigrateAsync"/> ran once (the host runs it first at start).
 /// </summary>
 public sealed class AgentDatabase
 {
-    /// <summary>The schema <see cref="Migrate"/> brings a file to.</summary>
-    private const int SchemaVersion = 1;
+    /// <summary>The schema <see cref="MigrateAsync"/> brings a file to: one past the last step of <see cref="AgentSchema"/>.</summary>
+    public static int SchemaVersion => AgentSchema.Steps.Count;
 
     private readonly string _connectionString;
+    private volatile bool _migrated;
 
-    /// <param name="path">The database file; its folder is created when missing.</param>
-    /// <exception cref="SqliteException">The file cannot be created or is not a database.</exception>
+    /// <param name="path">The database file; its folder is created by <see cref="MigrateAsync"/> when missing.</param>
     public AgentDatabase(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
         FilePath = path;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        using var connection = Open();
-        Migrate(connection);
     }
 
     /// <summary>The database file.</summary>
     public string FilePath { get; }
 
-    internal SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
-
     /// <summary>
-    /// The whole schema in one step, in one transaction, numbered by <c>PRAGMA user_version</c>. A
-    /// file from before the numbering (version 0) holds some of these tables already; <c>IF NOT
-    /// EXISTS</c> adds the rest. A later schema change is a step 2 here, never a table a store creates.
+    /// Brings the file to <see cref="SchemaVersion"/>: every missing step in one transaction, numbered by
+    /// <c>PRAGMA user_version</c>, so a failure part-way leaves the file as it was. A file already at the
+    /// version is only read. Call it once, before any store uses the database.
     /// </summary>
-    private static void Migrate(SqliteConnection connection)
+    /// <returns>The version the file had (0 for a new file or one from before the numbering).</returns>
+    /// <exception cref="SqliteException">The file cannot be created, is not a database, or a step failed (nothing of it kept).</exception>
+    /// <exception cref="InvalidOperationException">The file has a newer schema than this agent knows.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing of the migration is kept.</exception>
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        // WAL cannot be switched on inside a transaction; it persists in the file once set.
-        Execute(connection, "PRAGMA journal_mode = WAL");
-        using var version = connection.CreateCommand();
-        version.CommandText = "PRAGMA user_version";
-        if (Convert.ToInt64(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= SchemaVersion)
+        var directory = Path.GetDirectoryName(Path.GetFullPath(FilePath));
+        if (!string.IsNullOrEmpty(directory))
         {
-            return;
+            Directory.CreateDirectory(directory);
         }
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            CREATE TABLE IF NOT EXISTS agreements (
-                id TEXT PRIMARY KEY,
-                state TEXT NOT NULL,
-                terms TEXT NOT NULL,
-                reason INTEGER NULL,
-                message TEXT NULL,
-                created TEXT NOT NULL,
-                updated TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS events (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                time TEXT NOT NULL,
-                agreement_id TEXT NULL,
-                kind TEXT NOT NULL,
-                reason INTEGER NULL,
-                message TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS events_by_agreement ON events (agreement_id, seq);
-            CREATE TABLE IF NOT EXISTS proposals (
-                id TEXT PRIMARY KEY,
-                agbot TEXT NOT NULL,
-                terms TEXT NOT NULL,
-                accepted INTEGER NOT NULL,
-                reason INTEGER NULL,
-                message TEXT NOT NULL,
-                decided TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS upgrades (
-                agreement_id TEXT PRIMARY KEY,
-                reply_to TEXT NOT NULL,
-                old_terms TEXT NOT NULL,
-                new_terms TEXT NOT NULL,
-                step TEXT NOT NULL,
-                accepted INTEGER NOT NULL DEFAULT 0,
-                reason INTEGER NULL,
-                message TEXT NULL,
-                reply_sent INTEGER NOT NULL DEFAULT 0,
-                updated TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS outbox (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                agreement_id TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                recipient TEXT NOT NULL,
-                payload BLOB NOT NULL,
-                created TEXT NOT NULL,
-                UNIQUE (agreement_id, kind));
-            PRAGMA user_version = {SchemaVersion};
-            """;
-        command.ExecuteNonQuery();
-        transaction.Commit();
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // WAL cannot be switched on inside a transaction; it persists in the file once set.
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL", cancellationToken);
+        var found = await UserVersionAsync(connection, null, cancellationToken);
+        if (found > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"{FilePath} has schema version {found}, newer than this agent's {SchemaVersion}: it was written by a newer node agent");
+        }
+        if (found < SchemaVersion)
+        {
+            // Microsoft.Data.Sqlite begins IMMEDIATE: the version is read again under the write lock, so two
+            // processes starting on one file cannot both run the steps.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var locked = await UserVersionAsync(connection, transaction, cancellationToken);
+            for (var version = locked; version < SchemaVersion; version++)
+            {
+                await using var step = connection.CreateCommand();
+                step.Transaction = transaction;
+                step.CommandText = AgentSchema.Steps[version];
+                await step.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var number = connection.CreateCommand())
+            {
+                number.Transaction = transaction;
+                number.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion}");
+                await number.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        _migrated = true;
+        return found;
     }
 
-    internal static void Execute(SqliteConnection connection, string sql)
+    /// <summary>An open pooled connection.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="MigrateAsync"/> has not run.</exception>
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
+        if (!_migrated)
+        {
+            throw new InvalidOperationException($"{FilePath} is used before AgentDatabase.MigrateAsync ran");
+        }
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Answers when the file can be read (the readiness probe).</summary>
+    internal async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "SELECT 1", cancellationToken);
+    }
+
+    private static async Task<int> UserVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -8,45 +8,50 @@ namespace Horizon.NodeAgent.State;
 /// <summary>
 /// Agreements and their states in SQLite. Every transition is written before the agent acts
 /// on it or answers for it, so a crash never forgets an agreement the agbot believes in.
+/// Every call honours its token: cancelled before the write commits, nothing is written
+/// (<see cref="OperationCanceledException"/>).
 /// </summary>
 public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProvider)
 {
+    private const string Columns = "id, state, terms, reason, message, created, updated";
+
     /// <summary>Records a new agreement in <see cref="AgreementState.Starting"/>, or resets a known one to it.</summary>
-    public AgreementRecord Add(string agreementId, AgreementTerms terms)
+    public async Task<AgreementRecord> AddAsync(string agreementId, AgreementTerms terms, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(agreementId);
         ArgumentNullException.ThrowIfNull(terms);
         var now = Format(timeProvider.GetUtcNow());
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO agreements (id, state, terms, reason, message, created, updated)
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO agreements ({Columns})
             VALUES ($id, $state, $terms, NULL, NULL, $now, $now)
             ON CONFLICT (id) DO UPDATE SET state = $state, terms = $terms, reason = NULL, message = NULL, updated = $now
+            RETURNING {Columns}
             """;
         command.Parameters.AddWithValue("$id", agreementId);
         command.Parameters.AddWithValue("$state", nameof(AgreementState.Starting));
         command.Parameters.AddWithValue("$terms", JsonSerializer.Serialize(terms, StateJsonContext.Default.AgreementTerms));
         command.Parameters.AddWithValue("$now", now);
-        command.ExecuteNonQuery();
-        // Read back on the same connection: a second one, opened while this one is held, is a
-        // new SQLite connection (schema read and all) rather than the pooled one.
-        return Get(connection, agreementId)!;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return Read(reader);
     }
 
     /// <summary>Moves an agreement to <paramref name="state"/>.</summary>
     /// <returns>False when no such agreement is stored.</returns>
-    public bool SetState(string agreementId, AgreementState state, CancelReason? reason = null, string? message = null)
+    public async Task<bool> SetStateAsync(string agreementId, AgreementState state, CancelReason? reason = null, string? message = null,
+        CancellationToken cancellationToken = default)
     {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE agreements SET state = $state, reason = $reason, message = $message, updated = $now WHERE id = $id";
         command.Parameters.AddWithValue("$id", agreementId);
         command.Parameters.AddWithValue("$state", state.ToString());
         command.Parameters.AddWithValue("$reason", reason is { } r ? (int)r : DBNull.Value);
         command.Parameters.AddWithValue("$message", (object?)message ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", Format(timeProvider.GetUtcNow()));
-        return command.ExecuteNonQuery() == 1;
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>
@@ -55,11 +60,12 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
     /// <see cref="NodeOutbox"/> (the caller rings it). An agreement without an agbot owes nothing.
     /// </summary>
     /// <returns>False when no such agreement is stored.</returns>
-    public bool EndAndOweCancel(string agreementId, AgreementState state, CancelReason reason, string message)
+    public async Task<bool> EndAndOweCancelAsync(string agreementId, AgreementState state, CancelReason reason, string message,
+        CancellationToken cancellationToken = default)
     {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "UPDATE agreements SET state = $state, reason = $reason, message = $message, updated = $now WHERE id = $id RETURNING terms";
         command.Parameters.AddWithValue("$id", agreementId);
@@ -67,45 +73,40 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
         command.Parameters.AddWithValue("$reason", (int)reason);
         command.Parameters.AddWithValue("$message", message);
         command.Parameters.AddWithValue("$now", Format(timeProvider.GetUtcNow()));
-        if (command.ExecuteScalar() is not string json)
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string json)
         {
             return false;
         }
         var agbot = JsonSerializer.Deserialize(json, StateJsonContext.Default.AgreementTerms)?.Agbot;
         if (!string.IsNullOrEmpty(agbot))
         {
-            NodeOutbox.Insert(connection, transaction, agbot,
-                new CancelAgreement { AgreementId = agreementId, Reason = (int)reason, Message = message }, timeProvider.GetUtcNow());
+            await NodeOutbox.InsertAsync(connection, transaction, agbot,
+                new CancelAgreement { AgreementId = agreementId, Reason = (int)reason, Message = message }, timeProvider.GetUtcNow(), cancellationToken);
         }
-        transaction.Commit();
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
     /// <summary>The agreement, or null when unknown.</summary>
-    public AgreementRecord? Get(string agreementId)
+    public async Task<AgreementRecord?> GetAsync(string agreementId, CancellationToken cancellationToken = default)
     {
-        using var connection = database.Open();
-        return Get(connection, agreementId);
-    }
-
-    private static AgreementRecord? Get(SqliteConnection connection, string agreementId)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, state, terms, reason, message, created, updated FROM agreements WHERE id = $id";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM agreements WHERE id = $id";
         command.Parameters.AddWithValue("$id", agreementId);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? Read(reader) : null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
     /// <summary>Every stored agreement, oldest first.</summary>
-    public IReadOnlyList<AgreementRecord> List()
+    public async Task<IReadOnlyList<AgreementRecord>> ListAsync(CancellationToken cancellationToken = default)
     {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, state, terms, reason, message, created, updated FROM agreements ORDER BY created, id";
-        using var reader = command.ExecuteReader();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM agreements ORDER BY created, id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<AgreementRecord>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken))
         {
             records.Add(Read(reader));
         }

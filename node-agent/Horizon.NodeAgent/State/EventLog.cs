@@ -6,39 +6,44 @@ namespace Horizon.NodeAgent.State;
 public sealed class EventLog(AgentDatabase database, TimeProvider timeProvider)
 {
     /// <summary>Appends a step.</summary>
-    public void Record(string? agreementId, string kind, string message, CancelReason? reason = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first; nothing is written.</exception>
+    public async Task RecordAsync(string? agreementId, string kind, string message, CancelReason? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO events (time, agreement_id, kind, reason, message) VALUES ($time, $agreement, $kind, $reason, $message)";
         command.Parameters.AddWithValue("$time", AgreementStore.Format(timeProvider.GetUtcNow()));
         command.Parameters.AddWithValue("$agreement", (object?)agreementId ?? DBNull.Value);
         command.Parameters.AddWithValue("$kind", kind);
         command.Parameters.AddWithValue("$reason", reason is { } r ? (int)r : DBNull.Value);
         command.Parameters.AddWithValue("$message", message ?? "");
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The newest <paramref name="count"/> steps of the node, oldest first (what the exchange is told).</summary>
-    public IReadOnlyList<EventLogEntry> Latest(int count)
+    public async Task<IReadOnlyList<EventLogEntry>> LatestAsync(int count, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(seq) FROM events";
-        var newest = command.ExecuteScalar() is long last ? last : 0;
-        return Query(null, Math.Max(0, newest - count), Math.Min(count, 10_000));
+        long newest;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT max(seq) FROM events";
+            newest = await command.ExecuteScalarAsync(cancellationToken) is long last ? last : 0;
+        }
+        return await QueryAsync(null, Math.Max(0, newest - count), Math.Min(count, 10_000), cancellationToken);
     }
 
     /// <summary>Steps after <paramref name="afterSequence"/>, oldest first, optionally of one agreement.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not between 1 and 10,000.</exception>
-    public IReadOnlyList<EventLogEntry> Query(string? agreementId = null, long afterSequence = 0, int limit = 500)
+    public async Task<IReadOnlyList<EventLogEntry>> QueryAsync(string? agreementId = null, long afterSequence = 0, int limit = 500,
+        CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT seq, time, agreement_id, kind, reason, message FROM events
             WHERE seq > $after AND ($agreement IS NULL OR agreement_id = $agreement)
@@ -47,9 +52,9 @@ public sealed class EventLog(AgentDatabase database, TimeProvider timeProvider)
         command.Parameters.AddWithValue("$after", afterSequence);
         command.Parameters.AddWithValue("$agreement", (object?)agreementId ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var entries = new List<EventLogEntry>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken))
         {
             entries.Add(new EventLogEntry(
                 reader.GetInt64(0),

@@ -7,7 +7,7 @@ namespace Horizon.NodeAgent.State;
 /// <summary>
 /// Every protocol message the node owes an agbot (proposal replies, cancels, update replies),
 /// persisted in the same transaction as the step that made it owed, then sent by the mailbox
-/// session and only afterwards marked sent (<see cref="MarkSent"/>). A crash between the two sends
+/// session and only afterwards marked sent (<see cref="MarkSentAsync"/>). A crash between the two sends
 /// it again after the restart; the agbot treats a repeat as the repeat it is. One row per
 /// agreement and kind: a newer message of the same kind replaces one not yet sent.
 /// </summary>
@@ -18,21 +18,23 @@ public sealed class NodeOutbox(AgentDatabase database, TimeProvider timeProvider
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Owes <paramref name="message"/> to the agbot <paramref name="recipient"/> (<c>org/id</c>) and rings.</summary>
-    public void Add(string recipient, AgreementMessage message)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first; nothing is owed.</exception>
+    public async Task AddAsync(string recipient, AgreementMessage message, CancellationToken cancellationToken = default)
     {
-        using (var connection = database.Open())
+        await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            Insert(connection, null, recipient, message, timeProvider.GetUtcNow());
+            await InsertAsync(connection, null, recipient, message, timeProvider.GetUtcNow(), cancellationToken);
         }
         Ring();
     }
 
     /// <summary>Owes a message as part of a caller's transaction; the caller rings once it committed.</summary>
-    internal static void Insert(SqliteConnection connection, SqliteTransaction? transaction, string recipient, AgreementMessage message, DateTimeOffset now)
+    internal static async Task InsertAsync(SqliteConnection connection, SqliteTransaction? transaction, string recipient, AgreementMessage message,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
         ArgumentNullException.ThrowIfNull(message);
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         // REPLACE takes a new sequence: a send of the replaced row that is still under way marks only that row.
         command.CommandText = """
@@ -44,7 +46,7 @@ public sealed class NodeOutbox(AgentDatabase database, TimeProvider timeProvider
         command.Parameters.AddWithValue("$recipient", recipient);
         command.Parameters.AddWithValue("$payload", AgreementCodec.Encode(message));
         command.Parameters.AddWithValue("$now", AgreementStore.Format(now));
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Wakes the sender: something is owed.</summary>
@@ -57,14 +59,14 @@ public sealed class NodeOutbox(AgentDatabase database, TimeProvider timeProvider
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _doorbell.Reader.WaitToReadAsync(cancellationToken);
 
     /// <summary>Every message not yet sent, oldest first.</summary>
-    public IReadOnlyList<OwedMessage> ListDue()
+    public async Task<IReadOnlyList<OwedMessage>> ListDueAsync(CancellationToken cancellationToken = default)
     {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, recipient, payload FROM outbox ORDER BY seq";
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var owed = new List<OwedMessage>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken))
         {
             owed.Add(new OwedMessage(reader.GetInt64(0), reader.GetString(1), AgreementCodec.Decode((byte[])reader.GetValue(2))));
         }
@@ -72,13 +74,13 @@ public sealed class NodeOutbox(AgentDatabase database, TimeProvider timeProvider
     }
 
     /// <summary>The agbot's inbox took the message: it is owed no more.</summary>
-    public void MarkSent(long sequence)
+    public async Task MarkSentAsync(long sequence, CancellationToken cancellationToken = default)
     {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM outbox WHERE seq = $seq";
         command.Parameters.AddWithValue("$seq", sequence);
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static string KindOf(AgreementMessage message) => message switch

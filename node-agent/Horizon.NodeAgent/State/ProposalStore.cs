@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Horizon.Agreements;
 using Horizon.NodeAgent.Decisions;
+using Microsoft.Data.Sqlite;
 
 namespace Horizon.NodeAgent.State;
 
@@ -24,13 +25,13 @@ public sealed class ProposalStore
     /// Records (or replaces) the decision on a proposal from <paramref name="agbot"/> and, in the
     /// same transaction, owes the agbot its reply in the <see cref="NodeOutbox"/> (the caller rings it).
     /// </summary>
-    public void Record(string agreementId, string agbot, AgreementTerms terms, ProposalDecision decision)
+    public async Task RecordAsync(string agreementId, string agbot, AgreementTerms terms, ProposalDecision decision, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(decision);
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO proposals (id, agbot, terms, accepted, reason, message, decided)
@@ -44,29 +45,29 @@ public sealed class ProposalStore
         command.Parameters.AddWithValue("$reason", decision.Reason is { } r ? (int)r : DBNull.Value);
         command.Parameters.AddWithValue("$message", decision.Message);
         command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        command.ExecuteNonQuery();
-        NodeOutbox.Insert(connection, transaction, agbot, decision.ToReply(agreementId), _timeProvider.GetUtcNow());
-        transaction.Commit();
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await NodeOutbox.InsertAsync(connection, transaction, agbot, decision.ToReply(agreementId), _timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The terms of a proposal the node accepted from <paramref name="agbot"/>, or null.</summary>
-    public AgreementTerms? GetAccepted(string agreementId, string agbot)
+    public async Task<AgreementTerms?> GetAcceptedAsync(string agreementId, string agbot, CancellationToken cancellationToken = default)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = "SELECT terms FROM proposals WHERE id = $id AND agbot = $agbot AND accepted = 1";
         command.Parameters.AddWithValue("$id", agreementId);
         command.Parameters.AddWithValue("$agbot", agbot);
-        return command.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, StateJsonContext.Default.AgreementTerms) : null;
+        return await command.ExecuteScalarAsync(cancellationToken) is string json ? JsonSerializer.Deserialize(json, StateJsonContext.Default.AgreementTerms) : null;
     }
 
     /// <summary>Forgets a proposal (withdrawn by the agbot, or turned into an agreement and ended).</summary>
-    public void Remove(string agreementId)
+    public async Task RemoveAsync(string agreementId, CancellationToken cancellationToken = default)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM proposals WHERE id = $id";
         command.Parameters.AddWithValue("$id", agreementId);
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

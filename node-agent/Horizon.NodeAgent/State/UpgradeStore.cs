@@ -23,16 +23,18 @@ public sealed class UpgradeStore
     }
 
     /// <summary>Records a new update in <see cref="UpgradeStep.Staging"/>, replacing the agreement's previous one.</summary>
-    public UpgradeRecord Begin(string agreementId, string replyTo, AgreementTerms oldTerms, AgreementTerms newTerms)
+    public async Task<UpgradeRecord> BeginAsync(string agreementId, string replyTo, AgreementTerms oldTerms, AgreementTerms newTerms,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(agreementId);
         ArgumentNullException.ThrowIfNull(oldTerms);
         ArgumentNullException.ThrowIfNull(newTerms);
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT OR REPLACE INTO upgrades ({Columns})
             VALUES ($id, $replyTo, $old, $new, $step, 0, NULL, NULL, 0, $now)
+            RETURNING {Columns}
             """;
         command.Parameters.AddWithValue("$id", agreementId);
         command.Parameters.AddWithValue("$replyTo", replyTo);
@@ -40,20 +42,21 @@ public sealed class UpgradeStore
         command.Parameters.AddWithValue("$new", Serialize(newTerms));
         command.Parameters.AddWithValue("$step", nameof(UpgradeStep.Staging));
         command.Parameters.AddWithValue("$now", Now());
-        command.ExecuteNonQuery();
-        return Get(agreementId)!;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return Read(reader);
     }
 
-    /// <summary>Moves an unfinished update to <paramref name="step"/> (not <see cref="UpgradeStep.Done"/>; see <see cref="Finish"/>).</summary>
-    public void SetStep(string agreementId, UpgradeStep step)
+    /// <summary>Moves an unfinished update to <paramref name="step"/> (not <see cref="UpgradeStep.Done"/>; see <see cref="FinishAsync"/>).</summary>
+    public async Task SetStepAsync(string agreementId, UpgradeStep step, CancellationToken cancellationToken = default)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE upgrades SET step = $step, updated = $now WHERE agreement_id = $id";
         command.Parameters.AddWithValue("$id", agreementId);
         command.Parameters.AddWithValue("$step", step.ToString());
         command.Parameters.AddWithValue("$now", Now());
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -61,13 +64,13 @@ public sealed class UpgradeStore
     /// <see cref="NodeOutbox"/> (the caller rings it). When <paramref name="accepted"/>, the
     /// agreement's stored terms become the new terms in that transaction too.
     /// </summary>
-    public void Finish(string agreementId, bool accepted, CancelReason? reason, string? message)
+    public async Task FinishAsync(string agreementId, bool accepted, CancelReason? reason, string? message, CancellationToken cancellationToken = default)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         if (accepted)
         {
-            using var terms = connection.CreateCommand();
+            await using var terms = connection.CreateCommand();
             terms.Transaction = transaction;
             terms.CommandText = """
                 UPDATE agreements SET terms = (SELECT new_terms FROM upgrades WHERE agreement_id = $id),
@@ -76,9 +79,9 @@ public sealed class UpgradeStore
                 """;
             terms.Parameters.AddWithValue("$id", agreementId);
             terms.Parameters.AddWithValue("$now", Now());
-            terms.ExecuteNonQuery();
+            await terms.ExecuteNonQueryAsync(cancellationToken);
         }
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             UPDATE upgrades SET step = 'Done', accepted = $accepted, reason = $reason, message = $message, reply_sent = 1, updated = $now
@@ -90,58 +93,60 @@ public sealed class UpgradeStore
         command.Parameters.AddWithValue("$reason", reason is { } r ? (int)r : DBNull.Value);
         command.Parameters.AddWithValue("$message", (object?)message ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", Now());
-        if (command.ExecuteScalar() is string replyTo)
+        if (await command.ExecuteScalarAsync(cancellationToken) is string replyTo)
         {
-            NodeOutbox.Insert(connection, transaction, replyTo, new UpdateAgreementReply
+            await NodeOutbox.InsertAsync(connection, transaction, replyTo, new UpdateAgreementReply
             {
                 AgreementId = agreementId,
                 Accepted = accepted,
                 Reason = accepted || reason is null ? null : (int)reason,
                 Message = accepted ? null : message,
-            }, _timeProvider.GetUtcNow());
+            }, _timeProvider.GetUtcNow(), cancellationToken);
         }
-        transaction.Commit();
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Marks the reply of an agreement's update as handed to the outbox (for replies an agent before the outbox left due).</summary>
-    public void MarkReplySent(string agreementId)
+    public async Task MarkReplySentAsync(string agreementId, CancellationToken cancellationToken = default)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE upgrades SET reply_sent = 1, updated = $now WHERE agreement_id = $id AND step = 'Done'";
         command.Parameters.AddWithValue("$id", agreementId);
         command.Parameters.AddWithValue("$now", Now());
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The agreement's latest update, or null.</summary>
-    public UpgradeRecord? Get(string agreementId)
+    public async Task<UpgradeRecord?> GetAsync(string agreementId, CancellationToken cancellationToken = default)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM upgrades WHERE agreement_id = $id";
         command.Parameters.AddWithValue("$id", agreementId);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? Read(reader) : null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
     /// <summary>Updates not yet finished (after a crash, what must be resumed).</summary>
-    public IReadOnlyList<UpgradeRecord> ListUnfinished() => Query($"SELECT {Columns} FROM upgrades WHERE step <> 'Done' ORDER BY updated");
+    public Task<IReadOnlyList<UpgradeRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {Columns} FROM upgrades WHERE step <> 'Done' ORDER BY updated", cancellationToken);
 
     /// <summary>Finished updates whose reply is in no outbox yet: only what an agent before the outbox left behind.</summary>
-    public IReadOnlyList<UpgradeRecord> ListRepliesDue() => Query($"SELECT {Columns} FROM upgrades WHERE step = 'Done' AND reply_sent = 0 ORDER BY updated");
+    public Task<IReadOnlyList<UpgradeRecord>> ListRepliesDueAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {Columns} FROM upgrades WHERE step = 'Done' AND reply_sent = 0 ORDER BY updated", cancellationToken);
 
     /// <summary>The terms of an update's JSON form, for comparing terms as the store keeps them.</summary>
     public static string Serialize(AgreementTerms terms) => JsonSerializer.Serialize(terms, StateJsonContext.Default.AgreementTerms);
 
-    private List<UpgradeRecord> Query(string sql)
+    private async Task<IReadOnlyList<UpgradeRecord>> QueryAsync(string sql, CancellationToken cancellationToken)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<UpgradeRecord>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken))
         {
             records.Add(Read(reader));
         }

@@ -11,7 +11,9 @@ namespace Horizon.NodeAgent.Supervision;
 /// An agreement's life on the node: persist, start, fail, cancel, restore. Every transition is
 /// written to the store and the eventlog before the agent acts on it; an agreement the node ends
 /// on its own owes its agbot a cancel, written to the <see cref="NodeOutbox"/> in the same
-/// transaction as the end.
+/// transaction as the end. Tokens are honoured up to the point the engine acts; what it did is
+/// then recorded whatever the token says, so a caller that gives up (a closed API request, a
+/// stopping host) cannot leave a teardown unrecorded in a process that keeps running.
 /// </summary>
 public sealed partial class AgreementLifecycle(
     AgreementStore store,
@@ -24,25 +26,27 @@ public sealed partial class AgreementLifecycle(
     private readonly ParkingPoints _parking = parking ?? ParkingPoints.None;
 
     /// <summary>
-    /// Records an agreement whose replyack arrived as <see cref="AgreementState.Starting"/>. Quick and
-    /// synchronous, so it is persisted before the replyack is acknowledged; the pull and the start
+    /// Records an agreement whose replyack arrived as <see cref="AgreementState.Starting"/>. Quick (one
+    /// write), so it is persisted before the replyack is acknowledged; the pull and the start
     /// follow in <see cref="StartAcceptedAsync"/> (and after a crash, in <see cref="RestoreAsync"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The agreement id is not 64 lower-case hex characters.</exception>
-    public AgreementRecord Accept(string agreementId, AgreementTerms terms)
+    /// <exception cref="OperationCanceledException">Cancelled before the agreement was stored; nothing is.</exception>
+    public async Task<AgreementRecord> AcceptAsync(string agreementId, AgreementTerms terms, CancellationToken cancellationToken = default)
     {
         if (!AgreementId.IsValid(agreementId))
         {
             throw new ArgumentException($"'{agreementId}' is not an agreement id (64 lower-case hex characters)", nameof(agreementId));
         }
         ArgumentNullException.ThrowIfNull(terms);
-        var record = store.Add(agreementId, terms);
-        eventLog.Record(agreementId, "agreement.starting", $"{terms.Service.Key} with {terms.Dependencies.Count} dependencies");
+        var record = await store.AddAsync(agreementId, terms, cancellationToken);
+        await eventLog.RecordAsync(agreementId, "agreement.starting", $"{terms.Service.Key} with {terms.Dependencies.Count} dependencies",
+            cancellationToken: CancellationToken.None);
         return record;
     }
 
     /// <summary>
-    /// Pulls and starts the workload of an agreement <see cref="Accept"/> recorded. Never throws for
+    /// Pulls and starts the workload of an agreement <see cref="AcceptAsync"/> recorded. Never throws for
     /// a workload that cannot run: the outcome carries the reason (112, 113, 114, 103, 108, …), the
     /// agreement is stored as failed with nothing of it left running, and the agbot is owed a cancel.
     /// </summary>
@@ -54,13 +58,13 @@ public sealed partial class AgreementLifecycle(
         return await RunAsync(agreementId, terms, credentials, cancellationToken);
     }
 
-    /// <summary><see cref="Accept"/> and <see cref="StartAcceptedAsync"/> in one call.</summary>
+    /// <summary><see cref="AcceptAsync"/> and <see cref="StartAcceptedAsync"/> in one call.</summary>
     /// <exception cref="ArgumentException">The agreement id is not 64 lower-case hex characters.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the agreement stays <see cref="AgreementState.Starting"/> and is resumed by <see cref="RestoreAsync"/>.</exception>
     public async Task<AgreementOutcome> StartAsync(string agreementId, AgreementTerms terms,
         IReadOnlyList<RegistryCredentials> credentials, CancellationToken cancellationToken = default)
     {
-        Accept(agreementId, terms);
+        await AcceptAsync(agreementId, terms, cancellationToken);
         return await StartAcceptedAsync(agreementId, terms, credentials, cancellationToken);
     }
 
@@ -72,14 +76,14 @@ public sealed partial class AgreementLifecycle(
     /// <exception cref="EngineException">The engine failed the teardown; the agreement stays as it was.</exception>
     public async Task<bool> CancelAsync(string agreementId, CancelReason reason, string? message = null, CancellationToken cancellationToken = default)
     {
-        if (store.Get(agreementId) is null)
+        if (await store.GetAsync(agreementId, cancellationToken) is null)
         {
             return false;
         }
-        eventLog.Record(agreementId, "agreement.cancelling", message ?? CancelReasons.Describe((int)reason), reason);
+        await eventLog.RecordAsync(agreementId, "agreement.cancelling", message ?? CancelReasons.Describe((int)reason), reason, cancellationToken);
         await runner.StopAsync(agreementId, cancellationToken);
-        store.SetState(agreementId, AgreementState.Terminated, reason, message);
-        Terminated(agreementId, reason, message);
+        await store.SetStateAsync(agreementId, AgreementState.Terminated, reason, message, CancellationToken.None);
+        await TerminatedAsync(agreementId, reason, message);
         return true;
     }
 
@@ -91,14 +95,14 @@ public sealed partial class AgreementLifecycle(
     /// <exception cref="EngineException">The engine failed the teardown; the agreement stays as it was and the agbot is not told.</exception>
     public async Task<bool> CancelAndNotifyAsync(string agreementId, CancelReason reason, string message, CancellationToken cancellationToken = default)
     {
-        if (store.Get(agreementId) is null)
+        if (await store.GetAsync(agreementId, cancellationToken) is null)
         {
             return false;
         }
-        eventLog.Record(agreementId, "agreement.cancelling", message, reason);
+        await eventLog.RecordAsync(agreementId, "agreement.cancelling", message, reason, cancellationToken);
         await runner.StopAsync(agreementId, cancellationToken);
-        store.EndAndOweCancel(agreementId, AgreementState.Terminated, reason, message);
-        Terminated(agreementId, reason, message);
+        await store.EndAndOweCancelAsync(agreementId, AgreementState.Terminated, reason, message, CancellationToken.None);
+        await TerminatedAsync(agreementId, reason, message);
         await _parking.ReachedAsync(ParkingPoints.CancelPersisted);
         outbox.Ring();
         return true;
@@ -110,7 +114,7 @@ public sealed partial class AgreementLifecycle(
     /// </summary>
     public async Task FailAsync(string agreementId, CancelReason reason, string message, CancellationToken cancellationToken = default)
     {
-        var record = store.Get(agreementId);
+        var record = await store.GetAsync(agreementId, cancellationToken);
         if (record is null || !record.IsActive)
         {
             return;
@@ -126,16 +130,16 @@ public sealed partial class AgreementLifecycle(
     public async Task<IReadOnlyList<AgreementOutcome>> RestoreAsync(IReadOnlyList<RegistryCredentials> credentials, CancellationToken cancellationToken = default)
     {
         var outcomes = new List<AgreementOutcome>();
-        foreach (var record in store.List().Where(r => r.IsActive))
+        foreach (var record in (await store.ListAsync(cancellationToken)).Where(r => r.IsActive))
         {
-            eventLog.Record(record.Id, "agreement.restoring", "agent restarted; re-adopting the workload");
+            await eventLog.RecordAsync(record.Id, "agreement.restoring", "agent restarted; re-adopting the workload", cancellationToken: cancellationToken);
             outcomes.Add(await RunAsync(record.Id, record.Terms, credentials, cancellationToken));
         }
         return outcomes;
     }
 
     /// <summary>The stored agreement, or null.</summary>
-    public AgreementRecord? Get(string agreementId) => store.Get(agreementId);
+    public Task<AgreementRecord?> GetAsync(string agreementId, CancellationToken cancellationToken = default) => store.GetAsync(agreementId, cancellationToken);
 
     private async Task<AgreementOutcome> RunAsync(string agreementId, AgreementTerms terms,
         IReadOnlyList<RegistryCredentials> credentials, CancellationToken cancellationToken)
@@ -149,24 +153,25 @@ public sealed partial class AgreementLifecycle(
             await FailedAsync(agreementId, e.Reason, e.Message);
             return new AgreementOutcome(agreementId, AgreementState.Failed, e.Reason, e.Message);
         }
-        store.SetState(agreementId, AgreementState.Running);
-        eventLog.Record(agreementId, "agreement.running", "every container of the workload runs");
+        // The containers run: recorded even when the caller has given up since.
+        await store.SetStateAsync(agreementId, AgreementState.Running, cancellationToken: CancellationToken.None);
+        await eventLog.RecordAsync(agreementId, "agreement.running", "every container of the workload runs", cancellationToken: CancellationToken.None);
         Log.Running(logger, agreementId);
         return new AgreementOutcome(agreementId, AgreementState.Running, null, null);
     }
 
     private async Task FailedAsync(string agreementId, CancelReason reason, string message)
     {
-        store.EndAndOweCancel(agreementId, AgreementState.Failed, reason, message);
-        eventLog.Record(agreementId, "agreement.failed", message, reason);
+        await store.EndAndOweCancelAsync(agreementId, AgreementState.Failed, reason, message);
+        await eventLog.RecordAsync(agreementId, "agreement.failed", message, reason);
         Log.Failed(logger, agreementId, (int)reason, message);
         await _parking.ReachedAsync(ParkingPoints.CancelPersisted);
         outbox.Ring();
     }
 
-    private void Terminated(string agreementId, CancelReason reason, string? message)
+    private async Task TerminatedAsync(string agreementId, CancelReason reason, string? message)
     {
-        eventLog.Record(agreementId, "agreement.terminated", message ?? CancelReasons.Describe((int)reason), reason);
+        await eventLog.RecordAsync(agreementId, "agreement.terminated", message ?? CancelReasons.Describe((int)reason), reason);
         Log.Terminated(logger, agreementId, (int)reason);
     }
 

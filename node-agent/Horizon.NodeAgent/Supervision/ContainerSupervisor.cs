@@ -54,14 +54,17 @@ public sealed partial class ContainerSupervisor(
         {
             return;
         }
-        var budget = _budgets.GetOrAdd(died.ContainerId, _ => BudgetFor(binding));
+        if (!_budgets.TryGetValue(died.ContainerId, out var budget))
+        {
+            budget = _budgets.GetOrAdd(died.ContainerId, await BudgetForAsync(binding, cancellationToken));
+        }
         var exit = died.ExitCode is { } code ? $"exit code {code}" : "unknown exit code";
         if (budget.TryConsume(timeProvider.GetUtcNow(), out var attempt))
         {
             var delay = options.BackoffFor(attempt);
             foreach (var agreementId in binding.Agreements)
             {
-                eventLog.Record(agreementId, "container.died", $"{binding.ContainerName} died ({exit}); restart {attempt} of {budget.Retries} in {delay.TotalSeconds:0.###} s");
+                await eventLog.RecordAsync(agreementId, "container.died", $"{binding.ContainerName} died ({exit}); restart {attempt} of {budget.Retries} in {delay.TotalSeconds:0.###} s", cancellationToken: cancellationToken);
             }
             Log.Restarting(logger, binding.ContainerName, died.ExitCode ?? -1, attempt, delay);
             var restart = RestartLaterAsync(binding, delay, cancellationToken);
@@ -99,7 +102,7 @@ public sealed partial class ContainerSupervisor(
                 NodeAgentMetrics.RecordRestart();
                 foreach (var agreementId in binding.Agreements)
                 {
-                    eventLog.Record(agreementId, "container.restarted", binding.ContainerName);
+                    await eventLog.RecordAsync(agreementId, "container.restarted", binding.ContainerName);
                 }
             }
             else if (runner.FindContainer(binding.ContainerId) is not null)
@@ -125,15 +128,23 @@ public sealed partial class ContainerSupervisor(
             Log.RestartFailed(logger, binding.ContainerName, e.Message);
             foreach (var agreementId in binding.Agreements)
             {
-                eventLog.Record(agreementId, "container.restart-failed", $"{binding.ContainerName}: {e.Message}");
+                await eventLog.RecordAsync(agreementId, "container.restart-failed", $"{binding.ContainerName}: {e.Message}");
             }
         }
     }
 
     /// <summary>The budget of the first agreement using the container; the node's defaults where it says 0.</summary>
-    private RetryBudget BudgetFor(ContainerBinding binding)
+    private async Task<RetryBudget> BudgetForAsync(ContainerBinding binding, CancellationToken cancellationToken)
     {
-        var terms = binding.Agreements.Select(store.Get).FirstOrDefault(r => r is not null)?.Terms;
+        AgreementTerms? terms = null;
+        foreach (var agreementId in binding.Agreements)
+        {
+            if (await store.GetAsync(agreementId, cancellationToken) is { } record)
+            {
+                terms = record.Terms;
+                break;
+            }
+        }
         var retries = terms is { Retries: > 0 } ? terms.Retries : options.DefaultRetries;
         var window = terms is { RetryDurations: > 0 } ? TimeSpan.FromSeconds(terms.RetryDurations) : options.DefaultRetryWindow;
         return new RetryBudget(retries, window);

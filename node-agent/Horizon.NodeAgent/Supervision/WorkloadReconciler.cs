@@ -53,7 +53,7 @@ public sealed partial class WorkloadReconciler(
     {
         var seen = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var acted = 0;
-        foreach (var record in store.List().Where(r => r.State == AgreementState.Running))
+        foreach (var record in (await store.ListAsync(cancellationToken)).Where(r => r.State == AgreementState.Running))
         {
             try
             {
@@ -95,7 +95,7 @@ public sealed partial class WorkloadReconciler(
             await lifecycle.FailAsync(record.Id, reason, $"drifted again after {budget.Retries} repairs within {budget.Window.TotalSeconds:0} s: {what}", cancellationToken);
             return;
         }
-        eventLog.Record(record.Id, "reconcile.drift", $"repair {attempt} of {budget.Retries}: {what}");
+        await eventLog.RecordAsync(record.Id, "reconcile.drift", $"repair {attempt} of {budget.Retries}: {what}", cancellationToken: cancellationToken);
         try
         {
             await runner.RepairAsync(record.Id, drift, logins.Credentials, cancellationToken);
@@ -109,7 +109,7 @@ public sealed partial class WorkloadReconciler(
         {
             NodeAgentMetrics.RecordDriftRepaired(kind);
         }
-        eventLog.Record(record.Id, "reconcile.repaired", what);
+        await eventLog.RecordAsync(record.Id, "reconcile.repaired", what, cancellationToken: cancellationToken);
         Log.Repaired(logger, record.Id, what);
     }
 

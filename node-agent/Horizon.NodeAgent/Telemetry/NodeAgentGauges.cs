@@ -13,8 +13,10 @@ public sealed class NodeAgentGauges : IHostedService
     public NodeAgentGauges(AgreementStore agreements, IMeterFactory meters)
     {
         var meter = meters.Create(HorizonMeters.NodeAgent);
+        // An observable gauge's callback is synchronous. Microsoft.Data.Sqlite completes its async calls
+        // synchronously (SQLite has no asynchronous I/O), so waiting here blocks no longer than a sync read would.
         meter.CreateObservableGauge("horizon.node.agreements", () => Enum.GetValues<AgreementState>()
-                .GroupJoin(agreements.List(), state => state, a => a.State, (state, matching) =>
+                .GroupJoin(agreements.ListAsync().GetAwaiter().GetResult(), state => state, a => a.State, (state, matching) =>
                     new Measurement<int>(matching.Count(), new KeyValuePair<string, object?>("state", state.ToString().ToLowerInvariant()))),
             "{agreement}", "The node's agreements by state (starting, running, failed, terminated)");
     }

@@ -10,36 +10,37 @@ public sealed partial class AgreementUpgrader
     /// the old version and finishing is undone — whatever of the agreement the engine still runs
     /// is removed, so the restore starts the old terms (the store never held the new ones) — and
     /// answered <c>accepted: false</c> with 116. Updates still staging are left for
-    /// <see cref="ResumeStaged"/>.
+    /// <see cref="ResumeStagedAsync"/>.
     /// </summary>
     public async Task PrepareForRestoreAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var record in upgrades.ListUnfinished().Where(r => r.Step is UpgradeStep.Switching or UpgradeStep.RollingBack))
+        foreach (var record in (await upgrades.ListUnfinishedAsync(cancellationToken)).Where(r => r.Step is UpgradeStep.Switching or UpgradeStep.RollingBack))
         {
-            eventLog.Record(record.AgreementId, "update.interrupted", $"the agent stopped while {record.Step}; returning to {record.OldTerms.Service.Key}");
+            await eventLog.RecordAsync(record.AgreementId, "update.interrupted", $"the agent stopped while {record.Step}; returning to {record.OldTerms.Service.Key}",
+                cancellationToken: cancellationToken);
             await runner.StopAsync(record.AgreementId, cancellationToken);
-            Finish(record.AgreementId, false, CancelReason.NodeShutdown,
-                $"the node agent stopped while switching to {record.NewTerms.Service.Key}; {record.OldTerms.Service.Key} runs again", "update.rolled-back");
+            await FinishAsync(record.AgreementId, false, CancelReason.NodeShutdown,
+                $"the node agent stopped while switching to {record.NewTerms.Service.Key}; {record.OldTerms.Service.Key} runs again", "update.rolled-back", cancellationToken);
         }
         // Replies an agent from before the outbox left due move into it.
-        foreach (var due in upgrades.ListRepliesDue())
+        foreach (var due in await upgrades.ListRepliesDueAsync(cancellationToken))
         {
-            outbox.Add(due.ReplyTo, due.ToReply());
-            upgrades.MarkReplySent(due.AgreementId);
+            await outbox.AddAsync(due.ReplyTo, due.ToReply(), cancellationToken);
+            await upgrades.MarkReplySentAsync(due.AgreementId, cancellationToken);
         }
     }
 
     /// <summary>After the restore: staging that a restart cut short starts over (pulls are idempotent); the old version runs meanwhile.</summary>
-    public void ResumeStaged()
+    public async Task ResumeStagedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var record in upgrades.ListUnfinished().Where(r => r.Step == UpgradeStep.Staging))
+        foreach (var record in (await upgrades.ListUnfinishedAsync(cancellationToken)).Where(r => r.Step == UpgradeStep.Staging))
         {
-            if (agreements.Get(record.AgreementId) is not { IsActive: true })
+            if (await agreements.GetAsync(record.AgreementId, cancellationToken) is not { IsActive: true })
             {
-                Finish(record.AgreementId, false, null, $"agreement {record.AgreementId} ended before its update could be applied", "update.abandoned");
+                await FinishAsync(record.AgreementId, false, null, $"agreement {record.AgreementId} ended before its update could be applied", "update.abandoned", cancellationToken);
                 continue;
             }
-            eventLog.Record(record.AgreementId, "update.resumed", $"staging {record.NewTerms.Service.Key} again after an agent restart");
+            await eventLog.RecordAsync(record.AgreementId, "update.resumed", $"staging {record.NewTerms.Service.Key} again after an agent restart", cancellationToken: cancellationToken);
             RunDetached(record);
         }
     }

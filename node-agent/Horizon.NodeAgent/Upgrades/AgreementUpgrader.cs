@@ -39,41 +39,41 @@ public sealed partial class AgreementUpgrader(
     /// update under way), <c>accepted</c> for the terms already in force, silence for a repeat of
     /// the update under way, or go on.
     /// </summary>
-    public UpgradeScreening Screen(string agbot, UpdateAgreement update)
+    public async Task<UpgradeScreening> ScreenAsync(string agbot, UpdateAgreement update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         var id = update.AgreementId;
-        if (!AgreementId.IsValid(id) || agreements.Get(id) is not { IsActive: true } record)
+        if (!AgreementId.IsValid(id) || await agreements.GetAsync(id, cancellationToken) is not { IsActive: true } record)
         {
-            return Refuse(id, null, $"no agreement {id} is in force on this node");
+            return await RefuseAsync(id, null, $"no agreement {id} is in force on this node", cancellationToken);
         }
         if (record.Terms.Agbot.Length > 0 && record.Terms.Agbot != agbot)
         {
-            return Refuse(id, null, $"agreement {id} was made with {record.Terms.Agbot}, not {agbot}");
+            return await RefuseAsync(id, null, $"agreement {id} was made with {record.Terms.Agbot}, not {agbot}", cancellationToken);
         }
         var terms = update.Terms.Agbot.Length == 0 ? update.Terms with { Agbot = record.Terms.Agbot } : update.Terms;
         if (terms.Agbot != record.Terms.Agbot)
         {
-            return Refuse(id, null, $"the new terms name agbot {terms.Agbot}; agreement {id} is with {record.Terms.Agbot}");
+            return await RefuseAsync(id, null, $"the new terms name agbot {terms.Agbot}; agreement {id} is with {record.Terms.Agbot}", cancellationToken);
         }
-        if (upgrades.Get(id) is { Step: not UpgradeStep.Done } underWay)
+        if (await upgrades.GetAsync(id, cancellationToken) is { Step: not UpgradeStep.Done } underWay)
         {
             return UpgradeStore.Serialize(underWay.NewTerms) == UpgradeStore.Serialize(terms)
                 ? UpgradeScreening.AlreadyUnderWay
-                : Refuse(id, null, $"an update of agreement {id} is still under way");
+                : await RefuseAsync(id, null, $"an update of agreement {id} is still under way", cancellationToken);
         }
         if (UpgradeStore.Serialize(record.Terms) == UpgradeStore.Serialize(terms))
         {
-            eventLog.Record(id, "update.unchanged", $"{agbot} sent the terms already in force ({terms.Service.Key}); nothing to do");
+            await eventLog.RecordAsync(id, "update.unchanged", $"{agbot} sent the terms already in force ({terms.Service.Key}); nothing to do", cancellationToken: cancellationToken);
             return UpgradeScreening.Answer(new UpdateAgreementReply { AgreementId = id, Accepted = true });
         }
         return UpgradeScreening.Proceed(terms, record.Terms);
     }
 
     /// <summary>Records an update refused on its terms (policy, signature, pinning); the old version runs on.</summary>
-    public UpdateAgreementReply Refused(string agreementId, CancelReason? reason, string message)
+    public async Task<UpdateAgreementReply> RefusedAsync(string agreementId, CancelReason? reason, string message, CancellationToken cancellationToken = default)
     {
-        eventLog.Record(agreementId, "update.refused", message, reason);
+        await eventLog.RecordAsync(agreementId, "update.refused", message, reason, cancellationToken);
         Log.Refused(logger, agreementId, reason is { } r ? (int)r : 0, message);
         return new UpdateAgreementReply { AgreementId = agreementId, Accepted = false, Reason = reason is { } code ? (int)code : null, Message = message };
     }
@@ -82,10 +82,11 @@ public sealed partial class AgreementUpgrader(
     /// Persists the update and stages it beside the running version; returns at once. The outcome
     /// is stored with its reply owed in the <see cref="NodeOutbox"/>.
     /// </summary>
-    public void Begin(string agreementId, string agbot, AgreementTerms oldTerms, AgreementTerms newTerms)
+    /// <exception cref="OperationCanceledException">Cancelled before the update was stored; nothing is.</exception>
+    public async Task BeginAsync(string agreementId, string agbot, AgreementTerms oldTerms, AgreementTerms newTerms, CancellationToken cancellationToken = default)
     {
-        var record = upgrades.Begin(agreementId, agbot, oldTerms, newTerms);
-        eventLog.Record(agreementId, "update.received", $"{agbot}: {oldTerms.Service.Key} → {newTerms.Service.Key}");
+        var record = await upgrades.BeginAsync(agreementId, agbot, oldTerms, newTerms, cancellationToken);
+        await eventLog.RecordAsync(agreementId, "update.received", $"{agbot}: {oldTerms.Service.Key} → {newTerms.Service.Key}", cancellationToken: CancellationToken.None);
         Log.Received(logger, agreementId, oldTerms.Service.Key, newTerms.Service.Key);
         RunDetached(record);
     }
@@ -93,8 +94,8 @@ public sealed partial class AgreementUpgrader(
     /// <summary>Waits for every update under way (tests and shutdown).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
 
-    private UpgradeScreening Refuse(string agreementId, CancelReason? reason, string message) =>
-        UpgradeScreening.Answer(Refused(agreementId, reason, message));
+    private async Task<UpgradeScreening> RefuseAsync(string agreementId, CancelReason? reason, string message, CancellationToken cancellationToken) =>
+        UpgradeScreening.Answer(await RefusedAsync(agreementId, reason, message, cancellationToken));
 
     private void RunDetached(UpgradeRecord record)
     {
@@ -131,24 +132,24 @@ public sealed partial class AgreementUpgrader(
         catch (WorkloadStartException e)
         {
             // Nothing of the old version was touched.
-            Finish(id, false, e.Reason, e.Message, "update.refused");
+            await FinishAsync(id, false, e.Reason, e.Message, "update.refused", cancellationToken);
             return;
         }
-        eventLog.Record(id, "update.staged", $"every image of {record.NewTerms.Service.Key} is on the node and matches its pinned digest");
+        await eventLog.RecordAsync(id, "update.staged", $"every image of {record.NewTerms.Service.Key} is on the node and matches its pinned digest", cancellationToken: cancellationToken);
 
-        upgrades.SetStep(id, UpgradeStep.Switching);
-        eventLog.Record(id, "update.switching", $"stopping {record.OldTerms.Service.Key}, starting {record.NewTerms.Service.Key}");
+        await upgrades.SetStepAsync(id, UpgradeStep.Switching, cancellationToken);
+        await eventLog.RecordAsync(id, "update.switching", $"stopping {record.OldTerms.Service.Key}, starting {record.NewTerms.Service.Key}", cancellationToken: cancellationToken);
         var failure = await SwitchAsync(plan, cancellationToken);
-        if (failure is null && agreements.Get(id) is not { IsActive: true })
+        if (failure is null && await agreements.GetAsync(id, cancellationToken) is not { IsActive: true })
         {
             // Cancelled while switching: nothing may keep running for it.
             await runner.StopAsync(id, cancellationToken);
-            Finish(id, false, null, $"agreement {id} ended during the update", "update.abandoned");
+            await FinishAsync(id, false, null, $"agreement {id} ended during the update", "update.abandoned", cancellationToken);
             return;
         }
         if (failure is null)
         {
-            Finish(id, true, null, null, "update.applied");
+            await FinishAsync(id, true, null, null, "update.applied", cancellationToken);
             return;
         }
         await RollBackAsync(record, failure, cancellationToken);
@@ -186,16 +187,16 @@ public sealed partial class AgreementUpgrader(
     private async Task RollBackAsync(UpgradeRecord record, WorkloadStartException failure, CancellationToken cancellationToken)
     {
         var id = record.AgreementId;
-        upgrades.SetStep(id, UpgradeStep.RollingBack);
-        eventLog.Record(id, "update.failed", failure.Message, failure.Reason);
+        await upgrades.SetStepAsync(id, UpgradeStep.RollingBack, cancellationToken);
+        await eventLog.RecordAsync(id, "update.failed", failure.Message, failure.Reason, cancellationToken);
         Log.SwitchFailed(logger, id, (int)failure.Reason, failure.Message);
         try
         {
             await runner.StopAsync(id, cancellationToken);
-            if (agreements.Get(id) is not { IsActive: true })
+            if (await agreements.GetAsync(id, cancellationToken) is not { IsActive: true })
             {
                 // Cancelled meanwhile: neither version may run.
-                Finish(id, false, failure.Reason, failure.Message, "update.abandoned");
+                await FinishAsync(id, false, failure.Reason, failure.Message, "update.abandoned", cancellationToken);
                 return;
             }
             await runner.StartAsync(WorkloadPlanner.Build(id, record.OldTerms), logins.Credentials, cancellationToken);
@@ -204,18 +205,18 @@ public sealed partial class AgreementUpgrader(
         {
             // Neither version runs: the agreement ends, and the agbot hears both the reply and the cancel.
             var reason = e is WorkloadStartException start ? start.Reason : CancelReason.ContainerFailure;
-            Finish(id, false, failure.Reason, $"{failure.Message}; the old version did not come back either: {e.Message}", "update.rollback-failed");
+            await FinishAsync(id, false, failure.Reason, $"{failure.Message}; the old version did not come back either: {e.Message}", "update.rollback-failed", cancellationToken);
             await lifecycle.FailAsync(id, reason, $"after a failed update the old version did not come back: {e.Message}", cancellationToken);
             return;
         }
-        Finish(id, false, failure.Reason, failure.Message, "update.rolled-back");
+        await FinishAsync(id, false, failure.Reason, failure.Message, "update.rolled-back", cancellationToken);
     }
 
-    private void Finish(string agreementId, bool accepted, CancelReason? reason, string? message, string kind)
+    private async Task FinishAsync(string agreementId, bool accepted, CancelReason? reason, string? message, string kind, CancellationToken cancellationToken)
     {
-        upgrades.Finish(agreementId, accepted, reason, message);
-        var record = upgrades.Get(agreementId);
-        eventLog.Record(agreementId, kind, accepted ? $"now running {record?.NewTerms.Service.Key}" : message ?? "", reason);
+        await upgrades.FinishAsync(agreementId, accepted, reason, message, cancellationToken);
+        var record = await upgrades.GetAsync(agreementId, cancellationToken);
+        await eventLog.RecordAsync(agreementId, kind, accepted ? $"now running {record?.NewTerms.Service.Key}" : message ?? "", reason, cancellationToken);
         Log.Finished(logger, agreementId, kind, accepted, reason is { } r ? (int)r : 0);
         outbox.Ring();
     }

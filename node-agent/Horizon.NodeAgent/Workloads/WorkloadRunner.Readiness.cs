@@ -46,7 +46,7 @@ public sealed partial class WorkloadRunner
                 if (container is null or { Running: false } || _time.GetElapsedTime(started) >= options.ReadinessTimeout)
                 {
                     var message = $"dependency {service.Service.Key} ({containerName}) did not become ready within {options.ReadinessTimeout.TotalSeconds:0} s ({waitingFor}); its dependents were not started";
-                    eventLog.Record(plan.AgreementId, "service.not-ready", message, CancelReason.DependencyFailure);
+                    await eventLog.RecordAsync(plan.AgreementId, "service.not-ready", message, CancelReason.DependencyFailure, cancellationToken: cancellationToken);
                     throw new WorkloadStartException(CancelReason.DependencyFailure, message);
                 }
                 var poll = declared.Readiness is { } probe && (declared.Healthcheck is null || container.Health == "healthy")
@@ -55,8 +55,8 @@ public sealed partial class WorkloadRunner
                 await Task.Delay(poll, _time, cancellationToken);
             }
         }
-        eventLog.Record(plan.AgreementId, "service.ready", string.Create(CultureInfo.InvariantCulture,
-            $"{service.Service.Key} is ready after {_time.GetElapsedTime(started).TotalSeconds:0.#} s ({string.Join(", ", gated.Select(g => Describe(g.Value)))}); its dependents start"));
+        await eventLog.RecordAsync(plan.AgreementId, "service.ready", string.Create(CultureInfo.InvariantCulture,
+            $"{service.Service.Key} is ready after {_time.GetElapsedTime(started).TotalSeconds:0.#} s ({string.Join(", ", gated.Select(g => Describe(g.Value)))}); its dependents start"), cancellationToken: cancellationToken);
     }
 
     private async Task<string?> ProbeAsync(ServicePlan service, DeploymentService declared, DeploymentReadiness readiness, EngineContainer container, CancellationToken cancellationToken)

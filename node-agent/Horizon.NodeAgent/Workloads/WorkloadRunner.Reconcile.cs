@@ -105,7 +105,7 @@ public sealed partial class WorkloadRunner
             foreach (var (instance, name, id) in recreate)
             {
                 await RemoveContainerAsync(id, cancellationToken);
-                eventLog.Record(agreementId, "container.removed", $"{instance.Plan.ContainerNameFor(name)} removed to be created again");
+                await eventLog.RecordAsync(agreementId, "container.removed", $"{instance.Plan.ContainerNameFor(name)} removed to be created again", cancellationToken: cancellationToken);
             }
             foreach (var id in restart)
             {

@@ -40,7 +40,7 @@ public sealed partial class WorkloadRunner
         }
         if (reused && instance.Containers.Count == service.Deployment.Services.Count)
         {
-            eventLog.Record(plan.AgreementId, "instance.shared", $"{service.Service.Key} reuses singleton instance {service.InstanceId}");
+            await eventLog.RecordAsync(plan.AgreementId, "instance.shared", $"{service.Service.Key} reuses singleton instance {service.InstanceId}", cancellationToken: cancellationToken);
             return [];
         }
         await EnsureNetworkAsync(plan, service, cancellationToken);
@@ -69,11 +69,11 @@ public sealed partial class WorkloadRunner
             if (start.Created)
             {
                 Log.ContainerStarted(logger, plan.AgreementId, containerName, start.Image);
-                eventLog.Record(plan.AgreementId, "container.started", $"{containerName} ({service.Service.Key}) from {start.Image}");
+                await eventLog.RecordAsync(plan.AgreementId, "container.started", $"{containerName} ({service.Service.Key}) from {start.Image}", cancellationToken: cancellationToken);
             }
             else
             {
-                eventLog.Record(plan.AgreementId, "container.started", $"{containerName} existed stopped and was started again");
+                await eventLog.RecordAsync(plan.AgreementId, "container.started", $"{containerName} existed stopped and was started again", cancellationToken: cancellationToken);
             }
         }
     }
@@ -108,7 +108,7 @@ public sealed partial class WorkloadRunner
             Internal = options.InternalNetworks,
             Labels = LabelsFor(plan, service, containerName: null),
         }, cancellationToken);
-        eventLog.Record(plan.AgreementId, "network.created", $"{service.NetworkName} for {service.Service.Key}");
+        await eventLog.RecordAsync(plan.AgreementId, "network.created", $"{service.NetworkName} for {service.Service.Key}", cancellationToken: cancellationToken);
     }
 
     /// <returns>The container to start; null when one was running already and is adopted.</returns>
@@ -123,7 +123,7 @@ public sealed partial class WorkloadRunner
             if (existing.Running)
             {
                 Log.ContainerAdopted(logger, plan.AgreementId, containerName);
-                eventLog.Record(plan.AgreementId, "container.adopted", $"{containerName} was running and is adopted");
+                await eventLog.RecordAsync(plan.AgreementId, "container.adopted", $"{containerName} was running and is adopted", cancellationToken: cancellationToken);
                 return null;
             }
             return new PendingStart(name, existing.Id, container.Image, Created: false);

@@ -37,7 +37,7 @@ public sealed partial class WorkloadRunner
             {
                 _containers.Remove(id);
             }
-            eventLog.Record(agreementId, "container.removed", $"{instance.Plan.ContainerNameFor(name)} stopped and removed");
+            await eventLog.RecordAsync(agreementId, "container.removed", $"{instance.Plan.ContainerNameFor(name)} stopped and removed", cancellationToken: cancellationToken);
         }
         await RemoveNetworkAsync(agreementId, instance.Plan.NetworkName, cancellationToken);
         lock (_containers)
@@ -64,7 +64,7 @@ public sealed partial class WorkloadRunner
             if (!live && container.Labels.GetValueOrDefault(WorkloadLabels.Sharable) != "singleton")
             {
                 await RemoveContainerAsync(container.Id, cancellationToken);
-                eventLog.Record(agreementId, "container.removed", $"leftover {container.Name} removed");
+                await eventLog.RecordAsync(agreementId, "container.removed", $"leftover {container.Name} removed", cancellationToken: cancellationToken);
             }
         }
         foreach (var network in await engine.ListNetworksAsync(filter, cancellationToken))
@@ -107,7 +107,7 @@ public sealed partial class WorkloadRunner
         {
             if (await engine.RemoveNetworkAsync(network, cancellationToken))
             {
-                eventLog.Record(agreementId, "network.removed", network);
+                await eventLog.RecordAsync(agreementId, "network.removed", network, cancellationToken: cancellationToken);
             }
         }
         catch (EngineConflictException)

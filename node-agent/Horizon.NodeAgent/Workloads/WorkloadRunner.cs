@@ -55,7 +55,7 @@ public sealed partial class WorkloadRunner(
         {
             CheckExclusive(plan);
             await images.EnsureImagesAsync(plan, credentials, cancellationToken);
-            eventLog.Record(plan.AgreementId, "images.verified", $"{plan.Services.Sum(s => s.Deployment.Services.Count)} image(s) present and matching their pinned digests");
+            await eventLog.RecordAsync(plan.AgreementId, "images.verified", $"{plan.Services.Sum(s => s.Deployment.Services.Count)} image(s) present and matching their pinned digests", cancellationToken: cancellationToken);
             if (!_agreements.TryGetValue(plan.AgreementId, out var agreement))
             {
                 agreement = new AgreementWorkload(plan, []);

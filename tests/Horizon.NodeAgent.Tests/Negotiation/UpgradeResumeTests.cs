@@ -28,7 +28,7 @@ public sealed class UpgradeResumeTests(DockerFixture docker, RegistryFixture reg
 
         await bed.StopAgentAsync();
         // What a crash after "switching" was persisted leaves behind: the old container gone, a new one half-made.
-        RecordUpdate(bed, agreementId, bed.Terms(oldService), bed.Terms(newService), UpgradeStep.Switching);
+        await RecordUpdateAsync(bed, agreementId, bed.Terms(oldService), bed.Terms(newService), UpgradeStep.Switching);
         await docker.Cli.RunCheckedAsync(["rm", "-f", before.Id]);
         var halfMade = await docker.Cli.RunCheckedAsync(["run", "-d", "--label", WorkloadLabels.ManagedFilter, "--label", $"{WorkloadLabels.Agreement}={agreementId}",
             "--label", docker.RunLabel, "--label", $"{WorkloadLabels.ServiceVersion}=2.0.0", image, "sleep", "3600"]);
@@ -57,7 +57,7 @@ public sealed class UpgradeResumeTests(DockerFixture docker, RegistryFixture reg
         var newService = await bed.PublishServiceAsync("web", newImage, "2.0.0");
 
         await bed.StopAgentAsync();
-        RecordUpdate(bed, agreementId, bed.Terms(oldService), bed.Terms(newService), UpgradeStep.Staging);
+        await RecordUpdateAsync(bed, agreementId, bed.Terms(oldService), bed.Terms(newService), UpgradeStep.Staging);
         await bed.StartAgentAsync(docker, registry.Server, register: false);
         var reply = await bed.ReceiveAsync<UpdateAgreementReply>(agreementId, TimeSpan.FromSeconds(90));
         var after = await RunningAsync(docker, agreementId);
@@ -71,13 +71,15 @@ public sealed class UpgradeResumeTests(DockerFixture docker, RegistryFixture reg
     }
 
     /// <summary>Writes the update's row as the agent persists it before taking <paramref name="step"/>.</summary>
-    private static void RecordUpdate(NegotiationBed bed, string agreementId, AgreementTerms oldTerms, AgreementTerms newTerms, UpgradeStep step)
+    private static async Task RecordUpdateAsync(NegotiationBed bed, string agreementId, AgreementTerms oldTerms, AgreementTerms newTerms, UpgradeStep step)
     {
-        var store = new UpgradeStore(new AgentDatabase(Path.Combine(bed.AgentStateDirectory, "agent.db")), TimeProvider.System);
-        store.Begin(agreementId, oldTerms.Agbot, oldTerms, newTerms);
+        var database = new AgentDatabase(Path.Combine(bed.AgentStateDirectory, "agent.db"));
+        await database.MigrateAsync();
+        var store = new UpgradeStore(database, TimeProvider.System);
+        await store.BeginAsync(agreementId, oldTerms.Agbot, oldTerms, newTerms);
         if (step != UpgradeStep.Staging)
         {
-            store.SetStep(agreementId, step);
+            await store.SetStepAsync(agreementId, step);
         }
     }
 }

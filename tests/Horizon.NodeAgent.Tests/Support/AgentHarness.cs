@@ -18,8 +18,7 @@ namespace Horizon.NodeAgent.Tests.Support;
 /// </summary>
 internal sealed class AgentHarness : IAsyncDisposable
 {
-    /// <param name="registrations">The node's registration (its user input reaches the containers); null for none.</param>
-    public AgentHarness(DockerFixture docker, RegistryFixture registry, string stateDirectory, RegistrationStore? registrations = null)
+    private AgentHarness(DockerFixture docker, RegistryFixture registry, string stateDirectory, RegistrationStore? registrations)
     {
         Docker = docker;
         Registry = registry.Server;
@@ -47,6 +46,27 @@ internal sealed class AgentHarness : IAsyncDisposable
             ReconcileOptions.Default, TimeProvider.System, NullLogger<WorkloadReconciler>.Instance);
     }
 
+    /// <summary>The parts on <paramref name="stateDirectory"/>, after what the host does first at start: the database migrated, the registration read.</summary>
+    /// <param name="registrations">The node's registration (its user input reaches the containers); null for none.</param>
+    public static async Task<AgentHarness> CreateAsync(DockerFixture docker, RegistryFixture registry, string stateDirectory, RegistrationStore? registrations = null)
+    {
+        var harness = new AgentHarness(docker, registry, stateDirectory, registrations);
+        try
+        {
+            await harness.Database.MigrateAsync();
+            if (registrations is not null)
+            {
+                await registrations.LoadAsync();
+            }
+            return harness;
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
+    }
+
     public AgreementLifecycle Lifecycle { get; }
 
     /// <summary>What the node owes agbots (no mailbox sends it here).</summary>
@@ -61,7 +81,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            if (Outbox.ListDue().Select(o => o.Message).OfType<CancelAgreement>().FirstOrDefault(c => c.AgreementId == agreementId) is { } cancel
+            if ((await Outbox.ListDueAsync()).Select(o => o.Message).OfType<CancelAgreement>().FirstOrDefault(c => c.AgreementId == agreementId) is { } cancel
                 && (await Client.ListContainersAsync([$"{WorkloadLabels.Agreement}={agreementId}"], deadline.Token)).Count == 0)
             {
                 return cancel;

@@ -34,7 +34,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task TamperedDigest_OnTheTopLevelService_StartsNothing_AndFailsWith112()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var producer = Services.Service("producer.test", Services.Deployment(("producer", await PublishAsync("prod"), Services.Sleeper())));
         var consumerImage = await PublishAsync("cons");
         var tampered = consumerImage[..consumerImage.IndexOf('@', StringComparison.Ordinal)] + ":1.0.0@" + Images.ForgedDigest();
@@ -48,16 +48,16 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
         Assert.Contains("pins sha256:", outcome.Message, StringComparison.Ordinal);
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
-        Assert.Equal(112, agent.Agreements.Get(agreementId)!.Reason);
-        Assert.Contains(agent.EventLog.Query(agreementId), e => e.Kind == "agreement.failed" && e.Reason == 112);
-        var failure = Assert.Single(agent.Outbox.ListDue().Select(o => o.Message).OfType<CancelAgreement>());
+        Assert.Equal(112, (await agent.Agreements.GetAsync(agreementId))!.Reason);
+        Assert.Contains((await agent.EventLog.QueryAsync(agreementId)), e => e.Kind == "agreement.failed" && e.Reason == 112);
+        var failure = Assert.Single((await agent.Outbox.ListDueAsync()).Select(o => o.Message).OfType<CancelAgreement>());
         Assert.Equal((agreementId, (int)CancelReason.ImageDataError), (failure.AgreementId, failure.Reason));
     }
 
     [Fact]
     public async Task UnpinnedImage_FailsWith112_BeforeAnyPull()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var image = await PublishAsync("unpinned");
         var byTag = image[..image.IndexOf('@', StringComparison.Ordinal)] + ":1.0.0";
         var service = Services.Service("unpinned.test", Services.Deployment(("web", byTag, Services.Sleeper())));
@@ -71,7 +71,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task WrongRegistryPassword_FailsWith114_AndStartsNothing()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var service = Services.Service("auth.test", Services.Deployment(("web", await PublishAsync("auth"), Services.Sleeper())));
         var agreementId = AgreementId.New();
 
@@ -85,7 +85,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task DigestMissingFromTheRegistry_FailsWith113()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var image = await PublishAsync("missing");
         var missing = image[..image.IndexOf('@', StringComparison.Ordinal)] + "@" + Images.ForgedDigest();
         var service = Services.Service("missing.test", Services.Deployment(("web", missing, Services.Sleeper())));
@@ -98,7 +98,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task KilledContainer_IsRestarted_InPlace()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         await agent.StartSupervisionAsync();
         var service = Services.Service("killed.test", Services.Deployment(("web", await PublishAsync("killed"), Services.Sleeper())));
         var agreementId = AgreementId.New();
@@ -112,19 +112,19 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
             await DockerProbe.InspectAsync(docker, container, "{{.State.Running}}") == "true"
             && await DockerProbe.InspectAsync(docker, container, "{{.State.StartedAt}}") != firstStart, TimeSpan.FromSeconds(20)),
             "the killed container was not started again");
-        Assert.Contains(agent.EventLog.Query(agreementId), e => e.Kind == "container.restarted");
-        Assert.Equal(AgreementState.Running, agent.Agreements.Get(agreementId)!.State);
+        Assert.Contains((await agent.EventLog.QueryAsync(agreementId)), e => e.Kind == "container.restarted");
+        Assert.Equal(AgreementState.Running, (await agent.Agreements.GetAsync(agreementId))!.State);
 
         Assert.True(await agent.Lifecycle.CancelAsync(agreementId, CancelReason.AgbotRequested));
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
-        Assert.Equal(AgreementState.Terminated, agent.Agreements.Get(agreementId)!.State);
+        Assert.Equal(AgreementState.Terminated, (await agent.Agreements.GetAsync(agreementId))!.State);
     }
 
     [Fact]
     public async Task CrashLoopingService_PastItsRetries_EndsTheAgreementWith103_AndLeavesNothing()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         await agent.StartSupervisionAsync();
         var service = Services.Service("crash.test", Services.Deployment(("web", await PublishAsync("crash"), ["sh", "-c", "sleep 0.2; exit 3"])));
         var agreementId = AgreementId.New();
@@ -134,8 +134,8 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
         var failure = await agent.OwedCancelAsync(agreementId, TimeSpan.FromSeconds(30));
 
         Assert.Equal((agreementId, (int)CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
-        Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
-        Assert.Equal(2, agent.EventLog.Query(agreementId).Count(e => e.Kind == "container.restarted"));
+        Assert.Equal(AgreementState.Failed, (await agent.Agreements.GetAsync(agreementId))!.State);
+        Assert.Equal(2, (await agent.EventLog.QueryAsync(agreementId)).Count(e => e.Kind == "container.restarted"));
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
     }
@@ -143,7 +143,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task CrashLoopingDependency_EndsTheAgreementWith108()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         await agent.StartSupervisionAsync();
         var producer = Services.Service("flaky.test", Services.Deployment(("flaky", await PublishAsync("flaky"), ["sh", "-c", "sleep 0.2; exit 1"])));
         var consumer = Services.Service("steady.test", Services.Deployment(("steady", await PublishAsync("steady"), Services.Sleeper())), requires: producer);
@@ -164,7 +164,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
         var consumer = Services.Service("consumer.test", Services.Deployment(("consumer", await PublishAsync("acons"), Services.HttpPoller("producer"))), requires: producer);
         var agreementId = AgreementId.New();
         Dictionary<string, string> before = [];
-        await using (var first = new AgentHarness(docker, registry, _state.Path))
+        await using (var first = await AgentHarness.CreateAsync(docker, registry, _state.Path))
         {
             Assert.True((await first.Lifecycle.StartAsync(agreementId, Services.Terms(consumer, producer), first.Credentials)).Succeeded);
             foreach (var id in await DockerProbe.ContainersOfAsync(docker, agreementId))
@@ -174,7 +174,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
         }
         Assert.Equal(2, before.Count);
 
-        await using var second = new AgentHarness(docker, registry, _state.Path);
+        await using var second = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         // The registry is not needed to adopt: the verified images are on the node already.
         var restored = Assert.Single(await second.Lifecycle.RestoreAsync([]));
         await second.StartSupervisionAsync();
@@ -184,7 +184,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
         {
             Assert.Equal(startedAt, await DockerProbe.InspectAsync(docker, id, "{{.State.StartedAt}}"));
         }
-        Assert.Equal(2, second.EventLog.Query(agreementId).Count(e => e.Kind == "container.adopted"));
+        Assert.Equal(2, (await second.EventLog.QueryAsync(agreementId)).Count(e => e.Kind == "container.adopted"));
         Assert.Equal(before.Keys.Order(), second.Runner.ListInstances().SelectMany(i => i.Containers).Select(c => c.Id).Order());
 
         // Adopted means supervised: a kill is repaired by the new agent.
@@ -200,7 +200,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task SingletonDependency_IsSharedByTwoAgreements_AndRemovedWithTheLastOne()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var shared = Services.Service("shared.test", Services.Deployment(("shared", await PublishAsync("shared"), Services.Sleeper())), sharable: "singleton");
         var consumerImage = await PublishAsync("user");
         var a = Services.Service("user-a.test", Services.Deployment(("a", consumerImage, Services.Sleeper())), requires: shared);
@@ -226,7 +226,7 @@ public sealed class AgreementLifecycleTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task ExclusiveService_InUse_RefusesASecondAgreement()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var exclusive = Services.Service("exclusive.test", Services.Deployment(("only", await PublishAsync("excl"), Services.Sleeper())), sharable: "exclusive");
         var first = AgreementId.New();
         var second = AgreementId.New();

@@ -30,7 +30,7 @@ public sealed class DeploymentFieldTests(DockerFixture docker, RegistryFixture r
     [Fact]
     public async Task CapAddUserTmpfsAndLogDriver_ReachTheContainer()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var deployment = JsonNode.Parse(Services.Deployment(("capped", _image, Services.Sleeper()), ("plain", _image, Services.Sleeper())))!;
         // Open Horizon's spellings: lower case and the CAP_ prefix are accepted, as Docker accepts them.
         deployment["services"]!["capped"]!["cap_add"] = new JsonArray("sys_nice", "CAP_NET_BIND_SERVICE");
@@ -72,7 +72,7 @@ public sealed class DeploymentFieldTests(DockerFixture docker, RegistryFixture r
     [Fact]
     public async Task LogDriverTheEngineLacks_EndsTheAgreementWith103_NamingIt()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var service = Services.Service("nodriver.test", With("w", "log_driver", JsonValue.Create("hzn-no-such-driver")));
         var agreementId = AgreementId.New();
 
@@ -93,7 +93,7 @@ public sealed class DeploymentFieldTests(DockerFixture docker, RegistryFixture r
     [InlineData("log_driver", "\"../syslog\"", "services.w.log_driver: \"../syslog\" is not a log driver name")]
     public async Task MalformedField_IsRefusedWith112_NamingIt(string field, string value, string expected)
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var service = Services.Service("badfield.test", With("w", field, JsonNode.Parse(value)));
         var agreementId = AgreementId.New();
 

@@ -27,7 +27,7 @@ public sealed class DeviceTests(DockerFixture docker, RegistryFixture registry) 
     [Fact]
     public async Task Devices_AreGivenToTheContainer_WithTheirContainerPathAndPermissions()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var service = Services.Service("devices.test", WithDevices("reader", "/dev/zero:/dev/hzn-zero:r", "/dev/null"));
         var agreementId = AgreementId.New();
 
@@ -46,7 +46,7 @@ public sealed class DeviceTests(DockerFixture docker, RegistryFixture registry) 
     [Fact]
     public async Task DeviceMissingOnTheNode_EndsTheAgreementWith103_NamingTheEntry_AndCreatesNothing()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var service = Services.Service("nodevice.test", WithDevices("reader", "/dev/null", "/dev/hzn-no-such-device"));
         var agreementId = AgreementId.New();
 
@@ -56,7 +56,7 @@ public sealed class DeviceTests(DockerFixture docker, RegistryFixture registry) 
         Assert.Equal(CancelReason.ContainerFailure, outcome.Reason);
         Assert.Contains("services.reader.devices[1]: /dev/hzn-no-such-device does not exist on this node", outcome.Message, StringComparison.Ordinal);
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
-        Assert.Equal(103, Assert.Single(agent.Outbox.ListDue().Select(o => o.Message).OfType<CancelAgreement>()).Reason);
+        Assert.Equal(103, Assert.Single((await agent.Outbox.ListDueAsync()).Select(o => o.Message).OfType<CancelAgreement>()).Reason);
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class DeviceTests(DockerFixture docker, RegistryFixture registry) 
     [InlineData("/dev/null:/dev/x:rwx")]
     public async Task DeviceEntryThatIsNoDevicePath_IsRefusedWith112_NamingIt(string entry)
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var service = Services.Service("baddevice.test", WithDevices("reader", entry));
         var agreementId = AgreementId.New();
 

@@ -29,15 +29,15 @@ public sealed class NodeUserInputTests(DockerFixture docker, RegistryFixture reg
     [Fact]
     public async Task NodeInput_OverridesThePatternsInput_ForItsVersionRangeOnly_AndAgainAfterAnAgentRestart()
     {
-        var registrations = new RegistrationStore(_state.Path);
-        registrations.Set(Registration(
+        using var registrations = new RegistrationStore(_state.Path);
+        await registrations.SetAsync(Registration(
             NodeSection("greeter.test", "[1.0.0,2.0.0)", ("GREETING", "\"from the node\"")),
             NodeSection("greeter.test", "[2.0.0,3.0.0)", ("COLOUR", "\"for another version\""))));
         var service = Services.Service("greeter.test", Services.Deployment(("greeter", await PublishAsync("greeter"), Services.Sleeper())));
         var terms = WithPatternInput(Services.Terms(service), service);
         var agreementId = AgreementId.New();
 
-        await using (var agent = new AgentHarness(docker, registry, _state.Path, registrations))
+        await using (var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path, registrations))
         {
             Assert.True((await agent.Lifecycle.StartAsync(agreementId, terms, agent.Credentials)).Succeeded);
             var env = await EnvironmentOfAsync(agreementId);
@@ -48,7 +48,8 @@ public sealed class NodeUserInputTests(DockerFixture docker, RegistryFixture reg
 
         // The agent was down and its container went; the restored agreement's new container gets the node's input too.
         await docker.Cli.RunCheckedAsync(["rm", "-f", Assert.Single(await DockerProbe.ContainersOfAsync(docker, agreementId))]);
-        await using var restarted = new AgentHarness(docker, registry, _state.Path, new RegistrationStore(_state.Path));
+        using var stored = new RegistrationStore(_state.Path);
+        await using var restarted = await AgentHarness.CreateAsync(docker, registry, _state.Path, stored);
         var restored = Assert.Single(await restarted.Lifecycle.RestoreAsync(restarted.Credentials));
         Assert.True(restored.Succeeded, restored.Message);
         try
@@ -67,11 +68,11 @@ public sealed class NodeUserInputTests(DockerFixture docker, RegistryFixture reg
     [Fact]
     public async Task PatternInput_Applies_WhereTheNodeGivesNoneForTheService()
     {
-        var registrations = new RegistrationStore(_state.Path);
-        registrations.Set(Registration(NodeSection("some-other-service.test", null, ("GREETING", "\"not for this one\""))));
+        using var registrations = new RegistrationStore(_state.Path);
+        await registrations.SetAsync(Registration(NodeSection("some-other-service.test", null, ("GREETING", "\"not for this one\""))));
         var service = Services.Service("plain.test", Services.Deployment(("plain", await PublishAsync("plain"), Services.Sleeper())));
         var agreementId = AgreementId.New();
-        await using var agent = new AgentHarness(docker, registry, _state.Path, registrations);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path, registrations);
         try
         {
             Assert.True((await agent.Lifecycle.StartAsync(agreementId, WithPatternInput(Services.Terms(service), service), agent.Credentials)).Succeeded);

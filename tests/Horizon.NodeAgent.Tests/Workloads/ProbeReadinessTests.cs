@@ -30,7 +30,7 @@ public sealed class ProbeReadinessTests(DockerFixture docker, RegistryFixture re
     [Fact]
     public async Task Consumer_StartsOnlyAfterItsDependencyOpensItsTcpPort()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         // Listens on 7000 only two seconds after its start.
         var producer = Services.Service("late-tcp.test", WithReadiness("late", ["sh", "-c", "sleep 2; mkdir -p /tmp/w; exec httpd -f -p 7000 -h /tmp/w"],
             new JsonObject { ["tcp"] = new JsonObject { ["port"] = 7000 }, ["interval"] = 0.2 }));
@@ -39,7 +39,7 @@ public sealed class ProbeReadinessTests(DockerFixture docker, RegistryFixture re
 
         var outcome = await agent.Lifecycle.StartAsync(agreementId, Services.Terms(consumer, producer), agent.Credentials);
         var started = await StartTimesAsync(agreementId);
-        var events = agent.EventLog.Query(agreementId);
+        var events = (await agent.EventLog.QueryAsync(agreementId));
         await agent.Lifecycle.CancelAsync(agreementId, CancelReason.AgbotRequested);
 
         Assert.True(outcome.Succeeded, outcome.Message);
@@ -53,7 +53,7 @@ public sealed class ProbeReadinessTests(DockerFixture docker, RegistryFixture re
     [Fact]
     public async Task Consumer_StartsOnlyAfterItsDependencyAnswersItsHttpPathWith200()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         // httpd answers at once, but 404 for /ready until the file appears two seconds later: a TCP probe would pass too early.
         var producer = Services.Service("late-http.test", WithReadiness("web", ["sh", "-c", "mkdir -p /tmp/w; (sleep 2; echo ok > /tmp/w/ready) & exec httpd -f -p 8080 -h /tmp/w"],
             new JsonObject { ["http"] = new JsonObject { ["port"] = 8080, ["path"] = "/ready" }, ["interval"] = 0.2 }));
@@ -62,7 +62,7 @@ public sealed class ProbeReadinessTests(DockerFixture docker, RegistryFixture re
 
         var outcome = await agent.Lifecycle.StartAsync(agreementId, Services.Terms(consumer, producer), agent.Credentials);
         var started = await StartTimesAsync(agreementId);
-        var ready = agent.EventLog.Query(agreementId).Single(e => e.Kind == "service.ready");
+        var ready = (await agent.EventLog.QueryAsync(agreementId)).Single(e => e.Kind == "service.ready");
         await agent.Lifecycle.CancelAsync(agreementId, CancelReason.AgbotRequested);
 
         Assert.True(outcome.Succeeded, outcome.Message);
@@ -75,7 +75,7 @@ public sealed class ProbeReadinessTests(DockerFixture docker, RegistryFixture re
     [InlineData("http", "answered 404")]
     public async Task DependencyThatNeverBecomesReady_EndsTheAgreementWith108_TheEventlogNamingItAndWhatTheProbeSaw(string kind, string seen)
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         // httpd on 8080 with nothing to serve: port 7000 never opens, /ready is always 404.
         JsonObject probe = kind == "tcp"
             ? new() { ["tcp"] = new JsonObject { ["port"] = 7000 }, ["interval"] = 0.3 }
@@ -88,14 +88,14 @@ public sealed class ProbeReadinessTests(DockerFixture docker, RegistryFixture re
 
         Assert.Equal(AgreementState.Failed, outcome.State);
         Assert.Equal(CancelReason.DependencyFailure, outcome.Reason);
-        var events = agent.EventLog.Query(agreementId);
+        var events = (await agent.EventLog.QueryAsync(agreementId));
         var notReady = Assert.Single(events, e => e.Kind == "service.not-ready");
         Assert.Equal(108, notReady.Reason);
         Assert.Contains($"dependency acme/never-{kind}.test", notReady.Message, StringComparison.Ordinal);
         Assert.Contains(seen, notReady.Message, StringComparison.Ordinal);
         Assert.Contains(events, e => e.Kind == "agreement.failed" && e.Reason == 108 && e.Message.Contains($"never-{kind}.test", StringComparison.Ordinal));
         Assert.DoesNotContain(events, e => e.Kind == "container.started" && e.Message.Contains("waits", StringComparison.Ordinal));
-        Assert.Equal(108, Assert.Single(agent.Outbox.ListDue().Select(o => o.Message).OfType<CancelAgreement>()).Reason);
+        Assert.Equal(108, Assert.Single((await agent.Outbox.ListDueAsync()).Select(o => o.Message).OfType<CancelAgreement>()).Reason);
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
     }
 
@@ -107,7 +107,7 @@ public sealed class ProbeReadinessTests(DockerFixture docker, RegistryFixture re
     [InlineData("""{"tcp": {"port": 80}, "interval": 0}""", "services.p.readiness.interval: expected seconds above 0")]
     public async Task MalformedReadiness_IsRefusedWith112_NamingTheField(string readiness, string expected)
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var producer = Services.Service("badprobe.test", WithReadiness("p", Services.Sleeper(), JsonNode.Parse(readiness)!.AsObject()));
         var agreementId = AgreementId.New();
 

@@ -29,7 +29,7 @@ public sealed class ReadinessTests(DockerFixture docker, RegistryFixture registr
     [Fact]
     public async Task Consumer_StartsOnlyAfterItsDependencyReportsHealthy()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         // Healthy only once it created /tmp/ready, two seconds after its start.
         var producer = Services.Service("slow.test", WithHealthcheck("slow", ["sh", "-c", "sleep 2; touch /tmp/ready; exec sleep 3600"], ["CMD-SHELL", "test -f /tmp/ready"]));
         var consumer = Services.Service("eager.test", Services.Deployment(("eager", _image, Services.Sleeper())), requires: producer);
@@ -43,7 +43,7 @@ public sealed class ReadinessTests(DockerFixture docker, RegistryFixture registr
             started[name.Contains("eager", StringComparison.Ordinal) ? "eager" : "slow"] =
                 DateTimeOffset.Parse((await DockerProbe.InspectAsync(docker, id, "{{.State.StartedAt}}")).Trim(), CultureInfo.InvariantCulture);
         }
-        var kinds = agent.EventLog.Query(agreementId).Select(e => e.Kind).ToList();
+        var kinds = (await agent.EventLog.QueryAsync(agreementId)).Select(e => e.Kind).ToList();
         await agent.Lifecycle.CancelAsync(agreementId, CancelReason.AgbotRequested);
 
         Assert.True(outcome.Succeeded, outcome.Message);
@@ -54,7 +54,7 @@ public sealed class ReadinessTests(DockerFixture docker, RegistryFixture registr
     [Fact]
     public async Task DependencyThatNeverBecomesReady_EndsTheAgreementWith108_NamingIt_AndStartsNoDependent()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var producer = Services.Service("never.test", WithHealthcheck("never", Services.Sleeper(), ["CMD", "false"]));
         var consumer = Services.Service("waiting.test", Services.Deployment(("waiting", _image, Services.Sleeper())), requires: producer);
         var agreementId = AgreementId.New();
@@ -64,9 +64,9 @@ public sealed class ReadinessTests(DockerFixture docker, RegistryFixture registr
         Assert.Equal(AgreementState.Failed, outcome.State);
         Assert.Equal(CancelReason.DependencyFailure, outcome.Reason);
         Assert.Contains("acme/never.test", outcome.Message, StringComparison.Ordinal);
-        Assert.Contains(agent.EventLog.Query(agreementId), e => e.Kind == "agreement.failed" && e.Reason == 108 && e.Message.Contains("never.test", StringComparison.Ordinal));
-        Assert.DoesNotContain(agent.EventLog.Query(agreementId), e => e.Kind == "container.started" && e.Message.Contains("waiting", StringComparison.Ordinal));
-        var cancel = Assert.Single(agent.Outbox.ListDue().Select(o => o.Message).OfType<CancelAgreement>());
+        Assert.Contains((await agent.EventLog.QueryAsync(agreementId)), e => e.Kind == "agreement.failed" && e.Reason == 108 && e.Message.Contains("never.test", StringComparison.Ordinal));
+        Assert.DoesNotContain((await agent.EventLog.QueryAsync(agreementId)), e => e.Kind == "container.started" && e.Message.Contains("waiting", StringComparison.Ordinal));
+        var cancel = Assert.Single((await agent.Outbox.ListDueAsync()).Select(o => o.Message).OfType<CancelAgreement>());
         Assert.Equal(108, cancel.Reason);
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
     }

@@ -30,7 +30,7 @@ public sealed class ReconcileTests(DockerFixture docker, RegistryFixture registr
     {
         var agreementId = AgreementId.New();
         var terms = Services.Terms(Services.Service("drift.test", Services.Deployment(("sleeper", _image, Services.Sleeper()))));
-        await using (var first = new AgentHarness(docker, registry, _state.Path))
+        await using (var first = await AgentHarness.CreateAsync(docker, registry, _state.Path))
         {
             Assert.True((await first.Lifecycle.StartAsync(agreementId, terms, first.Credentials)).Succeeded);
         }
@@ -39,7 +39,7 @@ public sealed class ReconcileTests(DockerFixture docker, RegistryFixture registr
         await docker.Cli.RunCheckedAsync(["rm", "-f", container]);
         await docker.Cli.RunCheckedAsync(["network", "rm", network]);
 
-        await using var second = new AgentHarness(docker, registry, _state.Path);
+        await using var second = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var restored = Assert.Single(await second.Lifecycle.RestoreAsync(second.Credentials));
         var drift = await second.Runner.FindDriftAsync(agreementId);
         var now = Assert.Single(await DockerProbe.ContainersOfAsync(docker, agreementId));
@@ -53,7 +53,7 @@ public sealed class ReconcileTests(DockerFixture docker, RegistryFixture registr
     [Fact]
     public async Task ContainerStoppedAndNetworkRemovedUnseen_AreRepairedOnTheSecondPassThatFindsThem()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var agreementId = AgreementId.New();
         var terms = Services.Terms(Services.Service("drift.test", Services.Deployment(("sleeper", _image, Services.Sleeper()))));
         Assert.True((await agent.Lifecycle.StartAsync(agreementId, terms, agent.Credentials)).Succeeded);
@@ -79,13 +79,13 @@ public sealed class ReconcileTests(DockerFixture docker, RegistryFixture registr
         Assert.Single(networksNow);
         Assert.Contains(instanceNetwork, networks, StringComparison.Ordinal);
         Assert.Empty(drift);
-        Assert.Contains(agent.EventLog.Query(agreementId), e => e.Kind == "reconcile.repaired" && e.Message.Contains("is gone", StringComparison.Ordinal));
+        Assert.Contains((await agent.EventLog.QueryAsync(agreementId)), e => e.Kind == "reconcile.repaired" && e.Message.Contains("is gone", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task DriftThatComesBackPastTheRetryBudget_EndsTheAgreementWith103_AndOwesTheAgbotACancel()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         var agreementId = AgreementId.New();
         var terms = Services.Terms(Services.Service("drift.test", Services.Deployment(("sleeper", _image, Services.Sleeper())))) with { Retries = 1, RetryDurations = 600 };
         Assert.True((await agent.Lifecycle.StartAsync(agreementId, terms, agent.Credentials)).Succeeded);
@@ -100,7 +100,7 @@ public sealed class ReconcileTests(DockerFixture docker, RegistryFixture registr
         var cancel = await agent.OwedCancelAsync(agreementId, TimeSpan.FromSeconds(30));
 
         Assert.Equal((int)CancelReason.ContainerFailure, cancel.Reason);
-        Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
+        Assert.Equal(AgreementState.Failed, (await agent.Agreements.GetAsync(agreementId))!.State);
         Assert.Contains("drifted again", cancel.Message, StringComparison.Ordinal);
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
     }

@@ -36,7 +36,7 @@ public sealed class VanishingContainerTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task ContainerExitingAtOnce_IsRestarted_AndPastItsRetriesTheAgreementFailsWith103()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         await agent.StartSupervisionAsync();
         _image = await Images.PublishAsync(registry.Server, $"instant-{Guid.NewGuid():N}"[..24]);
         var service = Services.Service("instant.test", Services.Deployment(("quitter", _image, ["sh", "-c", "exit 1"])));
@@ -47,9 +47,9 @@ public sealed class VanishingContainerTests(DockerFixture docker, RegistryFixtur
         var failure = await agent.OwedCancelAsync(agreementId, TimeSpan.FromSeconds(30));
 
         Assert.Equal((agreementId, (int)CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
-        Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
-        Assert.Equal(2, agent.EventLog.Query(agreementId).Count(e => e.Kind == "container.restarted"));
-        Assert.Contains(agent.EventLog.Query(agreementId), e => e.Kind == "container.died" && e.Message.Contains("exit code 1", StringComparison.Ordinal));
+        Assert.Equal(AgreementState.Failed, (await agent.Agreements.GetAsync(agreementId))!.State);
+        Assert.Equal(2, (await agent.EventLog.QueryAsync(agreementId)).Count(e => e.Kind == "container.restarted"));
+        Assert.Contains((await agent.EventLog.QueryAsync(agreementId)), e => e.Kind == "container.died" && e.Message.Contains("exit code 1", StringComparison.Ordinal));
         Assert.Empty(await DockerProbe.ContainersOfAsync(docker, agreementId));
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
     }
@@ -57,7 +57,7 @@ public sealed class VanishingContainerTests(DockerFixture docker, RegistryFixtur
     [Fact]
     public async Task ContainerRemovedFromTheEngine_FailsTheAgreementWith103_AndLeavesNothing()
     {
-        await using var agent = new AgentHarness(docker, registry, _state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, _state.Path);
         await agent.StartSupervisionAsync();
         _image = await Images.PublishAsync(registry.Server, $"removed-{Guid.NewGuid():N}"[..24]);
         var service = Services.Service("removed.test", Services.Deployment(("sleeper", _image, Services.Sleeper())));
@@ -71,7 +71,7 @@ public sealed class VanishingContainerTests(DockerFixture docker, RegistryFixtur
         var failure = await agent.OwedCancelAsync(agreementId, TimeSpan.FromSeconds(30));
         Assert.Equal((agreementId, (int)CancelReason.ContainerFailure), (failure.AgreementId, failure.Reason));
         Assert.Contains("removed from the engine", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(AgreementState.Failed, agent.Agreements.Get(agreementId)!.State);
+        Assert.Equal(AgreementState.Failed, (await agent.Agreements.GetAsync(agreementId))!.State);
         Assert.Empty(await DockerProbe.NetworksOfAsync(docker, agreementId));
     }
 }

@@ -15,7 +15,7 @@ public sealed class WorkloadRunnerTests(DockerFixture docker, RegistryFixture re
     public async Task ProducerAndConsumer_StartLeafFirst_AndOnlyTheConsumerReachesTheProducerByName()
     {
         using var state = new TempDirectory("hzn-agent");
-        await using var agent = new AgentHarness(docker, registry, state.Path);
+        await using var agent = await AgentHarness.CreateAsync(docker, registry, state.Path);
         var producerImage = await Images.PublishAsync(agent.Registry, "prod-" + docker.RunId);
         var consumerImage = await Images.PublishAsync(agent.Registry, "cons-" + docker.RunId);
         var producer = Services.Service("producer.test", Services.Deployment(("producer", producerImage, Services.HttpServer("hello-from-producer"))));

@@ -44,6 +44,10 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
         var stores = new MailboxStores(replay, poison);
         try
         {
+            foreach (var node in nodes)
+            {
+                await node.OpenStateAsync(stopping);
+            }
             for (var i = 0; i < (plan.Count + plan.NodesPerConnection - 1) / plan.NodesPerConnection; i++)
             {
                 connections.Add(await ConnectAsync($"fleet-sim-{plan.FirstIndex}-{i}", stopping));

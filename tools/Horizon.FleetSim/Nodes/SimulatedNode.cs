@@ -68,8 +68,8 @@ internal sealed class SimulatedNode : IAsyncDisposable
     /// <summary>Containers started on this node so far (restarts included).</summary>
     public int ContainerStarts => _parts.Engine.StartCount;
 
-    /// <summary>Agreements the node's own store holds as active.</summary>
-    public int ActiveAgreements => _parts.Agreements.List().Count(a => a.IsActive);
+    /// <summary>What the agent's host does first at start: its database migrated, its registration read.</summary>
+    public Task OpenStateAsync(CancellationToken cancellationToken) => _parts.OpenStateAsync(cancellationToken);
 
     /// <summary>Whether the node registered in an earlier life of its process (its registration is in its state folder).</summary>
     public bool IsRegistered => _parts.Registrations.Current is not null;
@@ -95,7 +95,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
         }
         await _parts.Upgrader.PrepareForRestoreAsync(cancellationToken);
         await _parts.Lifecycle.RestoreAsync([], cancellationToken);
-        _parts.Upgrader.ResumeStaged();
+        await _parts.Upgrader.ResumeStagedAsync(cancellationToken);
         await StartLoopsAsync(connection, stores);
     }
 

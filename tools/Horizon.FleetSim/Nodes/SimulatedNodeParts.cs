@@ -32,7 +32,8 @@ internal sealed class SimulatedNodeParts : IDisposable
         Engine = engine;
         var time = TimeProvider.System;
         var runtime = new NodeRuntimeInfo { NodeId = options.NodeId, Organization = options.Organization, ExchangeUrl = options.ExchangeUrl, Cpus = 1, RamMb = 1024 };
-        var database = new AgentDatabase(Path.Combine(options.StateDirectory, "agent.db"));
+        _database = new AgentDatabase(Path.Combine(options.StateDirectory, "agent.db"));
+        var database = _database;
         Agreements = new AgreementStore(database, time);
         EventLog = new EventLog(database, time);
         var proposals = new ProposalStore(database, time);
@@ -56,6 +57,15 @@ internal sealed class SimulatedNodeParts : IDisposable
         Registrar = new NodeRegistrar(options, runtime, Identity, Registrations, Lifecycle, Agreements, EventLog, Status, ExchangePool, NullLogger<NodeRegistrar>.Instance);
         Reporter = new ExchangeReporter(options, Registrations, Agreements, Runner, Status, time, ExchangePool, NullLogger<ExchangeReporter>.Instance);
         Supervisor = new ContainerSupervisor(engine, Runner, Lifecycle, Agreements, EventLog, SupervisionOptions, time, NullLogger<ContainerSupervisor>.Instance);
+    }
+
+    private readonly AgentDatabase _database;
+
+    /// <summary>What the agent's host does first at start (<c>StateMigration</c>): the database migrated, the registration read.</summary>
+    public async Task OpenStateAsync(CancellationToken cancellationToken)
+    {
+        await _database.MigrateAsync(cancellationToken);
+        await Registrations.LoadAsync(cancellationToken);
     }
 
     /// <summary>The agent's defaults, with a faster first restart so crash loops end within seconds.</summary>
@@ -122,6 +132,7 @@ internal sealed class SimulatedNodeParts : IDisposable
         Runner.Dispose();
         Status.Dispose();
         Identity.Dispose();
+        Registrations.Dispose();
         Engine.Dispose();
     }
 }

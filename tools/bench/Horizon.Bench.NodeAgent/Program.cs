@@ -31,6 +31,7 @@ await using var registry = await RegistryServer.StartAsync();
 using var state = new TempDirectory("hzn-bench-agent");
 using var docker = new DockerContainerEngine(DockerEngineOptions.Default, NullLogger<DockerContainerEngine>.Instance);
 var database = new AgentDatabase(state.Combine("agent.db"));
+await database.MigrateAsync();
 var eventLog = new Horizon.NodeAgent.State.EventLog(database, TimeProvider.System);
 var store = new AgreementStore(database, TimeProvider.System);
 using var runner = new WorkloadRunner(docker, new ImageFetcher(docker, NullLogger<ImageFetcher>.Instance), eventLog,
@@ -133,7 +134,9 @@ foreach (var build in AgentBuild.Choose(Options(args, "--agent"), RepositoryRoot
     var seeded = AgreementId.New();
     var stateDirectory = state.Combine($"{build.Name}-one");
     // Seeded into the agent's store, so it restores the agreement at start-up: pulls with credentials, starts 2 containers.
-    new AgreementStore(new AgentDatabase(Path.Combine(stateDirectory, "agent.db")), TimeProvider.System).Add(seeded, terms);
+    var seededDatabase = new AgentDatabase(Path.Combine(stateDirectory, "agent.db"));
+    await seededDatabase.MigrateAsync();
+    await new AgreementStore(seededDatabase, TimeProvider.System).AddAsync(seeded, terms);
     foreach (var reference in new[] { producerImage, consumerImage })
     {
         await registry.Docker.RunAsync(["rmi", reference]);
