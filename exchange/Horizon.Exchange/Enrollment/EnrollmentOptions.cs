@@ -30,7 +30,7 @@ public sealed record EnrollmentOptions : IValidatedSettings
     /// <see cref="MaxPendingPerOrg"/>, so a flood through one (leaked, shared) certificate cannot fill the org's
     /// queue: devices vouched for by the org's other certificates keep enrolling.
     /// </summary>
-    public int MaxPendingPerCertificate { get; init; } = 100;
+    public int MaxPendingPerCertificate { get; set; } = 100;
 
     /// <inheritdoc />
     public IEnumerable<SettingProblem> Validate() => SettingRules.Collect(

@@ -159,9 +159,9 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
     public async Task<IReadOnlyList<AttachmentRecord>> RevocationsAsync(string org, string? node, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+        return (await connection.QueryAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND (@node IS NULL OR parent = @node) ORDER BY parent",
-            new { kind = EnrollmentStates.RevocationKind, org, node }, cancellationToken: cancellationToken))).AsList();
+            new { kind = EnrollmentStates.RevocationKind, org, node, cancellationToken })).ToList();
     }
 
     /// <summary>Writes an audit entry and, when given, a record beside it (a revocation: kept when one exists).</summary>
