@@ -40,8 +40,7 @@ public sealed class ProgramSettingsTests
     /// program: only the one unusable value is named. The switchboard and the agbot bind with the
     /// configuration binder's source generator (NativeAOT), which skipped init-only members, so every
     /// setting read as its default and "required" was reported for settings that were given.
-    /// The exchange's case needs the environment's NATS settings bound together (a credentials file alone is
-    /// a problem of its own) and the argument bound from a nested section.
+    /// The exchange's unusable value comes from a nested section of the environment.
     /// Set HZN_SWITCHBOARD_BINARY / HZN_AGBOT_BINARY / HZN_EXCHANGE_BINARY to check the published executables.
     /// </summary>
     public static TheoryData<string, string[], string, string> BoundCases => new()
@@ -50,8 +49,8 @@ public sealed class ProgramSettingsTests
             "--Switchboard:Stream:MaxBytes=1024", "Switchboard:Stream:MaxBytes must be at least 1048576 (it is 1024)" },
         { "agbot", ["Agbot__Org=o", "Agbot__Id=a", "Agbot__Token=t", "Agbot__Leases__Partitions=4"],
             "--Agbot:Upgrades:BatchSize=0", "Agbot:Upgrades:BatchSize must be at least 1 (it is 0)" },
-        { "exchange", ["Exchange__SqlitePath=state/exchange.db", "Exchange__NatsUrl=nats://127.0.0.1:1", "Exchange__NatsCredentialsFile=state/exchange.creds"],
-            "--Exchange:Enrollment:MaxPendingPerOrg=0", "Exchange:Enrollment:MaxPendingPerOrg must be at least 1 (it is 0)" },
+        { "exchange", ["Exchange__SqlitePath=state/exchange.db", "Exchange__Enrollment__MaxPendingPerOrg=0"],
+            "--Exchange:MaxPageSize=500", "Exchange:Enrollment:MaxPendingPerOrg must be at least 1 (it is 0)" },
     };
 
     [Theory]
