@@ -107,8 +107,8 @@ mkdir -p "$STATE"/{logs,bin,nats,registry,keys}
 step "building hzn"
 dotnet build -c Release -nologo -v:quiet "$ROOT/tools/Horizon.Cli" -o "$STATE/bin/hzn" >"$STATE/logs/build-hzn.log" 2>&1 \
   || fail "building hzn failed (see $STATE/logs/build-hzn.log)"
-# The servers run as published for production (tools/publish-servers.sh: the exchange ReadyToRun, the
-# switchboard and the agbot NativeAOT). The publish's intermediate files stay in $BUILD_CACHE across
+# The servers run as published for production (tools/publish-servers.sh: the exchange, the switchboard
+# and the agbot NativeAOT). The publish's intermediate files stay in $BUILD_CACHE across
 # 'down', so only the first quickstart pays the native compilation. HZN_QUICKSTART_JIT=1 runs
 # `dotnet build` output on the JIT instead, for comparisons (tools/bench/idle-rss.sh).
 BUILD_CACHE="${HZN_QUICKSTART_BUILD_CACHE:-/var/tmp/horizon-quickstart-build}"
@@ -124,7 +124,7 @@ if [[ "${HZN_QUICKSTART_JIT:-0}" == 1 ]]; then
   AGBOT=(dotnet "$STATE/bin/Horizon.Agbot/Horizon.Agbot.dll")
   AGENT=(dotnet "$STATE/bin/Horizon.NodeAgent/Horizon.NodeAgent.dll")
 else
-  step "publishing the exchange (ReadyToRun), switchboard and agbot (NativeAOT) as in production; the first time takes minutes"
+  step "publishing the exchange, switchboard and agbot (NativeAOT) as in production; the first time takes minutes"
   HZN_PUBLISH_ARTIFACTS="$BUILD_CACHE" "$ROOT/tools/publish-servers.sh" "$STATE/bin/servers" | sed 's/^/    /' \
     || fail "publishing the servers failed (logs in $STATE/bin/servers)"
   EXCHANGE=("$STATE/bin/servers/exchange/Horizon.Exchange")

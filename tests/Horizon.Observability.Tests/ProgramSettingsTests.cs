@@ -40,7 +40,8 @@ public sealed class ProgramSettingsTests
     /// program: only the one unusable value is named. The switchboard and the agbot bind with the
     /// configuration binder's source generator (NativeAOT), which skipped init-only members, so every
     /// setting read as its default and "required" was reported for settings that were given.
-    /// Set HZN_SWITCHBOARD_BINARY / HZN_AGBOT_BINARY to check the published executables.
+    /// The exchange's unusable value comes from a nested section of the environment.
+    /// Set HZN_SWITCHBOARD_BINARY / HZN_AGBOT_BINARY / HZN_EXCHANGE_BINARY to check the published executables.
     /// </summary>
     public static TheoryData<string, string[], string, string> BoundCases => new()
     {
@@ -48,13 +49,20 @@ public sealed class ProgramSettingsTests
             "--Switchboard:Stream:MaxBytes=1024", "Switchboard:Stream:MaxBytes must be at least 1048576 (it is 1024)" },
         { "agbot", ["Agbot__Org=o", "Agbot__Id=a", "Agbot__Token=t", "Agbot__Leases__Partitions=4"],
             "--Agbot:Upgrades:BatchSize=0", "Agbot:Upgrades:BatchSize must be at least 1 (it is 0)" },
+        { "exchange", ["Exchange__SqlitePath=state/exchange.db", "Exchange__Enrollment__MaxPendingPerOrg=0"],
+            "--Exchange:MaxPageSize=500", "Exchange:Enrollment:MaxPendingPerOrg must be at least 1 (it is 0)" },
     };
 
     [Theory]
     [MemberData(nameof(BoundCases))]
     public async Task Start_WithSettingsFromEnvironmentAndArguments_NamesOnlyTheUnusableOne(string component, string[] environment, string argument, string expected)
     {
-        var program = component == "switchboard" ? BuiltProgram.Switchboard : BuiltProgram.Agbot;
+        var program = component switch
+        {
+            "switchboard" => BuiltProgram.Switchboard,
+            "agbot" => BuiltProgram.Agbot,
+            _ => BuiltProgram.Exchange,
+        };
         using var directory = new TempDirectory("hzn-settings");
         var variables = environment.Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         variables["HOME"] = directory.Path;

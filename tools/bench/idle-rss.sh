@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idle resident memory of the quickstart's components, the JIT build and the production publish side
 # by side in one run: brings the quickstart up on each build in turn (HZN_QUICKSTART_JIT=1, then the
-# production publish of tools/publish-servers.sh: exchange ReadyToRun, switchboard and agbot NativeAOT),
+# production publish of tools/publish-servers.sh: exchange, switchboard and agbot NativeAOT),
 # lets the fleet idle $SETTLE seconds (default 60) with its agreement running,
 # reads VmRSS, VmHWM, RssAnon and RssFile from /proc/<pid>/status and Pss from smaps_rollup (resident
 # pages divided among the processes that map them: the JIT builds share the framework's files), and

@@ -9,9 +9,9 @@ public sealed partial class EnrollmentStore
     public async Task<IReadOnlyList<AttachmentRecord>> ListRulesAsync(string org, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+        return (await connection.QueryAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = '' ORDER BY key",
-            new { kind = EnrollmentStates.RuleKind, org }, cancellationToken: cancellationToken))).AsList();
+            new { kind = EnrollmentStates.RuleKind, org, cancellationToken })).ToList();
     }
 
     /// <summary>

@@ -23,18 +23,18 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
     public async Task<IReadOnlyList<AttachmentRecord>> ListAsync(string org, string? state, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+        return (await connection.QueryAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND (@state IS NULL OR parent = @state) ORDER BY lastupdated, key",
-            new { kind = EnrollmentStates.Kind, org, state }, cancellationToken: cancellationToken))).AsList();
+            new { kind = EnrollmentStates.Kind, org, state, cancellationToken })).ToList();
     }
 
     /// <summary>The org's audited decisions, oldest first.</summary>
     public async Task<IReadOnlyList<AttachmentRecord>> AuditAsync(string org, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+        return (await connection.QueryAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org ORDER BY lastupdated, key",
-            new { kind = EnrollmentStates.AuditKind, org }, cancellationToken: cancellationToken))).AsList();
+            new { kind = EnrollmentStates.AuditKind, org, cancellationToken })).ToList();
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
                 // Claimed in the request's own transaction: two devices racing with one late-binding certificate cannot both get in.
                 var claim = new AttachmentRecord { Kind = EnrollmentStates.CertificateUseKind, Org = request.Org, Parent = singleUse, Key = "", Document = request.Key, LastUpdated = request.LastUpdated };
                 await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated) ON CONFLICT DO NOTHING", claim, transaction);
-                var user = await connection.ExecuteScalarAsync<string>(
+                var user = await connection.QuerySingleOrDefaultAsync<string>(
                     "SELECT document FROM attachments WHERE kind = @Kind AND org = @Org AND parent = @Parent AND key = ''", claim, transaction);
                 if (user != request.Key)
                 {
@@ -150,18 +150,18 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
     public async Task<AttachmentRecord?> RevocationAsync(string org, string node, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(new CommandDefinition(
+        return await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = @node AND key = ''",
-            new { kind = EnrollmentStates.RevocationKind, org, node }, cancellationToken: cancellationToken));
+            new { kind = EnrollmentStates.RevocationKind, org, node, cancellationToken });
     }
 
     /// <summary>The org's node revocations (of <paramref name="node"/> only, when given), by node id.</summary>
     public async Task<IReadOnlyList<AttachmentRecord>> RevocationsAsync(string org, string? node, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+        return (await connection.QueryAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND (@node IS NULL OR parent = @node) ORDER BY parent",
-            new { kind = EnrollmentStates.RevocationKind, org, node }, cancellationToken: cancellationToken))).AsList();
+            new { kind = EnrollmentStates.RevocationKind, org, node, cancellationToken })).ToList();
     }
 
     /// <summary>Writes an audit entry and, when given, a record beside it (a revocation: kept when one exists).</summary>
@@ -185,12 +185,12 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
     public async Task<(AttachmentRecord? Certificate, string? UsedBy)> GetCertificateAsync(string org, string name, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var certificate = await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(new CommandDefinition(
+        var certificate = await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = '' AND key = @name",
-            new { kind = EnrollmentStates.CertificateKind, org, name }, cancellationToken: cancellationToken));
-        var usedBy = certificate is null ? null : await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            new { kind = EnrollmentStates.CertificateKind, org, name, cancellationToken });
+        var usedBy = certificate is null ? null : await connection.QuerySingleOrDefaultAsync<string>(
             "SELECT document FROM attachments WHERE kind = @kind AND org = @org AND parent = @name AND key = ''",
-            new { kind = EnrollmentStates.CertificateUseKind, org, name }, cancellationToken: cancellationToken));
+            new { kind = EnrollmentStates.CertificateUseKind, org, name, cancellationToken });
         return (certificate, usedBy);
     }
 
@@ -198,12 +198,12 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
     public async Task<IReadOnlyList<(AttachmentRecord Certificate, string? UsedBy)>> ListCertificatesAsync(string org, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var certificates = await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+        var certificates = await connection.QueryAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org ORDER BY key",
-            new { kind = EnrollmentStates.CertificateKind, org }, cancellationToken: cancellationToken));
-        var uses = (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
+            new { kind = EnrollmentStates.CertificateKind, org, cancellationToken });
+        var uses = (await connection.QueryAsync<AttachmentRecord>(
             $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org",
-            new { kind = EnrollmentStates.CertificateUseKind, org }, cancellationToken: cancellationToken))).ToDictionary(u => u.Parent, u => u.Document, StringComparer.Ordinal);
+            new { kind = EnrollmentStates.CertificateUseKind, org, cancellationToken })).ToDictionary(u => u.Parent, u => u.Document, StringComparer.Ordinal);
         return certificates.Select(c => (c, uses.GetValueOrDefault(c.Key))).ToList();
     }
 

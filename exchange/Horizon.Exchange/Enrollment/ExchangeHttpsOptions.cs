@@ -7,6 +7,7 @@ namespace Horizon.Exchange.Enrollment;
 /// The exchange's HTTPS endpoint, bound from <c>Exchange:Https</c>. HTTPS is on when an <c>https://</c> address is among
 /// the exchange's URLs (<c>--urls "http://127.0.0.1:3090;https://0.0.0.0:3443"</c>); its certificate is made at start
 /// by the device CA, so devices trust the exchange by that CA alone (the <c>ca.crt</c> they get with their certificate).
+/// Setters, not <c>init</c>, for the configuration binder's source generator (see <see cref="Hosting.ExchangeOptions"/>).
 /// </summary>
 public sealed record ExchangeHttpsOptions : IValidatedSettings
 {
@@ -16,13 +17,13 @@ public sealed record ExchangeHttpsOptions : IValidatedSettings
     /// The names devices reach the exchange by, put in its certificate as subject alternative names: DNS names and IP
     /// addresses, separated by commas. Empty: <c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c> and this machine's host name.
     /// </summary>
-    public string? Names { get; init; }
+    public string? Names { get; set; }
 
     /// <summary>
     /// How long the HTTPS certificate is valid. It lives in memory only: made at start, made again once two thirds
     /// of its life have passed (new connections get the new one).
     /// </summary>
-    public TimeSpan CertificateLifetime { get; init; } = TimeSpan.FromDays(30);
+    public TimeSpan CertificateLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>The subject alternative names, defaults filled in.</summary>
     public IReadOnlyList<string> NameList() => string.IsNullOrWhiteSpace(Names)

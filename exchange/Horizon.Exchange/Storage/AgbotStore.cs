@@ -10,15 +10,15 @@ public sealed class AgbotStore(IStorageProvider storage, ChangeLog changes)
     public async Task<AgbotRecord?> GetAsync(string org, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<AgbotRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM agbots WHERE org = @org AND id = @id", new { org, id }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<AgbotRecord>(
+            $"SELECT {Columns} FROM agbots WHERE org = @org AND id = @id", new { org, id, cancellationToken });
     }
 
     public async Task<IReadOnlyList<AgbotRecord>> ListAsync(string org, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<AgbotRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM agbots WHERE org = @org ORDER BY id", new { org }, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<AgbotRecord>(
+            $"SELECT {Columns} FROM agbots WHERE org = @org ORDER BY id", new { org, cancellationToken })).ToList();
     }
 
     /// <summary>Creates or updates; same key rule as <see cref="NodeStore.SaveAsync"/>.</summary>

@@ -68,16 +68,16 @@ public sealed class ChangeLog(IStorageProvider storage, TimeProvider time)
         ArgumentNullException.ThrowIfNull(orgs);
         await using var connection = await storage.OpenAsync(cancellationToken);
         var watermark = await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition("SELECT value FROM counters WHERE name = 'changes'", cancellationToken: cancellationToken));
+            "SELECT value FROM counters WHERE name = 'changes'", new { cancellationToken });
         var rows = new List<ChangeRecord>();
         if (orgs.Count <= PerOrgQueries)
         {
             // One query per org keeps each on the (org, id) index.
             foreach (var org in orgs)
             {
-                rows.AddRange(await connection.QueryAsync<ChangeRecord>(new CommandDefinition(
+                rows.AddRange(await connection.QueryAsync<ChangeRecord>(
                     "SELECT id, org, resource, resourceid, operation, changedat FROM changes WHERE org = @org AND id >= @fromId AND id <= @watermark ORDER BY id LIMIT @max",
-                    new { org, fromId, watermark, max = (long)maxRecords + 1 }, cancellationToken: cancellationToken)));
+                    new { org, fromId, watermark, max = (long)maxRecords + 1, cancellationToken }));
             }
             rows.Sort((a, b) => a.Id.CompareTo(b.Id));
             return (rows, watermark, false);
@@ -87,9 +87,9 @@ public sealed class ChangeLog(IStorageProvider storage, TimeProvider time)
         // per org cost 40 ms of CPU for 1,000 orgs and could hold 1,000 pages at once.
         var wanted = orgs as IReadOnlySet<string> ?? orgs.ToHashSet(StringComparer.Ordinal);
         var window = Math.Max(ScanWindow, maxRecords + 1);
-        var scanned = await connection.QueryAsync<ChangeRecord>(new CommandDefinition(
+        var scanned = await connection.QueryAsync<ChangeRecord>(
             "SELECT id, org, resource, resourceid, operation, changedat FROM changes WHERE id >= @fromId AND id <= @watermark ORDER BY id LIMIT @window",
-            new { fromId, watermark, window = (long)window }, cancellationToken: cancellationToken));
+            new { fromId, watermark, window = (long)window, cancellationToken });
         long last = fromId - 1;
         var count = 0;
         foreach (var change in scanned)
@@ -119,6 +119,6 @@ public sealed class ChangeLog(IStorageProvider storage, TimeProvider time)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition("SELECT value FROM counters WHERE name = 'changes'", cancellationToken: cancellationToken));
+            "SELECT value FROM counters WHERE name = 'changes'", new { cancellationToken });
     }
 }

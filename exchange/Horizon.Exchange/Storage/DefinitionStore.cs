@@ -10,17 +10,17 @@ public sealed class DefinitionStore(IStorageProvider storage, ChangeLog changes)
     public async Task<DefinitionRecord?> GetAsync(string kind, string org, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<DefinitionRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM definitions WHERE kind = @kind AND org = @org AND id = @id", new { kind, org, id }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<DefinitionRecord>(
+            $"SELECT {Columns} FROM definitions WHERE kind = @kind AND org = @org AND id = @id", new { kind, org, id, cancellationToken });
     }
 
     /// <summary>The org's definitions of a kind; only public ones when <paramref name="publicOnly"/>.</summary>
     public async Task<IReadOnlyList<DefinitionRecord>> ListAsync(string kind, string org, bool publicOnly, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<DefinitionRecord>(new CommandDefinition(
+        return (await connection.QueryAsync<DefinitionRecord>(
             $"SELECT {Columns} FROM definitions WHERE kind = @kind AND org = @org AND (@publicOnly = 0 OR ispublic = 1) ORDER BY id",
-            new { kind, org, publicOnly = publicOnly ? 1L : 0L }, cancellationToken: cancellationToken))).AsList();
+            new { kind, org, publicOnly = publicOnly ? 1L : 0L, cancellationToken })).ToList();
     }
 
     /// <summary>Of the (kind, org, id) triples given, those whose definition exists and is public now, as "kind/org/id".</summary>
@@ -32,14 +32,21 @@ public sealed class DefinitionStore(IStorageProvider storage, ChangeLog changes)
         {
             return found;
         }
-        var parameters = new DynamicParameters();
-        var orgs = SqlList.In("org", definitions.Select(d => d.Org).Distinct(StringComparer.Ordinal).ToList(), parameters, "o");
-        var ids = SqlList.In("id", definitions.Select(d => d.Id).Distinct(StringComparer.Ordinal).ToList(), parameters, "i");
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Kind, string Org, string Id)>(new CommandDefinition(
-            $"SELECT kind, org, id FROM definitions WHERE ispublic = 1 AND {orgs} AND {ids}", parameters, cancellationToken: cancellationToken));
+        await using var command = connection.CreateCommand();
+        var orgs = SqlList.In("org", definitions.Select(d => d.Org).Distinct(StringComparer.Ordinal).ToList(), command, "o");
+        var ids = SqlList.In("id", definitions.Select(d => d.Id).Distinct(StringComparer.Ordinal).ToList(), command, "i");
+        command.CommandText = $"SELECT kind, org, id FROM definitions WHERE ispublic = 1 AND {orgs} AND {ids}";
         var wanted = definitions.Select(d => $"{d.Kind}/{d.Org}/{d.Id}").ToHashSet(StringComparer.Ordinal);
-        found.UnionWith(rows.Select(r => $"{r.Kind}/{r.Org}/{r.Id}").Where(wanted.Contains));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var definition = $"{reader.GetString(0)}/{reader.GetString(1)}/{reader.GetString(2)}";
+            if (wanted.Contains(definition))
+            {
+                found.Add(definition);
+            }
+        }
         return found;
     }
 

@@ -12,15 +12,15 @@ public sealed class IdentityStore(IStorageProvider storage, ChangeLog changes)
     public async Task<OrgRecord?> GetOrgAsync(string org, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<OrgRecord>(new CommandDefinition(
-            $"SELECT {OrgColumns} FROM orgs WHERE id = @org", new { org }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<OrgRecord>(
+            $"SELECT {OrgColumns} FROM orgs WHERE id = @org", new { org, cancellationToken });
     }
 
     public async Task<IReadOnlyList<OrgRecord>> ListOrgsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<OrgRecord>(new CommandDefinition(
-            $"SELECT {OrgColumns} FROM orgs ORDER BY id", cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<OrgRecord>(
+            $"SELECT {OrgColumns} FROM orgs ORDER BY id", new { cancellationToken })).ToList();
     }
 
     public async Task<WriteResult> SaveOrgAsync(OrgRecord org, CancellationToken cancellationToken = default)
@@ -60,15 +60,15 @@ public sealed class IdentityStore(IStorageProvider storage, ChangeLog changes)
     public async Task<UserRecord?> GetUserAsync(string org, string username, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<UserRecord>(new CommandDefinition(
-            $"SELECT {UserColumns} FROM users WHERE org = @org AND username = @username", new { org, username }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<UserRecord>(
+            $"SELECT {UserColumns} FROM users WHERE org = @org AND username = @username", new { org, username, cancellationToken });
     }
 
     public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(string org, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<UserRecord>(new CommandDefinition(
-            $"SELECT {UserColumns} FROM users WHERE org = @org ORDER BY username", new { org }, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<UserRecord>(
+            $"SELECT {UserColumns} FROM users WHERE org = @org ORDER BY username", new { org, cancellationToken })).ToList();
     }
 
     /// <summary>Creates or replaces a user; an empty token hash keeps the stored one.</summary>
@@ -109,19 +109,19 @@ public sealed class IdentityStore(IStorageProvider storage, ChangeLog changes)
     public async Task<IReadOnlyList<CredentialRow>> FindCredentialsAsync(string org, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<CredentialRow>(new CommandDefinition("""
+        return (await connection.QueryAsync<CredentialRow>("""
             SELECT CAST(1 AS BIGINT) AS kind, tokenhash, admin, hubadmin, '' AS owner FROM users WHERE org = @org AND username = @id
             UNION ALL SELECT CAST(2 AS BIGINT) AS kind, tokenhash, CAST(0 AS BIGINT) AS admin, CAST(0 AS BIGINT) AS hubadmin, owner FROM nodes WHERE org = @org AND id = @id
             UNION ALL SELECT CAST(3 AS BIGINT) AS kind, tokenhash, CAST(0 AS BIGINT) AS admin, CAST(0 AS BIGINT) AS hubadmin, owner FROM agbots WHERE org = @org AND id = @id
-            """, new { org, id }, cancellationToken: cancellationToken))).OrderBy(r => r.Kind).ToList();
+            """, new { org, id, cancellationToken })).OrderBy(r => r.Kind).ToList();
     }
 
     public async Task<(long Orgs, long Users, long Agbots)> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var orgs = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM orgs", cancellationToken: cancellationToken));
-        var users = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM users", cancellationToken: cancellationToken));
-        var agbots = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM agbots", cancellationToken: cancellationToken));
+        var orgs = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM orgs", new { cancellationToken });
+        var users = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users", new { cancellationToken });
+        var agbots = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM agbots", new { cancellationToken });
         return (orgs, users, agbots);
     }
 }

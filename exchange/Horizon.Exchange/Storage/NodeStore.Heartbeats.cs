@@ -76,9 +76,9 @@ public sealed partial class NodeStore
                 {
                     var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     values.Append(i == 0 ? "" : ", ").Append($"(@o{n}, @i{n}, @t{n})");
-                    AddParameter(command, "o" + n, chunk[i].Org);
-                    AddParameter(command, "i" + n, chunk[i].Id);
-                    AddParameter(command, "t" + n, chunk[i].UnixMs);
+                    command.AddParameter("o" + n, chunk[i].Org);
+                    command.AddParameter("i" + n, chunk[i].Id);
+                    command.AddParameter("t" + n, chunk[i].UnixMs);
                 }
                 command.CommandText = $"""
                     UPDATE nodes SET lastheartbeat = v.column3 FROM (VALUES {values}) AS v

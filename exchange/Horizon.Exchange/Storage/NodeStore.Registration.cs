@@ -92,7 +92,7 @@ public sealed partial class NodeStore
                     {
                         var name = $"c{c.ToString(CultureInfo.InvariantCulture)}_{n}";
                         sql.Append(c == 0 ? "@" : ", @").Append(name);
-                        AddParameter(command, name, values[c]);
+                        command.AddParameter(name, values[c]);
                     }
                     sql.Append(')');
                 }

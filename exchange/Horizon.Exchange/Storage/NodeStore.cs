@@ -11,8 +11,8 @@ public sealed partial class NodeStore(IStorageProvider storage, ChangeLog change
     public async Task<NodeRecord?> GetAsync(string org, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<NodeRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM nodes WHERE org = @org AND id = @id", new { org, id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<NodeRecord>(
+            $"SELECT {Columns} FROM nodes WHERE org = @org AND id = @id", new { org, id, cancellationToken });
         return row is null ? null : WithLatestHeartbeat(row);
     }
 
@@ -20,11 +20,14 @@ public sealed partial class NodeStore(IStorageProvider storage, ChangeLog change
     public async Task<IReadOnlyList<NodeRecord>> ListAsync(string org, string? owner, string afterId, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var sql = owner is null
-            ? $"SELECT {Columns} FROM nodes WHERE org = @org AND id > @afterId ORDER BY id LIMIT @limit"
-            : $"SELECT {Columns} FROM nodes WHERE org = @org AND owner = @owner AND id > @afterId ORDER BY id LIMIT @limit";
-        return WithLatestHeartbeats((await connection.QueryAsync<NodeRecord>(new CommandDefinition(sql,
-            new { org, owner, afterId, limit = (long)limit }, cancellationToken: cancellationToken))).AsList());
+        // Two calls with constant SQL, not one with a chosen string: Dapper.AOT 1.1.0 generates code that does
+        // not compile for a parameter object carrying a cancellation token when the SQL is not a constant.
+        var rows = owner is null
+            ? await connection.QueryAsync<NodeRecord>($"SELECT {Columns} FROM nodes WHERE org = @org AND id > @afterId ORDER BY id LIMIT @limit",
+                new { org, afterId, limit = (long)limit, cancellationToken })
+            : await connection.QueryAsync<NodeRecord>($"SELECT {Columns} FROM nodes WHERE org = @org AND owner = @owner AND id > @afterId ORDER BY id LIMIT @limit",
+                new { org, owner, afterId, limit = (long)limit, cancellationToken });
+        return WithLatestHeartbeats(rows.ToList());
     }
 
     /// <summary>
@@ -132,12 +135,12 @@ public sealed partial class NodeStore(IStorageProvider storage, ChangeLog change
                   AND (@arch = '' OR arch = @arch) AND lastheartbeat >= @minHeartbeat
                 ORDER BY id LIMIT @limit
                 """;
-            AddParameter(command, "pattern", pattern);
-            AddParameter(command, "org", org);
-            AddParameter(command, "afterId", org == after.Org ? after.Id : "");
-            AddParameter(command, "arch", arch ?? "");
-            AddParameter(command, "minHeartbeat", minHeartbeat);
-            AddParameter(command, "limit", (long)(limit - rows.Count));
+            command.AddParameter("pattern", pattern);
+            command.AddParameter("org", org);
+            command.AddParameter("afterId", org == after.Org ? after.Id : "");
+            command.AddParameter("arch", arch ?? "");
+            command.AddParameter("minHeartbeat", minHeartbeat);
+            command.AddParameter("limit", (long)(limit - rows.Count));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -165,33 +168,30 @@ public sealed partial class NodeStore(IStorageProvider storage, ChangeLog change
     {
         await FlushBeforeAgeFilterAsync(minHeartbeat, cancellationToken);
         await using var connection = await storage.OpenAsync(cancellationToken);
-        var nodes = WithLatestHeartbeats((await connection.QueryAsync<NodeRecord>(new CommandDefinition(
+        var nodes = WithLatestHeartbeats((await connection.QueryAsync<NodeRecord>(
             $"SELECT {Columns} FROM nodes WHERE org = @org AND id > @afterId AND lastheartbeat >= @minHeartbeat ORDER BY id LIMIT @limit",
-            new { org, afterId, minHeartbeat, limit = (long)limit }, cancellationToken: cancellationToken))).AsList());
+            new { org, afterId, minHeartbeat, limit = (long)limit, cancellationToken })).ToList());
         if (nodes.Count == 0)
         {
             return [];
         }
-        var parameters = new DynamicParameters(new { org });
-        var parents = SqlList.In("parent", nodes.Select(n => n.Id).ToList(), parameters, "p");
-        var policies = (await connection.QueryAsync<AttachmentRecord>(new CommandDefinition(
-            $"SELECT kind, org, parent, key, document, lastupdated FROM attachments WHERE kind = 'nodepolicy' AND org = @org AND {parents}",
-            parameters, cancellationToken: cancellationToken)))
-            .ToDictionary(a => a.Parent, a => a.Document, StringComparer.Ordinal);
+        await using var command = connection.CreateCommand();
+        command.AddParameter("org", org);
+        command.CommandText = $"SELECT parent, document FROM attachments WHERE kind = 'nodepolicy' AND org = @org AND {SqlList.In("parent", nodes.Select(n => n.Id).ToList(), command, "p")}";
+        var policies = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                policies[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
         return nodes.Select(n => (n, policies.GetValueOrDefault(n.Id, ""))).ToList();
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM nodes", cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM nodes", new { cancellationToken });
     }
 }

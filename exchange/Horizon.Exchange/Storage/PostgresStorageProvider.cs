@@ -19,7 +19,9 @@ public sealed class PostgresStorageProvider : IStorageProvider
     public PostgresStorageProvider(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        // The slim builder maps the basic types the stores use (text, integers) and leaves out the rest
+        // (JSON, ranges, arrays of records, ...), which a NativeAOT executable would otherwise carry.
+        _dataSource = new NpgsqlSlimDataSourceBuilder(connectionString).Build();
         _writer = new GroupCommit(OpenAsync);
     }
 
