@@ -24,7 +24,7 @@ public sealed record SwitchboardOptions : IValidatedSettings
     /// </summary>
     public string AuthorityDirectory { get; set; } = "";
 
-    /// <summary>The exchange, e.g. http://127.0.0.1:3090/v1/.</summary>
+    /// <summary>The exchange, e.g. http://127.0.0.1:3090/v1/, or several on one database separated by commas (tried in turn).</summary>
     public string ExchangeUrl { get; set; } = "http://127.0.0.1:3090/v1/";
 
     /// <summary><c>org/id:token</c> of an identity that may read every org's nodes and agbots (a hub admin).</summary>
@@ -54,7 +54,7 @@ public sealed record SwitchboardOptions : IValidatedSettings
         string.IsNullOrWhiteSpace(ExchangeCredentials) && string.IsNullOrWhiteSpace(ExchangeCredentialsFile)
             ? new SettingProblem("Switchboard:ExchangeCredentials", "is required (from the environment, or Switchboard:ExchangeCredentialsFile naming a 0600 file)")
             : null,
-        SettingRules.AbsoluteUrl("Switchboard:ExchangeUrl", ExchangeUrl),
+        SettingRules.AbsoluteUrls("Switchboard:ExchangeUrl", ExchangeUrl),
         SettingRules.Required("Switchboard:NatsUrl", NatsUrl),
         SettingRules.Required("Switchboard:StateDirectory", StateDirectory),
         SettingRules.Between("Switchboard:CredentialLifetime (seconds)", CredentialLifetime.TotalSeconds, 10, TimeSpan.FromDays(30).TotalSeconds),

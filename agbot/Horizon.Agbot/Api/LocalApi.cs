@@ -65,7 +65,7 @@ public static class LocalApi
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"horizon-agbot\"";
             return TypedResults.Problem("send your exchange credentials (HTTP Basic org/id:token); the node is read as you", statusCode: StatusCodes.Status401Unauthorized);
         }
-        using var exchange = new ExchangeClient(new Uri(options.ExchangeUrl), credentials);
+        using var exchange = new ExchangeClient(ExchangeEndpoints.Parse(options.ExchangeUrl), credentials);
         var assessor = new NodeAssessor(exchange, services, keys);
         try
         {

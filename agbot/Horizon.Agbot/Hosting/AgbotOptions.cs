@@ -24,6 +24,10 @@ public sealed record AgbotOptions : IValidatedSettings
     /// <summary>The agbot's exchange token. Required; never logged.</summary>
     public string Token { get; set; } = "";
 
+    /// <summary>
+    /// The exchange's API root, or several separated by commas (exchanges on one PostgreSQL): each
+    /// request goes to the one that last answered and moves on when it cannot be reached.
+    /// </summary>
     public string ExchangeUrl { get; set; } = "http://127.0.0.1:3090/v1";
 
     public string NatsUrl { get; set; } = "nats://127.0.0.1:4222";
@@ -118,7 +122,7 @@ public sealed record AgbotOptions : IValidatedSettings
         SettingRules.Required("Agbot:Org", Org),
         SettingRules.Required("Agbot:Id", Id),
         SettingRules.Required("Agbot:Token", Token),
-        SettingRules.AbsoluteUrl("Agbot:ExchangeUrl", ExchangeUrl),
+        SettingRules.AbsoluteUrls("Agbot:ExchangeUrl", ExchangeUrl),
         SettingRules.Required("Agbot:NatsUrl", NatsUrl),
         SettingRules.AbsoluteUrl("Agbot:LocalApiUrl", LocalApiUrl),
         SettingRules.Required("Agbot:StateDirectory", StateDirectory),

@@ -27,7 +27,7 @@ public static class AgbotServiceCollectionExtensions
         builder.WebHost.UseUrls(options.LocalApiUrl);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => PartyKeys.LoadOrCreate(options.KeysDirectory ?? Path.Combine(options.StateDirectory, "keys")));
-        services.AddSingleton(_ => new ExchangeClient(new Uri(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
+        services.AddSingleton(_ => new ExchangeClient(ExchangeEndpoints.Parse(options.ExchangeUrl), new ExchangeCredentials(options.Org, options.Id, options.Token)));
         services.AddSingleton(sp => new ExchangeKeyDirectory(sp.GetRequiredService<ExchangeClient>()));
         services.AddSingleton<NodeKeyCache>();
         services.AddSingleton<IAgreementStore>(_ => string.IsNullOrWhiteSpace(options.PostgresConnectionString)

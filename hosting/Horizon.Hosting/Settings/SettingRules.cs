@@ -32,6 +32,31 @@ public static class SettingRules
             : new(setting, $"must be an absolute {string.Join(" or ", allowed)} URL (it is '{value}')");
     }
 
+    /// <summary>
+    /// One or more absolute URLs with one of <paramref name="schemes"/> (http and https when none are
+    /// given), separated by commas or whitespace: several replicas of one service, tried in turn.
+    /// </summary>
+    public static SettingProblem? AbsoluteUrls(string setting, string? value, params string[] schemes)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return new(setting, "is required");
+        }
+        var allowed = schemes.Length > 0 ? schemes : ["http", "https"];
+        foreach (var part in SplitList(value))
+        {
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri) || !allowed.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase))
+            {
+                return new(setting, $"must be one or more absolute {string.Join(" or ", allowed)} URLs separated by commas ('{part}' is not one)");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The entries of a comma- or whitespace-separated list setting.</summary>
+    public static string[] SplitList(string value) =>
+        value.Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The problems among <paramref name="checks"/>; nulls (passed checks) left out.</summary>
     public static IEnumerable<SettingProblem> Collect(params SettingProblem?[] checks) => checks.OfType<SettingProblem>();
 }

@@ -27,7 +27,7 @@ internal static class EnrollmentServices
         services.AddSingleton(_ => new ExchangeConnectionPool(ExchangeTls.CreateHandler(trust, () => certificates.Current), options));
         services.AddHostedService<EnrolledRegistration>();
         services.AddHostedService(sp => new DeviceCertificateRenewer(options, sp.GetRequiredService<NodeIdentity>(), certificates,
-            new HttpClient(ExchangeTls.CreateHandler(trust)) { BaseAddress = ExchangeEndpoints.Normalize(new Uri(options.ExchangeUrl)) },
+            new HttpClient(ExchangeTls.CreateHandler(trust)) { BaseAddress = ExchangeEndpoints.Normalize(new Uri(options.FirstExchangeUrl())) },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeviceCertificateRenewer>>()));
         return services;
     }

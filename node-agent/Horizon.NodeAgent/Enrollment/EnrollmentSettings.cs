@@ -45,7 +45,8 @@ public sealed class EnrollmentSettings
         }
         return SettingRules.Collect(
             SettingRules.Required("NodeAgent:Enrollment:CaFile", CaFile),
-            Uri.TryCreate(exchangeUrl, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps
+            SettingRules.SplitList(exchangeUrl ?? "") is { Length: > 0 } urls
+                && urls.All(each => Uri.TryCreate(each, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps)
                 ? null
                 : new SettingProblem("NodeAgent:ExchangeUrl", $"must be an https URL when NodeAgent:Enrollment:Org is set: an enrolled node authenticates by its device certificate over TLS (it is '{exchangeUrl}')"),
             SettingRules.Positive("NodeAgent:Enrollment:PollInterval", PollInterval));

@@ -43,7 +43,7 @@ internal sealed partial class EnrollmentStep(
             Labels = settings.Labels.Count > 0 ? settings.Labels : null,
         };
         using var identity = new NodeIdentity(options);
-        using var http = new HttpClient(ExchangeTls.CreateHandler(trust)) { BaseAddress = ExchangeEndpoints.Normalize(new Uri(options.ExchangeUrl)) };
+        using var http = new HttpClient(ExchangeTls.CreateHandler(trust)) { BaseAddress = ExchangeEndpoints.Normalize(new Uri(options.FirstExchangeUrl())) };
         var enrollment = new DeviceEnrollment(http, settings.Org, folder.Path, time);
         using var keepAlive = KeepServiceManagerWaiting(stopping.Token);
         var backoff = TimeSpan.FromSeconds(1);

@@ -12,15 +12,19 @@ public sealed class ExchangeConnectionPool : IDisposable
 {
     private readonly bool _ownsHttp;
 
-    /// <summary>A pool of the agent's own; connections are recycled every few minutes so a moved exchange address is picked up.</summary>
+    /// <summary>
+    /// A pool of the agent's own; connections are recycled every few minutes so a moved exchange
+    /// address is picked up. With several exchanges in <see cref="NodeAgentOptions.ExchangeUrl"/>
+    /// each request goes to the one that last answered and moves on when it cannot be reached.
+    /// </summary>
     public ExchangeConnectionPool(NodeAgentOptions options)
-        : this(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }), options, ownsHttp: true)
+        : this(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, options)
     {
     }
 
-    /// <summary>A pool of the agent's own on <paramref name="handler"/> (an enrolled node's: its device certificate over TLS).</summary>
+    /// <summary>A pool of the agent's own on <paramref name="handler"/> (an enrolled node's: its device certificate over TLS), rotating as above.</summary>
     public ExchangeConnectionPool(HttpMessageHandler handler, NodeAgentOptions options)
-        : this(new HttpClient(handler), options, ownsHttp: true)
+        : this(new HttpClient(new ExchangeFailoverHandler(EndpointsOf(options), handler)), options, ownsHttp: true)
     {
     }
 
@@ -35,13 +39,17 @@ public sealed class ExchangeConnectionPool : IDisposable
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         Http = http;
-        ExchangeUrl = new Uri(options.ExchangeUrl);
+        ExchangeUrl = EndpointsOf(options)[0];
         _ownsHttp = ownsHttp;
     }
+
+    private static IReadOnlyList<Uri> EndpointsOf(NodeAgentOptions options) =>
+        (options ?? throw new ArgumentNullException(nameof(options))).ExchangeEndpointList();
 
     /// <summary>The pooled client; requests made with it must carry their own credentials and absolute addresses.</summary>
     public HttpClient Http { get; }
 
+    /// <summary>The first exchange; requests addressed below it go to whichever exchange answers (see the constructors).</summary>
     public Uri ExchangeUrl { get; }
 
     /// <summary>A typed client acting as <paramref name="credentials"/> on the pool's connections; disposing it leaves the pool open.</summary>

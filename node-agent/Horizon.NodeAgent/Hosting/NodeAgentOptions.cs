@@ -1,3 +1,4 @@
+using Horizon.Exchange.Client;
 using Horizon.Hosting.Settings;
 using Horizon.NodeAgent.Enrollment;
 using Horizon.Switchboard.Mailboxes;
@@ -21,8 +22,19 @@ public sealed class NodeAgentOptions : IValidatedSettings
     /// <summary>The node's organization. Required, except for an enrolling agent (it is <see cref="EnrollmentSettings.Org"/>).</summary>
     public string Organization { get; set; } = "";
 
-    /// <summary>The exchange, passed to workloads as <c>HZN_EXCHANGE_URL</c>.</summary>
+    /// <summary>
+    /// The exchange, or several on one database separated by commas: the agent's requests go to the
+    /// one that last answered and move on when it cannot be reached. Workloads get the first as
+    /// <c>HZN_EXCHANGE_URL</c>.
+    /// </summary>
     public string ExchangeUrl { get; set; } = "http://127.0.0.1:3090/v1";
+
+    /// <summary>The exchanges <see cref="ExchangeUrl"/> lists, in its order.</summary>
+    /// <exception cref="FormatException">An entry is not an absolute http(s) URL (settings validation says so first).</exception>
+    public IReadOnlyList<Uri> ExchangeEndpointList() => ExchangeEndpoints.Parse(ExchangeUrl);
+
+    /// <summary>The first exchange <see cref="ExchangeUrl"/> lists, as written: what workloads and enrollment use.</summary>
+    public string FirstExchangeUrl() => SettingRules.SplitList(ExchangeUrl) is [var first, ..] ? first : ExchangeUrl;
 
     /// <summary>Where the SQLite state and keys live.</summary>
     public string StateDirectory { get; set; } = "/var/lib/horizon";
@@ -99,7 +111,7 @@ public sealed class NodeAgentOptions : IValidatedSettings
             ? null
             : new SettingProblem("NodeAgent:ApiUrl", $"'{ApiUrl}' must be an http URL on a loopback address"),
         SettingRules.Required("NodeAgent:StateDirectory", StateDirectory),
-        SettingRules.AbsoluteUrl("NodeAgent:ExchangeUrl", ExchangeUrl),
+        SettingRules.AbsoluteUrls("NodeAgent:ExchangeUrl", ExchangeUrl),
         SettingRules.Positive("NodeAgent:HeartbeatInterval", HeartbeatInterval),
         SettingRules.Positive("NodeAgent:InboxIdleCheck", InboxIdleCheck),
         JetStreamDomain.Length > 0 && !JetStreamDomainName.IsValid(JetStreamDomain)

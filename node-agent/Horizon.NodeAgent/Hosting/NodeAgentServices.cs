@@ -29,7 +29,7 @@ public static class NodeAgentServices
         SettingsRegistration.Check("node agent", options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(new NodeRuntimeInfo { NodeId = options.NodeId, Organization = options.Organization, ExchangeUrl = options.ExchangeUrl });
+        services.AddSingleton(new NodeRuntimeInfo { NodeId = options.NodeId, Organization = options.Organization, ExchangeUrl = options.FirstExchangeUrl() });
         services.AddSingleton(new RegistryLogins([.. options.Registries.Select(r => new RegistryCredentials(r.UserName, r.Password, r.Server))]));
         services.AddSingleton(new AgentDatabase(Path.Combine(options.StateDirectory, "agent.db")));
         services.AddSingleton(sp => ParkingPoints.FromEnvironment(options, sp.GetRequiredService<ILogger<ParkingPoints>>()));

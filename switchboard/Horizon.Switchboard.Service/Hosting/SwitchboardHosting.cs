@@ -22,7 +22,7 @@ public static class SwitchboardHosting
         services.AddSingleton<SwitchboardConnections>();
         services.AddSingleton<IChangeListener>(sp => new NatsChangeListener(sp.GetRequiredService<SwitchboardConnections>().Account,
             sp.GetRequiredService<ILogger<NatsChangeListener>>()));
-        services.AddSingleton(new ExchangeClient(new Uri(options.ExchangeUrl), ExchangeCredentials.Parse(options.ResolveExchangeCredentials())));
+        services.AddSingleton(new ExchangeClient(ExchangeEndpoints.Parse(options.ExchangeUrl), ExchangeCredentials.Parse(options.ResolveExchangeCredentials())));
         services.AddSingleton(new IssuedCredentialStore(Path.Combine(options.StateDirectory, "credentials.db")));
         services.AddSingleton(sp => new ChallengeBook(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ServedOrgs>();

@@ -38,14 +38,23 @@ internal sealed class Invocation(HznEnvironment environment, GlobalOptions optio
 
     public T GetValue<T>(Argument<T> argument) => Parse.GetValue(argument)!;
 
-    public Uri ExchangeUrl
+    /// <summary>
+    /// HZN_EXCHANGE_URL: one exchange, or several on one database separated by commas, which the
+    /// client tries in turn when one cannot be reached.
+    /// </summary>
+    public IReadOnlyList<Uri> ExchangeUrls
     {
         get
         {
             var text = Environment.Get("HZN_EXCHANGE_URL") ?? DefaultExchangeUrl;
-            return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
-                ? url
-                : throw new CliException(ExitCodes.Usage, $"HZN_EXCHANGE_URL \"{text}\" is not an http(s) URL; set it like {DefaultExchangeUrl}");
+            try
+            {
+                return ExchangeEndpoints.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(ExitCodes.Usage, $"HZN_EXCHANGE_URL \"{text}\": {e.Message}; set it like {DefaultExchangeUrl} (or several, separated by commas)");
+            }
         }
     }
 
@@ -86,9 +95,10 @@ internal sealed class Invocation(HznEnvironment environment, GlobalOptions optio
     /// <summary>A typed exchange client for the configured URL and credentials (or <paramref name="credentials"/>, <c>[org/]user:password</c>).</summary>
     public ExchangeClient Exchange(string? credentials = null)
     {
-        var client = new ExchangeClient(ExchangeUrl, Credentials(credentials));
+        var urls = ExchangeUrls;
+        var client = new ExchangeClient(urls, Credentials(credentials));
         _owned.Add(client);
-        TalkingTo($"the exchange at {ExchangeUrl}", "Is it running? Set HZN_EXCHANGE_URL to its address (e.g. " + DefaultExchangeUrl + ").");
+        TalkingTo(urls.Count == 1 ? $"the exchange at {urls[0]}" : $"the exchanges at {string.Join(", ", urls)}", "Is it running? Set HZN_EXCHANGE_URL to its address (e.g. " + DefaultExchangeUrl + ").");
         return client;
     }
 
