@@ -9,6 +9,7 @@ using Horizon.Switchboard.Telemetry;
 using Horizon.Testing;
 using Horizon.Testing.Nats;
 using Horizon.Testing.Processes;
+using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 
@@ -43,6 +44,9 @@ internal static class ReconnectStorm
         await using var server = await NatsServer.StartAsync(NatsServerOptions.Operator with { ConfigSnippet = "max_connections: 100000\nmax_pending: 256MB" });
         using var state = new TempDirectory("hzn-bench-storm");
         using var checks = new CatchUpCount();
+        var warnings = new WarningCount();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(warnings));
+        long lastReopenedTicks = 0;
         var directory = new BenchKeyDirectory();
         await using (var admin = server.ServiceConnection("storm-admin"))
         {
@@ -61,7 +65,7 @@ internal static class ReconnectStorm
         var stores = new List<(SqliteReplayWindow Replay, PoisonMessageLog Poison)>();
         var mailboxes = new List<Horizon.Switchboard.Mailboxes.Mailbox>();
         var handledInRound = new int[3];
-        var lastHandledTicks = new long[3];
+        var handledAt = new List<long>[] { [], [], [] };
         using var stop = new CancellationTokenSource();
         var receivers = new List<Task>();
         var setup = Stopwatch.StartNew();
@@ -71,13 +75,18 @@ internal static class ReconnectStorm
             {
                 var connection = server.ServiceConnection(string.Create(c, $"storm-{i / PartiesPerConnection}"));
                 await connection.ConnectAsync();
+                connection.ConnectionOpened += (_, _) =>
+                {
+                    Interlocked.Exchange(ref lastReopenedTicks, Stopwatch.GetTimestamp());
+                    return ValueTask.CompletedTask;
+                };
                 connections.Add(connection);
                 var folder = Directory.CreateDirectory(state.Combine(string.Create(c, $"shard{i / PartiesPerConnection}"))).FullName;
                 stores.Add((new SqliteReplayWindow(Path.Combine(folder, "replay.db"), TimeProvider.System, EnvelopeOptions.Default.ClockSkew),
                     new PoisonMessageLog(Path.Combine(folder, "poison.db"), TimeProvider.System)));
             }
             var (replay, poison) = stores[^1];
-            var mailbox = Horizon.Switchboard.Mailboxes.Mailbox.Create(addresses[i], connections[^1], sharedKeys, directory, new MailboxStores(replay, poison));
+            var mailbox = Horizon.Switchboard.Mailboxes.Mailbox.Create(addresses[i], connections[^1], sharedKeys, directory, new MailboxStores(replay, poison), loggerFactory: loggers);
             mailboxes.Add(mailbox);
             receivers.Add(Task.Run(async () =>
             {
@@ -85,7 +94,10 @@ internal static class ReconnectStorm
                 {
                     var round = envelope.Payload.Span[0];
                     Interlocked.Increment(ref handledInRound[round]);
-                    Interlocked.Exchange(ref lastHandledTicks[round], Stopwatch.GetTimestamp());
+                    lock (handledAt)
+                    {
+                        handledAt[round].Add(Stopwatch.GetTimestamp());
+                    }
                     return Task.CompletedTask;
                 }, stop.Token))
                 {
@@ -103,7 +115,10 @@ internal static class ReconnectStorm
 
         // Round 1: nothing missed.
         var before = checks.Snapshot();
+        var warningsBefore = warnings.Count;
         var (restartedAfter, serverPid, clock, ownCpu) = await KillAndRestartAsync(server, downFor);
+        var startTicks = Stopwatch.GetTimestamp() - clock.Elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+        double SinceStart(long ticks) => (ticks - startTicks) / (double)Stopwatch.Frequency;
         await WaitForAsync(() => checks.Total - before.Total >= parties, TimeSpan.FromMinutes(5), "every party's check after the restart");
         var allChecked = clock.Elapsed;
         var round1ServerCpu = ProcessCpu.SecondsOf(serverPid) ?? double.NaN;
@@ -112,13 +127,16 @@ internal static class ReconnectStorm
         Console.WriteLine(string.Create(c,
             $"  round 1, nothing missed: nats-server serving {restartedAfter.TotalSeconds:0.00} s after the start command; every party checked its inbox {allChecked.TotalSeconds:0.0} s after it " +
             $"({after.Total - before.Total} checks, {after.Read - before.Read} of them read stored messages); " +
-            $"CPU: nats-server {round1ServerCpu:0.00} s since its start ({round1ServerCpu * 1000 / parties:0.000} ms per party), parties' process {round1OwnCpu:0.00} s ({round1OwnCpu * 1000 / parties:0.000} ms per party)"));
+            $"CPU: nats-server {round1ServerCpu:0.00} s since its start ({round1ServerCpu * 1000 / parties:0.000} ms per party), parties' process {round1OwnCpu:0.00} s ({round1OwnCpu * 1000 / parties:0.000} ms per party); " +
+            $"last shared connection back at {SinceStart(Interlocked.Read(ref lastReopenedTicks)):0.0} s; {warnings.Count - warningsBefore} mailbox warnings {warnings.Sample}"));
 
         // Round 2: a message per inbox stored right after the restart, while the parties are still away.
         var sealedForRound2 = addresses.Select(a => (Address: a, Envelope: sender.Seal(a, sharedKeys.Encryption.PublicKey, [2, 0, 0, 0]))).ToArray();
         await Task.Delay(TimeSpan.FromSeconds(15));
         before = checks.Snapshot();
+        warningsBefore = warnings.Count;
         (restartedAfter, serverPid, clock, ownCpu) = await KillAndRestartAsync(server, downFor);
+        startTicks = Stopwatch.GetTimestamp() - clock.Elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
         TimeSpan stored;
         await using (var publisher = server.ServiceConnection("storm-publisher"))
         {
@@ -127,7 +145,11 @@ internal static class ReconnectStorm
             await SendToAllAsync(sealedForRound2, async s =>
             {
                 var ack = await js.PublishAsync(MailboxSubjects.Inbox(s.Address), s.Envelope.Bytes, opts: new NatsJSPubOpts { MsgId = s.Envelope.Id });
-                ack.EnsureSuccess();
+                // A duplicate is a retry of one whose acknowledgement timed out: stored once, as meant.
+                if (ack.Error is { } error)
+                {
+                    throw new InvalidOperationException($"JetStream refused a message: {error.Description}");
+                }
             });
             stored = clock.Elapsed;
         }
@@ -139,7 +161,14 @@ internal static class ReconnectStorm
         Console.WriteLine(string.Create(c,
             $"  round 2, one message missed per party: nats-server serving {restartedAfter.TotalSeconds:0.00} s after the start command; {parties} messages stored by {stored.TotalSeconds:0.0} s; every party handled its message {allHandled.TotalSeconds:0.0} s after the start " +
             $"({after.Total - before.Total} checks, {after.Read - before.Read} read stored messages through a consumer); " +
-            $"CPU: nats-server {round2ServerCpu:0.00} s since its start ({round2ServerCpu * 1000 / parties:0.000} ms per party), parties' and publisher's process {round2OwnCpu:0.00} s ({round2OwnCpu * 1000 / parties:0.000} ms per party)"));
+            $"CPU: nats-server {round2ServerCpu:0.00} s since its start ({round2ServerCpu * 1000 / parties:0.000} ms per party), parties' and publisher's process {round2OwnCpu:0.00} s ({round2OwnCpu * 1000 / parties:0.000} ms per party); " +
+            $"last shared connection back at {SinceStart(Interlocked.Read(ref lastReopenedTicks)):0.0} s; {warnings.Count - warningsBefore} mailbox warnings {warnings.Sample}"));
+        List<double> times;
+        lock (handledAt)
+        {
+            times = [.. handledAt[2].Select(SinceStart).Order()];
+        }
+        Console.WriteLine(string.Create(c, $"  round 2, start → message handled: p50 {times[times.Count / 2]:0.0} s, p90 {times[(int)(times.Count * 0.9)]:0.0} s, max {times[^1]:0.0} s"));
         Console.WriteLine(string.Create(c, $"  nats-server RSS {ProcessMemory.RssMegabytes(serverPid):0} MB; this process peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB"));
 
         await stop.CancelAsync();
@@ -205,6 +234,37 @@ internal static class ReconnectStorm
                 throw new TimeoutException($"waited {within.TotalSeconds:0} s for {what}");
             }
             await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Counts the mailboxes' warnings (failed steps they retry), keeping the first one's text.</summary>
+    private sealed class WarningCount : ILoggerProvider
+    {
+        private long _count;
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public string Sample { get; private set; } = "";
+
+        public ILogger CreateLogger(string categoryName) => new Counter(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Counter(WarningCount owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (Interlocked.Increment(ref owner._count) % 1000 == 1)
+                {
+                    owner.Sample = $"(e.g. {eventId.Id}: {formatter(state, exception)})";
+                }
+            }
         }
     }
 
