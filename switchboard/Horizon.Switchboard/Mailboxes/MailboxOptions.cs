@@ -39,7 +39,11 @@ public sealed record MailboxOptions
     /// </summary>
     public TimeSpan IdleCheckInterval { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Pause before trying again after the connection or a catch-up step failed. Default 500 ms.</summary>
+    /// <summary>
+    /// First pause before trying again after subscribing or a catch-up step failed; it doubles with
+    /// each failure in a row, up to <see cref="MaxErrorPause"/>, and each pause is drawn at random
+    /// between half and all of it. Default 500 ms.
+    /// </summary>
     public TimeSpan ErrorPause { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
@@ -51,6 +55,13 @@ public sealed record MailboxOptions
     /// for a stream it lacks: they go unanswered (measured: a 5 s timeout, no error).
     /// </summary>
     public string? JetStreamDomain { get; init; }
+
+    /// <summary>
+    /// Longest pause between failed attempts. Default 5 s: long enough that a fleet whose JetStream
+    /// cannot answer (a server still recovering, a stream without a leader, a leaf site whose uplink
+    /// is down) does not keep it busy, short enough that a party is back soon after it can answer.
+    /// </summary>
+    public TimeSpan MaxErrorPause { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Live messages buffered while the handler is busy. Default 4,096; past it, messages are dropped and the catch-up brings them.</summary>
     public int LiveBuffer { get; init; } = 4096;

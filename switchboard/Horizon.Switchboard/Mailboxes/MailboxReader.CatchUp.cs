@@ -1,4 +1,5 @@
 using Horizon.Switchboard.Messaging;
+using Horizon.Switchboard.Telemetry;
 using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -7,14 +8,9 @@ namespace Horizon.Switchboard.Mailboxes;
 
 internal sealed partial class MailboxReader
 {
-    // The pause doubles up to MaxCatchUpPause: behind a leaf node whose uplink is down, every
-    // attempt fails at once (no responders) for as long as the cut lasts.
-    private static readonly TimeSpan MaxCatchUpPause = TimeSpan.FromSeconds(5);
-
     private async Task CatchUpWithRetriesAsync(CancellationToken cancellationToken)
     {
-        var pause = _options.ErrorPause;
-        while (true)
+        for (var failures = 1; ; failures++)
         {
             try
             {
@@ -24,8 +20,9 @@ internal sealed partial class MailboxReader
             catch (Exception e) when (MessagingException.IsNatsFailure(e) && !cancellationToken.IsCancellationRequested)
             {
                 LogPaused(_logger, _self, "catching up", e.Message);
-                await Task.Delay(pause, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, Math.Max(MaxCatchUpPause.Ticks, _options.ErrorPause.Ticks)));
+                // Doubling up to MaxErrorPause: behind a leaf node whose uplink is down, every attempt
+                // fails at once (no responders) for as long as the cut lasts.
+                await PauseAsync(failures, cancellationToken);
             }
         }
     }
@@ -46,6 +43,7 @@ internal sealed partial class MailboxReader
         var last = await LastStoredAsync(cancellationToken);
         if (last is not { } newest || _dispatched.IsAt(newest.Sequence, newest.Data))
         {
+            MailboxMetrics.RecordCatchUp(_self, read: false);
             return;
         }
         var fromStart = _dispatched.IsStart || newest.Sequence < _dispatched.Sequence;
@@ -59,6 +57,7 @@ internal sealed partial class MailboxReader
             _dispatched = MailboxCursor.Start;
             await ReadStoredAsync(1, verifyCursor: false, cancellationToken);
         }
+        MailboxMetrics.RecordCatchUp(_self, read: true);
     }
 
     /// <summary>The sequence and bytes of the newest message in the inbox, or null when it holds none.</summary>

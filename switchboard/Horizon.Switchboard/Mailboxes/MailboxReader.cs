@@ -106,7 +106,7 @@ internal sealed partial class MailboxReader : IDisposable
 
     private async Task<INatsSub<byte[]>> SubscribeAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        for (var failures = 1; ; failures++)
         {
             try
             {
@@ -118,7 +118,7 @@ internal sealed partial class MailboxReader : IDisposable
             catch (Exception e) when (MessagingException.IsNatsFailure(e) && !cancellationToken.IsCancellationRequested)
             {
                 LogPaused(_logger, _self, "subscribing", e.Message);
-                await PauseAsync(cancellationToken);
+                await PauseAsync(failures, cancellationToken);
             }
         }
     }
@@ -231,8 +231,14 @@ internal sealed partial class MailboxReader : IDisposable
     private static TimeSpan Jittered(TimeSpan interval) =>
         interval + TimeSpan.FromTicks((long)((Random.Shared.NextDouble() - 0.5) * 0.5 * interval.Ticks));
 
-    private async Task PauseAsync(CancellationToken cancellationToken) =>
-        await Task.Delay(_options.ErrorPause, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    // Doubling, capped, and drawn between half and all of it: after a server restart the whole
+    // fleet fails together, and fixed pauses would bring every party back in step.
+    private async Task PauseAsync(int failures, CancellationToken cancellationToken)
+    {
+        var ceiling = Math.Min(_options.MaxErrorPause.Ticks, _options.ErrorPause.Ticks << Math.Min(failures - 1, 20));
+        var pause = TimeSpan.FromTicks((long)(ceiling * (0.5 + (Random.Shared.NextDouble() * 0.5))));
+        await Task.Delay(pause, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
     [LoggerMessage(EventId = 6202, Level = LogLevel.Warning, Message = "Mailbox of {Party}: {Doing} failed ({Error}); trying again shortly")]
     private static partial void LogPaused(ILogger logger, PartyAddress party, string doing, string error);

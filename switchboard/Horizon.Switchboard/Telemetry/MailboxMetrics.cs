@@ -24,11 +24,18 @@ public static class MailboxMetrics
         "Messages whose handler failed and that are handed to it again after a backoff");
     private static readonly Counter<long> Refused = Meter.CreateCounter<long>("horizon.mailbox.refused", "{message}",
         "Envelopes refused before any handler saw them, by reason (forged, tampered, expired, replayed…)");
+    private static readonly Counter<long> CatchUps = Meter.CreateCounter<long>("horizon.mailbox.catchups", "{check}",
+        "Inbox checks against the stream (after a reconnect, a gap in the live sequence, or when idle), by whether stored messages "
+        + "had to be read (read=true) or the check of the inbox's last message showed nothing missing (read=false)");
     private static readonly Counter<long> Poisoned = Meter.CreateCounter<long>("horizon.mailbox.poisoned", "{message}",
         "Messages whose handler failed on every allowed attempt; recorded in the poison log and skipped");
 
     public static void RecordSent(PartyAddress recipient, bool duplicate) =>
         Sent.Add(1, new("party", Kind(recipient)), new("duplicate", duplicate ? "true" : "false"));
+
+    /// <summary>Counts one finished catch-up of <paramref name="self"/>'s inbox; <paramref name="read"/>: it read stored messages.</summary>
+    public static void RecordCatchUp(PartyAddress self, bool read) =>
+        CatchUps.Add(1, new("party", Kind(self)), new("read", read ? "true" : "false"));
 
     public static void RecordRefused(EnvelopeRejection reason) => Refused.Add(1, new KeyValuePair<string, object?>("reason", ReasonName(reason)));
 

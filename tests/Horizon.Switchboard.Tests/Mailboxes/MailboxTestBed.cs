@@ -3,6 +3,7 @@ using Horizon.Switchboard.Keys;
 using Horizon.Switchboard.Mailboxes;
 using Horizon.Testing;
 using Horizon.Testing.Nats;
+using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 
@@ -46,6 +47,7 @@ internal sealed class MailboxTestBed : IAsyncDisposable
         MaxDeliveries = 3,
         ReconnectJitter = TimeSpan.FromMilliseconds(200),
         ErrorPause = TimeSpan.FromMilliseconds(200),
+        MaxErrorPause = TimeSpan.FromSeconds(2),
     };
 
     /// <summary>Starts the server (operator mode, or <paramref name="server"/>) and creates the mailbox stream (default options, or <paramref name="stream"/>).</summary>
@@ -94,27 +96,34 @@ internal sealed class MailboxTestBed : IAsyncDisposable
     }
 
     /// <summary>Opens (again) the mailbox of a party, as a restarted process would, over the same state folder and keys.</summary>
-    public async Task<(Mailbox Mailbox, PoisonMessageLog Poison)> OpenMailboxAsync(PartyAddress party, MailboxOptions? options = null, IEnumerable<string>? peerOrgs = null)
+    public async Task<(Mailbox Mailbox, PoisonMessageLog Poison)> OpenMailboxAsync(PartyAddress party, MailboxOptions? options = null, IEnumerable<string>? peerOrgs = null,
+        ILoggerFactory? loggerFactory = null, TimeSpan? requestTimeout = null)
     {
-        var connection = await ConnectAsync(party, peerOrgs);
-        var mailbox = OpenMailbox(party, connection, options);
+        var connection = await ConnectAsync(party, peerOrgs, requestTimeout);
+        var mailbox = OpenMailbox(party, connection, options, loggerFactory);
         return (mailbox, mailbox.PoisonLog);
     }
 
     /// <summary>Opens the mailbox of a party over the same state folder on a connection the caller gives (and may close, as a killed process would).</summary>
-    public Mailbox OpenMailbox(PartyAddress party, NatsConnection connection, MailboxOptions? options = null)
+    public Mailbox OpenMailbox(PartyAddress party, NatsConnection connection, MailboxOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
-        var mailbox = Mailbox.Create(party, connection, KeysOf(party), Keys, StateOf(party, "state"), options ?? FastRetries);
+        var mailbox = Mailbox.Create(party, connection, KeysOf(party), Keys, StateOf(party, "state"), options ?? FastRetries, loggerFactory: loggerFactory);
         _syncDisposables.Add(mailbox);
         return mailbox;
     }
 
     /// <summary>A connected connection as <paramref name="party"/> (its JWT allows writing to its own org and <paramref name="peerOrgs"/>).</summary>
-    public async Task<NatsConnection> ConnectAsync(PartyAddress party, IEnumerable<string>? peerOrgs = null)
+    public async Task<NatsConnection> ConnectAsync(PartyAddress party, IEnumerable<string>? peerOrgs = null, TimeSpan? requestTimeout = null)
     {
         var keys = KeysOf(party);
         var peers = peerOrgs?.ToList() ?? [];
         var connection = Server.PartyConnection(party, keys, () => Server.PartyJwt(party, keys.IdentityPublicKey, peers));
+        if (requestTimeout is { } timeout)
+        {
+            var options = connection.Opts with { RequestTimeout = timeout };
+            await connection.DisposeAsync();
+            connection = new NatsConnection(options);
+        }
         await connection.ConnectAsync();
         _disposables.Add(connection);
         return connection;

@@ -4,6 +4,8 @@
 // the same server, and the envelope's stages alone: NSec (Ed25519, X25519) beside the first
 // version's P-256 construction, in the same run.
 // Usage: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- [messages] [idle parties, comma-separated]
+//        dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- storm [parties, comma-separated] [seconds down]
+// (the reconnect storm after a nats-server restart, ReconnectStorm.cs)
 // First, the deleted hand-written client's bench shape on NATS.Net (publish, receive, request round trip).
 // With idle parties (e.g. 10000,100000), the round and nats-server's CPU per message are measured
 // again after the mailbox held that many parties.
@@ -15,6 +17,20 @@ using Horizon.Switchboard.Mailboxes;
 using Horizon.Testing;
 using Horizon.Testing.Nats;
 using NATS.Client.JetStream;
+
+// Reconnect storm: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- storm 10000,50000 [seconds down]
+if (args is ["storm", var counts, ..])
+{
+    Console.WriteLine($"command: dotnet run -c Release --project tools/bench/Horizon.Bench.Mailbox -- {string.Join(' ', args)}");
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    var downFor = TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+    foreach (var count in counts.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+    {
+        await ReconnectStorm.RunAsync(count, downFor);
+        Console.WriteLine($"  load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+    return;
+}
 
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var idleSteps = args.Length > 1 ? args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() : [];

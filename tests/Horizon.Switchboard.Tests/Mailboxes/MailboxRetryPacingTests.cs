@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Horizon.Switchboard.Addressing;
+using Horizon.Switchboard.Mailboxes;
+using Microsoft.Extensions.Logging;
+using static Horizon.Switchboard.Tests.Mailboxes.MailboxReceiving;
+
+namespace Horizon.Switchboard.Tests.Mailboxes;
+
+/// <summary>
+/// How often a mailbox asks JetStream again while JetStream cannot answer it, against the real
+/// nats-server: after a restart the whole fleet is in this state at once (a server recovering its
+/// streams, a cluster without a stream leader), and each party's retries add up on one server.
+/// </summary>
+public sealed class MailboxRetryPacingTests : IAsyncLifetime
+{
+    private static readonly PartyAddress Agbot = PartyAddress.Agbot("myorg", "agbot1");
+    private static readonly PartyAddress Node = PartyAddress.Node("myorg", "node1");
+    private MailboxTestBed _bed = null!;
+
+    public async Task InitializeAsync() => _bed = await MailboxTestBed.StartAsync();
+
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
+
+    [Fact]
+    public async Task CatchUpThatJetStreamCannotAnswer_IsRetriedWithGrowingPauses_AndStillCompletesWhenItCan()
+    {
+        var (agbot, _) = await _bed.AddPartyAsync(Agbot);
+        _bed.RegisterParty(Node);
+        // No stream: the catch-up's direct get gets no answer, as while a stream has no leader or the
+        // server is swamped. A short request timeout makes each attempt fail fast, so the count
+        // below is set by the pauses between attempts alone.
+        await _bed.JetStream.DeleteStreamAsync(MailboxSubjects.Stream);
+        var failures = new FailureCount();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(failures));
+        var (node, _) = await _bed.OpenMailboxAsync(Node, MailboxTestBed.FastRetries, loggerFactory: loggers, requestTimeout: TimeSpan.FromMilliseconds(250));
+        var handled = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var receiving = Task.Run(async () =>
+        {
+            await foreach (var delivery in node.ReceiveAsync((envelope, _) => { handled.Enqueue(envelope.Id); return Task.CompletedTask; }, stop.Token))
+            {
+            }
+        });
+
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var failedAttempts = failures.CatchUpFailures;
+
+        await _bed.EnsureStreamAsync();
+        await agbot.SendAsync(Node, "after"u8.ToArray());
+        await WaitForAsync(() => !handled.IsEmpty, TimeSpan.FromSeconds(20));
+        await stop.CancelAsync();
+        await receiving.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // 250 ms per attempt: a fixed 200 ms pause between them makes about 18 attempts in 8 s;
+        // pauses doubling from 200 ms to at most 2 s (half to all of each, at random) make 6 to 9.
+        Assert.InRange(failedAttempts, 3, 12);
+    }
+
+    /// <summary>Counts the mailbox's "catching up failed; trying again" warnings (event 6202).</summary>
+    private sealed class FailureCount : ILoggerProvider
+    {
+        private int _catchUpFailures;
+
+        public int CatchUpFailures => Volatile.Read(ref _catchUpFailures);
+
+        public ILogger CreateLogger(string categoryName) => new Counter(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Counter(FailureCount owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (eventId.Id == 6202 && formatter(state, exception).Contains("catching up", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref owner._catchUpFailures);
+                }
+            }
+        }
+    }
+}
