@@ -21,6 +21,13 @@ public sealed partial class ExchangeClient
     public Task<EnrollmentRequest> DenyEnrollmentAsync(string org, string id, EnrollmentDenial denial, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, Path("orgs", org, "enrollments", id, "deny"), Body(denial, Json.EnrollmentDenial), Json.EnrollmentRequest, cancellationToken);
 
+    /// <summary>The device CA's certificate (PEM): what device certificates chain to. Anyone may read it.</summary>
+    public async Task<string> GetDeviceCaAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, "enrollment/ca", null, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
     /// <summary>Every enrollment decision of the org: who decided what, when (org admins only).</summary>
     public Task<IReadOnlyList<EnrollmentAuditEntry>> GetEnrollmentAuditAsync(string org, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, Path("orgs", org, "enrollmentaudit"), null, Json.IReadOnlyListEnrollmentAuditEntry, cancellationToken);

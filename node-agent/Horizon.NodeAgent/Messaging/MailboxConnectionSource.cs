@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Horizon.NodeAgent.Hosting;
 using Horizon.Switchboard.Addressing;
 using Horizon.Switchboard.Keys;
@@ -16,11 +17,23 @@ namespace Horizon.NodeAgent.Messaging;
 public sealed class MailboxConnectionSource
 {
     private readonly NatsConnection? _shared;
+    private readonly Func<X509Certificate2?>? _deviceCertificate;
 
-    private MailboxConnectionSource(NatsConnection? shared) => _shared = shared;
+    private MailboxConnectionSource(NatsConnection? shared, Func<X509Certificate2?>? deviceCertificate = null)
+    {
+        _shared = shared;
+        _deviceCertificate = deviceCertificate;
+    }
 
     /// <summary>A connection of the session's own, closed when the session ends.</summary>
     public static MailboxConnectionSource Dedicated { get; } = new(null);
+
+    /// <summary>
+    /// As <see cref="Dedicated"/>, for an enrolled node: its credential requests also carry its current device certificate
+    /// (and its key's proof), so the switchboard checks the same credential the exchange's agent routes do.
+    /// </summary>
+    public static MailboxConnectionSource DedicatedWithCertificate(Func<X509Certificate2?> deviceCertificate) =>
+        new(null, deviceCertificate ?? throw new ArgumentNullException(nameof(deviceCertificate)));
 
     /// <summary>An open connection shared with others; sessions never close it and log in with nothing of their own.</summary>
     public static MailboxConnectionSource Shared(NatsConnection connection) =>
@@ -35,7 +48,7 @@ public sealed class MailboxConnectionSource
         {
             return new Lease(_shared, null);
         }
-        var switchboard = string.IsNullOrEmpty(options.SwitchboardUrl) ? null : new SwitchboardClient(options.SwitchboardUrl);
+        var switchboard = string.IsNullOrEmpty(options.SwitchboardUrl) ? null : new SwitchboardClient(options.SwitchboardUrl, _deviceCertificate);
         var party = await PartyConnection.ConnectAsync(self, keys, options.NatsUrl, switchboard, loggerFactory, cancellationToken: cancellationToken);
         return new Lease(party.Connection, party);
     }

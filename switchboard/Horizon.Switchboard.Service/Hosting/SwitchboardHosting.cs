@@ -27,6 +27,7 @@ public static class SwitchboardHosting
         services.AddSingleton(sp => new ChallengeBook(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ServedOrgs>();
         services.AddSingleton<Revoker>();
+        services.AddSingleton<DeviceCertificateCheck>();
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<AccessWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessWorker>());

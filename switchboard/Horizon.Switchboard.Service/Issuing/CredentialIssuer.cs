@@ -16,7 +16,8 @@ public sealed class IdentityNotProvenException(string message) : Exception(messa
 /// Issues a party its NATS user JWT once it has proven, by signing a fresh challenge, that it holds
 /// the identity key registered on its exchange record <b>of the kind it claims</b>: a node record
 /// named like an agbot is never read for an agbot's credentials, so it can never yield agbot
-/// rights, and the reverse. A node whose device certificates an org admin revoked gets none. The JWT is for the party's own key (the server then checks the party
+/// rights, and the reverse. An enrolled node may prove itself by its device certificate too, beside the key proof or
+/// in its place (<see cref="DeviceCertificateCheck"/>). A node whose device certificates an org admin revoked gets none. The JWT is for the party's own key (the server then checks the party
 /// signs its connect nonce with it) and is signed by the scoped key of its kind, whose template
 /// sets every permission.
 /// </summary>
@@ -26,6 +27,7 @@ public sealed class CredentialIssuer(
     ChallengeBook challenges,
     ServedOrgs served,
     IssuedCredentialStore store,
+    DeviceCertificateCheck certificates,
     SwitchboardOptions options,
     TimeProvider time)
 {
@@ -58,18 +60,28 @@ public sealed class CredentialIssuer(
         }
         var presented = RegisteredKeys.TryParseIdentity(request.PublicKey)
             ?? throw new ArgumentException("publicKey must be an Ed25519 NATS user key (U…)");
-        byte[] signature;
-        try
+        var withCertificate = !string.IsNullOrEmpty(request.Certificate);
+        // An enrolled node's device certificate proves it beside the key proof or in its place; nats-server still makes
+        // it sign its connect nonce with the identity key, so a JWT is of no use without that key either way.
+        if (!withCertificate || !string.IsNullOrEmpty(request.Signature))
         {
-            signature = NatsJwt.FromBase64Url(request.Signature);
+            byte[] signature;
+            try
+            {
+                signature = NatsJwt.FromBase64Url(request.Signature);
+            }
+            catch (FormatException)
+            {
+                throw new ArgumentException("signature must be base64url");
+            }
+            if (!SignatureAlgorithm.Ed25519.Verify(presented, CredentialProof.SignedText(request.Kind, request.Org, request.Id, request.PublicKey, request.Challenge), signature))
+            {
+                throw new IdentityNotProvenException($"the signature does not verify against the presented key of {party}");
+            }
         }
-        catch (FormatException)
+        if (withCertificate)
         {
-            throw new ArgumentException("signature must be base64url");
-        }
-        if (!SignatureAlgorithm.Ed25519.Verify(presented, CredentialProof.SignedText(request.Kind, request.Org, request.Id, request.PublicKey, request.Challenge), signature))
-        {
-            throw new IdentityNotProvenException($"the signature does not verify against the presented key of {party}");
+            await certificates.VerifyAsync(party, request, cancellationToken);
         }
         var registered = await RegisteredIdentityKeyAsync(party, cancellationToken);
         if (registered is null || !registered.Equals(presented))

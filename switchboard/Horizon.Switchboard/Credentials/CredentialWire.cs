@@ -38,8 +38,17 @@ public sealed record CredentialRequest
 
     [JsonPropertyName("challenge")] public string Challenge { get; init; } = "";
 
-    /// <summary>Ed25519 signature of <see cref="CredentialProof.SignedText"/>, base64url.</summary>
+    /// <summary>Ed25519 signature of <see cref="CredentialProof.SignedText"/>, base64url. May be left out when an enrolled node proves itself by its <see cref="Certificate"/>.</summary>
     [JsonPropertyName("signature")] public string Signature { get; init; } = "";
+
+    /// <summary>
+    /// An enrolled node's device certificate (PEM), beside the key proof or in its place: issued by the exchange's device
+    /// CA for <c>org/id</c> and this <see cref="PublicKey"/>, valid now, not revoked.
+    /// </summary>
+    [JsonPropertyName("certificate")] public string? Certificate { get; init; }
+
+    /// <summary>ECDSA-SHA256 (IEEE P1363) signature of <see cref="CredentialProof.SignedText"/> by the certificate's key, base64url.</summary>
+    [JsonPropertyName("certificateSignature")] public string? CertificateSignature { get; init; }
 }
 
 /// <summary>What the switchboard issues a proven party: its user JWT and where its mailbox is.</summary>
