@@ -1,3 +1,4 @@
+using Horizon.Hosting.AspNetCore;
 using Horizon.Agbot.Api;
 using Horizon.Agbot.Discovery;
 using Horizon.Agbot.Governance;
@@ -63,7 +64,7 @@ public static class AgbotServiceCollectionExtensions
         services.AddSingleton<AgbotCensus>();
         services.AddHostedService(sp => sp.GetRequiredService<AgbotCensus>());
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AgbotJsonContext.Default));
+        services.AddSourceGeneratedHttpJson(AgbotJsonContext.Default);
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Horizon.Hosting.AspNetCore;
 using Horizon.Exchange.Api;
 using Horizon.Exchange.Auth;
 using Horizon.Exchange.Changes;
@@ -46,27 +47,10 @@ public static class ExchangeServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFailureHandler>();
         services.AddOpenApi();
+        services.AddSourceGeneratedHttpJson(ExchangeJsonContext.Default, ExchangeResponseJsonContext.Default);
         services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ExchangeJsonContext.Default);
-            json.SerializerOptions.TypeInfoResolverChain.Insert(1, ExchangeResponseJsonContext.Default);
-            // The published exchange has no reflection-based JSON; a test host would fall back to it and hide
-            // a response type missing from ExchangeJsonContext, so no host of this code gets that fallback.
-            RemoveReflectionResolvers(json.SerializerOptions.TypeInfoResolverChain);
-            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
-        });
+            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         return builder;
-    }
-
-    private static void RemoveReflectionResolvers(IList<System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver> chain)
-    {
-        for (var i = chain.Count - 1; i >= 0; i--)
-        {
-            if (chain[i] is System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver)
-            {
-                chain.RemoveAt(i);
-            }
-        }
     }
 }

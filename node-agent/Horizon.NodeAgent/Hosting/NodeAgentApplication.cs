@@ -21,7 +21,7 @@ public static class NodeAgentApplication
         // An enrolled device's node id and org come from its device certificate (AgentEnrollment enrolled it first).
         AgentEnrollment.ApplyEnrolledIdentity(options);
         builder.WebHost.UseUrls(options.ApiUrl);
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        builder.Services.AddSourceGeneratedHttpJson(ApiJsonContext.Default);
         builder.Services.AddProblemDetails();
         builder.AddServiceDefaults("horizon-node-agent", HorizonMeters.NodeAgent, HorizonMeters.Mailbox).AddNodeAgentReadiness();
         builder.Services.AddNodeAgent(options);

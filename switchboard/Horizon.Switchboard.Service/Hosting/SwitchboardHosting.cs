@@ -1,3 +1,4 @@
+using Horizon.Hosting.AspNetCore;
 using Horizon.Exchange.Client;
 using Horizon.Hosting.Settings;
 using Horizon.Switchboard.Credentials;
@@ -34,11 +35,7 @@ public static class SwitchboardHosting
         services.AddHostedService<EdgeOutboxWorker>();
         // Also registers the problem-details JSON metadata, which PublishAot's serializer cannot reflect.
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, CredentialJsonContext.Default);
-            json.SerializerOptions.TypeInfoResolverChain.Insert(1, SwitchboardServiceJsonContext.Default);
-        });
+        services.AddSourceGeneratedHttpJson(CredentialJsonContext.Default, SwitchboardServiceJsonContext.Default);
         return builder;
     }
 
