@@ -1,3 +1,4 @@
+using Horizon.Hosting.Settings;
 using System.Net;
 using System.Net.Http.Headers;
 using Horizon.Exchange.Client;
@@ -114,7 +115,7 @@ public sealed class AuthenticationTests(SqliteExchangeFixture fixture) : IClassF
     [Fact]
     public async Task FirstStart_WithoutRootPassword_FailsAndSaysHowToSetIt()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ExchangeServer.StartAsync(rootPassword: ""));
+        var error = await Assert.ThrowsAsync<InvalidSettingsException>(() => ExchangeServer.StartAsync(rootPassword: ""));
         Assert.Contains("HZN_EXCHANGE_ROOT_PASSWORD", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using Horizon.Hosting.Settings;
 using System.Net;
 using Horizon.Testing;
 using Horizon.Testing.Enrollment;
@@ -68,7 +69,7 @@ public sealed class EnrollmentCaTests
         await (await ExchangeServer.StartAsync(settings: settings)).DisposeAsync();
         var key = directory.Combine("ca", "ca.key");
         File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ExchangeServer.StartAsync(settings: settings));
+        var e = await Assert.ThrowsAsync<InvalidSettingsException>(() => ExchangeServer.StartAsync(settings: settings));
         Assert.Contains(key, e.Message, StringComparison.Ordinal);
     }
 

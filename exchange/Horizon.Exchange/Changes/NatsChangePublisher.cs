@@ -1,3 +1,4 @@
+using Horizon.Hosting.Settings;
 using System.Text.Json;
 using Horizon.Exchange.Client;
 using Horizon.Exchange.Storage;
@@ -15,8 +16,7 @@ public sealed class NatsChangePublisher : IChangePublisher, IAsyncDisposable
 {
     private readonly NatsConnection _connection;
 
-    /// <exception cref="FileNotFoundException"><paramref name="credentialsFile"/> is set but missing.</exception>
-    /// <exception cref="UnauthorizedAccessException"><paramref name="credentialsFile"/> may be read by others.</exception>
+    /// <exception cref="InvalidSettingsException"><paramref name="credentialsFile"/> is set but missing, or others may read it.</exception>
     public NatsChangePublisher(string url, string? credentialsFile = null)
     {
         var options = NatsOpts.Default with
@@ -32,11 +32,11 @@ public sealed class NatsChangePublisher : IChangePublisher, IAsyncDisposable
         {
             if (!File.Exists(credentialsFile))
             {
-                throw new FileNotFoundException($"Exchange:NatsCredentialsFile {credentialsFile} does not exist", credentialsFile);
+                throw new InvalidSettingsException($"Exchange:NatsCredentialsFile {credentialsFile} does not exist");
             }
             if (OperatingSystem.IsLinux() && (File.GetUnixFileMode(credentialsFile) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
             {
-                throw new UnauthorizedAccessException($"Exchange:NatsCredentialsFile {credentialsFile} holds a NATS key but others may read it; chmod 600 it");
+                throw new InvalidSettingsException($"Exchange:NatsCredentialsFile {credentialsFile} holds a NATS key but others may read it; chmod 600 it");
             }
             options = options with { AuthOpts = NatsAuthOpts.Default with { CredsFile = credentialsFile } };
         }

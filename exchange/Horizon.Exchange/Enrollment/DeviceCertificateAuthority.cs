@@ -1,3 +1,4 @@
+using Horizon.Hosting.Settings;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Horizon.Exchange.Client;
@@ -28,7 +29,7 @@ public sealed class DeviceCertificateAuthority : IDisposable
     public string CertificatePem { get; }
 
     /// <summary>Loads the CA from <paramref name="directory"/>, creating it there when neither file exists.</summary>
-    /// <exception cref="InvalidOperationException">Only one of the two files exists, the key file is readable by others, or a file does not hold what it should; the message names the file.</exception>
+    /// <exception cref="InvalidSettingsException">Only one of the two files exists, the key file is readable by others, or a file does not hold what it should; the message names the file.</exception>
     public static DeviceCertificateAuthority LoadOrCreate(string directory, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -55,11 +56,11 @@ public sealed class DeviceCertificateAuthority : IDisposable
         }
         if (haveCertificate != haveKey)
         {
-            throw new InvalidOperationException($"the device CA is incomplete: {(haveKey ? certificatePath : keyPath)} is missing beside {(haveKey ? keyPath : certificatePath)}; restore it or remove both to create a new CA");
+            throw new InvalidSettingsException($"Exchange:Enrollment:CaDirectory: the device CA is incomplete: {(haveKey ? certificatePath : keyPath)} is missing beside {(haveKey ? keyPath : certificatePath)}; restore it or remove both to create a new CA");
         }
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(keyPath) & ~(OwnerOnly | UnixFileMode.UserExecute)) != 0)
         {
-            throw new InvalidOperationException($"the device CA key {keyPath} is readable by other users; chmod 600 it");
+            throw new InvalidSettingsException($"Exchange:Enrollment:CaDirectory: the device CA key {keyPath} is readable by other users; chmod 600 it");
         }
         try
         {
@@ -69,13 +70,13 @@ public sealed class DeviceCertificateAuthority : IDisposable
             if (certificate.GetECDsaPublicKey() is not { } pub || !pub.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
             {
                 key.Dispose();
-                throw new InvalidOperationException($"the device CA key {keyPath} does not belong to the certificate {certificatePath}");
+                throw new InvalidSettingsException($"Exchange:Enrollment:CaDirectory: the device CA key {keyPath} does not belong to the certificate {certificatePath}");
             }
             return new DeviceCertificateAuthority(certificate, key);
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw new InvalidOperationException($"the device CA in {directory} cannot be read ({CertificateFile}, {KeyFile}): {e.Message}", e);
+            throw new InvalidSettingsException($"Exchange:Enrollment:CaDirectory: the device CA in {directory} cannot be read ({CertificateFile}, {KeyFile}): {e.Message}", e);
         }
     }
 

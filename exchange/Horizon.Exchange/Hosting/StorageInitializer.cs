@@ -1,3 +1,4 @@
+using Horizon.Hosting.Settings;
 using Horizon.Exchange.Api;
 using Horizon.Exchange.Auth;
 using Horizon.Exchange.Storage;
@@ -30,7 +31,7 @@ internal sealed partial class StorageInitializer(
         {
             if (root is null)
             {
-                throw new InvalidOperationException(
+                throw new InvalidSettingsException(
                     $"the exchange's first start needs the hub admin password: set {RootPasswordVariable} or Exchange:RootPassword");
             }
             return;

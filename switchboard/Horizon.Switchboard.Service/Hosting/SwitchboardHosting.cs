@@ -19,7 +19,7 @@ public static class SwitchboardHosting
         var options = services.AddValidatedSettings("switchboard", builder.Configuration.GetSection("Switchboard").Get<SwitchboardOptions>() ?? new SwitchboardOptions());
         Directory.CreateDirectory(options.StateDirectory);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(NatsAuthority.Load(options.AuthorityDirectory));
+        services.AddSingleton(LoadAuthority(options.AuthorityDirectory));
         services.AddSingleton<SwitchboardConnections>();
         services.AddSingleton<IChangeListener>(sp => new NatsChangeListener(sp.GetRequiredService<SwitchboardConnections>().Account,
             sp.GetRequiredService<ILogger<NatsChangeListener>>()));
@@ -37,6 +37,19 @@ public static class SwitchboardHosting
         services.AddProblemDetails();
         services.AddSourceGeneratedHttpJson(CredentialJsonContext.Default, SwitchboardServiceJsonContext.Default);
         return builder;
+    }
+
+    private static NatsAuthority LoadAuthority(string directory)
+    {
+        try
+        {
+            return NatsAuthority.Load(directory);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or FormatException)
+        {
+            throw new InvalidSettingsException(
+                $"Switchboard:AuthorityDirectory {Path.GetFullPath(directory)} holds no usable NATS authority ({e.Message}); create it with `Horizon.Switchboard.Service nats-init {directory}`", e);
+        }
     }
 
     public static WebApplication MapSwitchboard(this WebApplication app)

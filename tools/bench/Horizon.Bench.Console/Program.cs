@@ -19,8 +19,10 @@ Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Tr
 using var folder = new TempDirectory("hzn-bench-console");
 const string Root = "bench-root-password";
 var port = FreePort.Next();
-await using var exchange = BuiltProgram.Exchange.Start(["--urls", $"http://127.0.0.1:{port}", $"--Exchange:RootPassword={Root}",
-    $"--Exchange:SqlitePath={folder.Combine("exchange.db")}", "--Logging:LogLevel:Default=Warning"]);
+// The root password goes through the environment: a command line is readable by every local user.
+await using var exchange = BuiltProgram.Exchange.Start(["--urls", $"http://127.0.0.1:{port}",
+    $"--Exchange:SqlitePath={folder.Combine("exchange.db")}", "--Logging:LogLevel:Default=Warning"],
+    new Dictionary<string, string> { ["Exchange__RootPassword"] = Root });
 await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !exchange.HasExited);
 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/v1/") };
 var root = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"root/root:{Root}")));

@@ -34,8 +34,10 @@ internal sealed class ExchangeProcess : IAsyncDisposable
         // native or not; unset, the Release build of the solution.
         var program = BuiltProgram.Exchange;
         var port = FreePort.Next();
+        // The root password goes through the environment: a command line is readable by every local user.
         var process = program.Start(
-            ["--urls", $"http://127.0.0.1:{port}", $"--Exchange:RootPassword={rootPassword}", storageArgument, "--Logging:LogLevel:Default=Warning"]);
+            ["--urls", $"http://127.0.0.1:{port}", storageArgument, "--Logging:LogLevel:Default=Warning"],
+            new Dictionary<string, string> { ["Exchange__RootPassword"] = rootPassword });
         await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited);
         return new ExchangeProcess(process, port);
     }
