@@ -2,7 +2,7 @@
 # Where the node agent's idle RSS goes: starts one build of the agent (default: the NativeAOT executable
 # tools/publish-agent.sh makes) on an empty state folder of its own, waits for /readyz 200 and a settle,
 # then prints the load, /proc/<pid>/smaps_rollup and the mappings holding more than 500 kB (RSS, size,
-# address, permissions, file) and kills the agent. Run it under flock /work/coord/measure.lock.
+# address, permissions, file) and kills the agent. Run it under flock /tmp/horizon-measure.lock.
 #
 #   tools/bench/agent-rss-breakdown.sh [EXECUTABLE] [PORT] [SETTLE_SECONDS]
 set -euo pipefail
@@ -17,7 +17,12 @@ NodeAgent__NodeId=bench NodeAgent__Organization=acme NodeAgent__StateDirectory="
   NodeAgent__ApiUrl="http://127.0.0.1:$PORT" Logging__LogLevel__Default=Warning "$BIN" >"$STATE/agent.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.5; done
-curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "agent-rss-breakdown.sh: the agent never answered /readyz 200" >&2; kill "$PID"; exit 1; }
+curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || {
+  echo "agent-rss-breakdown.sh: the agent never answered /readyz 200; its log ends:" >&2
+  tail -n 20 "$STATE/agent.log" >&2
+  kill "$PID" 2>/dev/null
+  exit 1
+}
 sleep "$SETTLE"
 echo "$BIN, idle ${SETTLE} s after ready; $(uptime)"
 grep -E '^(Rss|Anonymous|Private_Dirty|Private_Clean|Shared_Clean):' "/proc/$PID/smaps_rollup"
