@@ -7,7 +7,7 @@ public sealed partial class ExchangeClient
         SendAsync(HttpMethod.Put, Path("orgs", org, "agbots", id), Body(agbot, Json.ExchangeAgbot), cancellationToken);
 
     public Task<ExchangeAgbot> GetAgbotAsync(string org, string id, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, Path("orgs", org, "agbots", id), null, Json.ExchangeAgbot, cancellationToken);
+        SendAsync(HttpMethod.Get, Path("orgs", org, "agbots", id), null, PartyJson.ExchangeAgbot, cancellationToken);
 
     public Task<IReadOnlyList<ExchangeAgbot>> ListAgbotsAsync(string org, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, Path("orgs", org, "agbots"), null, Json.IReadOnlyListExchangeAgbot, cancellationToken);

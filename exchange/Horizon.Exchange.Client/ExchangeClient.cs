@@ -18,7 +18,10 @@ public sealed partial class ExchangeClient : IDisposable
     /// <summary>The response header carrying the cursor of the next page of a listing.</summary>
     public const string NextCursorHeader = "X-Next-Cursor";
 
-    private static readonly ExchangeJsonContext Json = ExchangeJsonContext.Default;
+    // Properties, not static fields: a static field's initializer would make every call touch both contexts,
+    // and a NativeAOT program that touches a context compiles JSON code for all of its types (PartyJsonContext).
+    private static ExchangeJsonContext Json => ExchangeJsonContext.Default;
+    private static PartyJsonContext PartyJson => PartyJsonContext.Default;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly Uri _baseUrl;
@@ -122,7 +125,7 @@ public sealed partial class ExchangeClient : IDisposable
         ProblemDocument? problem = null;
         try
         {
-            problem = await response.Content.ReadFromJsonAsync(Json.ProblemDocument, cancellationToken);
+            problem = await response.Content.ReadFromJsonAsync(PartyJson.ProblemDocument, cancellationToken);
         }
         catch (JsonException)
         {

@@ -52,9 +52,9 @@ public sealed class DeviceEnrollment(HttpClient http, string org, string directo
             EncryptionKey = encryptionKey,
             Facts = facts,
         });
-        using var response = await http.PostAsJsonAsync($"orgs/{Uri.EscapeDataString(org)}/enrollments", submission, ExchangeJsonContext.Default.EnrollmentSubmission, cancellationToken);
+        using var response = await http.PostAsJsonAsync($"orgs/{Uri.EscapeDataString(org)}/enrollments", submission, PartyJsonContext.Default.EnrollmentSubmission, cancellationToken);
         await EnsureAsync(response, "enrollment request", cancellationToken);
-        var result = (await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.EnrollmentResult, cancellationToken))!;
+        var result = (await response.Content.ReadFromJsonAsync(PartyJsonContext.Default.EnrollmentResult, cancellationToken))!;
         if (result.State == "pending")
         {
             pending?.Invoke(result);
@@ -62,7 +62,7 @@ public sealed class DeviceEnrollment(HttpClient http, string org, string directo
         while (result.State == "pending")
         {
             await Task.Delay(poll, time, cancellationToken);
-            result = (await http.GetFromJsonAsync($"orgs/{Uri.EscapeDataString(org)}/enrollments/{result.Id}/result", ExchangeJsonContext.Default.EnrollmentResult, cancellationToken))!;
+            result = (await http.GetFromJsonAsync($"orgs/{Uri.EscapeDataString(org)}/enrollments/{result.Id}/result", PartyJsonContext.Default.EnrollmentResult, cancellationToken))!;
         }
         if (result.State != "approved")
         {
@@ -99,9 +99,9 @@ public sealed class DeviceEnrollment(HttpClient http, string org, string directo
             Signature = EnrollmentCsr.ProveKey(current, csr),
         };
         using var response = await http.PostAsJsonAsync($"orgs/{Uri.EscapeDataString(org)}/nodes/{Uri.EscapeDataString(node)}/certificate/renew", renewal,
-            ExchangeJsonContext.Default.CertificateRenewal, cancellationToken);
+            PartyJsonContext.Default.CertificateRenewal, cancellationToken);
         await EnsureAsync(response, "certificate renewal", cancellationToken);
-        var issued = (await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.IssuedCertificate, cancellationToken))!;
+        var issued = (await response.Content.ReadFromJsonAsync(PartyJsonContext.Default.IssuedCertificate, cancellationToken))!;
         // Key first, then certificate, each by rename: a crash between leaves the new key with the old
         // certificate, which the next renewal reports rather than silently mixing.
         WriteOwnerOnly(keyPath + ".next", next.ExportPkcs8PrivateKeyPem());
