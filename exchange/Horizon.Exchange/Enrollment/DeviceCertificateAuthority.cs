@@ -9,7 +9,7 @@ namespace Horizon.Exchange.Enrollment;
 /// The hub's P-256 certificate authority: <c>ca.crt</c> (PEM) and <c>ca.key</c> (PKCS#8 PEM, mode 0600)
 /// in one folder, created at the first start. It signs device certificates with CN = <c>org/node</c>.
 /// </summary>
-public sealed class DeviceCertificateAuthority : IDisposable
+public sealed partial class DeviceCertificateAuthority : IDisposable
 {
     public const string CertificateFile = "ca.crt";
     public const string KeyFile = "ca.key";
@@ -20,6 +20,7 @@ public sealed class DeviceCertificateAuthority : IDisposable
     {
         Certificate = certificate;
         _key = key;
+        _publicKey = certificate.GetECDsaPublicKey() ?? throw new CryptographicException("the device CA certificate holds no EC key");
         CertificatePem = certificate.ExportCertificatePem();
     }
 
@@ -231,27 +232,10 @@ public sealed class DeviceCertificateAuthority : IDisposable
         return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddMinutes(-1), now + lifetime, serial);
     }
 
-    /// <summary>
-    /// Whether <paramref name="certificate"/> was issued by this CA for <paramref name="purpose"/> (its extended
-    /// key usage: <see cref="DevicePurpose"/> or <see cref="EnrollmentCredential.Purpose"/>) and is valid at <paramref name="now"/>.
-    /// </summary>
-    public bool Verifies(X509Certificate2 certificate, DateTimeOffset now, string purpose = DevicePurpose)
-    {
-        ArgumentNullException.ThrowIfNull(certificate);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Certificate);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        // An enrollment certificate must not pass for a device certificate, nor the other way round.
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(purpose));
-        return chain.Build(certificate);
-    }
-
     public void Dispose()
     {
         _key.Dispose();
+        _publicKey.Dispose();
         Certificate.Dispose();
     }
 }
