@@ -41,7 +41,15 @@ public static class EnrollmentServiceCollectionExtensions
             // SslStream builds a chain for every client certificate before that callback; against the device CA alone
             // it costs a third of what the machine's trust store does (DeviceCertificateAuthority.ClientChainPolicy).
             var ca = kestrel.ApplicationServices.GetRequiredService<DeviceCertificateAuthority>();
-            tls.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = ca.ClientChainPolicy();
+            tls.OnAuthenticate = (_, ssl) =>
+            {
+                ssl.CertificateChainPolicy = ca.ClientChainPolicy();
+                // The context made once per certificate, not one per connection from the selector's certificate
+                // (ExchangeServerCertificate); the selector above stays for Kestrel's start-up check.
+                ssl.ServerCertificateSelectionCallback = null;
+                ssl.ServerCertificate = null;
+                ssl.ServerCertificateContext = server.CurrentContext;
+            };
         }));
         // Resolved at start, so a broken CA stops the exchange with a message naming the file, not the first approval.
         builder.Services.AddHostedService<CertificateAuthorityLoader>();
