@@ -9,10 +9,14 @@ namespace Horizon.Bench.Exchange;
 internal sealed class ExchangeProcess : IAsyncDisposable
 {
     private readonly OwnedProcess _process;
+    private readonly string _storageArgument;
+    private readonly string _rootPassword;
 
-    private ExchangeProcess(OwnedProcess process, int port)
+    private ExchangeProcess(OwnedProcess process, int port, string storageArgument, string rootPassword)
     {
         _process = process;
+        _storageArgument = storageArgument;
+        _rootPassword = rootPassword;
         Url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/v1/");
     }
 
@@ -28,6 +32,18 @@ internal sealed class ExchangeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops this exchange as systemd would (SIGTERM, so SQLite checkpoints its WAL) and starts the same build
+    /// on the same database: a start with the data already there, as after an upgrade or a reboot.
+    /// </summary>
+    public async Task<ExchangeProcess> RestartAsync()
+    {
+        _process.Signal(15);
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await _process.DisposeAsync();
+        return await StartAsync(_storageArgument, _rootPassword);
+    }
+
     public static async Task<ExchangeProcess> StartAsync(string storageArgument, string rootPassword)
     {
         // HZN_EXCHANGE_BINARY compares another build: the production publish (tools/publish-servers.sh),
@@ -39,7 +55,7 @@ internal sealed class ExchangeProcess : IAsyncDisposable
             ["--urls", $"http://127.0.0.1:{port}", storageArgument, "--Logging:LogLevel:Default=Warning"],
             new Dictionary<string, string> { ["Exchange__RootPassword"] = rootPassword });
         await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited);
-        return new ExchangeProcess(process, port);
+        return new ExchangeProcess(process, port, storageArgument, rootPassword);
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
