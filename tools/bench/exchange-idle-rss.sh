@@ -6,7 +6,7 @@
 # heartbeat and an agbot search every 10 s for $SETTLE seconds (default 60), as a quiet fleet of one does;
 # then VmRSS, VmHWM, RssAnon, RssFile, RssShmem (/proc/<pid>/status) and Pss (smaps_rollup) are read.
 #
-#   flock /work/coord/measure.lock tools/bench/exchange-idle-rss.sh NAME=EXECUTABLE_OR_DLL ...
+#   flock /tmp/horizon-measure.lock tools/bench/exchange-idle-rss.sh NAME=EXECUTABLE_OR_DLL ...
 #   e.g. main=/tmp/pub-main/exchange/Horizon.Exchange aot=/tmp/pub/exchange/Horizon.Exchange
 #        jit=exchange/Horizon.Exchange/bin/Release/net10.0/Horizon.Exchange.dll   (run with dotnet)
 # The builds run one after the other, in the order given. Ports: $HZN_BENCH_PORT (default 43090).
