@@ -8,8 +8,8 @@ namespace Horizon.FleetSim.Tests;
 /// The small version of the fault harness (issue 24): a formation and a rollout of 30 nodes in
 /// three node processes while, one at a time, the agbot process is SIGKILLed and restarted and
 /// SIGSTOPped for longer than the nodes' heartbeat, the switchboard process and a node process
-/// are SIGKILLed and restarted, nats-server too, and the first node process's link to NATS is cut
-/// at a TCP relay. After each fault the nodes registered by then must converge within 60 s: one
+/// are SIGKILLed and restarted, nats-server too, the first node process's link to NATS is cut
+/// at a TCP relay, and a running node leaves (unregisters) and joins again. After each fault the nodes registered by then must converge within 60 s: one
 /// agreement per healthy node on both sides, none stranded or duplicated, no workload started
 /// twice, no mailbox envelope handled twice.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class ChaosRunTests
             TokenHashIterations = 1_000,
             Chaos = ChaosFaultNames.Parse("all"),
             ChaosGap = TimeSpan.FromSeconds(1.5),
-            FaultsPerPhase = 6,
+            FaultsPerPhase = 7,
             CutFor = TimeSpan.FromSeconds(4),
             Rollout = true,
             RolloutBatchSize = 2,

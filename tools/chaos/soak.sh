@@ -1,7 +1,8 @@
 #!/bin/bash
 # The soak (issue 24): a fleet of 1,000 simulated nodes formed, then kept under node churn —
-# node processes SIGKILLed and started again (their nodes resume as the agent's start-up does)
-# and node links to NATS cut and restored — for about an hour, while every component's resident
+# node processes SIGKILLed and started again (their nodes resume as the agent's start-up does),
+# node links to NATS cut and restored, and running nodes leaving (unregistered: agreements
+# cancelled, record deleted) and joining again with a new registration — for about an hour, while every component's resident
 # memory and open descriptors are sampled each minute. Prints each fault and violation as
 # FleetSim does, then per component the first sample after warm-up, the last one and the growth
 # per 10 minutes (least squares over the samples after warm-up). The summary is printed whatever
@@ -37,14 +38,14 @@ samples=$out/samples.csv
 log=$out/fleetsim.log
 
 # One fault about every 30 s (gap 20 s ± half, then the fault and its convergence): the count that
-# fills the requested time. Both kinds are churn of the nodes; the central components are left
+# fills the requested time. All three kinds are churn of the nodes; the central components are left
 # alone so their growth is their own.
 faults=$(( minutes * 2 ))
-echo "soak: $nodes nodes, ~$minutes min of node churn ($faults faults: node-kill, link-cut), samples every ${sample}s into $out"
+echo "soak: $nodes nodes, ~$minutes min of node churn ($faults faults: node-kill, link-cut, node-rejoin), samples every ${sample}s into $out"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 dotnet "$dll" --count "$nodes" --rate 25 --nodes-per-process 250 --heartbeat 30s \
-  --chaos node-kill,link-cut --chaos-gap 20s --faults-per-phase "$faults" --down-for 2s --cut-for 5s \
+  --chaos node-kill,link-cut,node-rejoin --chaos-gap 20s --faults-per-phase "$faults" --down-for 2s --cut-for 5s \
   --token-hash-iterations 1000 --timeout "$(( minutes + 30 ))m" "$@" > "$log" 2>&1 &
 pid=$!
 

@@ -33,7 +33,7 @@ internal sealed class ChaosFaults(FleetOptions options, FleetEnvironment environ
     /// </summary>
     public async Task RunPhaseAsync(string phase, Func<bool> phaseDone, CancellationToken cancellationToken)
     {
-        var kinds = options.Chaos.Where(k => k != ChaosFault.NodeKill || shards.Count > 0).ToArray();
+        var kinds = options.Chaos.Where(k => k is not (ChaosFault.NodeKill or ChaosFault.NodeRejoin) || shards.Count > 0).ToArray();
         if (kinds.Length == 0)
         {
             return;
@@ -118,8 +118,49 @@ internal sealed class ChaosFaults(FleetOptions options, FleetEnvironment environ
                 await Task.Delay(options.DownFor, cancellationToken);
                 await killedNats.StartAgainAsync(cancellationToken);
                 return environment.NatsServers.Count == 1 ? "nats-server" : $"nats-server :{killedNats.Port.ToString(CultureInfo.InvariantCulture)}";
+            case ChaosFault.NodeRejoin:
+                return await RejoinAsync(cancellationToken);
             default:
                 throw new ArgumentOutOfRangeException(nameof(fault), fault, null);
         }
+    }
+
+    /// <summary>
+    /// A healthy node running its agreement leaves (unregisters), an admin creates its record again,
+    /// and it joins anew after <c>--down-for</c>. It counts as converged only once it runs a new
+    /// agreement that the agbot holds as its one finalized agreement (the old one cancelled there).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The node did not report leaving within 30 s.</exception>
+    private async Task<string> RejoinAsync(CancellationToken cancellationToken)
+    {
+        List<int> Running() => [.. Enumerable.Range(0, plan.Count)
+            .Where(i => plan.BehaviourOf(i) == NodeBehaviour.Healthy && tally.RunningAgreementOf(i) is not null && shards.Any(s => s.Holds(i)))];
+        var running = Running();
+        // Early in a formation no node may run an agreement yet: the fault waits for one rather than doing nothing.
+        for (var looked = Stopwatch.StartNew(); running.Count == 0 && looked.Elapsed < TimeSpan.FromSeconds(30); running = Running())
+        {
+            await Task.Delay(200, cancellationToken);
+        }
+        if (running.Count == 0)
+        {
+            return "no node ran an agreement within 30 s: none left";
+        }
+        var index = running[_random.Next(running.Count)];
+        var holder = shards.First(s => s.Holds(index));
+        await holder.SendAsync(new ShardCommand(Leave: true, index));
+        var waited = Stopwatch.StartNew();
+        while (!tally.HasLeft(index))
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException($"{FleetPlan.NodeId(index)} did not report leaving within 30 s (last node failure: {tally.LastFailure ?? "none"})");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        // Only after the node's own deletion went through: created before it, the record would be deleted again.
+        await environment.ProvisionNodeAsync(index, options.Seed, cancellationToken);
+        await Task.Delay(options.DownFor, cancellationToken);
+        await holder.SendAsync(new ShardCommand(Leave: false, index));
+        return $"{FleetPlan.NodeId(index)} left and joined again";
     }
 }

@@ -382,10 +382,22 @@ internal sealed class FleetEnvironment : IAsyncDisposable
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (index, ct) =>
             {
-                var id = FleetPlan.NodeId(index);
-                await admin.PutNodeAsync(Org, id, new ExchangeNode { Token = FleetPlan.TokenOf(seed, index), Name = id }, ct);
+                await ProvisionNodeAsync(admin, index, seed, ct);
                 progress(Interlocked.Increment(ref done));
             });
+    }
+
+    /// <summary>Creates one node's record again, as an admin would before the node joins anew after leaving.</summary>
+    public async Task ProvisionNodeAsync(int index, int seed, CancellationToken cancellationToken)
+    {
+        using var admin = OrgAdmin;
+        await ProvisionNodeAsync(admin, index, seed, cancellationToken);
+    }
+
+    private static Task ProvisionNodeAsync(ExchangeClient admin, int index, int seed, CancellationToken cancellationToken)
+    {
+        var id = FleetPlan.NodeId(index);
+        return admin.PutNodeAsync(Org, id, new ExchangeNode { Token = FleetPlan.TokenOf(seed, index), Name = id }, cancellationToken);
     }
 
     /// <summary>Waits until the agbot's queue of nodes to evaluate is empty; returns how long that took.</summary>

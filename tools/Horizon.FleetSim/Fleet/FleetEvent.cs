@@ -16,6 +16,7 @@ internal enum FleetEventKind
     StartedTwice,
     Resumed,
     Handled,
+    Left,
 }
 
 /// <summary>One observation of a node, as a shard reports it (in process, or as a line on a child's stdout).</summary>

@@ -11,11 +11,12 @@ namespace Horizon.FleetSim.Fleet;
 /// <summary>
 /// Simulates the nodes of one <see cref="ShardPlan"/> in this process: prepares them (state
 /// folders, SQLite files), reports <see cref="FleetEventKind.Ready"/>, waits for the start signal,
-/// registers them at the plan's pace and keeps them running until stopped.
+/// registers them at the plan's pace and keeps them running until stopped, meanwhile having a node
+/// leave or join again when a <see cref="ShardCommand"/> says so.
 /// </summary>
 internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
 {
-    public async Task RunAsync(Task startSignal, CancellationToken stopping)
+    public async Task RunAsync(Task startSignal, CancellationToken stopping, System.Threading.Channels.ChannelReader<ShardCommand>? commands = null)
     {
         var fleet = new FleetPlan(plan.TotalCount, plan.RejectFraction, plan.CrashLoopFraction, plan.OfflineFraction, plan.Seed);
         var observer = new ShardObserver(sink, fleet.BehaviourOf);
@@ -56,6 +57,9 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             await startSignal.WaitAsync(stopping);
             observer.Start();
             NatsConnection ConnectionOf(SimulatedNode node) => connections[(node.Index - plan.FirstIndex) / plan.NodesPerConnection];
+            var churn = commands is null
+                ? Task.CompletedTask
+                : RunCommandsAsync(commands, nodes, node => node.RegisterAndRunAsync(ConnectionOf(node), stores, stopping), observer, stopping);
             var toRegister = nodes;
             if (plan.Resume)
             {
@@ -78,6 +82,7 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
                 await RegisterPacedAsync(toRegister, node => node.RegisterAndRunAsync(ConnectionOf(node), stores, stopping), stopping);
             }
             await Task.Delay(Timeout.Infinite, stopping);
+            await churn;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -89,6 +94,36 @@ internal sealed class FleetShard(ShardPlan plan, Action<FleetEvent> sink)
             foreach (var connection in connections)
             {
                 await connection.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Has a node leave, or join again, as each command arrives; one node's failure is reported, not fatal.</summary>
+    private async Task RunCommandsAsync(System.Threading.Channels.ChannelReader<ShardCommand> commands, List<SimulatedNode> nodes,
+        Func<SimulatedNode, Task<bool>> join, ShardObserver observer, CancellationToken stopping)
+    {
+        await foreach (var command in commands.ReadAllAsync(stopping))
+        {
+            if (nodes.ElementAtOrDefault(command.Index - plan.FirstIndex) is not { } node)
+            {
+                continue;
+            }
+            try
+            {
+                if (command.Leave)
+                {
+                    await node.LeaveAsync(stopping);
+                }
+                else
+                {
+                    await join(node);
+                }
+            }
+#pragma warning disable CA1031 // Reported as the node's failure; the other nodes go on.
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                observer.Failed(node.Index, $"{command.ToLine()}: {e.GetType().Name}: {e.Message}");
             }
         }
     }

@@ -19,6 +19,7 @@ internal sealed class FleetTally
     private readonly bool[] _registrationFailed;
     private readonly double[] _upgradedAt;
     private readonly string?[] _runningAgreement;
+    private readonly bool[] _left;
     private readonly List<string> _startedTwice = [];
     private readonly HashSet<string>?[] _handled;
     private readonly List<string> _handledTwice = [];
@@ -38,6 +39,7 @@ internal sealed class FleetTally
         _registrationFailed = new bool[plan.Count];
         _upgradedAt = Enumerable.Repeat(double.NaN, plan.Count).ToArray();
         _runningAgreement = new string?[plan.Count];
+        _left = new bool[plan.Count];
         _handled = new HashSet<string>?[plan.Count];
     }
 
@@ -68,6 +70,7 @@ internal sealed class FleetTally
             {
                 case FleetEventKind.Registered:
                     _registeredAt[e.Index] = e.AtMs;
+                    _left[e.Index] = false;
                     SettleWhen(e.Index, behaviour == NodeBehaviour.Offline);
                     break;
                 case FleetEventKind.WorkloadStarted:
@@ -95,6 +98,11 @@ internal sealed class FleetTally
                         _startedAt[e.Index] = e.AtMs;
                     }
                     SettleWhen(e.Index, behaviour == NodeBehaviour.Healthy);
+                    break;
+                case FleetEventKind.Left:
+                    // Unregistered: it runs nothing until it joins again and a new agreement starts.
+                    _left[e.Index] = true;
+                    _runningAgreement[e.Index] = null;
                     break;
                 case FleetEventKind.Handled:
                     if (!(_handled[e.Index] ??= new HashSet<string>(StringComparer.Ordinal)).Add(e.Message))
@@ -241,6 +249,15 @@ internal sealed class FleetTally
             {
                 return _handled.Sum(h => h?.Count ?? 0);
             }
+        }
+    }
+
+    /// <summary>Whether the node left (unregistered) and has not registered again since.</summary>
+    public bool HasLeft(int index)
+    {
+        lock (_gate)
+        {
+            return _left[index];
         }
     }
 

@@ -30,6 +30,7 @@ internal static class ShardHost
             }
         }
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commands = System.Threading.Channels.Channel.CreateUnbounded<ShardCommand>();
         using var stop = new CancellationTokenSource();
         var control = Task.Run(async () =>
         {
@@ -43,11 +44,15 @@ internal static class ShardHost
                 {
                     break;
                 }
+                else if (ShardCommand.TryParse(line) is { } command)
+                {
+                    commands.Writer.TryWrite(command);
+                }
             }
             // "stop", or the simulator went away.
             await stop.CancelAsync();
         });
-        await new FleetShard(plan, Sink).RunAsync(go.Task, stop.Token);
+        await new FleetShard(plan, Sink).RunAsync(go.Task, stop.Token, commands.Reader);
         return 0;
     }
 }

@@ -39,6 +39,8 @@ internal sealed class ShardObserver(Action<FleetEvent> sink, Func<int, NodeBehav
         SettleIf(index, NodeBehaviour.Healthy);
     }
 
+    public void Left(int index) => sink(new FleetEvent(FleetEventKind.Left, index, Now));
+
     public void Handled(int index, string envelopeId) =>
         sink(new FleetEvent(FleetEventKind.Handled, index, Now, 0, envelopeId));
 

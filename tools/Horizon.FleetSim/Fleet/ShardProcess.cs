@@ -111,6 +111,12 @@ internal sealed class ShardProcess : IAsyncDisposable
 
     public Task GoAsync() => SendAsync("go");
 
+    /// <summary>Whether node <paramref name="index"/> is one of this process's.</summary>
+    public bool Holds(int index) => index >= _plan.FirstIndex && index < _plan.FirstIndex + _plan.Count;
+
+    /// <summary>Tells the process to have one of its nodes leave, or join again (<see cref="ShardCommand"/>).</summary>
+    public Task SendAsync(ShardCommand command) => SendAsync(command.ToLine());
+
     private async Task SendAsync(string line)
     {
         if (!_process.HasExited)

@@ -33,6 +33,9 @@ internal interface INodeObserver
     /// <summary>A node whose process was killed and started again runs <paramref name="agreementId"/> already (its engine kept it).</summary>
     void Resumed(int index, string agreementId);
 
+    /// <summary>The node unregistered (its agreements cancelled, its exchange record deleted) and stopped.</summary>
+    void Left(int index);
+
     /// <summary>The node's mailbox handled envelope <paramref name="envelopeId"/> (and recorded it in its replay window).</summary>
     void Handled(int index, string envelopeId);
 }

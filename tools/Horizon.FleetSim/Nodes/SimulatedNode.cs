@@ -20,7 +20,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
     private readonly SimulatedNodeParts _parts;
     private readonly NodeRegistration _registration;
     private readonly INodeObserver _observer;
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _stop = new();
     private NodeMessagingService? _messaging;
     private int _started;
     private string? _runningAgreement;
@@ -142,6 +142,43 @@ internal sealed class SimulatedNode : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Leaves as <c>hzn unregister</c> has the agent do — every active agreement cancelled (the cancels
+    /// queued in the outbox, the workload stopped), the node record deleted from the exchange, the
+    /// registration forgotten — then stops the node's loops. <see cref="RegisterAndRunAsync"/> joins again.
+    /// </summary>
+    public async Task LeaveAsync(CancellationToken cancellationToken)
+    {
+        await _parts.Registrar.UnregisterAsync(cancellationToken);
+        // The outbox's cancels go out before the mailbox stops (the agbot hears of the deletion from
+        // the exchange too); a cancel still queued is sent after the node joins again, and dropped then
+        // by the agbot as a late cancel of an agreement already ended.
+        for (var waited = 0; waited < 100 && (await _parts.Outbox.ListDueAsync(cancellationToken)).Count > 0; waited++)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+        await StopLoopsAsync();
+        Interlocked.Exchange(ref _runningAgreement, null);
+        Interlocked.Exchange(ref _runningImage, null);
+        Interlocked.Exchange(ref _started, 0);
+        _observer.Left(Index);
+    }
+
+    private async Task StopLoopsAsync()
+    {
+        await _stop.CancelAsync();
+        if (_messaging is not null)
+        {
+            await _messaging.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _messaging.Dispose();
+            _messaging = null;
+        }
+        await _parts.Reporter.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _parts.Supervisor.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+        _stop = new CancellationTokenSource();
+    }
+
     private async Task StartLoopsAsync(NatsConnection connection, MailboxStores stores)
     {
         await _parts.Supervisor.StartAsync(_stop.Token);
@@ -199,14 +236,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        if (_messaging is not null)
-        {
-            await _messaging.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            _messaging.Dispose();
-        }
-        await _parts.Reporter.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _parts.Supervisor.StopAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await StopLoopsAsync();
         _parts.Dispose();
         _stop.Dispose();
     }

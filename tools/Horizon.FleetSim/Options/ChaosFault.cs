@@ -20,6 +20,13 @@ internal enum ChaosFault
 
     /// <summary>SIGKILL of nats-server, started again on its store after <c>--down-for</c>.</summary>
     NatsKill,
+
+    /// <summary>
+    /// A healthy node running its agreement leaves as <c>hzn unregister</c> has it (its agreements
+    /// cancelled, its node record deleted from the exchange, its loops stopped); an admin creates the
+    /// record again and, after <c>--down-for</c>, the node joins anew.
+    /// </summary>
+    NodeRejoin,
 }
 
 /// <summary>The names <c>--chaos</c> takes.</summary>
@@ -33,6 +40,7 @@ internal static class ChaosFaultNames
         ["node-kill"] = ChaosFault.NodeKill,
         ["link-cut"] = ChaosFault.LinkCut,
         ["nats-kill"] = ChaosFault.NatsKill,
+        ["node-rejoin"] = ChaosFault.NodeRejoin,
     };
 
     public static string NameOf(ChaosFault fault) => ByName.First(p => p.Value == fault).Key;

@@ -14,7 +14,7 @@ internal static class FleetOptionsParser
                          [--registration-concurrency 64] [--token-hash-iterations 10000] [--agbots 1|2] [--agbot-workers 32]
                          [--agbot-reply-timeout 60s] [--inbox-idle-check 10m] [--rollout] [--rollout-batch-size 10] [--state DIR] [--verbose]
                          [--kill-nats-at 5s,20s] [--nats-down-for 2s] [--nats-servers 1|3]
-                         [--chaos all|agbot-kill,agbot-pause,switchboard-kill,node-kill,link-cut,nats-kill] [--chaos-gap 3s] [--faults-per-phase 0]
+                         [--chaos all|agbot-kill,agbot-pause,switchboard-kill,node-kill,link-cut,nats-kill,node-rejoin] [--chaos-gap 3s] [--faults-per-phase 0]
                          [--down-for 1s] [--pause-for <heartbeat+2s>] [--cut-for 5s]
                fleet-sim --enroll [--count N] [--registration-concurrency 64] [--enroll-heartbeats 10s] [--state DIR]
         """;
