@@ -35,16 +35,19 @@ dll=tools/Horizon.FleetSim/bin/$config/net10.0/Horizon.FleetSim.dll
 out=${out:-/tmp/horizon-soak-$(date -u +%Y%m%dT%H%M%S)}
 mkdir -p "$out"
 samples=$out/samples.csv
+jetstream=$out/jetstream.csv
 log=$out/fleetsim.log
 
-# One fault about every 30 s (gap 20 s ± half, then the fault and its convergence): the count that
-# fills the requested time. All three kinds are churn of the nodes; the central components are left
+# One fault about every 24 s (gap 20 s ± half, then the fault and its convergence, which took 0.1–11 s
+# in the soak of 2026-12-03): the count that fills the requested time. All three kinds are churn of the nodes; the central components are left
 # alone so their growth is their own.
-faults=$(( minutes * 2 ))
+faults=$(( minutes * 5 / 2 ))
 echo "soak: $nodes nodes, ~$minutes min of node churn ($faults faults: node-kill, link-cut, node-rejoin), samples every ${sample}s into $out"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-dotnet "$dll" --count "$nodes" --rate 25 --nodes-per-process 250 --heartbeat 30s \
+# nats-server's monitoring endpoint on loopback, to set its memory beside what the mailbox stream holds.
+monitor=${HZN_SOAK_MONITOR_PORT:-28222}
+HZN_NATS_MONITOR_PORT=$monitor dotnet "$dll" --count "$nodes" --rate 25 --nodes-per-process 250 --heartbeat 30s \
   --chaos node-kill,link-cut,node-rejoin --chaos-gap 20s --faults-per-phase "$faults" --down-for 2s --cut-for 5s \
   --token-hash-iterations 1000 --timeout "$(( minutes + 30 ))m" "$@" > "$log" 2>&1 &
 pid=$!
@@ -84,9 +87,14 @@ take_sample() {
     fds=$(find "/proc/$p/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
     [ -n "$rss" ] && echo "$elapsed,$name,$p,$rss,$fds" >> "$samples"
   done
+  # messages and bytes the streams hold (they expire by age), beside nats-server's memory
+  curl -s --max-time 5 "http://127.0.0.1:$monitor/jsz" 2>/dev/null \
+    | python3 -c 'import json,sys; j=json.load(sys.stdin); print("%s,%d,%d,%d" % (sys.argv[1], j.get("messages",0), j.get("bytes",0), j.get("memory",0)))' "$elapsed" \
+    >> "$jetstream" 2>/dev/null || true
 }
 
 echo "elapsed_s,component,pid,rss_kb,fds" > "$samples"
+echo "elapsed_s,messages,bytes,memory_bytes" > "$jetstream"
 started=$(date -u +%s)
 while kill -0 "$pid" 2>/dev/null; do
   take_sample
@@ -121,6 +129,8 @@ awk -F, -v warm=$(( warmup * 60 )) '
       printf "%-16s %8d %8.1fMB %8.1fMB %+12.2f %8d %8d %+12.2f\n", c, n, rss[t[1] SUBSEP c] / 1024, rss[t[n] SUBSEP c] / 1024, slope, fds[t[1] SUBSEP c], fds[t[n] SUBSEP c], fslope
     }
   }' "$samples" | sort
-echo "samples: $samples"
+echo "--- what the JetStream streams held (messages expire by age; nats-server's memory follows them)"
+{ sed -n 2p "$jetstream"; tail -n 1 "$jetstream"; } | awk -F, 'NF == 4 { printf "t=%ss: %d messages, %.1f MB stored\n", $1, $2, $3 / 1048576 }'
+echo "samples: $samples, $jetstream"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$rc"

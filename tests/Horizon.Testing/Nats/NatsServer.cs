@@ -234,6 +234,12 @@ public sealed class NatsServer : IAsyncDisposable
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"prof_port: {port}");
         }
+        // For soaks: the monitoring endpoint on this loopback port (/jsz: what the streams hold), so a
+        // server's memory growth can be set beside the messages it keeps until they expire.
+        if (Environment.GetEnvironmentVariable("HZN_NATS_MONITOR_PORT") is { Length: > 0 } monitorPort && int.TryParse(monitorPort, CultureInfo.InvariantCulture, out var monitor))
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"http: \"127.0.0.1:{monitor}\"");
+        }
         return config.ToString();
     }
 
