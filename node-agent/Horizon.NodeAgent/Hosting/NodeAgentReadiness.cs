@@ -8,7 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Horizon.NodeAgent.Hosting;
 
-/// <summary>What <c>/readyz</c> waits for on a node: its state database, the Docker engine, and NATS once registered.</summary>
+/// <summary>What <c>/readyz</c> waits for on a node: its state database and room on its disk, the Docker engine, and NATS once registered.</summary>
 public static class NodeAgentReadiness
 {
     public static IHealthChecksBuilder AddNodeAgentReadiness(this IHealthChecksBuilder checks) => checks
@@ -16,6 +16,14 @@ public static class NodeAgentReadiness
         {
             await sp.GetRequiredService<AgentDatabase>().CheckAsync(cancellationToken);
             return HealthCheckResult.Healthy("answers");
+        })
+        .AddReadinessProbe("state-disk", (sp, _) =>
+        {
+            // One statvfs: cheap. The path stays out of the answer (/readyz is anonymous); the log names it.
+            var free = StateDisk.FreeBytes(sp.GetRequiredService<NodeAgentOptions>().StateDirectory);
+            return Task.FromResult(free < StateDisk.FullBelowBytes
+                ? HealthCheckResult.Unhealthy($"the state disk is full ({free} bytes free): nothing new is persisted, so messages wait unacknowledged until space is freed")
+                : HealthCheckResult.Healthy($"{free / (1024 * 1024)} MiB free"));
         })
         .AddReadinessProbe("docker", async (sp, cancellationToken) =>
         {

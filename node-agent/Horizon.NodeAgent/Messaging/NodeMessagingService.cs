@@ -30,6 +30,7 @@ public sealed partial class NodeMessagingService(
     MailboxConnectionSource connections,
     ILoggerFactory loggerFactory) : BackgroundService
 {
+    private static readonly TimeSpan StateDiskPause = TimeSpan.FromSeconds(2);
     private readonly ILogger _logger = loggerFactory.CreateLogger<NodeMessagingService>();
 
     /// <summary>
@@ -83,6 +84,14 @@ public sealed partial class NodeMessagingService(
             {
                 // Stopping, or the registration changed: the loop decides which.
             }
+            catch (Exception e) when (StateDisk.IsFull(e))
+            {
+                // The mailbox's own files cannot be opened or written. Space may return any moment, so
+                // the pause does not grow as for an outage elsewhere; the backoff starts over after it.
+                Log.SessionStateDiskFull(_logger, options.StateDirectory, StateDisk.FreeBytes(options.StateDirectory), StateDiskPause, e.Message);
+                await Task.Delay(StateDiskPause, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                backoff = TimeSpan.FromMilliseconds(500);
+            }
 #pragma warning disable CA1031 // Any failure of a session (NATS, exchange, switchboard) is retried; the agent must not die of it.
             catch (Exception e)
 #pragma warning restore CA1031
@@ -122,7 +131,7 @@ public sealed partial class NodeMessagingService(
         var owed = SendOwedAsync(SendAsync, stop.Token);
         try
         {
-            await foreach (var delivery in mailbox.ReceiveAsync((envelope, ct) => handler.HandleAsync(envelope, publisherKeys, SendAsync, ct), cancellationToken))
+            await foreach (var delivery in mailbox.ReceiveAsync((envelope, ct) => HandleAsync(envelope, publisherKeys, SendAsync, ct), cancellationToken))
             {
                 Delivered?.Invoke(delivery);
                 if (delivery.Outcome is DeliveryOutcome.Refused or DeliveryOutcome.Poisoned)
@@ -136,6 +145,21 @@ public sealed partial class NodeMessagingService(
             Connection = null;
             await stop.CancelAsync();
             await owed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    // A step refused by a full state disk is not persisted, so its message must not be acknowledged:
+    // deferred, it comes again until space returns, and a long outage never turns it into poison.
+    private async Task HandleAsync(OpenedEnvelope envelope, PublisherKeyReader publisherKeys, AgreementMessageHandler.SendMessage send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await handler.HandleAsync(envelope, publisherKeys, send, cancellationToken);
+        }
+        catch (Exception e) when (StateDisk.IsFull(e))
+        {
+            Log.StateDiskFull(_logger, envelope.Id, envelope.From, options.StateDirectory, StateDisk.FreeBytes(options.StateDirectory), e.Message);
+            throw new MessageDeferredException($"the node's state disk is full ({e.Message}); handled again once space is freed", e);
         }
     }
 
@@ -204,6 +228,12 @@ public sealed partial class NodeMessagingService(
 
         [LoggerMessage(EventId = 9184, Level = LogLevel.Warning, Message = "Sending what the node owes failed; again in {Backoff}")]
         public static partial void SendFailed(ILogger logger, TimeSpan backoff, Exception error);
+
+        [LoggerMessage(EventId = 9185, Level = LogLevel.Error, Message = "The state disk is full ({StateDirectory}: {FreeBytes} bytes free): message {EnvelopeId} from {From} was not persisted nor acknowledged; it is handled again once space is freed. {Error}")]
+        public static partial void StateDiskFull(ILogger logger, string envelopeId, PartyAddress from, string stateDirectory, long freeBytes, string error);
+
+        [LoggerMessage(EventId = 9186, Level = LogLevel.Error, Message = "The state disk is full ({StateDirectory}: {FreeBytes} bytes free): the mailbox cannot keep its place, so nothing is received; again in {Pause}. {Error}")]
+        public static partial void SessionStateDiskFull(ILogger logger, string stateDirectory, long freeBytes, TimeSpan pause, string error);
 
         [LoggerMessage(EventId = 9183, Level = LogLevel.Warning, Message = "Message {Outcome} (stream seq {Sequence}): {Refusal}")]
         public static partial void Dropped(ILogger logger, DeliveryOutcome outcome, ulong sequence, EnvelopeRejection? refusal, Exception? error);

@@ -62,6 +62,7 @@ internal sealed partial class MailboxReader
     /// <summary>Opens, hands to the handler with retries, and persists the outcome; null when stopped midway.</summary>
     private async Task<MailboxDelivery?> OpenAndHandleAsync(ulong sequence, byte[] data, CancellationToken cancellationToken)
     {
+        var deferrals = 0;
         for (var attempt = 1; ; attempt++)
         {
             OpenedEnvelope envelope;
@@ -91,6 +92,18 @@ internal sealed partial class MailboxReader
             try
             {
                 await _handler(envelope, cancellationToken);
+            }
+            catch (MessageDeferredException deferred) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The handler's own trouble (a full disk), not the message's: counted as no attempt, so
+                // it is never poison for it, and tried again every few seconds at most until it passes.
+                deferrals++;
+                var pause = TimeSpan.FromTicks(Math.Min(_options.MaxErrorPause.Ticks, _options.RetryBackoff.Ticks << Math.Min(deferrals - 1, 20)));
+                LogDeferred(_logger, envelope.Id, envelope.From, deferrals, pause.TotalMilliseconds, deferred.Message);
+                await _deliveries.WriteAsync(new MailboxDelivery(DeliveryOutcome.WillRetry, sequence, attempt, envelope, null, deferred), cancellationToken);
+                await Task.Delay(pause, _time, cancellationToken);
+                attempt--;
+                continue;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -162,6 +175,9 @@ internal sealed partial class MailboxReader
 
     [LoggerMessage(EventId = 6204, Level = LogLevel.Error, Message = "Envelope {EnvelopeId} from {Sender}: handler failed {Attempt} times; recorded as poison and skipped: {Error}")]
     private static partial void LogPoisoned(ILogger logger, string envelopeId, Addressing.PartyAddress sender, int attempt, string error);
+
+    [LoggerMessage(EventId = 6210, Level = LogLevel.Warning, Message = "Envelope {EnvelopeId} from {Sender}: deferred by its handler ({Deferrals} time(s) so far, not counted towards poison); again in {DelayMs} ms: {Reason}")]
+    private static partial void LogDeferred(ILogger logger, string envelopeId, Addressing.PartyAddress sender, int deferrals, double delayMs, string reason);
 
     [LoggerMessage(EventId = 6208, Level = LogLevel.Warning, Message = "Mailbox of {Party}: message {Sequence} could not be opened now ({Error}); trying again")]
     private static partial void LogOpenFailed(ILogger logger, Addressing.PartyAddress party, ulong sequence, string error);

@@ -136,6 +136,23 @@ public sealed class MailboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessageDeferredByItsHandler_IsNeverPoison_AndIsHandledOnceItCanBe()
+    {
+        var (agbot, _) = await _bed.AddPartyAsync(Agbot);
+        var (node, poison) = await _bed.AddPartyAsync(Node);
+        await agbot.SendAsync(Node, "proposal"u8.ToArray());
+        var attempts = 0;
+
+        // Twice MaxDeliveries (3): a handler failing as often for any other reason has its message poisoned.
+        var deliveries = await CollectAsync(node, 7,
+            _ => ++attempts <= 6 ? throw new MessageDeferredException("the state disk is full") : Task.CompletedTask);
+
+        Assert.Equal([.. Enumerable.Repeat(DeliveryOutcome.WillRetry, 6), DeliveryOutcome.Handled], deliveries.Select(d => d.Outcome));
+        Assert.Equal("proposal", Text(deliveries[6]));
+        Assert.Empty(await poison.ListAsync());
+    }
+
+    [Fact]
     public async Task PoisonedMessage_DoesNotComeBack_AfterTheRecipientRestarts()
     {
         var (agbot, _) = await _bed.AddPartyAsync(Agbot);

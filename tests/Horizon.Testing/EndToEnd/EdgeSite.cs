@@ -79,6 +79,12 @@ public sealed class EdgeSite : IAsyncDisposable
     /// <summary>The node agent's process id while it runs.</summary>
     public int? NodeAgentProcessId => _nodeAgent is { HasExited: false } agent ? agent.Id : null;
 
+    /// <summary>The agbot's process id while it runs (a fault harness pauses it).</summary>
+    public int? AgbotProcessId => _agbot is { HasExited: false } agbot ? agbot.Id : null;
+
+    /// <summary>What the node agent wrote lately (its last lines are kept), or empty before it started.</summary>
+    public string NodeAgentOutput => _nodeAgent?.RecentOutput ?? "";
+
     /// <summary>The node agent this site starts; unset, <see cref="BuiltProgram.NodeAgent"/>.</summary>
     public BuiltProgram? NodeAgentProgram { get; set; }
 

@@ -8,7 +8,7 @@ public sealed record ChaosOptions
 {
     public const string Usage = """
         usage: chaos [--scenario NAME]... [--repeat N] [--writes N]
-          --scenario NAME  one of: exchange-kill, exchange-disk-full, exchange-pair, all (default: all); repeatable
+          --scenario NAME  one of: exchange-kill, exchange-disk-full, exchange-pair, agent-disk-full, all (default: all); repeatable
           --repeat N       run the chosen scenarios N times (default 1)
           --writes N       writes in the exchange-kill load (default 300)
         """;
@@ -19,7 +19,7 @@ public sealed record ChaosOptions
 
     public int Writes { get; init; } = 300;
 
-    public static IReadOnlyList<string> Known => ["exchange-kill", "exchange-disk-full", "exchange-pair"];
+    public static IReadOnlyList<string> Known => ["exchange-kill", "exchange-disk-full", "exchange-pair", "agent-disk-full"];
 
     /// <exception cref="FormatException">An unknown option or scenario, or a count that is not a positive number.</exception>
     public static ChaosOptions Parse(IReadOnlyList<string> args)
@@ -63,6 +63,7 @@ public sealed record ChaosOptions
                 "exchange-kill" => new ExchangeKillScenario(Writes),
                 "exchange-disk-full" => new ExchangeDiskFullScenario(),
                 "exchange-pair" => new ExchangePairScenario(),
+                "agent-disk-full" => new AgentDiskFullScenario(),
                 _ => throw new FormatException($"unknown scenario '{name}'"),
             };
         }
