@@ -17,7 +17,7 @@ internal sealed partial class MailboxReader
                 await CatchUpAsync(cancellationToken);
                 return;
             }
-            catch (Exception e) when (MessagingException.IsNatsFailure(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when ((MessagingException.IsNatsFailure(e) || e is LastMessageUnreadableException) && !cancellationToken.IsCancellationRequested)
             {
                 LogPaused(_logger, _self, "catching up", e.Message);
                 // Doubling up to MaxErrorPause: behind a leaf node whose uplink is down, every attempt
@@ -71,10 +71,18 @@ internal sealed partial class MailboxReader
         if (reply.Headers is not { Code: 0 or 200 } headers || !headers.TryGetValue("Nats-Sequence", out var value)
             || !ulong.TryParse(value.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
         {
-            throw new MessagingException($"the last message of {_self}'s inbox could not be read (status {reply.Headers?.Code}: {reply.Headers?.MessageText})");
+            throw new LastMessageUnreadableException($"the last message of {_self}'s inbox could not be read (status {reply.Headers?.Code}: {reply.Headers?.MessageText})");
         }
         return (sequence, reply.Data ?? []);
     }
+
+    /// <summary>
+    /// JetStream answered the last-message read with a status other than the message (200) or none (404), or
+    /// without the message's sequence. Whatever the server meant, the inbox is still there to be read once it
+    /// answers again: the catch-up tries again after a pause, as for an unreachable server, rather than end the
+    /// party's mailbox.
+    /// </summary>
+    private sealed class LastMessageUnreadableException(string message) : MessagingException(message);
 
     /// <summary>
     /// Dispatches the inbox's messages from <paramref name="start"/> on through a consumer of the

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Horizon.Switchboard.Credentials;
+using NATS.NKeys;
 using Xunit;
 
 namespace Horizon.Testing.Nats;
@@ -15,7 +17,28 @@ public sealed class RawNatsConnection : IAsyncDisposable
     private StreamReader? _reader;
     private Stream? _stream;
 
-    public static async Task<RawNatsConnection> ConnectAsync(int port, string? user = null, string? password = null)
+    public static Task<RawNatsConnection> ConnectAsync(int port, string? user = null, string? password = null) =>
+        ConnectAsync(port, _ => user is null ? "" : $",\"user\":{JsonSerializer.Serialize(user)},\"pass\":{JsonSerializer.Serialize(password)}");
+
+    /// <summary>
+    /// Connects to a server in operator mode as a new, unrestricted service user of <paramref name="authority"/>'s
+    /// account: a user JWT of its own, and the server's nonce signed with the user's key.
+    /// </summary>
+    public static async Task<RawNatsConnection> ConnectAsServiceAsync(int port, NatsAuthority authority, string name)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        using var user = KeyPair.CreatePair(PrefixByte.User);
+        var jwt = NatsClaims.Service(authority.ServiceSigning, authority.Account.Account, name, user.GetPublicKey(), null, null, DateTimeOffset.UtcNow);
+        return await ConnectAsync(port, info =>
+        {
+            var nonce = JsonDocument.Parse(info["INFO ".Length..]).RootElement.GetProperty("nonce").GetString()!;
+            var signature = new byte[64];
+            user.Sign(Encoding.ASCII.GetBytes(nonce), signature);
+            return $",\"jwt\":{JsonSerializer.Serialize(jwt)},\"sig\":{JsonSerializer.Serialize(NatsJwt.Base64Url(signature))}";
+        });
+    }
+
+    private static async Task<RawNatsConnection> ConnectAsync(int port, Func<string, string> credentials)
     {
         var connection = new RawNatsConnection();
         await connection._client.ConnectAsync("127.0.0.1", port);
@@ -23,8 +46,7 @@ public sealed class RawNatsConnection : IAsyncDisposable
         connection._reader = new StreamReader(connection._stream, Encoding.ASCII);
         var info = await connection.ReadLineAsync();
         Assert.StartsWith("INFO ", info);
-        var credentials = user is null ? "" : $",\"user\":{JsonSerializer.Serialize(user)},\"pass\":{JsonSerializer.Serialize(password)}";
-        await connection.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false,\"headers\":true{credentials}}}\r\nPING\r\n");
+        await connection.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false,\"headers\":true{credentials(info)}}}\r\nPING\r\n");
         var answer = await connection.ReadLineAsync();
         if (answer != "PONG")
         {
@@ -40,9 +62,10 @@ public sealed class RawNatsConnection : IAsyncDisposable
         await _stream.FlushAsync();
     }
 
-    public async Task<string> ReadLineAsync()
+    public async Task<string> ReadLineAsync(CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
         var line = await _reader!.ReadLineAsync(timeout.Token);
         return line ?? throw new IOException("the server closed the connection");
     }
@@ -80,6 +103,35 @@ public sealed class RawNatsConnection : IAsyncDisposable
             Assert.Equal(int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture), Encoding.ASCII.GetByteCount(payload));
             return (parts[1], payload);
         }
+    }
+
+    /// <summary>Reads the next request (a MSG with a reply subject, without headers) and returns its subject and reply subject, skipping PINGs.</summary>
+    public async Task<(string Subject, string ReplyTo)> ReadRequestAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var line = await ReadLineAsync(cancellationToken);
+            if (line == "PING")
+            {
+                await SendAsync("PONG\r\n");
+                continue;
+            }
+            Assert.StartsWith("MSG ", line);
+            var parts = line.Split(' ');
+            Assert.True(parts.Length == 5, $"not a request: {line}");
+            var size = int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture);
+            var payload = new char[size + 2];
+            await _reader!.ReadBlockAsync(payload, cancellationToken);
+            return (parts[1], parts[3]);
+        }
+    }
+
+    /// <summary>Publishes a message without payload whose header block is only a status line, e.g. <c>NATS/1.0 409 Leadership Change</c>, as servers answer with.</summary>
+    public Task PublishStatusAsync(string subject, int code, string description)
+    {
+        var header = $"NATS/1.0 {code.ToString(System.Globalization.CultureInfo.InvariantCulture)} {description}\r\n\r\n";
+        var length = Encoding.ASCII.GetByteCount(header).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return SendAsync($"HPUB {subject} {length} {length}\r\n{header}\r\n");
     }
 
     /// <summary>Sends a request and returns the reply payload.</summary>
