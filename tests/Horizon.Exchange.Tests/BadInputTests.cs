@@ -42,8 +42,43 @@ public sealed class BadInputTests(SqliteExchangeFixture fixture) : IClassFixture
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);
         var huge = $"{{\"name\":\"{new string('x', 2 * 1024 * 1024)}\"}}";
-        using var response = await tenant.SendAsync(HttpMethod.Put, $"orgs/{tenant.Org}/nodes/node1", huge, "user");
+        // A client with a body this large asks before sending it (Expect: 100-continue; curl does past 1 MB), and
+        // waits for the answer as long as it takes here. Sent unasked, the body races the 413: Kestrel answers as
+        // soon as the handler starts reading, closes the connection (it does not read a body it refused), and
+        // the bytes still arriving make the kernel reset it, which an uploader still writing sees instead of
+        // the answer. It did once under load. Asked first, the exchange refuses before any of the body is sent.
+        using var http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(2) })
+        {
+            BaseAddress = fixture.Server.BaseUrl,
+        };
+        using var body = new WatchedContent(huge);
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"orgs/{tenant.Org}/nodes/node1") { Content = body };
+        request.Headers.ExpectContinue = true;
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{tenant.Org}/user:{Tenant.Password}")));
+        using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("size limit", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(body.Sent, "the exchange invited the body (100 Continue) before refusing it");
+    }
+
+    /// <summary>A JSON body that records whether the client began sending it.</summary>
+    private sealed class WatchedContent(string json) : StringContent(json, System.Text.Encoding.UTF8, "application/json")
+    {
+        public bool Sent { get; private set; }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            Sent = true;
+            return base.SerializeToStreamAsync(stream, context, cancellationToken);
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            Sent = true;
+            return base.SerializeToStreamAsync(stream, context);
+        }
     }
 
     [Theory]
