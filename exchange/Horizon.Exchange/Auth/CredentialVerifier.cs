@@ -46,6 +46,17 @@ public sealed class CredentialVerifier(IdentityStore identities, TimeProvider ti
         return null;
     }
 
+    /// <summary>
+    /// Remembers a credential its holder has just checked against the stored hash (the hub admin's password from
+    /// configuration, at start), as <see cref="VerifyAsync"/> remembers the ones it checks: the first request with
+    /// it then does not pay the PBKDF2 run a second time.
+    /// </summary>
+    public void RememberVerified(string org, string id, string token, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        Store(CacheKey(org, id, token), caller, time.GetUtcNow() + cacheLifetime);
+    }
+
     /// <summary>The caller remembered under <paramref name="key"/> by <see cref="Remember"/>, while still fresh.</summary>
     public Caller? Recall(string key) =>
         _cache.TryGetValue(key, out var hit) && hit.Expires > time.GetUtcNow() ? hit.Caller : null;

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Horizon.Exchange.Hosting;
 
-/// <summary>What <c>/readyz</c> waits for on the exchange: its database, and NATS when change notifications are configured.</summary>
+/// <summary>
+/// What <c>/readyz</c> waits for on the exchange: its database, NATS when change notifications are configured, and the
+/// start-up warm-up (<see cref="StartupWarmup"/>), so the first requests a load balancer sends meet a warm server.
+/// </summary>
 public static class ExchangeReadiness
 {
     public static IHealthChecksBuilder AddExchangeReadiness(this IHealthChecksBuilder checks) => checks
@@ -17,6 +20,9 @@ public static class ExchangeReadiness
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy("answers");
         })
+        .AddReadinessProbe("warm-up", (sp, _) => Task.FromResult(sp.GetRequiredService<StartupWarmup>() is { IsDone: true } warmup
+            ? HealthCheckResult.Healthy($"warmed up in {warmup.Took.TotalMilliseconds:F0} ms")
+            : HealthCheckResult.Unhealthy("warming up")))
         .AddReadinessProbe("nats", async (sp, cancellationToken) => sp.GetService<IChangePublisher>() switch
         {
             null => HealthCheckResult.Healthy("not configured (Exchange:NatsUrl): changes are announced through the feed only"),

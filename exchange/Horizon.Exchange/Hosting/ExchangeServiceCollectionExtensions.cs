@@ -43,6 +43,8 @@ public static class ExchangeServiceCollectionExtensions
         services.AddHostedService<HeartbeatFlusher>();
         services.AddSingleton<ExchangeCensus>();
         services.AddHostedService(sp => sp.GetRequiredService<ExchangeCensus>());
+        services.AddSingleton<StartupWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupWarmup>());
         builder.AddEnrollment(options);
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFailureHandler>();

@@ -88,7 +88,7 @@ internal static class ExchangeBench
             var restartedWarm = await SearchAllPagesAsync(http, root, nodes, exchange.Url);
             var restartedWarmCpuMs = CpuPerOperation(exchange, ref cpu, restartedWarm.Count);
             var restartLoad = BenchResult.LoadAverage();
-            Console.WriteLine($"[{provider}] restarted on the same database, listening after {restartMs:F0} ms");
+            Console.WriteLine($"[{provider}] restarted on the same database, ready after {restartMs:F0} ms (stopped, started, /readyz 200)");
             Console.WriteLine($"[{provider}] searched {restarted.Count} pages first after the restart: p50 {Percentile(restarted, 0.50):F1} ms, p99 {Percentile(restarted, 0.99):F1} ms, max {restarted.Max():F1} ms, {restartedCpuMs:F1} ms exchange CPU per page; slowest {Slowest(restarted)}");
             Console.WriteLine($"[{provider}] searched {restartedWarm.Count} pages second after the restart: p50 {Percentile(restartedWarm, 0.50):F1} ms, p99 {Percentile(restartedWarm, 0.99):F1} ms, max {restartedWarm.Max():F1} ms, {restartedWarmCpuMs:F1} ms exchange CPU per page (load average {restartLoad}); slowest {Slowest(restartedWarm)}");
 

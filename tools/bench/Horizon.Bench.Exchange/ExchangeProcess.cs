@@ -55,7 +55,32 @@ internal sealed class ExchangeProcess : IAsyncDisposable
             ["--urls", $"http://127.0.0.1:{port}", storageArgument, "--Logging:LogLevel:Default=Warning"],
             new Dictionary<string, string> { ["Exchange__RootPassword"] = rootPassword });
         await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited);
-        return new ExchangeProcess(process, port, storageArgument, rootPassword);
+        var exchange = new ExchangeProcess(process, port, storageArgument, rootPassword);
+        await exchange.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return exchange;
+    }
+
+    // Listening is not serving: a load balancer or systemd (Type=notify) sends users only once /readyz says ready.
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var ready = new Uri(Url, "/readyz");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using (var response = await http.GetAsync(ready))
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new TimeoutException($"the exchange at {Url} was not ready after {timeout.TotalSeconds:0} s");
+            }
+            await Task.Delay(10);
+        }
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
