@@ -88,11 +88,6 @@ public sealed class CredentialIssuer(
         {
             throw new IdentityNotProvenException($"{party} has not registered this identity key in the exchange");
         }
-        if (party.Kind == PartyKind.Node && (await exchange.ListCertificateRevocationsAsync(party.Org, party.Id, cancellationToken)).Count > 0)
-        {
-            // Revoking a node's certificates ends its access everywhere: a fresh JWT would undo the switchboard's revocation.
-            throw new IdentityNotProvenException($"the device certificates of {party} were revoked");
-        }
         var now = time.GetUtcNow();
         if (store.RevokedAt(request.PublicKey) is { } revokedAt && revokedAt >= now.ToUnixTimeSeconds())
         {
@@ -101,10 +96,21 @@ public sealed class CredentialIssuer(
             now = time.GetUtcNow();
         }
         var expires = now + options.CredentialLifetime;
+        // Recorded, with the JWT's issue time taken, before the revocation read below, not after the JWT is made: a
+        // revocation the exchange commits after that read reaches the Revoker (its notification) only after this record,
+        // so the Revoker revokes this key at a later time than the JWT's issue time and nats-server refuses the JWT.
+        // Recorded after the read, a JWT could escape a revocation that ran in between until the next sweep
+        // (RenewalAndRevocationRaceTests). Only a key registered on the party's record gets here, so nobody can make the
+        // switchboard record, and later revoke, keys of their own choosing under another party's name.
+        store.RecordIssued(party, request.PublicKey, expires);
+        if (party.Kind == PartyKind.Node && (await exchange.ListCertificateRevocationsAsync(party.Org, party.Id, cancellationToken)).Count > 0)
+        {
+            // Revoking a node's certificates ends its access everywhere: a fresh JWT would undo the switchboard's revocation.
+            throw new IdentityNotProvenException($"the device certificates of {party} were revoked");
+        }
         var peers = served.PeerOrgsOf(party);
         var signingKey = party.Kind == PartyKind.Node ? authority.NodeSigning : authority.AgbotSigning;
         var jwt = NatsClaims.Party(signingKey, authority.Account.Account, party, request.PublicKey, PermissionTemplates.Tags(party, peers), now, expires);
-        store.RecordIssued(party, request.PublicKey, expires);
         return new IssuedCredentials
         {
             Jwt = jwt,

@@ -24,10 +24,17 @@ public sealed class SwitchboardProcess : IAsyncLifetime
     public const string Org = "sborg";
     private readonly TempDirectory _state = new("hzn-switchboard-process");
     private OwnedProcess? _process;
+    private Uri? _exchangeUrl;
 
     public TimeSpan CredentialLifetime { get; init; } = TimeSpan.FromSeconds(20);
 
     public NatsServerOptions NatsOptions { get; init; } = NatsServerOptions.Operator;
+
+    /// <summary>
+    /// The exchange address the service is given, from the exchange's own (default: that one); a test that must stand
+    /// between the two (<see cref="Network.HoldingHttpRelay"/>) returns its relay's address.
+    /// </summary>
+    public Func<Uri, Task<Uri>> ExchangeRoute { get; init; } = url => Task.FromResult(url);
 
     public NatsServer Nats { get; private set; } = null!;
 
@@ -55,6 +62,7 @@ public sealed class SwitchboardProcess : IAsyncLifetime
         await Exchange.Root.PutOrgAsync(Org, new ExchangeOrg { Label = "switchboard process" });
         await Exchange.Root.PutUserAsync(Org, "owner", new ExchangeUser { Password = "owner-pw", Admin = true });
         Owner = Exchange.Client(Org, "owner", "owner-pw");
+        _exchangeUrl = await ExchangeRoute(Exchange.BaseUrl);
         await StartAsync();
     }
 
@@ -66,7 +74,7 @@ public sealed class SwitchboardProcess : IAsyncLifetime
         {
             ["HZN_Switchboard__NatsUrl"] = Nats.Url,
             ["HZN_Switchboard__AuthorityDirectory"] = Nats.RequireAuthority.Directory,
-            ["HZN_Switchboard__ExchangeUrl"] = Exchange.BaseUrl.ToString(),
+            ["HZN_Switchboard__ExchangeUrl"] = (_exchangeUrl ?? Exchange.BaseUrl).ToString(),
             ["HZN_Switchboard__ExchangeCredentials"] = $"root/root:{Exchange.RootPassword}",
             ["HZN_Switchboard__StateDirectory"] = state,
             ["HZN_Switchboard__CredentialLifetime"] = CredentialLifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
