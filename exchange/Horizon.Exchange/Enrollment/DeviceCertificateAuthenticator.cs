@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Horizon.Exchange.Api;
 using Horizon.Exchange.Auth;
-using Horizon.Exchange.Storage;
 
 namespace Horizon.Exchange.Enrollment;
 
@@ -14,7 +13,7 @@ namespace Horizon.Exchange.Enrollment;
 /// forgets it at once on this exchange.
 /// </summary>
 internal sealed class DeviceCertificateAuthenticator(
-    DeviceCertificateAuthority ca, NodeStore nodes, EnrollmentStore enrollments, CredentialVerifier verifier, TimeProvider time)
+    DeviceCertificateAuthority ca, EnrollmentStore enrollments, CredentialVerifier verifier, TimeProvider time)
 {
     /// <summary>The node the certificate authenticates, or the problem to answer (401, or 403 for a revoked node).</summary>
     public async Task<(Caller? Caller, IResult? Refusal)> AuthenticateAsync(X509Certificate2 certificate, CancellationToken cancellationToken = default)
@@ -38,12 +37,13 @@ internal sealed class DeviceCertificateAuthenticator(
             return (null, Problems.Unauthorized($"the client certificate {certificate.Subject} names no node (CN org/node, OU ed25519:<identity key>)"));
         }
         var (org, id) = (name[..slash], name[(slash + 1)..]);
-        var node = await nodes.GetAsync(org, id, cancellationToken);
+        // The node and its revocation in one read.
+        var node = await enrollments.CertificateHolderAsync(org, id, cancellationToken);
         if (node is null || node.PublicKey != identityKey)
         {
             return (null, Problems.Unauthorized($"node {name} of the client certificate does not exist (any more); its certificate authenticates nothing"));
         }
-        if (await enrollments.RevocationAsync(org, id, cancellationToken) is not null)
+        if (node.Revocations > 0)
         {
             return (null, Problems.Forbidden($"the certificates of node {name} were revoked"));
         }

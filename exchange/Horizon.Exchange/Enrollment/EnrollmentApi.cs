@@ -58,7 +58,7 @@ internal static class EnrollmentApi
         {
             return Problems.BadRequest(refused);
         }
-        if (await exchange.Identities.GetOrgAsync(org, http.RequestAborted) is null)
+        if (await exchange.Identities.GetOrgAsync(org, http.RequestAborted) is not { } orgRecord)
         {
             return Problems.NotFound($"org {org} not found");
         }
@@ -81,48 +81,47 @@ internal static class EnrollmentApi
             SubmittedAt = now,
             EnrollmentCertificate = vouching!.Name,
         };
-        var existing = await store.GetAsync(org, id, http.RequestAborted);
-        if (existing is null)
+        // An auto-approval rule decides before the write, so a request it approves is stored approved, with its node,
+        // policy and audit entry, in the one transaction that stores it (it is never pending). When that node cannot be
+        // created (id taken, org full) the same transaction stores the request pending instead.
+        var auto = await AutoApprovalAsync(request, csr!.PublicKey, orgRecord, exchange, store, ca, options, http.RequestAborted);
+        WriteResult result;
+        try
         {
-            WriteResult result;
-            try
-            {
-                result = await store.SubmitAsync(EnrollmentMapping.ToRow(request, now), options.MaxPendingPerOrg, vouching.SingleUse == true ? vouching.Name : null,
-                    vouching.Name, options.MaxPendingPerCertificate, http.RequestAborted);
-            }
-            catch (EnrollmentRefusedException e) when (e.Outcome == WriteOutcome.LimitReached)
-            {
-                return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many pending requests", e.Message);
-            }
-            catch (EnrollmentRefusedException e)
-            {
-                return Problems.Forbidden(e.Message);
-            }
-            if (result.Outcome == WriteOutcome.LimitReached)
-            {
-                return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many pending requests",
-                    $"org {org} already holds {options.MaxPendingPerOrg} pending enrollment requests; try again after its admins decided some");
-            }
-            if (result.Succeeded)
-            {
-                exchange.Committed(result);
-                var decided = await AutoApproveAsync(request, exchange, store, ca, options, http) ?? request;
-                return TypedResults.Accepted($"{id}/result", EnrollmentMapping.ToResult(decided, ca.CertificatePem));
-            }
-            existing = await store.GetAsync(org, id, http.RequestAborted);
+            result = await store.SubmitAsync(EnrollmentMapping.ToRow(request, now), options.MaxPendingPerOrg, vouching.SingleUse == true ? vouching.Name : null,
+                vouching.Name, options.MaxPendingPerCertificate, auto?.Write, http.RequestAborted);
         }
-        // The same CSR key again: a resend of the same request (lost answer, agent restart, replay) gets the
-        // stored request's state and changes nothing; anything else under that key is refused. The CSR's own
-        // bytes may differ (ECDSA signatures are randomized), but its subject was checked to name these keys.
-        var stored = EnrollmentMapping.ToWire(existing!);
-        if (stored.State == EnrollmentStates.Pending && stored.PublicKey == request.PublicKey
-            && stored.EncryptionKey == request.EncryptionKey && SameFacts(stored.Facts, request.Facts) && stored.EnrollmentCertificate == request.EnrollmentCertificate)
+        catch (EnrollmentRefusedException e) when (e.Outcome == WriteOutcome.LimitReached)
         {
-            return TypedResults.Ok(EnrollmentMapping.ToResult(stored, ca.CertificatePem));
+            return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many pending requests", e.Message);
         }
-        return Problems.Conflict(stored.State == EnrollmentStates.Pending
+        catch (EnrollmentRefusedException e)
+        {
+            return Problems.Forbidden(e.Message);
+        }
+        if (result.Outcome == WriteOutcome.LimitReached)
+        {
+            return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many pending requests",
+                $"org {org} already holds {options.MaxPendingPerOrg} pending enrollment requests; try again after its admins decided some");
+        }
+        if (result.Succeeded)
+        {
+            exchange.Committed(result);
+            var stored = result.Outcome == WriteOutcome.Updated ? auto!.Value.Approved : request;
+            return TypedResults.Accepted($"{id}/result", EnrollmentMapping.ToResult(stored, ca.CertificatePem));
+        }
+        // A request under this CSR key exists. The same request again (lost answer, agent restart, replay) gets the
+        // stored request's state and changes nothing; anything else under that key is refused. The CSR's own bytes may
+        // differ (ECDSA signatures are randomized), but its subject was checked to name these keys.
+        var existing = EnrollmentMapping.ToWire((await store.GetAsync(org, id, http.RequestAborted))!);
+        if (existing.State == EnrollmentStates.Pending && existing.PublicKey == request.PublicKey
+            && existing.EncryptionKey == request.EncryptionKey && SameFacts(existing.Facts, request.Facts) && existing.EnrollmentCertificate == request.EnrollmentCertificate)
+        {
+            return TypedResults.Ok(EnrollmentMapping.ToResult(existing, ca.CertificatePem));
+        }
+        return Problems.Conflict(existing.State == EnrollmentStates.Pending
             ? $"enrollment request {id} for this CSR key is pending with other content; wait for its decision"
-            : $"enrollment request {id} for this CSR key was already {stored.State}; a device enrolls again with a new key");
+            : $"enrollment request {id} for this CSR key was already {existing.State}; a device enrolls again with a new key");
     }
 
     private static string? CheckFacts(EnrollmentFacts facts) =>
@@ -216,17 +215,17 @@ internal static class EnrollmentApi
             return Problems.Conflict($"enrollment request {org}/{id} was already {request.State}");
         }
         var caller = http.Caller();
-        return await ApproveRequestAsync(request, approval, policy, caller.FullId, caller.FullId, "", exchange, store, ca, options, http);
+        return await ApproveRequestAsync(request, approval, policy, caller.FullId, caller.FullId, exchange, store, ca, options, http);
     }
 
     /// <summary>
-    /// The first auto-approval rule matching a new request approves it (as <c>rule:&lt;name&gt;</c>, the node owned by the
-    /// rule's creator); the approved request, or null when no rule matches or the approval is refused (the request stays pending).
+    /// The approval of a new request by the first auto-approval rule it matches (as <c>rule:&lt;name&gt;</c>, the node owned
+    /// by the rule's creator), to be written with the request; null when no rule matches or the rule's node id or policy is invalid.
     /// </summary>
-    private static async Task<EnrollmentRequest?> AutoApproveAsync(EnrollmentRequest request, ExchangeServices exchange, EnrollmentStore store,
-        DeviceCertificateAuthority ca, EnrollmentOptions options, HttpContext http)
+    private static async Task<(EnrollmentRequest Approved, EnrollmentApprovalWrite Write)?> AutoApprovalAsync(EnrollmentRequest request, PublicKey csrKey,
+        OrgRecord org, ExchangeServices exchange, EnrollmentStore store, DeviceCertificateAuthority ca, EnrollmentOptions options, CancellationToken cancellationToken)
     {
-        var rules = (await store.ListRulesAsync(request.Orgid!, http.RequestAborted)).Select(EnrollmentRulesApi.ToWire);
+        var rules = (await store.ListRulesAsync(request.Orgid!, cancellationToken)).Select(EnrollmentRulesApi.ToWire);
         if (EnrollmentRuleMatch.First(rules, request) is not { } rule)
         {
             return null;
@@ -238,22 +237,29 @@ internal static class EnrollmentApi
             return null;
         }
         var approval = new EnrollmentApproval { Node = node, Pattern = rule.Pattern };
-        var outcome = await ApproveRequestAsync(request, approval, policy, $"rule:{rule.Name}", rule.CreatedBy!,
-            $", auto-approval rule {rule.Name} (added by {rule.CreatedBy} at {rule.CreatedAt})", exchange, store, ca, options, http);
-        return outcome is Microsoft.AspNetCore.Http.HttpResults.Ok<EnrollmentRequest> { Value: { } approved } ? approved : null;
+        return Approval(request, csrKey, approval, policy, $"rule:{rule.Name}", rule.CreatedBy!,
+            $", auto-approval rule {rule.Name} (added by {rule.CreatedBy} at {rule.CreatedAt})", Api.OrgLimits.MaxNodes(org, exchange), exchange, ca, options);
     }
 
     /// <summary>Approves a pending request: <paramref name="by"/> decided it, <paramref name="owner"/> owns the node it creates.</summary>
-    private static async Task<IResult> ApproveRequestAsync(EnrollmentRequest request, EnrollmentApproval approval, string? policy, string by, string owner, string why,
+    private static async Task<IResult> ApproveRequestAsync(EnrollmentRequest request, EnrollmentApproval approval, string? policy, string by, string owner,
         ExchangeServices exchange, EnrollmentStore store, DeviceCertificateAuthority ca, EnrollmentOptions options, HttpContext http)
     {
-        var org = request.Orgid!;
-        var id = request.Id!;
-        var now = exchange.Time.GetUtcNow();
         // Its signature was verified when the request was submitted, and only a verified CSR is stored.
         var csr = CertificateRequest.LoadSigningRequestPem(request.Csr!, System.Security.Cryptography.HashAlgorithmName.SHA256,
             CertificateRequestLoadOptions.SkipSignatureValidation);
-        using var certificate = ca.Issue(csr.PublicKey, org, approval.Node!, request.PublicKey!, now, options.CertificateLifetime);
+        var maxNodes = Api.OrgLimits.MaxNodes(await exchange.Identities.GetOrgAsync(request.Orgid!, http.RequestAborted), exchange);
+        var (approved, write) = Approval(request, csr.PublicKey, approval, policy, by, owner, "", maxNodes, exchange, ca, options);
+        return await DecideAsync(approved, write.Decided, write.Audit, write.Node, write.Policy, write.MaxNodes, exchange, store, http);
+    }
+
+    /// <summary>The approved request and what approving it writes, its device certificate signed for <paramref name="csrKey"/>.</summary>
+    private static (EnrollmentRequest Approved, EnrollmentApprovalWrite Write) Approval(EnrollmentRequest request, PublicKey csrKey, EnrollmentApproval approval,
+        string? policy, string by, string owner, string why, long maxNodes, ExchangeServices exchange, DeviceCertificateAuthority ca, EnrollmentOptions options)
+    {
+        var org = request.Orgid!;
+        var now = exchange.Time.GetUtcNow();
+        using var certificate = ca.Issue(csrKey, org, approval.Node!, request.PublicKey!, now, options.CertificateLifetime);
         var at = Clock.Text(now);
         var approved = request with
         {
@@ -281,7 +287,7 @@ internal static class EnrollmentApi
         };
         var audit = new EnrollmentAuditEntry
         {
-            Request = id,
+            Request = request.Id,
             Decision = EnrollmentStates.Approved,
             By = by,
             At = at,
@@ -289,8 +295,7 @@ internal static class EnrollmentApi
             Detail = $"certificate serial {certificate.SerialNumber}, valid until {Clock.Text(certificate.NotAfter)}"
                 + (approval.Pattern is { Length: > 0 } ? $", pattern {approval.Pattern}" : policy is not null ? ", node policy" : "") + why,
         };
-        var maxNodes = Api.OrgLimits.MaxNodes(await exchange.Identities.GetOrgAsync(org, http.RequestAborted), exchange);
-        return await DecideAsync(approved, audit, node, policy, maxNodes, exchange, store, http);
+        return (approved, new EnrollmentApprovalWrite(EnrollmentMapping.ToRow(approved, at), EnrollmentMapping.Audit(org, request.Id!, audit), node, policy, maxNodes));
     }
 
     private static async Task<IResult> DenyAsync(string org, string id, HttpContext http, ExchangeServices exchange, EnrollmentStore store)
@@ -317,15 +322,15 @@ internal static class EnrollmentApi
         var at = Clock.Now(exchange.Time);
         var denied = EnrollmentMapping.ToWire(row) with { State = EnrollmentStates.Denied, DecidedBy = caller.FullId, DecidedAt = at, Reason = denial.Reason ?? "" };
         var audit = new EnrollmentAuditEntry { Request = id, Decision = EnrollmentStates.Denied, By = caller.FullId, At = at, Detail = denial.Reason ?? "" };
-        return await DecideAsync(denied, audit, null, null, 0, exchange, store, http);
+        return await DecideAsync(denied, EnrollmentMapping.ToRow(denied, at), EnrollmentMapping.Audit(org, id, audit), null, null, 0, exchange, store, http);
     }
 
-    private static async Task<IResult> DecideAsync(EnrollmentRequest decided, EnrollmentAuditEntry audit, NodeRecord? node, string? policy, long maxNodes,
+    private static async Task<IResult> DecideAsync(EnrollmentRequest decided, AttachmentRecord row, AttachmentRecord audit, NodeRecord? node, string? policy, long maxNodes,
         ExchangeServices exchange, EnrollmentStore store, HttpContext http)
     {
         try
         {
-            var result = await store.DecideAsync(EnrollmentMapping.ToRow(decided, audit.At!), EnrollmentMapping.Audit(decided.Orgid!, decided.Id!, audit),
+            var result = await store.DecideAsync(row, audit,
                 node, policy, maxNodes, http.RequestAborted);
             exchange.Committed(result);
             return TypedResults.Ok(decided);

@@ -38,15 +38,18 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
     }
 
     /// <summary>
-    /// Stores a new pending request. <see cref="WriteOutcome.LimitReached"/> when the org already holds
-    /// <paramref name="maxPending"/> pending ones. An existing request with the same id is the caller's check (read it first), and one stored
-    /// meanwhile is a <see cref="WriteOutcome.KeyConflict"/>.
+    /// Stores a new request: approved by <paramref name="approval"/> (an auto-approval rule's, with its node, the node's
+    /// policy and the audit entry, in the same transaction) when given and its node can be created, else pending.
+    /// <see cref="WriteOutcome.LimitReached"/> when it would be pending and the org already holds <paramref name="maxPending"/>
+    /// pending ones; <see cref="WriteOutcome.KeyConflict"/> when a request with its id exists (the caller reads it then).
+    /// The outcome of a stored request is <see cref="WriteOutcome.Created"/> for a pending one and <see cref="WriteOutcome.Updated"/>
+    /// for one stored approved.
     /// </summary>
     /// <exception cref="EnrollmentRefusedException"><paramref name="singleUse"/> names a certificate another request used already
     /// (<see cref="WriteOutcome.KeyConflict"/>), or <paramref name="voucher"/> (the enrollment certificate's name) vouched for
     /// <paramref name="maxPendingPerVoucher"/> pending requests already (<see cref="WriteOutcome.LimitReached"/>); nothing was written.</exception>
     public async Task<WriteResult> SubmitAsync(AttachmentRecord request, long maxPending, string? singleUse = null, string? voucher = null, long maxPendingPerVoucher = long.MaxValue,
-        CancellationToken cancellationToken = default)
+        EnrollmentApprovalWrite? approval = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return await storage.WriteAsync(async (connection, transaction) =>
@@ -66,6 +69,19 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
                 {
                     throw new EnrollmentRefusedException(WriteOutcome.KeyConflict, $"enrollment certificate {request.Org}/{singleUse} is single-use and enrolled request {user} already");
                 }
+            }
+            if (approval is not null && await CreateNodeAsync(connection, transaction, approval.Node, approval.Policy, approval.MaxNodes) is { } created)
+            {
+                // Approved at once: never pending, so neither cap applies; one transaction instead of a submission and a decision.
+                await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated)", approval.Decided, transaction);
+                await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated)", approval.Audit, transaction);
+                var intents = new List<ChangeIntent>
+                {
+                    new(request.Org, "enrollment", request.Key, "created"),
+                    new(request.Org, "enrollment", request.Key, approval.Decided.Parent),
+                };
+                intents.AddRange(created.Intents);
+                return new WriteResult(WriteOutcome.Updated, new JoinedChanges(created.Changes, await changes.AppendAsync(connection, transaction, intents)));
             }
             var pending = await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM attachments WHERE kind = @kind AND org = @org AND parent = @state",
@@ -117,32 +133,17 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
                     : new EnrollmentRefusedException(WriteOutcome.KeyConflict, $"enrollment request {decided.Org}/{decided.Key} was already {current.Parent}");
             }
             var intents = new List<ChangeIntent> { new(decided.Org, "enrollment", decided.Key, decided.Parent) };
-            var committed = new List<ChangeRecord>();
+            IReadOnlyList<ChangeRecord> nodeChanges = [];
             if (node is not null)
             {
-                if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM nodes WHERE org = @Org AND id = @Id", node, transaction) != 0)
-                {
-                    throw new EnrollmentRefusedException(WriteOutcome.KeyConflict, $"node {node.Org}/{node.Id} already exists; approve with another node id");
-                }
-                var created = await nodes.SaveInTransactionAsync(connection, transaction, node, maxNodes, retry: false);
-                if (!created.Succeeded)
-                {
-                    throw new EnrollmentRefusedException(created.Outcome, created.Outcome == WriteOutcome.LimitReached
-                        ? $"node {node.Org}/{node.Id} not added: the org has reached its limit"
-                        : $"node {node.Org}/{node.Id} could not be created");
-                }
-                committed.AddRange(created.Changes);
-                if (nodePolicy is not null)
-                {
-                    await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated)",
-                        new AttachmentRecord { Kind = AttachmentKinds.NodePolicy, Org = node.Org, Parent = node.Id, Key = "", Document = nodePolicy, LastUpdated = node.LastUpdated },
-                        transaction);
-                    intents.Add(new ChangeIntent(node.Org, "nodepolicy", node.Id, "created"));
-                }
+                var created = await CreateNodeAsync(connection, transaction, node, nodePolicy, maxNodes, throwWhenRefused: true);
+                nodeChanges = created!.Value.Changes;
+                intents.AddRange(created.Value.Intents);
             }
             await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated)", audit, transaction);
-            committed.AddRange(await changes.AppendAsync(connection, transaction, intents));
-            return new WriteResult(WriteOutcome.Updated, committed);
+            // Read through, not copied: the node's records are filled only at the commit (its "created" was never announced
+            // while they were copied here).
+            return new WriteResult(WriteOutcome.Updated, new JoinedChanges(nodeChanges, await changes.AppendAsync(connection, transaction, intents)));
         }, cancellationToken);
     }
 
@@ -181,19 +182,6 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
         }, cancellationToken);
     }
 
-    /// <summary>The org's enrollment certificate <paramref name="name"/>, and the request that used it when it is single-use.</summary>
-    public async Task<(AttachmentRecord? Certificate, string? UsedBy)> GetCertificateAsync(string org, string name, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await storage.OpenAsync(cancellationToken);
-        var certificate = await connection.QuerySingleOrDefaultAsync<AttachmentRecord>(
-            $"SELECT {Columns} FROM attachments WHERE kind = @kind AND org = @org AND parent = '' AND key = @name",
-            new { kind = EnrollmentStates.CertificateKind, org, name, cancellationToken });
-        var usedBy = certificate is null ? null : await connection.QuerySingleOrDefaultAsync<string>(
-            "SELECT document FROM attachments WHERE kind = @kind AND org = @org AND parent = @name AND key = ''",
-            new { kind = EnrollmentStates.CertificateUseKind, org, name, cancellationToken });
-        return (certificate, usedBy);
-    }
-
     /// <summary>The org's enrollment certificates by name, with the request that used each single-use one.</summary>
     public async Task<IReadOnlyList<(AttachmentRecord Certificate, string? UsedBy)>> ListCertificatesAsync(string org, CancellationToken cancellationToken = default)
     {
@@ -230,6 +218,42 @@ public sealed partial class EnrollmentStore(IStorageProvider storage, ChangeLog 
             return new WriteResult(replacing is null ? WriteOutcome.Created : WriteOutcome.Updated, await changes.AppendAsync(connection, transaction,
                 [new ChangeIntent(certificate.Org, "enrollmentcert", certificate.Key, replacing is null ? "created" : "revoked")]));
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates an approved request's node and its policy within the caller's transaction; null (nothing written) when the
+    /// node exists or the org is full, or, with <paramref name="throwWhenRefused"/>, an <see cref="EnrollmentRefusedException"/> saying which.
+    /// </summary>
+    private async Task<(IReadOnlyList<ChangeRecord> Changes, IReadOnlyList<ChangeIntent> Intents)?> CreateNodeAsync(DbConnection connection, DbTransaction transaction,
+        NodeRecord node, string? nodePolicy, long maxNodes, bool throwWhenRefused = false)
+    {
+        if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM nodes WHERE org = @Org AND id = @Id", node, transaction) != 0)
+        {
+            if (throwWhenRefused)
+            {
+                throw new EnrollmentRefusedException(WriteOutcome.KeyConflict, $"node {node.Org}/{node.Id} already exists; approve with another node id");
+            }
+            return null;
+        }
+        var created = await nodes.SaveInTransactionAsync(connection, transaction, node, maxNodes, retry: false);
+        if (!created.Succeeded)
+        {
+            if (throwWhenRefused)
+            {
+                throw new EnrollmentRefusedException(created.Outcome, created.Outcome == WriteOutcome.LimitReached
+                    ? $"node {node.Org}/{node.Id} not added: the org has reached its limit"
+                    : $"node {node.Org}/{node.Id} could not be created");
+            }
+            return null;
+        }
+        if (nodePolicy is null)
+        {
+            return (created.Changes, []);
+        }
+        await connection.ExecuteAsync($"INSERT INTO attachments ({Columns}) VALUES (@Kind, @Org, @Parent, @Key, @Document, @LastUpdated)",
+            new AttachmentRecord { Kind = AttachmentKinds.NodePolicy, Org = node.Org, Parent = node.Id, Key = "", Document = nodePolicy, LastUpdated = node.LastUpdated },
+            transaction);
+        return (created.Changes, [new ChangeIntent(node.Org, "nodepolicy", node.Id, "created")]);
     }
 
     private static async Task<AttachmentRecord?> FindAsync(DbConnection connection, DbTransaction? transaction, string org, string id) =>
