@@ -74,6 +74,12 @@ internal sealed class FleetTally
                     SettleWhen(e.Index, behaviour == NodeBehaviour.Offline);
                     break;
                 case FleetEventKind.WorkloadStarted:
+                    if (behaviour == NodeBehaviour.Healthy && e.AtMs >= _rolloutStartedMs && double.IsNaN(_upgradedAt[e.Index]) && !double.IsNaN(_startedAt[e.Index]))
+                    {
+                        // A node that left and joined again during the rollout: its new agreement
+                        // carries the version the pattern selects now.
+                        _upgradedAt[e.Index] = e.AtMs;
+                    }
                     _startedAt[e.Index] = e.AtMs;
                     _runningAgreement[e.Index] = e.Message;
                     SettleWhen(e.Index, behaviour == NodeBehaviour.Healthy);
