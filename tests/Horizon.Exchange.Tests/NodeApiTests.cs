@@ -64,6 +64,20 @@ public sealed class NodeApiTests(SqliteExchangeFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task NodeWritingItsOwnRecord_CountsAsItsHeartbeat_AUsersWriteDoesNot()
+    {
+        var tenant = await Tenant.CreateAsync(fixture.Server);
+        await tenant.User.PutNodeAsync(tenant.Org, "node1", new ExchangeNode { Name = "renamed by its owner", Pattern = $"{tenant.Org}/{Tenant.Pattern}", Arch = "amd64" });
+        Assert.Equal("", (await tenant.User.GetNodeAsync(tenant.Org, "node1")).LastHeartbeat);
+
+        // What the agent's registration sends, with the node's own credentials.
+        await tenant.Node.PutNodeAsync(tenant.Org, "node1", new ExchangeNode { Name = "node1", Pattern = $"{tenant.Org}/{Tenant.Pattern}", Arch = "amd64" });
+
+        var beat = DateTimeOffset.Parse((await tenant.User.GetNodeAsync(tenant.Org, "node1")).LastHeartbeat!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(beat, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+    }
+
+    [Fact]
     public async Task PatternSearch_OverHttp_PagesThroughEveryNodeOnce_WithTheNodesKeysAndHeartbeats()
     {
         var tenant = await Tenant.CreateAsync(fixture.Server);

@@ -166,6 +166,12 @@ internal static class NodesApi
         {
             exchange.Verifier.Forget(org, id);
         }
+        if (result.Succeeded && caller.Kind == CallerKind.Node && caller.Org == org && caller.Id == id)
+        {
+            // A node writing its own record is alive: that is its first heartbeat, so an agent that just
+            // registered need not send one in a request of its own (one request fewer per agreement).
+            exchange.Nodes.RecordHeartbeat(org, id, exchange.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
         return Outcomes.Of(result, exchange, $"node {org}/{id}",
             "a registered key of the node differs from the one given; keys are never replaced silently — delete the node and register it again to change them");
     }

@@ -107,17 +107,19 @@ public sealed partial class AgreementMessageHandler(
             service => keys.Refusals.GetValueOrDefault(service.Key));
         var decision = ProposalEvaluator.Evaluate(proposal, context);
         var valid = AgreementId.IsValid(proposal.AgreementId);
-        await eventLog.RecordAsync(valid ? proposal.AgreementId : null,
+        var step = new AgentEvent(valid ? proposal.AgreementId : null,
             decision.Accept ? "proposal.accepted" : "proposal.declined",
-            $"from {from.Identity}: {decision.Message}", decision.Reason, cancellationToken);
+            $"from {from.Identity}: {decision.Message}", decision.Reason);
         Log.Decided(logger, proposal.AgreementId, decision.Accept, decision.Reason is { } r ? (int)r : 0, decision.Message);
         if (!valid)
         {
             // Nothing is kept of a proposal without a usable id; its refusal is answered at once.
+            await eventLog.RecordAsync(step.AgreementId, step.Kind, step.Message, step.Reason, cancellationToken);
             await send(from, decision.ToReply(proposal.AgreementId), cancellationToken);
             return;
         }
-        await proposals.RecordAsync(proposal.AgreementId, from.Identity, terms, decision, cancellationToken);
+        // The decision, its reply owed and its event-log step in one commit.
+        await proposals.RecordAsync(proposal.AgreementId, from.Identity, terms, decision, step, cancellationToken);
         await _parking.ReachedAsync(ParkingPoints.ReplyPersisted);
         outbox.Ring();
     }

@@ -44,6 +44,10 @@ public sealed partial class ExchangeReporter(
                 try
                 {
                     using var exchange = exchangePool.ClientFor(registration.Credentials);
+                    if (signal.TakeHeardByExchange() is { } heard && heard + options.HeartbeatInterval > nextHeartbeat)
+                    {
+                        nextHeartbeat = heard + options.HeartbeatInterval;
+                    }
                     if (timeProvider.GetUtcNow() >= nextHeartbeat)
                     {
                         await exchange.HeartbeatNodeAsync(registration.Org, registration.Id, stoppingToken);

@@ -23,8 +23,11 @@ public sealed partial class NodeRegistrar(
     EventLog eventLog,
     Messaging.NodeStatusSignal status,
     ExchangeConnectionPool exchangePool,
-    ILogger<NodeRegistrar> logger)
+    ILogger<NodeRegistrar> logger,
+    TimeProvider? timeProvider = null)
 {
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
     /// <summary>Registers (or re-registers) the node and persists the registration.</summary>
     /// <exception cref="RegistrationRejectedException">The registration is incomplete or names another node than the agent's settings.</exception>
     /// <exception cref="ExchangeException">The exchange refused the node's credentials or the record.</exception>
@@ -59,9 +62,11 @@ public sealed partial class NodeRegistrar(
         {
             await exchange.PutNodePolicyJsonAsync(registration.Org, registration.Id, policy.GetRawText(), cancellationToken);
         }
+        // The exchange took the node's write to its own record as its first heartbeat; the next is due an interval later.
+        status.HeardByExchange(_time.GetUtcNow());
         // The exchange holds the node now: kept even if the caller gave up meanwhile.
         await registrations.SetAsync(registration, CancellationToken.None);
-        // The first heartbeat goes out now, not a heartbeat interval later (and the status, when there is one to tell).
+        // The status goes out now (when there is one to tell), not a heartbeat interval later.
         status.Signal();
         await eventLog.RecordAsync(null, "node.registered", $"registered as {registration.Org}/{registration.Id} with {(registration.Pattern is { } p ? "pattern " + p : "a node policy")}", cancellationToken: CancellationToken.None);
         Log.Registered(logger, registration.Org, registration.Id);

@@ -99,6 +99,51 @@ public sealed class AgentDatabase
         }
     }
 
+    /// <summary>
+    /// Runs one write whose loss in a power cut is harmless (an event-log line, an outbox row marked sent)
+    /// without its own fsync: the connection commits it with <c>synchronous = NORMAL</c>, so it is durable
+    /// against a crash of the process at once, and against a power cut with the next state change, whose
+    /// <c>FULL</c> commit syncs the write-ahead log up to and including it. State changes keep their own
+    /// fsync (the default <c>FULL</c>, restored before the connection goes back to the pool). Each fsync
+    /// here costs ~0.7 ms of waiting and was ~13 % of a simulated node's CPU (ext4 without a journal
+    /// writes the pages back in the caller).
+    /// </summary>
+    /// <returns>The number of rows written.</returns>
+    internal async Task<int> ExecuteUnsyncedAsync(Action<SqliteCommand> prepare, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prepare);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL", cancellationToken);
+        int written;
+        try
+        {
+            await using var command = connection.CreateCommand();
+            prepare(command);
+            written = await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch
+        {
+            await RestoreFullSyncAsync(connection);
+            throw;
+        }
+        await RestoreFullSyncAsync(connection);
+        return written;
+    }
+
+    private static async Task RestoreFullSyncAsync(SqliteConnection connection)
+    {
+        try
+        {
+            await ExecuteAsync(connection, "PRAGMA synchronous = FULL", CancellationToken.None);
+        }
+        catch
+        {
+            // A connection that cannot be set back must not serve a state change without its fsync.
+            SqliteConnection.ClearPool(connection);
+            throw;
+        }
+    }
+
     /// <summary>Answers when the file can be read (the readiness probe).</summary>
     internal async Task CheckAsync(CancellationToken cancellationToken)
     {

@@ -16,42 +16,78 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
     private const string Columns = "id, state, terms, reason, message, created, updated";
 
     /// <summary>Records a new agreement in <see cref="AgreementState.Starting"/>, or resets a known one to it.</summary>
-    public async Task<AgreementRecord> AddAsync(string agreementId, AgreementTerms terms, CancellationToken cancellationToken = default)
+    public Task<AgreementRecord> AddAsync(string agreementId, AgreementTerms terms, CancellationToken cancellationToken = default) =>
+        AddAsync(agreementId, terms, null, cancellationToken);
+
+    /// <summary>As <see cref="AddAsync(string, AgreementTerms, CancellationToken)"/>, with <paramref name="step"/> written to the event log in the same transaction.</summary>
+    public async Task<AgreementRecord> AddAsync(string agreementId, AgreementTerms terms, AgentEvent? step, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(agreementId);
         ArgumentNullException.ThrowIfNull(terms);
-        var now = Format(timeProvider.GetUtcNow());
+        var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            INSERT INTO agreements ({Columns})
-            VALUES ($id, $state, $terms, NULL, NULL, $now, $now)
-            ON CONFLICT (id) DO UPDATE SET state = $state, terms = $terms, reason = NULL, message = NULL, updated = $now
-            RETURNING {Columns}
-            """;
-        command.Parameters.AddWithValue("$id", agreementId);
-        command.Parameters.AddWithValue("$state", nameof(AgreementState.Starting));
-        command.Parameters.AddWithValue("$terms", JsonSerializer.Serialize(terms, StateJsonContext.Default.AgreementTerms));
-        command.Parameters.AddWithValue("$now", now);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return Read(reader);
+        await using var transaction = step is null ? null : (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        AgreementRecord record;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                INSERT INTO agreements ({Columns})
+                VALUES ($id, $state, $terms, NULL, NULL, $now, $now)
+                ON CONFLICT (id) DO UPDATE SET state = $state, terms = $terms, reason = NULL, message = NULL, updated = $now
+                RETURNING {Columns}
+                """;
+            command.Parameters.AddWithValue("$id", agreementId);
+            command.Parameters.AddWithValue("$state", nameof(AgreementState.Starting));
+            command.Parameters.AddWithValue("$terms", JsonSerializer.Serialize(terms, StateJsonContext.Default.AgreementTerms));
+            command.Parameters.AddWithValue("$now", Format(now));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            record = Read(reader);
+        }
+        if (transaction is not null)
+        {
+            await EventLog.InsertAsync(connection, transaction, step!, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return record;
     }
 
     /// <summary>Moves an agreement to <paramref name="state"/>.</summary>
     /// <returns>False when no such agreement is stored.</returns>
-    public async Task<bool> SetStateAsync(string agreementId, AgreementState state, CancelReason? reason = null, string? message = null,
+    public Task<bool> SetStateAsync(string agreementId, AgreementState state, CancelReason? reason = null, string? message = null,
+        CancellationToken cancellationToken = default) =>
+        SetStateAsync(agreementId, state, reason, message, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SetStateAsync(string, AgreementState, CancelReason?, string?, CancellationToken)"/>, with
+    /// <paramref name="step"/> written to the event log in the same transaction (only when the agreement is stored).
+    /// </summary>
+    /// <returns>False when no such agreement is stored.</returns>
+    public async Task<bool> SetStateAsync(string agreementId, AgreementState state, CancelReason? reason, string? message, AgentEvent? step,
         CancellationToken cancellationToken = default)
     {
+        var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = step is null ? null : (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "UPDATE agreements SET state = $state, reason = $reason, message = $message, updated = $now WHERE id = $id";
         command.Parameters.AddWithValue("$id", agreementId);
         command.Parameters.AddWithValue("$state", state.ToString());
         command.Parameters.AddWithValue("$reason", reason is { } r ? (int)r : DBNull.Value);
         command.Parameters.AddWithValue("$message", (object?)message ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", Format(timeProvider.GetUtcNow()));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Parameters.AddWithValue("$now", Format(now));
+        var found = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (transaction is not null)
+        {
+            if (found)
+            {
+                await EventLog.InsertAsync(connection, transaction, step!, now, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return found;
     }
 
     /// <summary>
@@ -60,9 +96,19 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
     /// <see cref="NodeOutbox"/> (the caller rings it). An agreement without an agbot owes nothing.
     /// </summary>
     /// <returns>False when no such agreement is stored.</returns>
-    public async Task<bool> EndAndOweCancelAsync(string agreementId, AgreementState state, CancelReason reason, string message,
+    public Task<bool> EndAndOweCancelAsync(string agreementId, AgreementState state, CancelReason reason, string message,
+        CancellationToken cancellationToken = default) =>
+        EndAndOweCancelAsync(agreementId, state, reason, message, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EndAndOweCancelAsync(string, AgreementState, CancelReason, string, CancellationToken)"/>, with
+    /// <paramref name="step"/> written to the event log in the same transaction (only when the agreement is stored).
+    /// </summary>
+    /// <returns>False when no such agreement is stored.</returns>
+    public async Task<bool> EndAndOweCancelAsync(string agreementId, AgreementState state, CancelReason reason, string message, AgentEvent? step,
         CancellationToken cancellationToken = default)
     {
+        var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -72,7 +118,7 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
         command.Parameters.AddWithValue("$state", state.ToString());
         command.Parameters.AddWithValue("$reason", (int)reason);
         command.Parameters.AddWithValue("$message", message);
-        command.Parameters.AddWithValue("$now", Format(timeProvider.GetUtcNow()));
+        command.Parameters.AddWithValue("$now", Format(now));
         if (await command.ExecuteScalarAsync(cancellationToken) is not string json)
         {
             return false;
@@ -81,7 +127,11 @@ public sealed class AgreementStore(AgentDatabase database, TimeProvider timeProv
         if (!string.IsNullOrEmpty(agbot))
         {
             await NodeOutbox.InsertAsync(connection, transaction, agbot,
-                new CancelAgreement { AgreementId = agreementId, Reason = (int)reason, Message = message }, timeProvider.GetUtcNow(), cancellationToken);
+                new CancelAgreement { AgreementId = agreementId, Reason = (int)reason, Message = message }, now, cancellationToken);
+        }
+        if (step is not null)
+        {
+            await EventLog.InsertAsync(connection, transaction, step, now, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return true;

@@ -1,4 +1,5 @@
 using Horizon.Agreements;
+using Microsoft.Data.Sqlite;
 
 namespace Horizon.NodeAgent.State;
 
@@ -10,15 +11,33 @@ public sealed class EventLog(AgentDatabase database, TimeProvider timeProvider)
     public async Task RecordAsync(string? agreementId, string kind, string message, CancelReason? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        var step = new AgentEvent(agreementId, kind, message, reason);
+        var time = timeProvider.GetUtcNow();
+        // A step on its own is a record of what happened, not state the agent acts on: it need not cost a
+        // fsync of its own (the next state change syncs it; see AgentDatabase.ExecuteUnsyncedAsync).
+        await database.ExecuteUnsyncedAsync(command => Prepare(command, step, time), cancellationToken);
+    }
+
+    /// <summary>Appends a step as part of a caller's transaction, so it commits with the state change it describes.</summary>
+    internal static async Task InsertAsync(SqliteConnection connection, SqliteTransaction? transaction, AgentEvent step, DateTimeOffset time,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO events (time, agreement_id, kind, reason, message) VALUES ($time, $agreement, $kind, $reason, $message)";
-        command.Parameters.AddWithValue("$time", AgreementStore.Format(timeProvider.GetUtcNow()));
-        command.Parameters.AddWithValue("$agreement", (object?)agreementId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$kind", kind);
-        command.Parameters.AddWithValue("$reason", reason is { } r ? (int)r : DBNull.Value);
-        command.Parameters.AddWithValue("$message", message ?? "");
+        command.Transaction = transaction;
+        Prepare(command, step, time);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void Prepare(SqliteCommand command, AgentEvent step, DateTimeOffset time)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(step.Kind);
+        command.CommandText = "INSERT INTO events (time, agreement_id, kind, reason, message) VALUES ($time, $agreement, $kind, $reason, $message)";
+        command.Parameters.AddWithValue("$time", AgreementStore.Format(time));
+        command.Parameters.AddWithValue("$agreement", (object?)step.AgreementId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$kind", step.Kind);
+        command.Parameters.AddWithValue("$reason", step.Reason is { } r ? (int)r : DBNull.Value);
+        command.Parameters.AddWithValue("$message", step.Message ?? "");
     }
 
     /// <summary>The newest <paramref name="count"/> steps of the node, oldest first (what the exchange is told).</summary>

@@ -74,14 +74,16 @@ public sealed class NodeOutbox(AgentDatabase database, TimeProvider timeProvider
     }
 
     /// <summary>The agbot's inbox took the message: it is owed no more.</summary>
-    public async Task MarkSentAsync(long sequence, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM outbox WHERE seq = $seq";
-        command.Parameters.AddWithValue("$seq", sequence);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <remarks>
+    /// Without a fsync of its own (<see cref="AgentDatabase.ExecuteUnsyncedAsync"/>): a power cut that loses
+    /// the mark sends the message again after the restart, as a crash between the send and the mark does.
+    /// </remarks>
+    public async Task MarkSentAsync(long sequence, CancellationToken cancellationToken = default) =>
+        await database.ExecuteUnsyncedAsync(command =>
+        {
+            command.CommandText = "DELETE FROM outbox WHERE seq = $seq";
+            command.Parameters.AddWithValue("$seq", sequence);
+        }, cancellationToken);
 
     private static string KindOf(AgreementMessage message) => message switch
     {

@@ -25,10 +25,19 @@ public sealed class ProposalStore
     /// Records (or replaces) the decision on a proposal from <paramref name="agbot"/> and, in the
     /// same transaction, owes the agbot its reply in the <see cref="NodeOutbox"/> (the caller rings it).
     /// </summary>
-    public async Task RecordAsync(string agreementId, string agbot, AgreementTerms terms, ProposalDecision decision, CancellationToken cancellationToken = default)
+    public Task RecordAsync(string agreementId, string agbot, AgreementTerms terms, ProposalDecision decision, CancellationToken cancellationToken = default) =>
+        RecordAsync(agreementId, agbot, terms, decision, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RecordAsync(string, string, AgreementTerms, ProposalDecision, CancellationToken)"/>, with
+    /// <paramref name="step"/> written to the event log in the same transaction.
+    /// </summary>
+    public async Task RecordAsync(string agreementId, string agbot, AgreementTerms terms, ProposalDecision decision, AgentEvent? step,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(decision);
+        var now = _timeProvider.GetUtcNow();
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -44,9 +53,13 @@ public sealed class ProposalStore
         command.Parameters.AddWithValue("$accepted", decision.Accept ? 1 : 0);
         command.Parameters.AddWithValue("$reason", decision.Reason is { } r ? (int)r : DBNull.Value);
         command.Parameters.AddWithValue("$message", decision.Message);
-        command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$now", now.ToString("O", CultureInfo.InvariantCulture));
         await command.ExecuteNonQueryAsync(cancellationToken);
-        await NodeOutbox.InsertAsync(connection, transaction, agbot, decision.ToReply(agreementId), _timeProvider.GetUtcNow(), cancellationToken);
+        await NodeOutbox.InsertAsync(connection, transaction, agbot, decision.ToReply(agreementId), now, cancellationToken);
+        if (step is not null)
+        {
+            await EventLog.InsertAsync(connection, transaction, step, now, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
     }
 

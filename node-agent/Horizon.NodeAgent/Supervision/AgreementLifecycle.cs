@@ -39,10 +39,9 @@ public sealed partial class AgreementLifecycle(
             throw new ArgumentException($"'{agreementId}' is not an agreement id (64 lower-case hex characters)", nameof(agreementId));
         }
         ArgumentNullException.ThrowIfNull(terms);
-        var record = await store.AddAsync(agreementId, terms, cancellationToken);
-        await eventLog.RecordAsync(agreementId, "agreement.starting", $"{terms.Service.Key} with {terms.Dependencies.Count} dependencies",
-            cancellationToken: CancellationToken.None);
-        return record;
+        // The agreement and its event-log step in one commit.
+        return await store.AddAsync(agreementId, terms,
+            new AgentEvent(agreementId, "agreement.starting", $"{terms.Service.Key} with {terms.Dependencies.Count} dependencies"), cancellationToken);
     }
 
     /// <summary>
@@ -82,8 +81,8 @@ public sealed partial class AgreementLifecycle(
         }
         await eventLog.RecordAsync(agreementId, "agreement.cancelling", message ?? CancelReasons.Describe((int)reason), reason, cancellationToken);
         await runner.StopAsync(agreementId, cancellationToken);
-        await store.SetStateAsync(agreementId, AgreementState.Terminated, reason, message, CancellationToken.None);
-        await TerminatedAsync(agreementId, reason, message);
+        await store.SetStateAsync(agreementId, AgreementState.Terminated, reason, message, Terminated(agreementId, reason, message), CancellationToken.None);
+        Log.Terminated(logger, agreementId, (int)reason);
         return true;
     }
 
@@ -101,8 +100,8 @@ public sealed partial class AgreementLifecycle(
         }
         await eventLog.RecordAsync(agreementId, "agreement.cancelling", message, reason, cancellationToken);
         await runner.StopAsync(agreementId, cancellationToken);
-        await store.EndAndOweCancelAsync(agreementId, AgreementState.Terminated, reason, message, CancellationToken.None);
-        await TerminatedAsync(agreementId, reason, message);
+        await store.EndAndOweCancelAsync(agreementId, AgreementState.Terminated, reason, message, Terminated(agreementId, reason, message), CancellationToken.None);
+        Log.Terminated(logger, agreementId, (int)reason);
         await _parking.ReachedAsync(ParkingPoints.CancelPersisted);
         outbox.Ring();
         return true;
@@ -154,26 +153,22 @@ public sealed partial class AgreementLifecycle(
             return new AgreementOutcome(agreementId, AgreementState.Failed, e.Reason, e.Message);
         }
         // The containers run: recorded even when the caller has given up since.
-        await store.SetStateAsync(agreementId, AgreementState.Running, cancellationToken: CancellationToken.None);
-        await eventLog.RecordAsync(agreementId, "agreement.running", "every container of the workload runs", cancellationToken: CancellationToken.None);
+        await store.SetStateAsync(agreementId, AgreementState.Running, null, null,
+            new AgentEvent(agreementId, "agreement.running", "every container of the workload runs"), CancellationToken.None);
         Log.Running(logger, agreementId);
         return new AgreementOutcome(agreementId, AgreementState.Running, null, null);
     }
 
     private async Task FailedAsync(string agreementId, CancelReason reason, string message)
     {
-        await store.EndAndOweCancelAsync(agreementId, AgreementState.Failed, reason, message);
-        await eventLog.RecordAsync(agreementId, "agreement.failed", message, reason);
+        await store.EndAndOweCancelAsync(agreementId, AgreementState.Failed, reason, message, new AgentEvent(agreementId, "agreement.failed", message, reason));
         Log.Failed(logger, agreementId, (int)reason, message);
         await _parking.ReachedAsync(ParkingPoints.CancelPersisted);
         outbox.Ring();
     }
 
-    private async Task TerminatedAsync(string agreementId, CancelReason reason, string? message)
-    {
-        await eventLog.RecordAsync(agreementId, "agreement.terminated", message ?? CancelReasons.Describe((int)reason), reason);
-        Log.Terminated(logger, agreementId, (int)reason);
-    }
+    private static AgentEvent Terminated(string agreementId, CancelReason reason, string? message) =>
+        new(agreementId, "agreement.terminated", message ?? CancelReasons.Describe((int)reason), reason);
 
     private static partial class Log
     {

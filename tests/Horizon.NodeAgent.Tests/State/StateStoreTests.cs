@@ -54,6 +54,37 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task StateChanges_WithTheirEventLogStep_CommitBoth_OrNeither()
+    {
+        var database = new AgentDatabase(DatabaseFile);
+        await database.MigrateAsync();
+        var agreements = new AgreementStore(database, TimeProvider.System);
+        var proposals = new ProposalStore(database, TimeProvider.System);
+        var events = new EventLog(database, TimeProvider.System);
+        var id = AgreementId.New();
+        var terms = Services.Terms(Services.Service("fold.test", Services.Deployment(("web", "example/web@sha256:" + new string('a', 64), Services.Sleeper()))));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => proposals.RecordAsync(id, "acme/agbot", terms, new ProposalDecision(true, null, "ok"),
+            new AgentEvent(id, "proposal.accepted", "never written"), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => agreements.AddAsync(id, terms, new AgentEvent(id, "agreement.starting", "never written"), cancelled.Token));
+        Assert.Empty(await events.QueryAsync(id));
+        Assert.Empty(await agreements.ListAsync());
+
+        await proposals.RecordAsync(id, "acme/agbot", terms, new ProposalDecision(true, null, "ok"), new AgentEvent(id, "proposal.accepted", "from acme/agbot"));
+        await agreements.AddAsync(id, terms, new AgentEvent(id, "agreement.starting", "fold.test"));
+        await agreements.SetStateAsync(id, AgreementState.Running, null, null, new AgentEvent(id, "agreement.running", "runs"));
+        // A state change of an agreement the node does not hold writes no step either.
+        Assert.False(await agreements.SetStateAsync(AgreementId.New(), AgreementState.Running, null, null, new AgentEvent(id, "agreement.running", "never written")));
+        await agreements.EndAndOweCancelAsync(id, AgreementState.Failed, CancelReason.ContainerFailure, "died", new AgentEvent(id, "agreement.failed", "died", CancelReason.ContainerFailure));
+
+        Assert.Equal(["proposal.accepted", "agreement.starting", "agreement.running", "agreement.failed"], (await events.QueryAsync(id)).Select(e => e.Kind));
+        Assert.Equal((int)CancelReason.ContainerFailure, (await events.QueryAsync(id))[^1].Reason);
+        Assert.Equal(AgreementState.Failed, (await agreements.GetAsync(id))!.State);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task RegistrationStore_WithACancelledToken_KeepsTheStoredRegistration()
     {
