@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Horizon.Hosting.Logging;
+using Horizon.Hosting.Memory;
 using Horizon.Hosting.Telemetry;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
@@ -8,7 +9,8 @@ namespace Horizon.Hosting.AspNetCore;
 
 /// <summary>
 /// The one hosting idiom of Horizon's deployables (after eShop's <c>AddServiceDefaults</c>):
-/// console logs with scopes, health checks, OpenTelemetry metrics exported in Prometheus text.
+/// console logs with scopes, health checks, OpenTelemetry metrics exported in Prometheus text, and the
+/// release of the executable's start-up pages once the process settled (<see cref="StartupPageRelease"/>).
 /// <see cref="ServiceEndpoints.MapServiceDefaults"/> serves <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>.
 /// </summary>
 public static class ServiceDefaults
@@ -29,6 +31,7 @@ public static class ServiceDefaults
         builder.Services.AddHorizonMetrics(serviceName, [.. meters, .. AspNetCoreMeters], metrics => metrics
             .AddPrometheusExporter()
             .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [.. HorizonMeters.LatencyBuckets] }));
+        builder.Services.AddStartupPageRelease();
         return builder.Services.AddHealthChecks();
     }
 }

@@ -2,7 +2,10 @@
 # Where the node agent's idle RSS goes: starts one build of the agent (default: the NativeAOT executable
 # tools/publish-agent.sh makes) on an empty state folder of its own, waits for /readyz 200 and a settle,
 # then prints the load, /proc/<pid>/smaps_rollup and the mappings holding more than 500 kB (RSS, size,
-# address, permissions, file) and kills the agent. Run it under flock /tmp/horizon-measure.lock.
+# address, permissions, file), then the executable's sections with what of each is resident
+# (tools/bench/rss-by-section.cs), and kills the agent. Run it under flock /tmp/horizon-measure.lock.
+# With PAGEOUT=SECONDS the section table is printed again SECONDS after the kernel was asked to page out the
+# executable's file-backed pages (the working set of an idle agent in its executable, against start-up's residue).
 #
 #   tools/bench/agent-rss-breakdown.sh [EXECUTABLE] [PORT] [SETTLE_SECONDS]
 set -euo pipefail
@@ -29,5 +32,6 @@ grep -E '^(Rss|Anonymous|Private_Dirty|Private_Clean|Shared_Clean):' "/proc/$PID
 grep -E '^(Threads|RssAnon|RssFile):' "/proc/$PID/status"
 echo "rss_kB size_kB mapping"
 awk '/^[0-9a-f]+-[0-9a-f]+ /{hdr=$1" "$2" "$6} /^Size:/{size=$2} /^Rss:/{if ($2 > 500) print $2, size, hdr}' "/proc/$PID/smaps" | sort -rn
+dotnet run "$ROOT/tools/bench/rss-by-section.cs" -- "$PID" ${PAGEOUT:+--pageout "$PAGEOUT"}
 kill "$PID"
 wait "$PID" 2>/dev/null || true

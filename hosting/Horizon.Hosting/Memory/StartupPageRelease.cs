@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Horizon.Hosting.Memory;
+
+/// <summary>
+/// Once the host has started and settled, releases the executable's pages that start-up read
+/// (<see cref="ExecutablePages.Release"/>), once. <c>Hosting:ReleaseStartupPagesAfterSeconds</c> sets the
+/// settle time (default 30); 0 turns it off.
+/// </summary>
+public sealed partial class StartupPageRelease(IHostApplicationLifetime lifetime, IConfiguration configuration,
+    TimeProvider time, ILogger<StartupPageRelease> logger) : BackgroundService
+{
+    /// <summary>The setting: seconds after start before the release, 0 for never.</summary>
+    public const string Setting = "Hosting:ReleaseStartupPagesAfterSeconds";
+
+    /// <summary>The settle time when <see cref="Setting"/> is not given: the first reconnects, reconcile passes and readiness probes are over by then.</summary>
+    public static readonly TimeSpan DefaultDelay = TimeSpan.FromSeconds(30);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = configuration[Setting] is { Length: > 0 } text
+            ? TimeSpan.FromSeconds(int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                ? seconds
+                : throw new Settings.InvalidSettingsException("service", [new Settings.SettingProblem(Setting, $"'{text}' is not a whole number of seconds (0 turns the release off)")]))
+            : DefaultDelay;
+        if (delay <= TimeSpan.Zero || !OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            await started.Task.ConfigureAwait(false);
+        }
+        await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+        try
+        {
+            var released = ExecutablePages.Release();
+            LogReleased(logger, released);
+        }
+        catch (IOException e)
+        {
+            LogNotReleased(logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 9601, Level = LogLevel.Debug, Message = "released {Kilobytes} kB of start-up pages of the executable and its libraries back to the page cache")]
+    private static partial void LogReleased(ILogger logger, long kilobytes);
+
+    [LoggerMessage(EventId = 9602, Level = LogLevel.Debug, Message = "start-up pages not released: {Reason}")]
+    private static partial void LogNotReleased(ILogger logger, string reason);
+}
+
+/// <summary>Registers <see cref="StartupPageRelease"/>.</summary>
+public static class StartupPageReleaseRegistration
+{
+    /// <summary>Adds the one-time release of start-up pages (and a <see cref="TimeProvider"/> if none is registered).</summary>
+    public static IServiceCollection AddStartupPageRelease(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<StartupPageRelease>();
+        return services;
+    }
+}
