@@ -11,8 +11,7 @@ namespace Horizon.Hosting.Memory;
 /// (<see cref="ExecutablePages.Release"/>), once. <c>Hosting:ReleaseStartupPagesAfterSeconds</c> sets the
 /// settle time (default 30); 0 turns it off.
 /// </summary>
-public sealed partial class StartupPageRelease(IHostApplicationLifetime lifetime, IConfiguration configuration,
-    TimeProvider time, ILogger<StartupPageRelease> logger) : BackgroundService
+public sealed partial class StartupPageRelease : BackgroundService
 {
     /// <summary>The setting: seconds after start before the release, 0 for never.</summary>
     public const string Setting = "Hosting:ReleaseStartupPagesAfterSeconds";
@@ -20,33 +19,48 @@ public sealed partial class StartupPageRelease(IHostApplicationLifetime lifetime
     /// <summary>The settle time when <see cref="Setting"/> is not given: the first reconnects, reconcile passes and readiness probes are over by then.</summary>
     public static readonly TimeSpan DefaultDelay = TimeSpan.FromSeconds(30);
 
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StartupPageRelease> _logger;
+    private readonly TimeSpan _delay;
+
+    /// <exception cref="Settings.InvalidSettingsException"><see cref="Setting"/> is not a whole number of seconds.</exception>
+    public StartupPageRelease(IHostApplicationLifetime lifetime, IConfiguration configuration, TimeProvider time, ILogger<StartupPageRelease> logger)
     {
-        var delay = configuration[Setting] is { Length: > 0 } text
+        ArgumentNullException.ThrowIfNull(configuration);
+        (_lifetime, _time, _logger) = (lifetime, time, logger);
+        // Parsed here, not in ExecuteAsync: the host builds its hosted services before it starts any (and before
+        // Kestrel listens), so a bad value stops the start with the setting named and exit code 2.
+        _delay = configuration[Setting] is { Length: > 0 } text
             ? TimeSpan.FromSeconds(int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
                 ? seconds
                 : throw new Settings.InvalidSettingsException("service", [new Settings.SettingProblem(Setting, $"'{text}' is not a whole number of seconds (0 turns the release off)")]))
             : DefaultDelay;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = _delay;
         if (delay <= TimeSpan.Zero || !OperatingSystem.IsLinux())
         {
             return;
         }
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
         {
             await started.Task.ConfigureAwait(false);
         }
-        await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+        await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
         try
         {
             var released = ExecutablePages.Release();
-            LogReleased(logger, released);
+            LogReleased(_logger, released);
         }
         catch (IOException e)
         {
-            LogNotReleased(logger, e.Message);
+            LogNotReleased(_logger, e.Message);
         }
     }
 
