@@ -114,20 +114,16 @@ public sealed class AgentDatabase
         ArgumentNullException.ThrowIfNull(prepare);
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL", cancellationToken);
-        int written;
         try
         {
             await using var command = connection.CreateCommand();
             prepare(command);
-            written = await command.ExecuteNonQueryAsync(cancellationToken);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch
+        finally
         {
             await RestoreFullSyncAsync(connection);
-            throw;
         }
-        await RestoreFullSyncAsync(connection);
-        return written;
     }
 
     private static async Task RestoreFullSyncAsync(SqliteConnection connection)
