@@ -68,29 +68,34 @@ internal static class ExchangeBench
             // other processes' scheduling, the CPU the compilation the first pass still pays.
             cpu = exchange.CpuTime;
             (await SendAsync(http, HttpMethod.Post, $"orgs/{Org}/patterns/p/search", """{"limit":10}""", root)).Dispose();
-            var cold = await SearchAllPagesAsync(http, root, nodes);
+            var cold = await SearchAllPagesAsync(http, root, nodes, exchange);
             var coldCpuMs = CpuPerOperation(exchange, ref cpu, cold.Count);
-            var latencies = await SearchAllPagesAsync(http, root, nodes);
+            var latencies = await SearchAllPagesAsync(http, root, nodes, exchange);
             var searchCpuMs = CpuPerOperation(exchange, ref cpu, latencies.Count);
             var searchLoad = BenchResult.LoadAverage();
             Console.WriteLine($"[{provider}] searched {cold.Count} pages cold: p50 {Percentile(cold, 0.50):F1} ms, p99 {Percentile(cold, 0.99):F1} ms, max {cold.Max():F1} ms, {coldCpuMs:F1} ms exchange CPU per page; slowest {Slowest(cold)}");
+            Detail(provider, "first pass", cold);
             Console.WriteLine($"[{provider}] searched {latencies.Count} pages warm: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, {searchCpuMs:F1} ms exchange CPU per page (load average {searchLoad}); slowest {Slowest(latencies)}");
 
             // The first pass above follows 100,000 registrations, which already ran the code and filled the
             // caches. An exchange that restarts under a fleet meets agbots with nothing warm but the
             // kernel's file cache: restart it on the same database and page through once more.
+            Detail(provider, "warm pass", latencies);
             var restart = Stopwatch.StartNew();
             exchange = await exchange.RestartAsync();
             var restartMs = restart.Elapsed.TotalMilliseconds;
             cpu = exchange.CpuTime;
-            var restarted = await SearchAllPagesAsync(http, root, nodes, exchange.Url);
+            var restarted = await SearchAllPagesAsync(http, root, nodes, exchange);
             var restartedCpuMs = CpuPerOperation(exchange, ref cpu, restarted.Count);
-            var restartedWarm = await SearchAllPagesAsync(http, root, nodes, exchange.Url);
+            var restartedWarm = await SearchAllPagesAsync(http, root, nodes, exchange);
             var restartedWarmCpuMs = CpuPerOperation(exchange, ref cpu, restartedWarm.Count);
             var restartLoad = BenchResult.LoadAverage();
             Console.WriteLine($"[{provider}] restarted on the same database, ready after {restartMs:F0} ms (stopped, started, /readyz 200)");
             Console.WriteLine($"[{provider}] searched {restarted.Count} pages first after the restart: p50 {Percentile(restarted, 0.50):F1} ms, p99 {Percentile(restarted, 0.99):F1} ms, max {restarted.Max():F1} ms, {restartedCpuMs:F1} ms exchange CPU per page; slowest {Slowest(restarted)}");
             Console.WriteLine($"[{provider}] searched {restartedWarm.Count} pages second after the restart: p50 {Percentile(restartedWarm, 0.50):F1} ms, p99 {Percentile(restartedWarm, 0.99):F1} ms, max {restartedWarm.Max():F1} ms, {restartedWarmCpuMs:F1} ms exchange CPU per page (load average {restartLoad}); slowest {Slowest(restartedWarm)}");
+
+            Detail(provider, "first pass after the restart", restarted);
+            Detail(provider, "second pass after the restart", restartedWarm);
 
             var beaters = Math.Min(HeartbeatNodes, nodes);
             var headers = Enumerable.Range(0, beaters).Select(i => Header(Org, $"n{i:D6}", NodeToken)).ToArray();
@@ -152,19 +157,40 @@ internal static class ExchangeBench
         }
     }
 
-    /// <summary>Pages through the whole pattern search 1,000 at a time; the latency of each page, in page order.</summary>
-    private static async Task<PageLatencies> SearchAllPagesAsync(HttpClient http, AuthenticationHeaderValue root, int nodes, Uri? exchange = null)
+    /// <summary>
+    /// Pages through the whole pattern search 1,000 at a time; the latency of each page, in page order, with its time to
+    /// the headers and the exchange's and the bench's CPU (read between pages, outside the timed part), the threads of
+    /// the exchange that ran on page 0, and the exchange's GCs over the pass.
+    /// </summary>
+    private static async Task<PageLatencies> SearchAllPagesAsync(HttpClient http, AuthenticationHeaderValue root, int nodes, ExchangeProcess exchange)
     {
         var latencies = new PageLatencies();
+        var gcs = await GcCounts.ReadAsync(http, exchange.Url);
+        var self = Environment.ProcessId;
         string? cursor = null;
         var found = 0;
+        var firstThreads = ProcessCpu.Threads(exchange.Id);
         do
         {
+            var exchangeCpu = ProcessCpu.Nanoseconds(exchange.Id);
+            var benchCpu = ProcessCpu.Nanoseconds(self);
             var started = Stopwatch.GetTimestamp();
             var body = cursor is null ? """{"limit":1000}""" : $$"""{"limit":1000,"cursor":"{{cursor}}"}""";
-            using var response = await SendAsync(http, HttpMethod.Post, exchange is null ? $"orgs/{Org}/patterns/p/search" : $"{exchange}orgs/{Org}/patterns/p/search", body, root);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(exchange.Url, $"orgs/{Org}/patterns/p/search"))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = root;
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            var headers = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            response.EnsureSuccessStatusCode();
             var page = await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.NodeSearchResponse);
-            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            latencies.Add(total, headers, (ProcessCpu.Nanoseconds(exchange.Id) - exchangeCpu) / 1e6, (ProcessCpu.Nanoseconds(self) - benchCpu) / 1e6);
+            if (latencies.Count == 1)
+            {
+                latencies.FirstPageThreads = ProcessCpu.Busiest(firstThreads, ProcessCpu.Threads(exchange.Id), 0.5);
+            }
             found += page!.Nodes.Count;
             cursor = page.Cursor;
         }
@@ -173,9 +199,15 @@ internal static class ExchangeBench
         {
             throw new InvalidOperationException($"pattern search found {found} nodes, expected {nodes}");
         }
+        latencies.Gcs = await GcCounts.ReadAsync(http, exchange.Url) - gcs;
         latencies.Seal();
         return latencies;
     }
+
+    // What page 0 paid against the other pages, and the pass's GCs: where a first page's time went.
+    private static void Detail(string provider, string pass, PageLatencies pages) =>
+        Console.WriteLine($"[{provider}]   {pass}: {pages.Describe(0)}; exchange threads on page 0: {pages.FirstPageThreads}; " +
+            $"{pages.DescribeRest()}; {pages.Gcs}");
 
     private static double CpuPerOperation(ExchangeProcess exchange, ref TimeSpan since, long operations)
     {

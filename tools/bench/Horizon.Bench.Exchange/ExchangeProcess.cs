@@ -22,6 +22,9 @@ internal sealed class ExchangeProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The exchange's process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>CPU the exchange process has used so far; per-operation CPU holds up on a shared machine where wall time does not.</summary>
     public TimeSpan CpuTime
     {
