@@ -169,11 +169,10 @@ internal static class ExchangeBench
         var self = Environment.ProcessId;
         string? cursor = null;
         var found = 0;
-        var firstThreads = ProcessCpu.Threads(exchange.Id);
         do
         {
-            var exchangeCpu = ProcessCpu.Nanoseconds(exchange.Id);
-            var benchCpu = ProcessCpu.Nanoseconds(self);
+            var exchangeCpu = ProcessCpu.Threads(exchange.Id);
+            var benchCpu = ProcessCpu.Threads(self);
             var started = Stopwatch.GetTimestamp();
             var body = cursor is null ? """{"limit":1000}""" : $$"""{"limit":1000,"cursor":"{{cursor}}"}""";
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(exchange.Url, $"orgs/{Org}/patterns/p/search"))
@@ -186,10 +185,11 @@ internal static class ExchangeBench
             response.EnsureSuccessStatusCode();
             var page = await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.NodeSearchResponse);
             var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            latencies.Add(total, headers, (ProcessCpu.Nanoseconds(exchange.Id) - exchangeCpu) / 1e6, (ProcessCpu.Nanoseconds(self) - benchCpu) / 1e6);
+            var exchangeAfter = ProcessCpu.Threads(exchange.Id);
+            latencies.Add(total, headers, ProcessCpu.MillisecondsBetween(exchangeCpu, exchangeAfter), ProcessCpu.MillisecondsBetween(benchCpu, ProcessCpu.Threads(self)));
             if (latencies.Count == 1)
             {
-                latencies.FirstPageThreads = ProcessCpu.Busiest(firstThreads, ProcessCpu.Threads(exchange.Id), 0.5);
+                latencies.FirstPageThreads = ProcessCpu.Busiest(exchangeCpu, exchangeAfter, 0.5);
             }
             found += page!.Nodes.Count;
             cursor = page.Cursor;

@@ -57,9 +57,9 @@ internal sealed class ExchangeProcess : IAsyncDisposable
         var process = program.Start(
             ["--urls", $"http://127.0.0.1:{port}", storageArgument, "--Logging:LogLevel:Default=Warning"],
             new Dictionary<string, string> { ["Exchange__RootPassword"] = rootPassword });
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited);
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(180), () => !process.HasExited);
         var exchange = new ExchangeProcess(process, port, storageArgument, rootPassword);
-        await exchange.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        await exchange.WaitUntilReadyAsync(TimeSpan.FromSeconds(180));
         return exchange;
     }
 

@@ -9,8 +9,17 @@ namespace Horizon.Bench.Exchange;
 /// </summary>
 internal static class ProcessCpu
 {
-    /// <summary>The nanoseconds all live threads of <paramref name="pid"/> have run; 0 where /proc is not there.</summary>
-    public static long Nanoseconds(int pid) => Threads(pid).Sum(t => t.Nanoseconds);
+    /// <summary>
+    /// The milliseconds the threads of a process ran between two readings: what each thread ran since the first (all of
+    /// it for a thread started since). A thread that ended in between takes its time with it (thread-pool threads end
+    /// when idle), so a sum over the live threads at each reading would go backwards.
+    /// </summary>
+    public static double MillisecondsBetween(IReadOnlyList<(int Id, string Name, long Nanoseconds)> before,
+        IReadOnlyList<(int Id, string Name, long Nanoseconds)> after)
+    {
+        var earlier = before.ToDictionary(t => t.Id, t => t.Nanoseconds);
+        return after.Sum(t => t.Nanoseconds - earlier.GetValueOrDefault(t.Id)) / 1e6;
+    }
 
     /// <summary>Each live thread's id, name and nanoseconds run.</summary>
     public static IReadOnlyList<(int Id, string Name, long Nanoseconds)> Threads(int pid)
