@@ -183,10 +183,13 @@ internal static class ExchangeBench
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             var headers = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             response.EnsureSuccessStatusCode();
+            // The whole body first, then the bench's own reading of it: what the exchange took ends at the last byte.
+            await response.Content.LoadIntoBufferAsync();
+            var lastByte = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var page = await response.Content.ReadFromJsonAsync(ExchangeJsonContext.Default.NodeSearchResponse);
             var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var exchangeAfter = ProcessCpu.Threads(exchange.Id);
-            latencies.Add(total, headers, ProcessCpu.MillisecondsBetween(exchangeCpu, exchangeAfter), ProcessCpu.MillisecondsBetween(benchCpu, ProcessCpu.Threads(self)));
+            latencies.Add(total, headers, lastByte, ProcessCpu.MillisecondsBetween(exchangeCpu, exchangeAfter), ProcessCpu.MillisecondsBetween(benchCpu, ProcessCpu.Threads(self)));
             if (latencies.Count == 1)
             {
                 latencies.FirstPageThreads = ProcessCpu.Busiest(exchangeCpu, exchangeAfter, 0.5);
