@@ -42,6 +42,30 @@ SIM_ARGS=("$@")
 RESULTS="${RESULTS:-/tmp/horizon-fleet-cpu-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$RESULTS"
 
+# How many assemblies in a build output carry ReadyToRun code (a CLI header whose ManagedNativeHeader is
+# set): since §10c a Release build of FleetSim is compiled ahead of time, older revisions are plain IL,
+# and the figures differ by about the JIT's share, so every result says which kind ran.
+readytorun_share() {
+  python3 - "$1" <<'PY'
+import glob, os, struct, sys
+def readytorun(path):
+    d = open(path, "rb").read()
+    pe, = struct.unpack_from("<I", d, 0x3C)
+    sections, = struct.unpack_from("<H", d, pe + 6)
+    optional_size, = struct.unpack_from("<H", d, pe + 20)
+    optional = pe + 24
+    magic, = struct.unpack_from("<H", d, optional)
+    cli, = struct.unpack_from("<I", d, optional + (112 if magic == 0x20B else 96) + 14 * 8)
+    for i in range(sections):
+        size, address, raw_size, raw_at = struct.unpack_from("<IIII", d, optional + optional_size + 40 * i + 8)
+        if cli and address <= cli < address + max(size, raw_size):
+            return struct.unpack_from("<I", d, cli - address + raw_at + 64)[0] != 0
+    return False
+paths = glob.glob(os.path.join(sys.argv[1], "*.dll"))
+print(f"{sum(readytorun(p) for p in paths)} of {len(paths)}")
+PY
+}
+
 DLLS=() labels=()
 for rev in "${REVS[@]}"; do
   if [[ "$rev" == worktree ]]; then
@@ -61,6 +85,8 @@ for rev in "${REVS[@]}"; do
     || fail "building $label failed (see $RESULTS/build-${label//[^A-Za-z0-9@.-]/_}.log)"
   DLLS+=("$src/tools/Horizon.FleetSim/bin/Release/net10.0/Horizon.FleetSim.dll")
   labels+=("$label")
+  echo "$label: $(readytorun_share "$src/tools/Horizon.FleetSim/bin/Release/net10.0") assemblies in the simulator's output are ReadyToRun images" \
+    | tee -a "$RESULTS/readytorun.txt"
 done
 
 exec 9>/tmp/horizon-measure.lock
