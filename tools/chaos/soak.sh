@@ -45,9 +45,12 @@ faults=$(( minutes * 5 / 2 ))
 echo "soak: $nodes nodes, ~$minutes min of node churn ($faults faults: node-kill, link-cut, node-rejoin), samples every ${sample}s into $out"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# nats-server's monitoring endpoint on loopback, to set its memory beside what the mailbox stream holds.
+# nats-server's monitoring endpoint on loopback, to set its memory beside what the mailbox stream holds,
+# and its Go profiler, whose heap statistics say whether growing memory is live data or the Go
+# collector's slack (HeapAlloc: live and not yet collected; HeapIdle - HeapReleased: freed, kept).
 monitor=${HZN_SOAK_MONITOR_PORT:-28222}
-HZN_NATS_MONITOR_PORT=$monitor dotnet "$dll" --count "$nodes" --rate 25 --nodes-per-process 250 --heartbeat 30s \
+prof=${HZN_SOAK_PROF_PORT:-28223}
+HZN_NATS_MONITOR_PORT=$monitor HZN_NATS_PROF_PORT=$prof dotnet "$dll" --count "$nodes" --rate 25 --nodes-per-process 250 --heartbeat 30s \
   --chaos node-kill,link-cut,node-rejoin --chaos-gap 20s --faults-per-phase "$faults" --down-for 2s --cut-for 5s \
   --token-hash-iterations 1000 --timeout "$(( minutes + 30 ))m" "$@" > "$log" 2>&1 &
 pid=$!
@@ -87,14 +90,34 @@ take_sample() {
     fds=$(find "/proc/$p/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
     [ -n "$rss" ] && echo "$elapsed,$name,$p,$rss,$fds" >> "$samples"
   done
-  # messages and bytes the streams hold (they expire by age), beside nats-server's memory
-  curl -s --max-time 5 "http://127.0.0.1:$monitor/jsz" 2>/dev/null \
-    | python3 -c 'import json,sys; j=json.load(sys.stdin); print("%s,%d,%d,%d" % (sys.argv[1], j.get("messages",0), j.get("bytes",0), j.get("memory",0)))' "$elapsed" \
-    >> "$jetstream" 2>/dev/null || true
+  # what the streams hold (they expire by age), the server's own view of its memory and
+  # subscriptions, and the Go heap's statistics, beside nats-server's RSS
+  curl -s --max-time 5 -o "$out/.jsz" "http://127.0.0.1:$monitor/jsz" 2>/dev/null || echo '{}' > "$out/.jsz"
+  curl -s --max-time 5 -o "$out/.varz" "http://127.0.0.1:$monitor/varz" 2>/dev/null || echo '{}' > "$out/.varz"
+  curl -s --max-time 5 -o "$out/.heap" "http://127.0.0.1:$prof/debug/pprof/heap?debug=1" 2>/dev/null || : > "$out/.heap"
+  python3 -c '
+import json, re, sys
+elapsed, out = sys.argv[1], sys.argv[2]
+def load(name):
+    try: return json.load(open(out + "/" + name))
+    except (ValueError, OSError): return {}
+jsz, varz = load(".jsz"), load(".varz")
+heap = {m.group(1): int(m.group(2)) for m in re.finditer(r"^# (\w+) = (\d+)$", open(out + "/.heap").read(), re.M)}
+if not jsz and not varz: sys.exit(0)
+print(",".join(str(v) for v in [elapsed, jsz.get("messages", 0), jsz.get("bytes", 0), jsz.get("memory", 0),
+    jsz.get("consumers", 0), varz.get("mem", 0), varz.get("connections", 0), varz.get("subscriptions", 0),
+    heap.get("HeapAlloc", 0), heap.get("HeapInuse", 0), heap.get("HeapIdle", 0), heap.get("HeapReleased", 0), heap.get("Sys", 0)]))
+' "$elapsed" "$out" >> "$jetstream" 2>/dev/null || true
+  # the Go heap by allocation site every 10 minutes, to name what holds memory if HeapAlloc grows
+  if [ $(( elapsed / 600 )) -ne "$last_profile" ]; then
+    last_profile=$(( elapsed / 600 ))
+    curl -s --max-time 10 -o "$out/nats-heap-$elapsed.txt" "http://127.0.0.1:$prof/debug/pprof/heap?debug=1" 2>/dev/null || true
+  fi
 }
 
 echo "elapsed_s,component,pid,rss_kb,fds" > "$samples"
-echo "elapsed_s,messages,bytes,memory_bytes" > "$jetstream"
+echo "elapsed_s,messages,bytes,memory_bytes,consumers,nats_rss_bytes,connections,subscriptions,heap_alloc,heap_inuse,heap_idle,heap_released,go_sys" > "$jetstream"
+last_profile=-1
 started=$(date -u +%s)
 while kill -0 "$pid" 2>/dev/null; do
   take_sample
@@ -129,8 +152,8 @@ awk -F, -v warm=$(( warmup * 60 )) '
       printf "%-16s %8d %8.1fMB %8.1fMB %+12.2f %8d %8d %+12.2f\n", c, n, rss[t[1] SUBSEP c] / 1024, rss[t[n] SUBSEP c] / 1024, slope, fds[t[1] SUBSEP c], fds[t[n] SUBSEP c], fslope
     }
   }' "$samples" | sort
-echo "--- what the JetStream streams held (messages expire by age; nats-server's memory follows them)"
-{ sed -n 2p "$jetstream"; tail -n 1 "$jetstream"; } | awk -F, 'NF == 4 { printf "t=%ss: %d messages, %.1f MB stored\n", $1, $2, $3 / 1048576 }'
+echo "--- nats-server: what the JetStream streams held (messages expire by age) beside its memory and the Go heap"
+awk -F, 'NR > 1 && NF == 13 && (NR - 2) % 5 == 0 { printf "t=%5ss: %7d messages %6.1f MB stored, %5d consumers, %6d subs, rss %6.1f MB, heap alloc %6.1f MB, idle-not-released %6.1f MB, go sys %6.1f MB\n", $1, $2, $3 / 1048576, $5, $8, $6 / 1048576, $9 / 1048576, ($11 - $12) / 1048576, $13 / 1048576 }' "$jetstream"
 echo "samples: $samples, $jetstream"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$rc"
