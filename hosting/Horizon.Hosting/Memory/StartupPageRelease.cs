@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Horizon.Hosting.Memory;
 
 /// <summary>
-/// Once the host has started and settled, releases the executable's pages that start-up read
-/// (<see cref="ExecutablePages.Release"/>), once. <c>Hosting:ReleaseStartupPagesAfterSeconds</c> sets the
+/// Once the host has started and settled, gives back what start-up left behind, once: its garbage in the managed and
+/// native heaps (<see cref="StartupHeaps.Release"/>), then the executable's pages it read (<see cref="ExecutablePages.Release"/>). <c>Hosting:ReleaseStartupPagesAfterSeconds</c> sets the
 /// settle time (default 30); 0 turns it off.
 /// </summary>
 public sealed partial class StartupPageRelease : BackgroundService
@@ -53,6 +53,9 @@ public sealed partial class StartupPageRelease : BackgroundService
             await started.Task.ConfigureAwait(false);
         }
         await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+        // The heaps first: the collection itself reads code and data that the page release then drops again.
+        var (committedBefore, committedAfter) = StartupHeaps.Release();
+        LogHeapsReleased(_logger, committedBefore / 1024, committedAfter / 1024);
         try
         {
             var released = ExecutablePages.Release();
@@ -66,6 +69,9 @@ public sealed partial class StartupPageRelease : BackgroundService
 
     [LoggerMessage(EventId = 9601, Level = LogLevel.Debug, Message = "released {Kilobytes} kB of start-up pages of the executable and its libraries back to the page cache")]
     private static partial void LogReleased(ILogger logger, long kilobytes);
+
+    [LoggerMessage(EventId = 9603, Level = LogLevel.Debug, Message = "start-up garbage collected and compacted: managed heap committed {BeforeKilobytes} kB before, {AfterKilobytes} kB after; native heap trimmed")]
+    private static partial void LogHeapsReleased(ILogger logger, long beforeKilobytes, long afterKilobytes);
 
     [LoggerMessage(EventId = 9602, Level = LogLevel.Debug, Message = "start-up pages not released: {Reason}")]
     private static partial void LogNotReleased(ILogger logger, string reason);
