@@ -71,12 +71,18 @@ internal sealed class ExchangeProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            using (var response = await http.GetAsync(ready))
+            try
             {
+                using var response = await http.GetAsync(ready);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
                 }
+            }
+            catch (TaskCanceledException)
+            {
+                // One probe outlived its 10 s on a saturated machine (the warm-up still running): not ready yet, ask
+                // again until the deadline, as a load balancer's next probe would.
             }
             if (DateTime.UtcNow > deadline || _process.HasExited)
             {
